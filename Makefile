@@ -1,0 +1,49 @@
+# dibao task runner. Every target creates the virtual environment it needs (style.md §4).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DIBAO_DEMO ?= 1
+
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "需要 $(PYTHON)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the pinned dependencies
+
+init: $(STAMP) ## create/upgrade the SQLite database, deploy processes/, add the demo data
+	mkdir -p instance
+	$(BIN)/dibao init --demo
+
+run: init ## set everything up and serve the app on http://127.0.0.1:5000/ (demo logins printed)
+	@echo "示范账号（密码 demo-pass-2026）：village1 clerk1 head1 verify1 approver1 designer1 auditor1 admin1"
+	$(BIN)/dibao serve --host 127.0.0.1 --port 5000
+
+test: $(STAMP) ## lint, type-check, layering check and the test suite on SQLite
+	$(BIN)/ruff check engine web forms tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	DIBAO_FAST_PASSWORD_HASH=1 $(BIN)/pytest -q -n 2 -m "not postgres"
+
+test-postgres: $(STAMP) ## the PostgreSQL tests (DIBAO_TEST_POSTGRES_URL, default the local server)
+	DIBAO_FAST_PASSWORD_HASH=1 DIBAO_TEST_POSTGRES_URL=$${DIBAO_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
+		$(BIN)/pytest -q -m postgres
+
+check: test ## everything CI checks
+	$(BIN)/ruff format --check engine web forms tests
+
+bench: $(STAMP) ## the benchmarks of design.md §9 (slow; figures go in the README)
+	DIBAO_FAST_PASSWORD_HASH=1 $(BIN)/python -m tests.bench
+
+clean: ## remove the virtual environment and the local database
+	rm -rf $(VENV) instance
+
+.PHONY: help install init run test test-postgres check bench clean

@@ -1,0 +1,85 @@
+"""Domain exceptions. Services raise these; the web layer and the CLI translate them at the edge.
+
+Every message is Simplified Chinese, meant for the person who caused the problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+
+class DibaoError(Exception):
+    """Base of every error a user may see. `code` is stable and machine-readable."""
+
+    code = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DibaoError):
+    code = "not_found"
+
+
+class PermissionDenied(DibaoError):
+    code = "forbidden"
+
+
+class AuthenticationFailed(DibaoError):
+    code = "unauthorized"
+
+
+class Conflict(DibaoError):
+    """The thing changed underneath the caller (a concurrent completion, a stale version)."""
+
+    code = "conflict"
+
+
+class InvalidData(DibaoError):
+    """Input failed validation; `fields` maps a field name to its Chinese error messages."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, fields: Mapping[str, Sequence[str]] | None = None) -> None:
+        super().__init__(message)
+        self.fields: dict[str, list[str]] = {k: list(v) for k, v in (fields or {}).items()}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a process bundle: where it is and what is wrong."""
+
+    file: str
+    message: str
+    element: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.element:
+            where += f" [{self.element}]"
+        return f"{where}: {self.message}"
+
+
+class BundleInvalid(DibaoError):
+    """A process bundle failed validation; nothing was deployed."""
+
+    code = "bundle_invalid"
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("流程包校验未通过：" + "；".join(str(p) for p in problems))
+        self.problems = list(problems)
+
+
+class WorkflowFailed(DibaoError):
+    """The engine could not run a step (a script error, a time-out). The instance keeps its last good state."""
+
+    code = "workflow_error"
+
+    def __init__(self, message: str, element: str | None = None) -> None:
+        super().__init__(message)
+        self.element = element

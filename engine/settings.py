@@ -1,0 +1,43 @@
+"""Every setting the system reads from the environment, in one documented place.
+
+DIBAO_DATABASE_URL   SQLAlchemy URL; default: SQLite file instance/dibao.sqlite3 under the project root.
+DIBAO_DEMO           "1" allows the demo password (design.md §6); set by `dibao init --demo` runs and `make run`.
+DIBAO_PROCESSES_DIR  process bundles (default: processes/ in the project root).
+DIBAO_FORMS_DIR      form definitions (default: forms/definitions/).
+DIBAO_SCRIPT_BUDGET  seconds a single script, condition or DMN cell may run (default 1.0).
+DIBAO_SECRET_KEY     web session key (read by the web layer through this module).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{PROJECT_ROOT / 'instance' / 'dibao.sqlite3'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=_default_database_url)
+    demo: bool = False
+    processes_dir: Path = PROJECT_ROOT / "processes"
+    forms_dir: Path = PROJECT_ROOT / "forms" / "definitions"
+    script_budget: float = 1.0
+    secret_key: str | None = None
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        return cls(
+            database_url=env.get("DIBAO_DATABASE_URL") or _default_database_url(),
+            demo=env.get("DIBAO_DEMO", "") in {"1", "true", "yes"},
+            processes_dir=Path(env.get("DIBAO_PROCESSES_DIR") or PROJECT_ROOT / "processes"),
+            forms_dir=Path(env.get("DIBAO_FORMS_DIR") or PROJECT_ROOT / "forms" / "definitions"),
+            script_budget=float(env.get("DIBAO_SCRIPT_BUDGET") or 1.0),
+            secret_key=env.get("DIBAO_SECRET_KEY"),
+        )
