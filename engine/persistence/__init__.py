@@ -1,0 +1,20 @@
+"""SQLAlchemy 2 models, the session factory and small query helpers. Nothing here commits."""
+
+from engine.persistence.audit import AuditEvent, AuditHead
+from engine.persistence.base import Base
+from engine.persistence.cases import Case
+from engine.persistence.org import OrgUnit, User, UserRole
+from engine.persistence.process import HumanTask, ProcessDefinition, ProcessInstance
+
+__all__ = [
+    "AuditEvent",
+    "AuditHead",
+    "Base",
+    "Case",
+    "HumanTask",
+    "OrgUnit",
+    "ProcessDefinition",
+    "ProcessInstance",
+    "User",
+    "UserRole",
+]

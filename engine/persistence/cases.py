@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import DateTime, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.clock import utcnow
+from engine.persistence.base import Base
+from engine.persistence.org import OrgUnit
+
+
+class Case(Base):
+    """One matter for one household. `data` is the validated start data (with the household snapshot)."""
+
+    __tablename__ = "case_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(64), index=True)
+    region: Mapped[str] = mapped_column(String(32), index=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    applicant_name: Mapped[str | None] = mapped_column(String(100), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    stage: Mapped[str | None] = mapped_column(String(200))
+    decided_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    related_case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"))
+    # The legal clock (domain.md §1 step 10): started at 受理, limit in working days, optional extension.
+    clock_started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    clock_limit_days: Mapped[int | None] = mapped_column(Integer)
+    clock_extension_reason: Mapped[str | None] = mapped_column(Text)
+
+    village: Mapped[OrgUnit] = relationship(foreign_keys=[village_id], lazy="joined")

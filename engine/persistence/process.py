@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.clock import utcnow
+from engine.persistence.base import Base
+
+
+class ProcessDefinition(Base):
+    """One deployed version of a process for one region: the files of its bundle and their hash."""
+
+    __tablename__ = "process_definition"
+    __table_args__ = (UniqueConstraint("process_id", "region", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(64))
+    region: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    bundle_hash: Mapped[str] = mapped_column(String(64))
+    files: Mapped[dict[str, Any]] = mapped_column()
+    deployed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+Index("ix_process_definition_lookup", ProcessDefinition.process_id, ProcessDefinition.region, ProcessDefinition.version)
+
+
+class ProcessInstance(Base):
+    __tablename__ = "process_instance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    # gzip-compressed JSON of the workflow state without its spec (the spec lives in the definition).
+    state: Mapped[bytes] = mapped_column(LargeBinary)
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+    next_timer_at: Mapped[datetime | None] = mapped_column(DateTime)
+    error_message: Mapped[str | None] = mapped_column(Text)
+    error_element: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
+
+    # A concurrent writer that loaded an older version gets StaleDataError instead of a lost update.
+    __mapper_args__ = {"version_id_col": lock_version}  # noqa: RUF012 - SQLAlchemy reads it at class creation
+
+
+Index("ix_process_instance_due", ProcessInstance.next_timer_at)
+
+
+class HumanTask(Base):
+    """A user task that is or was ready. The inbox reads only this table (no workflow restore per row)."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (UniqueConstraint("instance_id", "spiff_task_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    spiff_task_id: Mapped[str] = mapped_column(String(36))
+    task_name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    process_id: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(32))
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    village_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    form_key: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decision: Mapped[str | None] = mapped_column(String(32))
+    opinion: Mapped[str | None] = mapped_column(Text)
+
+    instance: Mapped[ProcessInstance] = relationship()
+
+
+# The inbox: open tasks of one org unit, by due date; claimed by me; done by me.
+Index("ix_human_task_inbox", HumanTask.org_unit_id, HumanTask.state, HumanTask.due_at, HumanTask.id)
+Index("ix_human_task_assignee", HumanTask.assignee_id, HumanTask.state, HumanTask.due_at)
+Index("ix_human_task_done", HumanTask.completed_by_id, HumanTask.completed_at)
+Index("ix_human_task_instance", HumanTask.instance_id, HumanTask.state)
