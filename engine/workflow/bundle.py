@@ -1,0 +1,96 @@
+"""Where process files live and how a region's effective file set is assembled (design.md §2).
+
+processes/default/ holds the national procedures; processes/regions/<region>/ holds a region's
+overrides: a BPMN or DMN file with the same name replaces the default one, new files add processes,
+and parameters.toml is layered on top of the default one (parameter by parameter).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.errors import NotFound
+
+DEFAULT_REGION = "default"
+PARAMETERS_FILE = "parameters.toml"
+_REGION_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    name: str  # the name that overrides: "reference_review.bpmn"
+    origin: str  # where it came from, for messages: "regions/yantai/reference_review.bpmn"
+    content: bytes
+
+
+@dataclass
+class RegionSources:
+    region: str
+    bpmn: dict[str, SourceFile] = field(default_factory=dict)
+    dmn: dict[str, SourceFile] = field(default_factory=dict)
+    parameters: list[SourceFile] = field(default_factory=list)  # most general first
+
+
+def list_regions(processes_dir: Path) -> list[str]:
+    regions_dir = processes_dir / "regions"
+    names = sorted(p.name for p in regions_dir.iterdir() if p.is_dir()) if regions_dir.is_dir() else []
+    return [DEFAULT_REGION, *(n for n in names if _REGION_NAME.match(n))]
+
+
+def _add_dir(sources: RegionSources, directory: Path, origin_prefix: str) -> None:
+    for path in sorted(directory.iterdir()):
+        if not path.is_file():
+            continue
+        source = SourceFile(path.name, f"{origin_prefix}{path.name}", path.read_bytes())
+        if path.suffix == ".bpmn":
+            sources.bpmn[path.name] = source
+        elif path.suffix == ".dmn":
+            sources.dmn[path.name] = source
+        elif path.name == PARAMETERS_FILE:
+            sources.parameters.append(source)
+
+
+def region_sources(processes_dir: Path, region: str) -> RegionSources:
+    if region != DEFAULT_REGION and region not in list_regions(processes_dir):
+        raise NotFound(f"地区 {region} 没有流程目录（processes/regions/{region}/）")
+    sources = RegionSources(region)
+    _add_dir(sources, processes_dir / DEFAULT_REGION, f"{DEFAULT_REGION}/")
+    if region != DEFAULT_REGION:
+        _add_dir(sources, processes_dir / "regions" / region, f"regions/{region}/")
+    return sources
+
+
+def directory_sources(directory: Path) -> RegionSources:
+    """A standalone set of files (a designer's upload or a test fixture), validated on its own."""
+    sources = RegionSources(DEFAULT_REGION)
+    _add_dir(sources, directory, f"{directory.name}/")
+    return sources
+
+
+def file_sources(paths: list[Path]) -> RegionSources:
+    sources = RegionSources(DEFAULT_REGION)
+    for path in paths:
+        source = SourceFile(path.name, str(path), path.read_bytes())
+        if path.suffix == ".dmn":
+            sources.dmn[path.name] = source
+        elif path.name == PARAMETERS_FILE:
+            sources.parameters.append(source)
+        else:
+            sources.bpmn[path.name] = source
+    return sources
+
+
+def region_of_path(processes_dir: Path, path: Path) -> str | None:
+    """The region whose bundle a path inside processes/ belongs to; None for a path outside it."""
+    try:
+        relative = path.resolve().relative_to(processes_dir.resolve())
+    except ValueError:
+        return None
+    parts = relative.parts
+    if not parts or parts[0] == DEFAULT_REGION:
+        return DEFAULT_REGION
+    if parts[0] == "regions" and len(parts) > 1:
+        return parts[1]
+    return None

@@ -1,0 +1,171 @@
+"""Validate a region's process files and cut them into per-process bundles (design.md §4).
+
+A bundle is everything one process needs to run: its BPMN file, the files of the processes it calls
+(transitively), the DMN files of the decisions they use, the layered parameters and the forms its
+user tasks name. Its sha256 decides whether deploying makes a new version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.spiff.parser.task_spec import SpiffTaskParser
+
+from engine.domain.parameters import parse_parameters
+from engine.errors import InvalidData, Problem
+from engine.workflow.bundle import RegionSources
+from engine.workflow.checks import BPMN_NS, check_lanes, check_task_spec, user_task_properties
+from engine.workflow.parsing import ParsedFiles, missing_called_process, parse_files, translate
+from forms import FormDefinition, load_form
+
+BPMN_PREFIX, DMN_PREFIX, PARAM_PREFIX, FORM_PREFIX = "bpmn/", "dmn/", "parameters/", "forms/"
+
+
+@dataclass(frozen=True)
+class ProcessBundle:
+    process_id: str
+    title: str
+    files: dict[str, str]
+    hash: str
+
+
+@dataclass
+class CatalogResult:
+    region: str
+    bundles: list[ProcessBundle]
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def bundle_hash(files: Mapping[str, str]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name].encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _form_loader(forms_dir: Path, used: dict[str, FormDefinition]) -> Callable[[str], object]:
+    def load(key: str) -> object:
+        if key not in used:
+            used[key] = load_form(key, forms_dir)
+        return used[key]
+
+    return load
+
+
+def validate_sources(sources: RegionSources, forms_dir: Path) -> CatalogResult:
+    origins = {f.origin: f for f in [*sources.bpmn.values(), *sources.dmn.values()]}
+    parsed = parse_files(
+        {f.origin: f.content for f in sources.bpmn.values()},
+        {f.origin: f.content for f in sources.dmn.values()},
+    )
+    problems = list(parsed.problems)
+    forms_used: dict[str, FormDefinition] = {}
+    load = _form_loader(forms_dir, forms_used)
+    problems.extend(check_lanes(parsed))
+    specs: dict[str, Any] = {}
+    for process_id in parsed.parser.process_parsers:
+        try:
+            spec = parsed.parser.get_spec(process_id)
+            parsed.parser.get_subprocess_specs(process_id)
+        except ValidationException as exc:
+            problems.append(_spec_problem(parsed, exc, process_id))
+            continue
+        specs[process_id] = spec
+        for task_spec in spec.task_specs.values():
+            problems.extend(check_task_spec(parsed, task_spec, load))
+    parameter_files = _parameter_files(sources, problems)
+    if problems:
+        return CatalogResult(sources.region, [], _unique(problems))
+    bundles = [_bundle(parsed, process_id, origins, parameter_files, forms_used) for process_id in sorted(specs)]
+    return CatalogResult(sources.region, bundles, [])
+
+
+def _spec_problem(parsed: ParsedFiles, exc: ValidationException, process_id: str) -> Problem:
+    """Spiff names no element for a missing called process; find the call activity ourselves."""
+    element = exc.id or process_id
+    missing = missing_called_process(exc)
+    if missing:
+        for tree in parsed.trees.values():
+            for node in tree.iter(f"{{{BPMN_NS}}}callActivity"):
+                if node.get("calledElement") == missing:
+                    element = node.get("id") or element
+    return parsed.problem(translate(exc), element, exc.file_name or None)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
+
+
+def _parameter_files(sources: RegionSources, problems: list[Problem]) -> dict[str, str]:
+    files: dict[str, str] = {}
+    for index, source in enumerate(sources.parameters):
+        text = source.content.decode("utf-8", errors="replace")
+        try:
+            parse_parameters(text, source.origin)
+        except InvalidData as exc:
+            problems.append(Problem(source.origin, exc.message))
+        # The index keeps the layering order (default first) when the files are read back.
+        files[f"{PARAM_PREFIX}{index}.toml"] = text
+    return files
+
+
+def _bundle(
+    parsed: ParsedFiles,
+    process_id: str,
+    origins: Mapping[str, Any],
+    parameter_files: dict[str, str],
+    forms: Mapping[str, FormDefinition],
+) -> ProcessBundle:
+    parser = parsed.parser
+    process_ids = [process_id, *parser.get_subprocess_specs(process_id)]
+    files: dict[str, str] = dict(parameter_files)
+    for pid in process_ids:
+        process_parser = parser.get_process_parser(pid)
+        source = origins[process_parser.filename]
+        files[f"{BPMN_PREFIX}{source.name}"] = source.content.decode()
+        for node in process_parser.node.iter(f"{{{BPMN_NS}}}businessRuleTask"):
+            decision = SpiffTaskParser._parse_extensions(node).get("calledDecisionId")
+            dmn_source = origins[parser.dmn_parsers[decision].filename]
+            files[f"{DMN_PREFIX}{dmn_source.name}"] = dmn_source.content.decode()
+    spec = parser.get_spec(process_id)
+    subprocess_specs = parser.get_subprocess_specs(process_id)
+    for task_spec in [
+        *spec.task_specs.values(),
+        *(t for s in subprocess_specs.values() for t in s.task_specs.values()),
+    ]:
+        form_key = user_task_properties(task_spec).get("formKey")
+        if form_key and form_key in forms:
+            files[f"{FORM_PREFIX}{form_key}.json"] = json.dumps(
+                dict(forms[form_key].schema), ensure_ascii=False, indent=1, sort_keys=True
+            )
+    title = parser.get_process_parser(process_id).get_name()
+    return ProcessBundle(process_id, title, files, bundle_hash(files))
+
+
+def bundle_sources(files: Mapping[str, str]) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    bpmn = {name: text.encode() for name, text in files.items() if name.startswith(BPMN_PREFIX)}
+    dmn = {name: text.encode() for name, text in files.items() if name.startswith(DMN_PREFIX)}
+    return bpmn, dmn
+
+
+def bundle_forms(files: Mapping[str, str]) -> dict[str, FormDefinition]:
+    forms: dict[str, FormDefinition] = {}
+    for name, text in files.items():
+        if name.startswith(FORM_PREFIX):
+            key = name[len(FORM_PREFIX) :].removesuffix(".json")
+            forms[key] = FormDefinition.from_json(key, text)
+    return forms
+
+
+def bundle_parameter_texts(files: Mapping[str, str]) -> list[tuple[str, str]]:
+    return [(name, files[name]) for name in sorted(files) if name.startswith(PARAM_PREFIX)]

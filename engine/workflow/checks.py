@@ -1,0 +1,147 @@
+"""Deploy-time checks of parsed specs: lanes map to roles, user tasks name existing forms, and every
+script, condition, timer and DMN cell compiles in the sandbox (design.md §4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from engine.domain.roles import role_for_lane
+from engine.errors import InvalidData, Problem
+from engine.workflow.helpers import ENGINE_NAMES, HELPER_NAMES
+from engine.workflow.parsing import ParsedFiles
+from engine.workflow.sandbox import check_expression, check_names, check_script
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+KNOWN_CALLABLES = HELPER_NAMES | ENGINE_NAMES
+
+FormLoader = Callable[[str], object]
+
+
+def element_id(task_spec: Any) -> str:
+    return str(getattr(task_spec, "bpmn_id", None) or task_spec.name)
+
+
+def user_task_properties(task_spec: Any) -> dict[str, str]:
+    extensions = getattr(task_spec, "extensions", None) or {}
+    properties = extensions.get("properties") or {}
+    return {str(k): str(v) for k, v in properties.items()}
+
+
+def is_user_task(task_spec: Any) -> bool:
+    return bool(getattr(task_spec, "manual", False))
+
+
+def check_lanes(parsed: ParsedFiles) -> Iterator[Problem]:
+    for origin, tree in parsed.trees.items():
+        for lane in tree.iter(f"{{{BPMN_NS}}}lane"):
+            name = lane.get("name") or ""
+            if role_for_lane(name) is None:
+                yield Problem(origin, f"泳道“{name}”不对应任何已知角色", lane.get("id"), lane.sourceline)
+
+
+def _code(parsed: ParsedFiles, element: str, source: str, mode: str, what: str) -> Iterator[Problem]:
+    reason = check_expression(source) if mode == "eval" else check_script(source)
+    reason = reason or check_names(source, mode, KNOWN_CALLABLES)
+    if reason:
+        yield parsed.problem(f"{what}无法在沙箱中编译：{reason}", element)
+
+
+def check_task_spec(parsed: ParsedFiles, task_spec: Any, load_form: FormLoader) -> Iterator[Problem]:
+    element = element_id(task_spec)
+    if is_user_task(task_spec):
+        yield from _check_user_task(parsed, task_spec, element, load_form)
+    script = getattr(task_spec, "script", None)
+    if isinstance(script, str):
+        yield from _code(parsed, element, script, "exec", "脚本")
+    for attribute, what in (("prescript", "前置脚本"), ("postscript", "后置脚本")):
+        source = getattr(task_spec, attribute, None)
+        if isinstance(source, str) and source.strip():
+            yield from _code(parsed, element, source, "exec", what)
+    for condition, target in getattr(task_spec, "cond_task_specs", None) or []:
+        # Spiff wraps a flow's condition text in an operator object (args[0]); the default flow has None.
+        source = condition if isinstance(condition, str) else (getattr(condition, "args", None) or [None])[0]
+        if isinstance(source, str):
+            flow = _flow_id(parsed, element, target) or element
+            yield from _code(parsed, flow, source, "eval", "顺序流条件")
+    definition = getattr(task_spec, "event_definition", None)
+    for event_definition in _flatten_events(definition):
+        expression = getattr(event_definition, "expression", None)
+        if isinstance(expression, str):
+            yield from _code(parsed, element, expression, "eval", "定时器表达式")
+    engine = getattr(task_spec, "dmnEngine", None)
+    if engine is not None:
+        yield from _check_decision_table(parsed, engine.decision_table)
+
+
+def _flow_id(parsed: ParsedFiles, source: str, target: str) -> str | None:
+    for tree in parsed.trees.values():
+        for flow in tree.iter(f"{{{BPMN_NS}}}sequenceFlow"):
+            if flow.get("sourceRef") == source and flow.get("targetRef") == target:
+                return flow.get("id")
+    return None
+
+
+def _flatten_events(definition: Any) -> Iterator[Any]:
+    if definition is None:
+        return
+    children = getattr(definition, "event_definitions", None)
+    if children:
+        for child in children:
+            yield from _flatten_events(child)
+    else:
+        yield definition
+
+
+def _check_user_task(parsed: ParsedFiles, task_spec: Any, element: str, load_form: FormLoader) -> Iterator[Problem]:
+    if role_for_lane(getattr(task_spec, "lane", None)) is None:
+        yield parsed.problem("用户任务不在对应已知角色的泳道中，无法确定办理角色", element)
+    properties = user_task_properties(task_spec)
+    form_key = properties.get("formKey")
+    if not form_key:
+        yield parsed.problem("用户任务未指定表单（spiffworkflow:property formKey）", element)
+    else:
+        try:
+            load_form(form_key)
+        except InvalidData as exc:
+            yield parsed.problem(f"表单 {form_key} 定义有误：{exc.message}", element)
+        except Exception as exc:  # NotFound and the like
+            yield parsed.problem(f"表单 {form_key} 不存在（forms/definitions/{form_key}.json）：{exc}", element)
+    due = properties.get("dueWorkingDays")
+    if due is not None and not (due.isdigit() and int(due) <= 365):
+        yield parsed.problem(f"dueWorkingDays 必须是 0–365 的整数，而不是“{due}”", element)
+
+
+def _check_decision_table(parsed: ParsedFiles, table: Any) -> Iterator[Problem]:
+    for column in table.inputs:
+        if column.expression:
+            yield from _code(parsed, column.id, column.expression, "eval", f"决策表 {table.id} 的输入表达式")
+    for rule in table.rules:
+        for entry in rule.inputEntries:
+            for cell in entry.lhs:
+                if cell and cell.strip() not in {"-", ""}:
+                    yield from _code(
+                        parsed,
+                        entry.id or rule.id,
+                        _dmn_match(entry.input.expression, cell),
+                        "eval",
+                        f"决策表 {table.id} 第 {rule.row_number} 行的条件",
+                    )
+        for output in rule.outputEntries:
+            if output.text and output.text.strip():
+                yield from _code(
+                    parsed,
+                    output.id or rule.id,
+                    output.text,
+                    "eval",
+                    f"决策表 {table.id} 第 {rule.row_number} 行的输出",
+                )
+
+
+def _dmn_match(input_expression: str, cell: str) -> str:
+    """Rebuild the expression Spiff's DMNEngine.evaluate will run for a cell (spiffworkflow-notes §4)."""
+    if "?" in cell:
+        return cell.replace("?", "dmninputexpr")
+    if check_expression(cell) is None:
+        return f"({input_expression}) == ({cell})"
+    return f"{input_expression}{cell}"
