@@ -1,0 +1,141 @@
+"""Starting and showing cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.clock import utcnow
+from engine.domain.roles import Level
+from engine.errors import InvalidData, NotFound, PermissionDenied
+from engine.persistence import Case, HumanTask, OrgUnit, ProcessInstance, User
+from engine.services import audit
+from engine.services.context import Context
+from engine.services.deployment import latest_definition
+from engine.services.runner import persist
+from engine.services.tasks_query import summaries
+from engine.services.users import ancestor_at_level, get_org_unit, get_user
+from engine.services.views import CaseView
+from forms import validate_form
+
+START_FORM_SUFFIX = "_start"
+
+
+def _check_may_start(user: User, village: OrgUnit) -> None:
+    """Staff start cases for villages inside their own unit (village assistant, township, county)."""
+    unit = ancestor_at_level(village, user.org_unit.level)
+    if unit is None or unit.id != user.org_unit_id:
+        raise PermissionDenied(f"无权为 {village.name} 登记案件")
+
+
+def _start_data(process_forms: dict[str, Any], process_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Validate the start data with the process's start form; without one only `village` is accepted,
+    so unknown keys never reach the workflow."""
+    form = process_forms.get(f"{process_id}{START_FORM_SUFFIX}")
+    if form is not None:
+        return validate_form(form, data)
+    unknown = sorted(set(data) - {"village"})
+    if unknown:
+        raise InvalidData("启动数据有误", {key: [f"未知字段：{key}"] for key in unknown})
+    return {"village": data["village"]}
+
+
+def start_case(ctx: Context, process_id: str, username: str, data: dict[str, Any]) -> CaseView:
+    village_code = data.get("village")
+    if not isinstance(village_code, str) or not village_code:
+        raise InvalidData("启动数据有误", {"village": ["村/社区：必填"]})
+    with ctx.db.write() as session:
+        user = get_user(session, username)
+        village = get_org_unit(session, village_code)
+        if village.level != Level.VILLAGE:
+            raise InvalidData("启动数据有误", {"village": [f"村/社区：{village.name} 不是村/社区"]})
+        _check_may_start(user, village)
+        definition = latest_definition(session, process_id, village.region)
+        process = ctx.process(definition)
+        start_data = _start_data(process.forms, process_id, data)
+        now = utcnow()
+        township = ancestor_at_level(village, Level.TOWNSHIP)
+        case = Case(
+            number=f"pending-{now.timestamp()}-{user.id}",
+            kind=process_id,
+            region=village.region,
+            village=village,
+            township_id=township.id if township else None,
+            applicant_name=_applicant_name(start_data),
+            data=start_data,
+            status="open",
+            created_at=now,
+            created_by_id=user.id,
+        )
+        session.add(case)
+        session.flush()
+        case.number = f"{now:%Y}-{case.id:07d}"
+        instance = ProcessInstance(case_id=case.id, definition=definition, state=b"", status="running")
+        session.add(instance)
+        session.flush()
+        actor = audit.Actor.of(user, _acting_role(user))
+        audit.record(
+            session,
+            "case_created",
+            actor,
+            case_id=case.id,
+            instance_id=instance.id,
+            details={
+                "case_number": case.number,
+                "process_id": process_id,
+                "region": definition.region,
+                "version": definition.version,
+                "bundle_hash": definition.bundle_hash,
+                "village": village.code,
+            },
+        )
+        run = process.start({**start_data, "case_number": case.number})
+        persist(ctx, session, case, instance, run, actor)
+        return _case_view(session, case)
+
+
+def _acting_role(user: User) -> str | None:
+    return min(user.roles) if user.roles else None
+
+
+def _applicant_name(data: dict[str, Any]) -> str | None:
+    household = data.get("household")
+    if isinstance(household, dict):
+        for member in household.get("members") or []:
+            if isinstance(member, dict) and member.get("relation") == "self":
+                return str(member.get("name"))
+    name = data.get("applicant_name")
+    return str(name) if name else None
+
+
+def get_case(session: Session, number: str) -> Case:
+    case = session.scalars(select(Case).where(Case.number == number)).first()
+    if case is None:
+        raise NotFound(f"案件 {number} 不存在")
+    return case
+
+
+def show_case(ctx: Context, number: str) -> CaseView:
+    with ctx.db.read() as session:
+        return _case_view(session, get_case(session, number))
+
+
+def _case_view(session: Session, case: Case) -> CaseView:
+    instance = session.scalars(
+        select(ProcessInstance).where(ProcessInstance.case_id == case.id).order_by(ProcessInstance.id.desc())
+    ).first()
+    if instance is None:
+        raise NotFound(f"案件 {case.number} 没有流程实例")
+    tasks = summaries(session, HumanTask.case_id == case.id, order_by=HumanTask.id)
+    return CaseView.build(
+        case,
+        instance.definition.version,
+        instance.definition.bundle_hash,
+        instance.status,
+        instance.error_message,
+        instance.next_timer_at,
+        dict(case.data),
+        tasks,
+    )

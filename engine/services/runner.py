@@ -1,0 +1,153 @@
+"""The heart of every state change (design.md §4 Running): after the workflow moved, write its state,
+bring the HumanTask rows in line with the ready user tasks, stamp audit events and the next timer.
+Callers hold the transaction; nothing here commits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.clock import to_china, to_utc, utcnow
+from engine.domain.roles import ROLE_LEVELS
+from engine.errors import Conflict, WorkflowFailed
+from engine.persistence import Case, HumanTask, ProcessInstance
+from engine.services import audit
+from engine.services.context import Context
+from engine.services.users import ancestor_at_level
+from engine.workflow.runtime import UserTaskView, WorkflowRun
+
+OPEN_STATES = ("open", "claimed")
+
+
+def persist(
+    ctx: Context,
+    session: Session,
+    case: Case,
+    instance: ProcessInstance,
+    run: WorkflowRun,
+    actor: audit.Actor = audit.SYSTEM,
+) -> list[HumanTask]:
+    """Store the run's state and sync tasks; returns the HumanTask rows created by this step."""
+    now = utcnow()
+    instance.state = run.serialize()
+    instance.next_timer_at = run.next_timer_at()
+    instance.error_message = instance.error_element = None
+    ready = {view.spiff_task_id: view for view in run.ready_user_tasks()}
+    existing = {
+        t.spiff_task_id: t
+        for t in session.scalars(
+            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state.in_(OPEN_STATES))
+        )
+    }
+    for spiff_id, task in existing.items():
+        if spiff_id not in ready:
+            # Withdrawn by the process itself (a boundary timer, a message): not done by anyone.
+            task.state = "cancelled"
+            task.completed_at = now
+            audit.record(
+                session,
+                "task_cancelled",
+                actor,
+                case_id=case.id,
+                instance_id=instance.id,
+                task_id=task.id,
+                details={"task": task.task_name},
+            )
+    created = [
+        _create_task(ctx, session, case, instance, view, now)
+        for spiff_id, view in ready.items()
+        if spiff_id not in existing
+    ]
+    for task in created:
+        audit.record(
+            session,
+            "task_created",
+            actor,
+            case_id=case.id,
+            instance_id=instance.id,
+            task_id=task.id,
+            details={
+                "task": task.task_name,
+                "title": task.title,
+                "role": task.role,
+                "due_at": task.due_at.isoformat() if task.due_at else None,
+            },
+        )
+    if run.completed:
+        instance.status = "completed"
+        case.status, case.closed_at, case.stage = "closed", now, "已办结"
+        audit.record(
+            session,
+            "process_completed",
+            actor,
+            case_id=case.id,
+            instance_id=instance.id,
+            details={"process_id": instance.definition.process_id},
+        )
+    else:
+        instance.status = "running" if ready else "waiting"
+        case.stage = "、".join(v.title for v in ready.values()) or _waiting_stage(instance.next_timer_at)
+    return created
+
+
+def _waiting_stage(next_timer_at: datetime | None) -> str:
+    return "等待期满" if next_timer_at else "等待中"
+
+
+def _create_task(
+    ctx: Context, session: Session, case: Case, instance: ProcessInstance, view: UserTaskView, now: datetime
+) -> HumanTask:
+    level = ROLE_LEVELS.get(view.role)
+    unit = ancestor_at_level(case.village, level.value) if level else None
+    if unit is None:
+        raise WorkflowFailed(f"无法为任务“{view.title}”确定办理机构（角色 {view.role or '未知'}）", view.name)
+    due_at = None
+    if view.due_working_days is not None:
+        due_at = to_utc(ctx.calendar(case.region).due_at(to_china(now), view.due_working_days))
+    task = HumanTask(
+        instance_id=instance.id,
+        case_id=case.id,
+        spiff_task_id=view.spiff_task_id,
+        task_name=view.name,
+        title=view.title,
+        process_id=instance.definition.process_id,
+        role=view.role,
+        org_unit_id=unit.id,
+        village_id=case.village_id,
+        form_key=view.form_key,
+        state="open",
+        created_at=now,
+        due_at=due_at,
+    )
+    session.add(task)
+    session.flush()
+    return task
+
+
+def check_instance_usable(instance: ProcessInstance) -> None:
+    if instance.status == "error":
+        raise WorkflowFailed(
+            f"流程实例处于错误状态，需管理员处理：{instance.error_message or ''}", instance.error_element
+        )
+    if instance.status in ("completed", "cancelled"):
+        raise Conflict("流程已结束")
+
+
+def mark_error(ctx: Context, instance_id: int, failure: WorkflowFailed, actor: audit.Actor = audit.SYSTEM) -> None:
+    """Record the failure in a transaction of its own; the instance keeps its last good state."""
+    with ctx.db.write() as session:
+        instance = session.get(ProcessInstance, instance_id)
+        if instance is None:
+            return
+        instance.status, instance.next_timer_at = "error", None
+        instance.error_message, instance.error_element = failure.message, failure.element
+        audit.record(
+            session,
+            "workflow_error",
+            actor,
+            case_id=instance.case_id,
+            instance_id=instance.id,
+            details={"message": failure.message, "element": failure.element},
+        )

@@ -1,0 +1,248 @@
+"""Working tasks: list, show, claim, unclaim, transfer, complete (one transaction each)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.clock import utcnow
+from engine.errors import Conflict, InvalidData, NotFound, PermissionDenied, WorkflowFailed
+from engine.persistence import Case, HumanTask, User
+from engine.services import audit
+from engine.services.context import Context
+from engine.services.runner import OPEN_STATES, check_instance_usable, mark_error, persist
+from engine.services.tasks_query import summaries
+from engine.services.users import get_user
+from engine.services.views import CompletionResult, TaskDetail, TaskSummary
+from forms import validate_form
+
+VIEWS = ("open", "claimed", "done", "overdue")
+STALE_MESSAGE = "该任务已被他人办理或已变更，请刷新后查看"
+
+
+def list_tasks(
+    ctx: Context,
+    username: str,
+    view: str = "open",
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    process_id: str | None = None,
+    village_id: int | None = None,
+) -> list[TaskSummary]:
+    if view not in VIEWS:
+        raise InvalidData("查询参数有误", {"view": [f"视图必须是 {'/'.join(VIEWS)} 之一"]})
+    with ctx.db.read() as session:
+        user = get_user(session, username)
+        conditions = _view_conditions(user, view)
+        if process_id:
+            conditions.append(HumanTask.process_id == process_id)
+        if village_id:
+            conditions.append(HumanTask.village_id == village_id)
+        order = (
+            [HumanTask.completed_at.desc(), HumanTask.id.desc()] if view == "done" else [HumanTask.due_at, HumanTask.id]
+        )
+        return summaries(session, *conditions, order_by=order, limit=limit, offset=offset)
+
+
+def _view_conditions(user: User, view: str) -> list[Any]:
+    if view == "done":
+        return [HumanTask.completed_by_id == user.id, HumanTask.state == "completed"]
+    if view == "claimed":
+        return [HumanTask.assignee_id == user.id, HumanTask.state == "claimed"]
+    # 待办: unclaimed tasks my roles may work in my own org unit (the index ix_human_task_inbox).
+    roles = sorted(user.roles)
+    conditions = [HumanTask.org_unit_id == user.org_unit_id, HumanTask.state == "open", HumanTask.role.in_(roles)]
+    if view == "overdue":
+        conditions = [
+            HumanTask.org_unit_id == user.org_unit_id,
+            HumanTask.role.in_(roles),
+            HumanTask.state.in_(OPEN_STATES),
+            HumanTask.due_at < utcnow(),
+        ]
+    return conditions
+
+
+def _task(session: Session, task_id: int) -> HumanTask:
+    task = session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound(f"任务 {task_id} 不存在")
+    return task
+
+
+def _may_work(user: User, task: HumanTask) -> bool:
+    return task.role in user.roles and task.org_unit_id == user.org_unit_id
+
+
+def _check_may_work(user: User, task: HumanTask) -> None:
+    if not _may_work(user, task):
+        raise PermissionDenied("无权办理该任务：角色或所属机构不符")
+
+
+def _check_open(task: HumanTask) -> None:
+    if task.state not in OPEN_STATES:
+        raise Conflict(
+            f"任务“{task.title}”已{ {'completed': '办结', 'cancelled': '取消'}.get(task.state, '变更') }，无法再操作"
+        )
+
+
+def show_task(ctx: Context, task_id: int, username: str | None = None) -> TaskDetail:
+    with ctx.db.read() as session:
+        task = _task(session, task_id)
+        if username is not None:
+            _check_may_see(get_user(session, username), task)
+        summary = summaries(session, HumanTask.id == task.id)[0]
+        instance = task.instance
+        process = ctx.process(instance.definition)
+        form = process.forms.get(task.form_key or "")
+        data: dict[str, Any] = {}
+        if task.state in OPEN_STATES:
+            data = process.restore(instance.state).task_data(task.spiff_task_id)
+        earlier = summaries(
+            session,
+            HumanTask.case_id == task.case_id,
+            HumanTask.state == "completed",
+            HumanTask.opinion.is_not(None),
+            order_by=HumanTask.completed_at,
+        )
+        return TaskDetail(summary, task.form_key, dict(form.schema) if form else None, data, earlier)
+
+
+def _check_may_see(user: User, task: HumanTask) -> None:
+    if not (_may_work(user, task) or task.assignee_id == user.id or task.completed_by_id == user.id):
+        raise PermissionDenied("无权查看该任务")
+
+
+def claim(ctx: Context, task_id: int, username: str) -> TaskSummary:
+    with ctx.db.write() as session:
+        user, task = get_user(session, username), _task(session, task_id)
+        _check_may_work(user, task)
+        _check_open(task)
+        if task.state == "claimed" and task.assignee_id != user.id:
+            raise Conflict("该任务已被他人签收")
+        task.state, task.assignee_id = "claimed", user.id
+        audit.record(
+            session,
+            "task_claimed",
+            audit.Actor.of(user, task.role),
+            case_id=task.case_id,
+            instance_id=task.instance_id,
+            task_id=task.id,
+            details={"task": task.task_name},
+        )
+        session.flush()
+        return summaries(session, HumanTask.id == task.id)[0]
+
+
+def unclaim(ctx: Context, task_id: int, username: str) -> TaskSummary:
+    with ctx.db.write() as session:
+        user, task = get_user(session, username), _task(session, task_id)
+        _check_open(task)
+        if task.state != "claimed" or task.assignee_id != user.id:
+            raise Conflict("只能取消本人签收的任务")
+        task.state, task.assignee_id = "open", None
+        audit.record(
+            session,
+            "task_unclaimed",
+            audit.Actor.of(user, task.role),
+            case_id=task.case_id,
+            instance_id=task.instance_id,
+            task_id=task.id,
+            details={"task": task.task_name},
+        )
+        session.flush()
+        return summaries(session, HumanTask.id == task.id)[0]
+
+
+def transfer(ctx: Context, task_id: int, username: str, to_username: str, reason: str) -> TaskSummary:
+    if not reason.strip():
+        raise InvalidData("转办信息有误", {"reason": ["转办理由：必填"]})
+    with ctx.db.write() as session:
+        user, task = get_user(session, username), _task(session, task_id)
+        _check_may_work(user, task)
+        _check_open(task)
+        if task.state == "claimed" and task.assignee_id != user.id:
+            raise Conflict("该任务已被他人签收")
+        try:
+            target = get_user(session, to_username)
+        except NotFound:
+            raise InvalidData("转办信息有误", {"to": [f"接收人：用户 {to_username} 不存在"]}) from None
+        if not _may_work(target, task) or target.id == user.id:
+            raise InvalidData("转办信息有误", {"to": ["接收人：必须是本机构内具有相同角色的其他人员"]})
+        task.state, task.assignee_id = "claimed", target.id
+        audit.record(
+            session,
+            "task_transferred",
+            audit.Actor.of(user, task.role),
+            case_id=task.case_id,
+            instance_id=task.instance_id,
+            task_id=task.id,
+            details={"task": task.task_name, "to": target.username, "reason": reason.strip()},
+        )
+        session.flush()
+        return summaries(session, HumanTask.id == task.id)[0]
+
+
+def complete(ctx: Context, task_id: int, username: str, data: dict[str, Any]) -> CompletionResult:
+    """Validate the form, run the workflow on, and store everything, or change nothing at all."""
+    instance_id: int | None = None
+    actor = audit.SYSTEM
+    try:
+        with ctx.db.write() as session:
+            user, task = get_user(session, username), _task(session, task_id)
+            _check_may_work(user, task)
+            _check_open(task)
+            if task.state == "claimed" and task.assignee_id != user.id:
+                raise Conflict("该任务已被他人签收，只能由签收人办理")
+            instance = task.instance
+            instance_id, actor = instance.id, audit.Actor.of(user, task.role)
+            check_instance_usable(instance)
+            process = ctx.process(instance.definition)
+            form = process.forms.get(task.form_key or "")
+            if form is None:
+                raise WorkflowFailed(f"任务“{task.title}”的表单 {task.form_key} 不在流程包中", task.task_name)
+            clean = validate_form(form, data)
+            run = process.restore(instance.state)
+            before = run.task_data(task.spiff_task_id)
+            run.complete(task.spiff_task_id, clean)
+            now = utcnow()
+            task.state, task.completed_at, task.completed_by_id = "completed", now, user.id
+            task.assignee_id = task.assignee_id or user.id
+            task.decision = _text(clean.get("decision"))
+            task.opinion = _text(clean.get("opinion"))
+            audit.record(
+                session,
+                "task_completed",
+                actor,
+                case_id=task.case_id,
+                instance_id=instance.id,
+                task_id=task.id,
+                at=now,
+                details={"task": task.task_name, "form": task.form_key, "changes": audit.changes(before, clean)},
+            )
+            case = _case(session, task)
+            created = persist(ctx, session, case, instance, run, actor)
+            session.flush()
+            summary = summaries(session, HumanTask.id == task.id)[0]
+            new = (
+                summaries(session, HumanTask.id.in_([t.id for t in created]), order_by=HumanTask.id) if created else []
+            )
+            return CompletionResult(summary, case.number, case.status, case.stage, new)
+    except StaleDataError:
+        raise Conflict(STALE_MESSAGE) from None
+    except WorkflowFailed as failure:
+        if instance_id is not None:
+            mark_error(ctx, instance_id, failure, actor)
+        raise
+
+
+def _case(session: Session, task: HumanTask) -> Case:
+    case = session.get(Case, task.case_id)
+    assert case is not None  # noqa: S101 - a foreign key guarantees it
+    return case
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,34 @@
+"""Reading HumanTask rows into summaries without touching workflow state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session, aliased
+
+from engine.persistence import Case, HumanTask, OrgUnit, User
+from engine.services.views import TaskSummary, task_summary
+
+
+def summaries(
+    session: Session, *conditions: ColumnElement[bool], order_by: Any = None, limit: int | None = None, offset: int = 0
+) -> list[TaskSummary]:
+    """HumanTask rows matching `conditions` as summaries, in one joined query (no N+1)."""
+    unit, village = aliased(OrgUnit), aliased(OrgUnit)
+    assignee, completer = aliased(User), aliased(User)
+    query = (
+        select(HumanTask, Case.number, unit.code, village.code, assignee.username, completer.username)
+        .join(Case, Case.id == HumanTask.case_id)
+        .join(unit, unit.id == HumanTask.org_unit_id)
+        .join(village, village.id == HumanTask.village_id)
+        .outerjoin(assignee, assignee.id == HumanTask.assignee_id)
+        .outerjoin(completer, completer.id == HumanTask.completed_by_id)
+        .where(*conditions)
+        .order_by(*(order_by if isinstance(order_by, list | tuple) else [order_by or HumanTask.id]))
+        .offset(offset)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    rows = session.execute(query).all()
+    return [task_summary(t, number, org, vil, who, done_by) for t, number, org, vil, who, done_by in rows]

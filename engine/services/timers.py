@@ -1,0 +1,94 @@
+"""Firing due timers (design.md §4 Timers): `dibao tick` once, `dibao worker` in a loop."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+
+from sqlalchemy import DateTime, Integer, literal, select, tuple_
+from sqlalchemy.orm import Session
+
+from engine.clock import utcnow
+from engine.errors import WorkflowFailed
+from engine.persistence import Case, ProcessInstance
+from engine.services import audit
+from engine.services.context import Context
+from engine.services.runner import mark_error, persist
+
+log = logging.getLogger("dibao.timers")
+BATCH = 50
+
+
+def _claim_batch(
+    ctx: Context, session: Session, now: datetime, after: tuple[datetime, int] | None
+) -> list[ProcessInstance]:
+    query = (
+        select(ProcessInstance)
+        .where(ProcessInstance.next_timer_at <= now, ProcessInstance.status.in_(("running", "waiting")))
+        .order_by(ProcessInstance.next_timer_at, ProcessInstance.id)
+        .limit(BATCH)
+    )
+    if after is not None:
+        # Keyset paging: each due instance is looked at once per sweep, even if its timer did not move.
+        # The literals are typed so SQLite compares them in the stored text format.
+        query = query.where(
+            tuple_(ProcessInstance.next_timer_at, ProcessInstance.id)
+            > tuple_(literal(after[0], DateTime()), literal(after[1], Integer()))
+        )
+    if ctx.db.is_postgres:
+        # Another worker's rows are skipped, never waited for and never processed twice.
+        query = query.with_for_update(skip_locked=True, of=ProcessInstance)
+    return list(session.scalars(query))
+
+
+def tick(ctx: Context, limit: int | None = None) -> int:
+    """Process every instance whose timer is due now, once; return how many were processed."""
+    now, processed, cursor = utcnow(), 0, None
+    failures: list[tuple[int, WorkflowFailed]] = []
+    while limit is None or processed < limit:
+        with ctx.db.write() as session:
+            batch = _claim_batch(ctx, session, now, cursor)
+            if not batch:
+                break
+            for instance in batch:
+                cursor = (instance.next_timer_at or now, instance.id)
+                try:
+                    _fire(ctx, session, instance)
+                except WorkflowFailed as failure:
+                    failures.append((instance.id, failure))
+                processed += 1
+    for instance_id, failed in failures:
+        log.error("流程实例 %s 定时器处理失败：%s", instance_id, failed.message)
+        mark_error(ctx, instance_id, failed)
+    return processed
+
+
+def _fire(ctx: Context, session: Session, instance: ProcessInstance) -> None:
+    """Restore, advance and persist; a failure raises before anything of this instance is written."""
+    run = ctx.process(instance.definition).restore(instance.state)
+    due = instance.next_timer_at
+    run.advance()
+    case = session.get(Case, instance.case_id)
+    assert case is not None  # noqa: S101 - a foreign key guarantees it
+    audit.record(
+        session,
+        "timer_fired",
+        audit.SYSTEM,
+        case_id=case.id,
+        instance_id=instance.id,
+        details={"due_at": due.isoformat() if due else None},
+    )
+    persist(ctx, session, case, instance, run)
+
+
+def run_worker(ctx: Context, stop: threading.Event, interval: float = 5.0) -> None:
+    """Sweep until `stop` is set. A failing sweep is logged and the loop carries on."""
+    while not stop.is_set():
+        try:
+            count = tick(ctx)
+        except Exception:
+            log.exception("定时器轮询失败，稍后重试")
+            count = 0
+        if count == 0:
+            stop.wait(interval)

@@ -1,0 +1,130 @@
+"""What services return: plain frozen dataclasses, never ORM objects (they outlive the session)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from engine.clock import utcnow
+from engine.persistence import Case, HumanTask
+
+
+@dataclass(frozen=True)
+class TaskSummary:
+    id: int
+    case_number: str
+    process_id: str
+    task_name: str
+    title: str
+    role: str
+    org_unit: str
+    village: str
+    state: str
+    assignee: str | None
+    created_at: datetime
+    due_at: datetime | None
+    completed_at: datetime | None
+    completed_by: str | None
+    decision: str | None
+    opinion: str | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.state in ("open", "claimed") and self.due_at is not None and self.due_at < utcnow()
+
+
+def task_summary(
+    task: HumanTask,
+    case_number: str,
+    org_code: str,
+    village_code: str,
+    assignee: str | None = None,
+    completed_by: str | None = None,
+) -> TaskSummary:
+    return TaskSummary(
+        task.id,
+        case_number,
+        task.process_id,
+        task.task_name,
+        task.title,
+        task.role,
+        org_code,
+        village_code,
+        task.state,
+        assignee,
+        task.created_at,
+        task.due_at,
+        task.completed_at,
+        completed_by,
+        task.decision,
+        task.opinion,
+    )
+
+
+@dataclass(frozen=True)
+class CaseView:
+    number: str
+    kind: str
+    region: str
+    village: str
+    status: str
+    stage: str | None
+    created_at: datetime
+    process_version: int
+    bundle_hash: str
+    instance_status: str
+    error_message: str | None
+    next_timer_at: datetime | None
+    data: dict[str, Any]
+    tasks: list[TaskSummary] = field(default_factory=list)
+    decided_amount: str | None = None
+
+    @classmethod
+    def build(
+        cls,
+        case: Case,
+        version: int,
+        bundle_hash: str,
+        instance_status: str,
+        error: str | None,
+        next_timer_at: datetime | None,
+        data: dict[str, Any],
+        tasks: list[TaskSummary],
+    ) -> CaseView:
+        amount = f"{case.decided_amount:.2f}" if case.decided_amount is not None else None
+        return cls(
+            case.number,
+            case.kind,
+            case.region,
+            case.village.code,
+            case.status,
+            case.stage,
+            case.created_at,
+            version,
+            bundle_hash,
+            instance_status,
+            error,
+            next_timer_at,
+            data,
+            tasks,
+            amount,
+        )
+
+
+@dataclass(frozen=True)
+class TaskDetail:
+    summary: TaskSummary
+    form_key: str | None
+    form: dict[str, Any] | None
+    data: dict[str, Any]
+    earlier_opinions: list[TaskSummary]
+
+
+@dataclass(frozen=True)
+class CompletionResult:
+    task: TaskSummary
+    case_number: str
+    case_status: str
+    stage: str | None
+    new_tasks: list[TaskSummary]

@@ -1,0 +1,100 @@
+"""Shared fixtures: an isolated database per test (a temp SQLite file, or a fresh PostgreSQL schema),
+the real processes/ deployed, and the demo org tree and users."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("DIBAO_FAST_PASSWORD_HASH", "1")  # before engine.services.users is imported
+
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from engine.persistence import Base
+from engine.services.context import Context
+from engine.services.deployment import deploy
+from engine.services.setup import create_demo_data
+from engine.settings import PROJECT_ROOT, Settings
+
+DATA = Path(__file__).parent / "data"
+BUNDLES = DATA / "bundles"
+POSTGRES_URL = os.environ.get("DIBAO_TEST_POSTGRES_URL")
+
+MakeContext = Callable[..., Context]
+
+
+def _postgres_schema_url(request: pytest.FixtureRequest) -> str:
+    if not POSTGRES_URL:
+        pytest.skip("DIBAO_TEST_POSTGRES_URL is not set (make test-postgres sets it)")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+    def drop() -> None:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    request.addfinalizer(drop)
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.node.get_closest_marker("postgres"):
+        return _postgres_schema_url(request)
+    return f"sqlite:///{tmp_path / 'dibao.sqlite3'}"
+
+
+@pytest.fixture
+def processes_dir(tmp_path: Path) -> Path:
+    """A private copy of processes/ that a test may change (region overrides, new versions)."""
+    target = tmp_path / "processes"
+    shutil.copytree(PROJECT_ROOT / "processes", target)
+    return target
+
+
+@pytest.fixture
+def make_context(database_url: str, processes_dir: Path) -> Iterator[MakeContext]:
+    made: list[Context] = []
+
+    def make(*, schema: bool = True, demo: bool = True, deployed: bool = True, **overrides: object) -> Context:
+        settings = Settings(
+            database_url=database_url, demo=True, processes_dir=processes_dir, script_budget=0.5, **overrides
+        )  # type: ignore[arg-type]
+        ctx = Context.from_settings(settings)
+        made.append(ctx)
+        if schema and len(made) == 1:
+            Base.metadata.create_all(ctx.db.engine)
+            if demo:
+                create_demo_data(ctx)
+            if deployed:
+                deploy(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.close()
+
+
+@pytest.fixture
+def ctx(make_context: MakeContext) -> Context:
+    return make_context()
+
+
+def add_fixture_process(processes_dir: Path, *names: str, region: str | None = None) -> None:
+    """Copy fixture files from tests/data/bundles/<dir>/ into the private processes tree."""
+    target = processes_dir / "default" if region is None else processes_dir / "regions" / region
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        source = BUNDLES / name
+        for path in source.iterdir() if source.is_dir() else [source]:
+            if path.suffix in {".bpmn", ".dmn"}:
+                shutil.copy(path, target / path.name)

@@ -1,0 +1,316 @@
+"""The `dibao` command line (design.md §5). Every command calls engine.services and nothing below it."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from engine.errors import BundleInvalid, DibaoError, InvalidData
+from engine.services import audit, cases, deployment, setup, tasks, timers
+from engine.services.context import Context
+from engine.services.status import calendar_warnings
+
+log = logging.getLogger("dibao.cli")
+
+
+def _json_default(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _print_json(value: Any) -> None:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
+    elif isinstance(value, list):
+        value = [dataclasses.asdict(v) if dataclasses.is_dataclass(v) and not isinstance(v, type) else v for v in value]
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=_json_default))
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def _context() -> Iterator[Context]:
+    ctx = Context.from_settings()
+    try:
+        yield ctx
+    except BundleInvalid as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        _fail(f"共 {len(exc.problems)} 个问题，未做任何更改")
+    except InvalidData as exc:
+        click.echo(exc.message, err=True)
+        for field, messages in exc.fields.items():
+            for message in messages:
+                click.echo(f"  {field}: {message}", err=True)
+        _fail("未做任何更改")
+    except DibaoError as exc:
+        _fail(f"错误（{exc.code}）：{exc.message}")
+    except Exception:
+        # The trace goes to the log, not the user (DIBAO_DEBUG=1 shows it).
+        log.exception("unexpected error")
+        _fail("内部错误：请查看日志，或确认已运行 dibao init")
+    finally:
+        ctx.close()
+
+
+def _read_data(path: str) -> dict[str, Any]:
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        data = json.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"无法读取数据文件 {path}：{exc}")
+    except json.JSONDecodeError as exc:
+        _fail(f"数据文件 {path} 不是合法的 JSON：第 {exc.lineno} 行 {exc.msg}")
+    if not isinstance(data, dict):
+        _fail(f"数据文件 {path} 必须是 JSON 对象")
+    return data
+
+
+@click.group()
+def main() -> None:
+    """低保审批系统命令行。数据库由 DIBAO_DATABASE_URL 指定（默认 instance/ 下的 SQLite 文件）。"""
+    logging.basicConfig(
+        level=logging.DEBUG if os.environ.get("DIBAO_DEBUG") else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+@main.command()
+@click.option("--demo", is_flag=True, help="同时创建示范机构与示范用户")
+def init(demo: bool) -> None:
+    """创建/升级数据库结构并部署 processes/。"""
+    with _context() as ctx:
+        result = setup.init(ctx, demo=demo)
+        new = [d for d in result.deployed if d.new]
+        click.echo(f"数据库已就绪；新部署 {len(new)} 个流程版本，共 {len(result.deployed)} 个流程")
+        if demo:
+            click.echo(f"示范数据：新建 {result.demo_users_created} 个用户（密码 {setup.DEMO_PASSWORD}）")
+        for warning in calendar_warnings(ctx, [date.today().year, date.today().year + 1]):
+            click.echo(f"警告：{warning}", err=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """启动网页服务，并在进程内运行定时器。"""
+    from web import create_app
+
+    ctx = Context.from_settings()
+    stop = threading.Event()
+    worker = threading.Thread(target=timers.run_worker, args=(ctx, stop), name="dibao-timers", daemon=True)
+    worker.start()
+    click.echo(f"低保审批系统：http://{host}:{port}/")
+    try:
+        create_app(ctx).run(host=host, port=port, threaded=True)
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+
+
+@main.command()
+@click.option("--interval", default=5.0, show_default=True, help="无到期定时器时的轮询间隔（秒）")
+def worker(interval: float) -> None:
+    """持续处理到期定时器（PostgreSQL 上可同时运行多个）。"""
+    ctx = Context.from_settings()
+    stop = threading.Event()
+    click.echo("定时器进程已启动，Ctrl-C 退出")
+    try:
+        timers.run_worker(ctx, stop, interval)
+    except KeyboardInterrupt:
+        stop.set()
+    finally:
+        ctx.close()
+
+
+@main.command()
+def tick() -> None:
+    """处理当前所有到期定时器一次，输出处理数量。"""
+    with _context() as ctx:
+        click.echo(timers.tick(ctx))
+
+
+@main.group()
+def processes() -> None:
+    """流程定义：校验、部署、列表。"""
+
+
+@processes.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def processes_validate(paths: tuple[Path, ...]) -> None:
+    """校验流程文件；无问题时退出码为 0。"""
+    with _context() as ctx:
+        results = deployment.validate(ctx, list(paths))
+        problems = [p for r in results for p in r.problems]
+        for problem in problems:
+            click.echo(str(problem))
+        if problems:
+            _fail(f"校验未通过：{len(problems)} 个问题")
+        click.echo(f"校验通过：{sum(len(r.bundles) for r in results)} 个流程")
+
+
+@processes.command("deploy")
+@click.option("--region", default=None, help="只部署该地区（默认：全部）")
+def processes_deploy(region: str | None) -> None:
+    """部署有变化的流程包为新版本。"""
+    with _context() as ctx:
+        for version in deployment.deploy(ctx, region):
+            mark = "新版本" if version.new else "未变化"
+            click.echo(
+                f"{version.region}\t{version.process_id}\tv{version.version}\t{mark}\t{version.bundle_hash[:12]}"
+            )
+
+
+@processes.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def processes_list(as_json: bool) -> None:
+    """列出已部署的流程版本。"""
+    with _context() as ctx:
+        versions = deployment.list_definitions(ctx)
+        if as_json:
+            _print_json(versions)
+            return
+        for v in versions:
+            click.echo(
+                f"{v.region}\t{v.process_id}\tv{v.version}\t{v.title}\t{v.bundle_hash[:12]}\t"
+                f"{v.deployed_at:%Y-%m-%d %H:%M}\t{v.deployed_by or '系统'}"
+            )
+
+
+def _as_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--as", "username", required=True, help="以该用户身份操作")(func)
+
+
+@main.group("cases")
+def cases_group() -> None:
+    """案件：登记、查看。"""
+
+
+@cases_group.command("start")
+@click.argument("process")
+@_as_option
+@click.option("--data", "data_file", required=True, help="启动数据 JSON 文件（- 表示标准输入）")
+def cases_start(process: str, username: str, data_file: str) -> None:
+    """以 USER 身份启动流程，输出新案件编号。"""
+    data = _read_data(data_file)
+    with _context() as ctx:
+        click.echo(cases.start_case(ctx, process, username, data).number)
+
+
+@cases_group.command("show")
+@click.argument("number")
+@click.option("--json", "as_json", is_flag=True)
+def cases_show(number: str, as_json: bool) -> None:
+    """查看案件。"""
+    with _context() as ctx:
+        view = cases.show_case(ctx, number)
+        if as_json:
+            _print_json(view)
+            return
+        click.echo(f"案件 {view.number}（{view.kind}，地区 {view.region}，村 {view.village}）")
+        click.echo(f"状态：{view.status}；阶段：{view.stage or '-'}；流程版本 v{view.process_version}")
+        if view.error_message:
+            click.echo(f"流程错误：{view.error_message}")
+        if view.next_timer_at:
+            click.echo(f"下一定时器：{view.next_timer_at:%Y-%m-%d %H:%M} (UTC)")
+        for t in view.tasks:
+            click.echo(
+                f"  任务 {t.id}\t{t.title}\t{t.state}\t{t.role}@{t.org_unit}\t"
+                f"{t.completed_by or t.assignee or ''}\t{t.decision or ''}"
+            )
+
+
+@main.group("tasks")
+def tasks_group() -> None:
+    """任务：列表、查看、签收、办理。"""
+
+
+@tasks_group.command("list")
+@_as_option
+@click.option("--view", type=click.Choice(tasks.VIEWS), default="open", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def tasks_list(username: str, view: str, as_json: bool) -> None:
+    """列出 USER 的任务。"""
+    with _context() as ctx:
+        items = tasks.list_tasks(ctx, username, view)
+        if as_json:
+            _print_json(items)
+            return
+        for t in items:
+            due = f"{t.due_at:%Y-%m-%d}" if t.due_at else "-"
+            click.echo(f"{t.id}\t{t.case_number}\t{t.title}\t{t.state}\t期限 {due}{'（超期）' if t.overdue else ''}")
+
+
+@tasks_group.command("show")
+@click.argument("task_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+def tasks_show(task_id: int, as_json: bool) -> None:
+    """查看任务及其表单定义。"""
+    with _context() as ctx:
+        detail = tasks.show_task(ctx, task_id)
+        if as_json:
+            _print_json(detail)
+            return
+        s = detail.summary
+        click.echo(f"任务 {s.id}：{s.title}（案件 {s.case_number}，{s.state}，{s.role}@{s.org_unit}）")
+        click.echo(f"表单：{detail.form_key}")
+        click.echo(json.dumps(detail.form, ensure_ascii=False, indent=2))
+
+
+@tasks_group.command("claim")
+@click.argument("task_id", type=int)
+@_as_option
+def tasks_claim(task_id: int, username: str) -> None:
+    """签收任务。"""
+    with _context() as ctx:
+        summary = tasks.claim(ctx, task_id, username)
+        click.echo(f"已签收任务 {summary.id}：{summary.title}")
+
+
+@tasks_group.command("complete")
+@click.argument("task_id", type=int)
+@_as_option
+@click.option("--data", "data_file", required=True, help="表单数据 JSON 文件（- 表示标准输入）")
+def tasks_complete(task_id: int, username: str, data_file: str) -> None:
+    """提交任务表单。"""
+    data = _read_data(data_file)
+    with _context() as ctx:
+        result = tasks.complete(ctx, task_id, username, data)
+        click.echo(
+            f"已办结任务 {result.task.id}：{result.task.title}；案件 {result.case_number} 当前阶段：{result.stage}"
+        )
+        for new in result.new_tasks:
+            click.echo(f"  新任务 {new.id}\t{new.title}\t{new.role}@{new.org_unit}")
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """审计：校验哈希链。"""
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """校验审计链；完整时退出码为 0，否则指出第一个断裂的事件。"""
+    with _context() as ctx:
+        result = audit.verify(ctx.db)
+        if result.ok:
+            click.echo(f"审计链完整：共 {result.events_checked} 个事件")
+            return
+        _fail(f"审计链断裂：第 {result.first_broken} 号事件——{result.reason}（已检查 {result.events_checked} 个事件）")
