@@ -1,0 +1,98 @@
+"""The `dibao` command line as design.md §5 lists it, run in-process against a temp database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from freezegun import freeze_time
+
+from tests.conftest import BUNDLES
+from web.cli import main
+
+
+@pytest.fixture
+def cli(tmp_path: Path, processes_dir: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("DIBAO_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setenv("DIBAO_PROCESSES_DIR", str(processes_dir))
+    runner = CliRunner()
+    result = runner.invoke(main, ["init", "--demo"])
+    assert result.exit_code == 0, result.output
+    assert "新部署 1 个流程版本" in result.output
+    assert "新建 47 个用户" in result.output
+    return runner
+
+
+def _ok(result: Result) -> str:
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _json_file(tmp_path: Path, name: str, data: object) -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def test_init_twice_changes_nothing(cli: CliRunner) -> None:
+    output = _ok(cli.invoke(main, ["init", "--demo"]))
+    assert "新部署 0 个流程版本" in output
+    assert "新建 0 个用户" in output
+
+
+@freeze_time("2026-11-23 01:00:00")
+def test_a_case_from_start_to_the_timer_by_command_line(cli: CliRunner, tmp_path: Path) -> None:
+    start = _json_file(tmp_path, "start.json", {"village": "demo-village-1-1"})
+    number = _ok(cli.invoke(main, ["cases", "start", "reference_review", "--as", "clerk1", "--data", start])).strip()
+    assert number == "2026-0000001"
+    listed = json.loads(_ok(cli.invoke(main, ["tasks", "list", "--as", "clerk1", "--json"])))
+    assert [(t["case_number"], t["task_name"]) for t in listed] == [(number, "register")]
+    task_id = str(listed[0]["id"])
+    shown = json.loads(_ok(cli.invoke(main, ["tasks", "show", task_id, "--json"])))
+    assert shown["form"]["properties"]["household_size"]["title"] == "家庭人口"
+    _ok(cli.invoke(main, ["tasks", "claim", task_id, "--as", "clerk1"]))
+
+    bad = _json_file(tmp_path, "bad.json", {"applicant_name": "张三", "household_size": 0, "requested_amount": "1"})
+    refused = cli.invoke(main, ["tasks", "complete", task_id, "--as", "clerk1", "--data", bad])
+    assert refused.exit_code != 0
+    assert "household_size" in refused.output
+    assert "Traceback" not in refused.output
+
+    good = _json_file(tmp_path, "reg.json", {"applicant_name": "张三", "household_size": 3, "requested_amount": "1"})
+    assert "等待期满" in _ok(cli.invoke(main, ["tasks", "complete", task_id, "--as", "clerk1", "--data", good]))
+    assert _ok(cli.invoke(main, ["tick"])).strip() == "0"
+    with freeze_time("2026-12-01 01:00:00"):
+        assert _ok(cli.invoke(main, ["tick"])).strip() == "1"
+    case = json.loads(_ok(cli.invoke(main, ["cases", "show", number, "--json"])))
+    assert [t["task_name"] for t in case["tasks"]] == ["register", "township_review"]
+    assert "审计链完整" in _ok(cli.invoke(main, ["audit", "verify"]))
+
+
+def test_processes_validate_and_list(cli: CliRunner) -> None:
+    assert "校验通过" in _ok(cli.invoke(main, ["processes", "validate"]))
+    refused = cli.invoke(main, ["processes", "validate", str(BUNDLES / "open_call")])
+    assert refused.exit_code != 0
+    assert "reference_review.bpmn" in refused.output
+    assert "[prepare_notice]" in refused.output
+    listed = json.loads(_ok(cli.invoke(main, ["processes", "list", "--json"])))
+    assert [(v["process_id"], v["region"], v["version"]) for v in listed] == [("reference_review", "default", 1)]
+    assert "未变化" in _ok(cli.invoke(main, ["processes", "deploy"]))
+
+
+def test_errors_are_plain_chinese_with_no_trace(cli: CliRunner, tmp_path: Path) -> None:
+    for args in (
+        ["cases", "show", "1999-0000001"],
+        ["tasks", "claim", "999", "--as", "clerk1"],
+        ["tasks", "list", "--as", "nobody"],
+    ):
+        result = cli.invoke(main, args)
+        assert result.exit_code == 1
+        assert "不存在" in result.output
+        assert "Traceback" not in result.output
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    result = cli.invoke(main, ["cases", "start", "reference_review", "--as", "clerk1", "--data", str(broken)])
+    assert result.exit_code == 1
+    assert "不是合法的 JSON" in result.output

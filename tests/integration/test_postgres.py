@@ -1,0 +1,117 @@
+"""What only PostgreSQL can show: real concurrency. Two completions of one task racing, and two
+timer workers sweeping the same due instances at once (SKIP LOCKED)."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+import pytest
+from freezegun import freeze_time
+from sqlalchemy import select
+
+from engine.errors import Conflict
+from engine.persistence import AuditEvent, HumanTask
+from engine.services import audit, cases, tasks, timers
+from engine.services.context import Context
+from engine.services.users import add_user, get_org_unit
+from engine.workflow.runtime import WorkflowRun
+from tests.conftest import MakeContext
+
+pytestmark = pytest.mark.postgres
+REGISTER = {"applicant_name": "孙七", "household_size": 2, "requested_amount": "700"}
+
+
+@freeze_time("2026-11-23 01:00:00")
+def test_reference_process_end_to_end_on_postgres(ctx: Context) -> None:
+    assert ctx.db.is_postgres
+    number = cases.start_case(ctx, "reference_review", "clerk1", {"village": "demo-village-1-1"}).number
+    (task,) = tasks.list_tasks(ctx, "clerk1")
+    tasks.complete(ctx, task.id, "clerk1", {**REGISTER, "requested_amount": "9000"})
+    with freeze_time("2026-12-01 01:00:00"):
+        assert timers.tick(ctx) == 1
+        (review,) = tasks.list_tasks(ctx, "approver1")
+        tasks.complete(ctx, review.id, "approver1", {"decision": "approve", "opinion": "同意"})
+    assert cases.show_case(ctx, number).status == "closed"
+    assert audit.verify(ctx.db).ok
+
+
+def test_racing_completions_one_wins_the_other_conflicts(
+    make_context: MakeContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx = make_context()
+    with ctx.db.write() as session:
+        add_user(
+            session,
+            "clerk1b",
+            "城关镇经办人乙",
+            "pw-12345678",
+            get_org_unit(session, "demo-town-1"),
+            ["township_clerk"],
+        )
+    cases.start_case(ctx, "reference_review", "clerk1", {"village": "demo-village-1-1"})
+    (task,) = tasks.list_tasks(ctx, "clerk1")
+    # Both transactions have read the open task and restored the workflow before either writes.
+    both_loaded = threading.Barrier(2, timeout=10)
+    original = WorkflowRun.complete
+
+    def complete_after_both_loaded(self: WorkflowRun, *args: object, **kwargs: object) -> None:
+        both_loaded.wait()
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(WorkflowRun, "complete", complete_after_both_loaded)
+    outcomes: list[str] = []
+
+    def work(username: str) -> None:
+        try:
+            tasks.complete(ctx, task.id, username, {**REGISTER, "applicant_name": username})
+            outcomes.append("ok")
+        except Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=work, args=(u,)) for u in ("clerk1", "clerk1b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["conflict", "ok"]
+    with ctx.db.read() as session:
+        completions = session.scalars(select(AuditEvent).where(AuditEvent.action == "task_completed")).all()
+        assert len(completions) == 1
+        assert session.get(HumanTask, task.id).state == "completed"  # type: ignore[union-attr]
+    assert audit.verify(ctx.db).ok
+
+
+def test_two_workers_never_process_the_same_instance(
+    make_context: MakeContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx = make_context()
+    count = 60
+    with freeze_time("2026-11-23 01:00:00"):
+        for _ in range(count):
+            cases.start_case(ctx, "reference_review", "clerk1", {"village": "demo-village-1-1"})
+        for task in tasks.list_tasks(ctx, "clerk1", limit=count):
+            tasks.complete(ctx, task.id, "clerk1", REGISTER)
+    monkeypatch.setattr(timers, "BATCH", 4)  # many small batches, so the two sweeps interleave
+    workers = [make_context(), make_context()]  # separate connection pools, as separate processes have
+    start = threading.Barrier(2, timeout=10)
+    processed: list[int] = []
+
+    def sweep(worker_ctx: Context) -> None:
+        start.wait()
+        processed.append(timers.tick(worker_ctx))
+
+    with freeze_time("2026-12-01 01:00:00"):
+        threads = [threading.Thread(target=sweep, args=(w,)) for w in workers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert sum(processed) == count
+    with ctx.db.read() as session:
+        fired = Counter(session.scalars(select(AuditEvent.instance_id).where(AuditEvent.action == "timer_fired")))
+        reviews = session.scalars(select(HumanTask).where(HumanTask.task_name == "township_review")).all()
+    assert len(fired) == count
+    assert set(fired.values()) == {1}
+    assert len(reviews) == count
+    assert audit.verify(ctx.db).ok
