@@ -82,7 +82,7 @@ def deploy(ctx: Context, region: str | None = None, actor_username: str | None =
             for bundle in result.bundles:
                 latest = _latest(session, bundle.process_id, result.region)
                 if latest is not None and latest.bundle_hash == bundle.hash:
-                    deployed.append(_version(latest, new=False))
+                    deployed.append(_version(latest, None, new=False))
                     continue
                 definition = ProcessDefinition(
                     process_id=bundle.process_id,
@@ -107,11 +107,11 @@ def deploy(ctx: Context, region: str | None = None, actor_username: str | None =
                         "files": sorted(bundle.files),
                     },
                 )
-                deployed.append(_version(definition, new=True))
+                deployed.append(_version(definition, who.name if actor else None, new=True))
     return deployed
 
 
-def _version(definition: ProcessDefinition, new: bool) -> DeployedVersion:
+def _version(definition: ProcessDefinition, deployed_by: str | None, new: bool) -> DeployedVersion:
     return DeployedVersion(
         definition.process_id,
         definition.region,
@@ -119,7 +119,7 @@ def _version(definition: ProcessDefinition, new: bool) -> DeployedVersion:
         definition.title,
         definition.bundle_hash,
         definition.deployed_at,
-        None,
+        deployed_by,
         new,
     )
 

@@ -13,9 +13,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
-from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from engine.domain.parameters import Parameters, layered_parameters
@@ -118,11 +117,6 @@ class WorkflowRun:
         latest = max(finished, key=lambda t: t.last_state_change, default=None)
         return dict(latest.data) if latest is not None else dict(self._workflow.task_tree.data)
 
-    def completed_elements(self) -> list[str]:
-        """BPMN ids of completed flow nodes, in the order they finished (for the path on diagrams)."""
-        tasks = [t for t in self._workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.bpmn_id]
-        return [t.task_spec.bpmn_id for t in sorted(tasks, key=lambda t: t.last_state_change)]
-
     def next_timer_at(self) -> datetime | None:
         """The earliest deadline of any waiting timer, as naive UTC (spiffworkflow-notes §3)."""
         deadlines = [
@@ -131,9 +125,6 @@ class WorkflowRun:
             for d in _deadlines(task.internal_data.get("event_value"))
         ]
         return min(deadlines) if deadlines else None
-
-    def waiting_message_names(self) -> list[str]:
-        return sorted({e.name for e in self._workflow.waiting_events() if "Message" in e.event_type})
 
     # --- changing ----------------------------------------------------------------------------
     def complete(self, spiff_task_id: str, data: Mapping[str, Any]) -> None:
@@ -150,14 +141,6 @@ class WorkflowRun:
             # refresh first: do_engine_steps only refreshes at its end (spiffworkflow-notes §3).
             self._workflow.refresh_timers()
             self._workflow.do_engine_steps()
-
-    def send_message(self, name: str, payload: Mapping[str, Any]) -> None:
-        event = BpmnEvent(MessageEventDefinition(name), payload=dict(payload))
-        if not self._workflow.get_tasks(catches_event=event):
-            raise Conflict(f"流程当前不在等待消息“{name}”")
-        with _engine_errors():
-            self._workflow.send_event(event)
-        self.advance()
 
     def serialize(self) -> bytes:
         return dump_state(self._workflow)
