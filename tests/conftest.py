@@ -19,6 +19,7 @@ from engine.persistence import Base
 from engine.services.context import Context
 from engine.services.deployment import deploy
 from engine.services.setup import create_demo_data
+from engine.services.users import add_user, get_org_unit
 from engine.settings import PROJECT_ROOT, Settings
 
 DATA = Path(__file__).parent / "data"
@@ -87,6 +88,19 @@ def make_context(database_url: str, processes_dir: Path) -> Iterator[MakeContext
 @pytest.fixture
 def ctx(make_context: MakeContext) -> Context:
     return make_context()
+
+
+def add_second_clerk(ctx: Context) -> None:
+    """A second township_clerk in 城关镇, for claims, transfers and races between colleagues."""
+    with ctx.db.write() as session:
+        add_user(
+            session,
+            "clerk1b",
+            "城关镇经办人乙",
+            "pw-12345678",
+            get_org_unit(session, "demo-town-1"),
+            ["township_clerk"],
+        )
 
 
 def add_fixture_process(processes_dir: Path, *names: str, region: str | None = None) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
 from engine.domain.id_numbers import is_valid_id_number, mask_id_number
-from engine.persistence import AuditEvent, AuditHead, User
+from engine.persistence import AuditEvent, AuditHead, HumanTask, User
 from engine.persistence.db import Database
 
 GENESIS_HASH = "0" * 64
@@ -113,6 +113,22 @@ def record(
     session.add(event)
     head.seq, head.hash = event.seq, event.hash
     return event
+
+
+def record_task(
+    session: Session, action: str, actor: Actor, task: HumanTask, *, at: datetime | None = None, **details: Any
+) -> AuditEvent:
+    """An event about one task: its case, instance and name are always recorded."""
+    return record(
+        session,
+        action,
+        actor,
+        case_id=task.case_id,
+        instance_id=task.instance_id,
+        task_id=task.id,
+        at=at,
+        details={"task": task.task_name, **details},
+    )
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:

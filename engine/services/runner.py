@@ -46,35 +46,15 @@ def persist(
             # Withdrawn by the process itself (a boundary timer, a message): not done by anyone.
             task.state = "cancelled"
             task.completed_at = now
-            audit.record(
-                session,
-                "task_cancelled",
-                actor,
-                case_id=case.id,
-                instance_id=instance.id,
-                task_id=task.id,
-                details={"task": task.task_name},
-            )
+            audit.record_task(session, "task_cancelled", actor, task)
     created = [
         _create_task(ctx, session, case, instance, view, now)
         for spiff_id, view in ready.items()
         if spiff_id not in existing
     ]
     for task in created:
-        audit.record(
-            session,
-            "task_created",
-            actor,
-            case_id=case.id,
-            instance_id=instance.id,
-            task_id=task.id,
-            details={
-                "task": task.task_name,
-                "title": task.title,
-                "role": task.role,
-                "due_at": task.due_at.isoformat() if task.due_at else None,
-            },
-        )
+        due_at = task.due_at.isoformat() if task.due_at else None
+        audit.record_task(session, "task_created", actor, task, title=task.title, role=task.role, due_at=due_at)
     if run.completed:
         instance.status = "completed"
         case.status, case.closed_at, case.stage = "closed", now, "已办结"

@@ -93,7 +93,7 @@ def show_task(ctx: Context, task_id: int, username: str | None = None) -> TaskDe
         task = _task(session, task_id)
         if username is not None:
             _check_may_see(get_user(session, username), task)
-        summary = summaries(session, HumanTask.id == task.id)[0]
+        summary = _summary(session, task)
         instance = task.instance
         process = ctx.process(instance.definition)
         form = process.forms.get(task.form_key or "")
@@ -123,17 +123,8 @@ def claim(ctx: Context, task_id: int, username: str) -> TaskSummary:
         if task.state == "claimed" and task.assignee_id != user.id:
             raise Conflict("该任务已被他人签收")
         task.state, task.assignee_id = "claimed", user.id
-        audit.record(
-            session,
-            "task_claimed",
-            audit.Actor.of(user, task.role),
-            case_id=task.case_id,
-            instance_id=task.instance_id,
-            task_id=task.id,
-            details={"task": task.task_name},
-        )
-        session.flush()
-        return summaries(session, HumanTask.id == task.id)[0]
+        audit.record_task(session, "task_claimed", audit.Actor.of(user, task.role), task)
+        return _summary(session, task)
 
 
 def unclaim(ctx: Context, task_id: int, username: str) -> TaskSummary:
@@ -143,17 +134,8 @@ def unclaim(ctx: Context, task_id: int, username: str) -> TaskSummary:
         if task.state != "claimed" or task.assignee_id != user.id:
             raise Conflict("只能取消本人签收的任务")
         task.state, task.assignee_id = "open", None
-        audit.record(
-            session,
-            "task_unclaimed",
-            audit.Actor.of(user, task.role),
-            case_id=task.case_id,
-            instance_id=task.instance_id,
-            task_id=task.id,
-            details={"task": task.task_name},
-        )
-        session.flush()
-        return summaries(session, HumanTask.id == task.id)[0]
+        audit.record_task(session, "task_unclaimed", audit.Actor.of(user, task.role), task)
+        return _summary(session, task)
 
 
 def transfer(ctx: Context, task_id: int, username: str, to_username: str, reason: str) -> TaskSummary:
@@ -172,17 +154,15 @@ def transfer(ctx: Context, task_id: int, username: str, to_username: str, reason
         if not _may_work(target, task) or target.id == user.id:
             raise InvalidData("转办信息有误", {"to": ["接收人：必须是本机构内具有相同角色的其他人员"]})
         task.state, task.assignee_id = "claimed", target.id
-        audit.record(
+        audit.record_task(
             session,
             "task_transferred",
             audit.Actor.of(user, task.role),
-            case_id=task.case_id,
-            instance_id=task.instance_id,
-            task_id=task.id,
-            details={"task": task.task_name, "to": target.username, "reason": reason.strip()},
+            task,
+            to=target.username,
+            reason=reason.strip(),
         )
-        session.flush()
-        return summaries(session, HumanTask.id == task.id)[0]
+        return _summary(session, task)
 
 
 def complete(ctx: Context, task_id: int, username: str, data: dict[str, Any]) -> CompletionResult:
@@ -212,20 +192,18 @@ def complete(ctx: Context, task_id: int, username: str, data: dict[str, Any]) ->
             task.assignee_id = task.assignee_id or user.id
             task.decision = _text(clean.get("decision"))
             task.opinion = _text(clean.get("opinion"))
-            audit.record(
+            audit.record_task(
                 session,
                 "task_completed",
                 actor,
-                case_id=task.case_id,
-                instance_id=instance.id,
-                task_id=task.id,
+                task,
                 at=now,
-                details={"task": task.task_name, "form": task.form_key, "changes": audit.changes(before, clean)},
+                form=task.form_key,
+                changes=audit.changes(before, clean),
             )
             case = _case(session, task)
             created = persist(ctx, session, case, instance, run, actor)
-            session.flush()
-            summary = summaries(session, HumanTask.id == task.id)[0]
+            summary = _summary(session, task)
             new = (
                 summaries(session, HumanTask.id.in_([t.id for t in created]), order_by=HumanTask.id) if created else []
             )
@@ -246,3 +224,8 @@ def _case(session: Session, task: HumanTask) -> Case:
 
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def _summary(session: Session, task: HumanTask) -> TaskSummary:
+    session.flush()
+    return summaries(session, HumanTask.id == task.id)[0]

@@ -14,9 +14,8 @@ from engine.errors import Conflict
 from engine.persistence import AuditEvent, HumanTask
 from engine.services import audit, cases, tasks, timers
 from engine.services.context import Context
-from engine.services.users import add_user, get_org_unit
 from engine.workflow.runtime import WorkflowRun
-from tests.conftest import MakeContext
+from tests.conftest import MakeContext, add_second_clerk
 
 pytestmark = pytest.mark.postgres
 REGISTER = {"applicant_name": "孙七", "household_size": 2, "requested_amount": "700"}
@@ -40,15 +39,7 @@ def test_racing_completions_one_wins_the_other_conflicts(
     make_context: MakeContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ctx = make_context()
-    with ctx.db.write() as session:
-        add_user(
-            session,
-            "clerk1b",
-            "城关镇经办人乙",
-            "pw-12345678",
-            get_org_unit(session, "demo-town-1"),
-            ["township_clerk"],
-        )
+    add_second_clerk(ctx)
     cases.start_case(ctx, "reference_review", "clerk1", {"village": "demo-village-1-1"})
     (task,) = tasks.list_tasks(ctx, "clerk1")
     # Both transactions have read the open task and restored the workflow before either writes.

@@ -9,7 +9,7 @@ import pytest
 from engine.errors import Conflict, InvalidData, PermissionDenied
 from engine.services import audit, cases, tasks
 from engine.services.context import Context
-from engine.services.users import add_user, get_org_unit
+from tests.conftest import add_second_clerk
 
 REGISTER = {"applicant_name": "李四", "household_size": 2, "requested_amount": "800"}
 
@@ -18,18 +18,6 @@ def _open_register_task(ctx: Context) -> int:
     cases.start_case(ctx, "reference_review", "clerk1", {"village": "demo-village-1-1"})
     (task,) = tasks.list_tasks(ctx, "clerk1")
     return task.id
-
-
-def _second_clerk(ctx: Context) -> None:
-    with ctx.db.write() as session:
-        add_user(
-            session,
-            "clerk1b",
-            "城关镇经办人乙",
-            "pw-12345678",
-            get_org_unit(session, "demo-town-1"),
-            ["township_clerk"],
-        )
 
 
 def test_other_township_and_other_roles_cannot_see_or_act(ctx: Context) -> None:
@@ -62,7 +50,7 @@ def test_start_data_refuses_unknown_keys_and_bad_villages(ctx: Context) -> None:
 
 
 def test_claimed_task_is_worked_by_its_assignee_only(ctx: Context) -> None:
-    _second_clerk(ctx)
+    add_second_clerk(ctx)
     task_id = _open_register_task(ctx)
     tasks.claim(ctx, task_id, "clerk1")
     assert [t.id for t in tasks.list_tasks(ctx, "clerk1", "claimed")] == [task_id]
@@ -76,7 +64,7 @@ def test_claimed_task_is_worked_by_its_assignee_only(ctx: Context) -> None:
 
 
 def test_transfer_to_a_colleague_with_the_same_role(ctx: Context) -> None:
-    _second_clerk(ctx)
+    add_second_clerk(ctx)
     task_id = _open_register_task(ctx)
     with pytest.raises(InvalidData) as wrong:
         tasks.transfer(ctx, task_id, "clerk1", "clerk2", "休假")  # another township
@@ -99,7 +87,7 @@ def test_completed_task_cannot_be_completed_again(ctx: Context) -> None:
 
 
 def test_two_concurrent_completions_one_wins_one_conflicts(ctx: Context) -> None:
-    _second_clerk(ctx)
+    add_second_clerk(ctx)
     task_id = _open_register_task(ctx)
     barrier, outcomes = threading.Barrier(2), []
 
