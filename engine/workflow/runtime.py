@@ -62,9 +62,8 @@ class LoadedProcess:
         self.script_engine = make_script_engine(build_helpers(self.parameters, today), time_budget)
 
     def _attach(self, workflow: BpmnWorkflow) -> BpmnWorkflow:
+        # Called processes read the top workflow's engine, so setting it here covers them too.
         workflow.script_engine = self.script_engine
-        for subprocess in workflow.subprocesses.values():
-            subprocess.script_engine = self.script_engine
         return workflow
 
     def start(self, data: Mapping[str, Any]) -> WorkflowRun:
