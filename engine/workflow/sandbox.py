@@ -5,32 +5,25 @@ Spiff's default environment is plain ``eval``/``exec`` with full builtins and no
 ``compile_restricted`` plus a stricter pre-check of our own, runs against a short whitelist of
 builtins and the registered domain helpers, and is stopped by a per-call time budget.
 
-What a sandboxed source cannot do, and why:
+The sandbox is split by job:
 
-* ``import``, ``__import__``, names or attributes starting with ``_`` (so no dunder walk such as
-  ``().__class__.__base__.__subclasses__()``), frame/generator introspection attributes: refused
-  at compile time.
-* ``try``/``with`` statements, generator functions (``yield``) and class definitions: refused at
-  compile time. A trace function that raises is switched off by CPython, so a script that could
-  catch the ``ScriptTimeout`` (or run a ``finally``/``__exit__``) would keep running unwatched;
-  a generator with a ``finally`` left in task data would even run it later, outside any budget.
-* Calling ``open``, ``eval``, ``exec``, ``compile``, ``getattr``, ``type``, ``vars``, ``globals``,
-  ``print`` and similar: refused at compile time by name; they are not in the builtins either, so
-  ``f = eval`` still ends in a NameError at run time.
-* ``str.format``/``format_map``: compile, but RestrictedPython's ``safer_getattr`` raises
-  ``NotImplementedError`` at run time (``"{0.__class__}".format(x)`` would walk dunders). Use f-strings.
-* ``_`` alone stays usable as a throwaway name, as in RestrictedPython.
-* Task-data keys that share a name with a helper: Spiff's ``check_for_overwrite`` rule, kept (with a
-  Chinese message) because the helper would otherwise silently become uncallable. Helper names
-  should therefore be distinctive (``param``, ``today_iso``), never plausible form field names.
+* ``sandbox_policy``: what a sandboxed source cannot do, and why; refused at compile time.
+* ``sandbox_builtins``: the builtin whitelist and the run-time guards for ``**``, ``*`` and ``<<``.
+* this module: compiling (cached), the time budget, Spiff's environment and the public names,
+  including those defined in the other two modules (import them from here).
+
+Task-data keys that share a name with a helper: Spiff's ``check_for_overwrite`` rule, kept (with a
+Chinese message) because the helper would otherwise silently become uncallable. Helper names
+should therefore be distinctive (``param``, ``today_iso``), never plausible form field names.
 
 Time budget: see ``SandboxedEnvironment._run``. What it cannot interrupt is a single long C-level
 operation: the check runs between Python-level events (lines, calls, loop back-edges), never
-inside one bytecode. ``**``, ``*`` and ``<<`` go through guards that refuse results that would be
-huge (``10 ** 10 ** 8``, ``"x" * 10 ** 9``, repeated squaring); what remains unguarded are
-single C calls on big or deeply shared data, e.g. ``str()`` of ``[[0] * 10**5] * 10**5``,
-``"x".ljust(10**9)``, ``f"{x:>999999999}"``, ``l.extend(l)`` in a loop. Memory is not bounded at
-all. The backstop for those is running engine steps in a worker process with OS limits.
+inside one bytecode. ``**``, ``*`` and ``<<`` go through guards (``sandbox_builtins``) that refuse
+results that would be huge (``10 ** 10 ** 8``, ``"x" * 10 ** 9``, repeated squaring); what remains
+unguarded are single C calls on big or deeply shared data, e.g. ``str()`` of
+``[[0] * 10**5] * 10**5``, ``"x".ljust(10**9)``, ``f"{x:>999999999}"``, ``l.extend(l)`` in a loop.
+Memory is not bounded at all. The backstop for those is running engine steps in a worker process
+with OS limits.
 
 What a script leaves in task data must be serializable: functions and lambdas it defines, the
 helpers, builtins and guards are removed after each run, but a ``Decimal`` stays and needs the
@@ -42,13 +35,11 @@ from __future__ import annotations
 import ast
 import functools
 import keyword
-import operator
 import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Collection, Mapping
-from decimal import Decimal
+from collections.abc import Callable, Mapping
 from types import CodeType, FrameType
 from typing import Any, TypeVar, cast
 
@@ -58,12 +49,30 @@ from RestrictedPython.Guards import (
     full_write_guard,
     guarded_iter_unpack_sequence,
     guarded_unpack_sequence,
-    safe_builtins,
     safer_getattr_raise,
 )
-from RestrictedPython.Limits import limited_builtins
-from RestrictedPython.transformer import INSPECT_ATTRIBUTES, RestrictingNodeTransformer, copy_locations
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+
+from engine.workflow.sandbox_builtins import (
+    _BUILTINS,
+    BUILTIN_NAMES,
+    _apply,
+    _guarded_lshift,
+    _guarded_mul,
+    _guarded_pow,
+    _inplacevar,
+)
+from engine.workflow.sandbox_policy import (
+    _FILENAME,
+    _FORBIDDEN_CALLS,
+    _LOOP_TICK,
+    _PRINT_NAMES,
+    SandboxViolation,
+    _PreCheck,
+    _SandboxPolicy,
+    _syntax_message,
+    check_names,
+)
 
 __all__ = [
     "BUILTIN_NAMES",
@@ -76,25 +85,6 @@ __all__ = [
     "find_cause",
     "make_script_engine",
 ]
-
-# Spiff's error formatter finds the failing line through traceback frames with exactly this name.
-_FILENAME = "<string>"
-
-# Far above any amount of money or count of days, far below what makes one C-level operation slow.
-_MAX_INT_BITS = 1_000_000
-_MAX_SEQUENCE_ITEMS = 1_000_000
-
-
-class SandboxViolation(Exception):
-    """The source does not compile in the sandbox. ``message`` is Chinese and names the construct.
-
-    Deliberately not a SyntaxError: Spiff's error formatter crashes on a SyntaxError whose
-    ``lineno`` is None.
-    """
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class ScriptTimeout(Exception):
@@ -132,98 +122,7 @@ def find_cause(exc: BaseException, kind: type[E]) -> E | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Run-time guards (RestrictedPython rewrites attribute, item, iteration and in-place access into
-# calls of these; our policy adds ``**``, ``*`` and ``<<``).
-
-
-def _too_big(what: str) -> ValueError:
-    return ValueError(f"{what}的结果过大，沙箱拒绝计算")
-
-
-def _check_mul(a: Any, b: Any) -> None:
-    if isinstance(a, int) and isinstance(b, int):
-        if a.bit_length() + b.bit_length() > _MAX_INT_BITS:
-            raise _too_big("乘法")
-    elif isinstance(b, int) and isinstance(a, str | bytes | list | tuple):
-        if len(a) * b > _MAX_SEQUENCE_ITEMS:
-            raise _too_big("序列重复")
-    elif isinstance(a, int) and isinstance(b, str | bytes | list | tuple) and len(b) * a > _MAX_SEQUENCE_ITEMS:
-        raise _too_big("序列重复")
-
-
-def _guarded_mul(a: Any, b: Any) -> Any:
-    _check_mul(a, b)
-    return a * b
-
-
-def _check_pow(base: Any, exponent: Any) -> None:
-    if (
-        isinstance(base, int)
-        and isinstance(exponent, int)
-        and exponent > 0
-        and abs(base) > 1
-        and base.bit_length() * exponent > _MAX_INT_BITS
-    ):
-        raise _too_big("乘方")
-
-
-def _guarded_pow(base: Any, exponent: Any, mod: Any = None) -> Any:
-    if mod is not None:
-        # Modular exponentiation never grows beyond the modulus.
-        return pow(base, exponent, mod)
-    _check_pow(base, exponent)
-    return base**exponent
-
-
-def _check_lshift(a: Any, b: Any) -> None:
-    if isinstance(a, int) and isinstance(b, int) and b > 0 and a.bit_length() + b > _MAX_INT_BITS:
-        raise _too_big("左移")
-
-
-def _guarded_lshift(a: Any, b: Any) -> Any:
-    _check_lshift(a, b)
-    return a << b
-
-
-def _checked(check: Callable[[Any, Any], None], op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    def inplace(a: Any, b: Any) -> Any:
-        check(a, b)
-        return op(a, b)
-
-    return inplace
-
-
-_INPLACE_OPS: dict[str, Callable[[Any, Any], Any]] = {
-    "+=": operator.iadd,
-    "-=": operator.isub,
-    "*=": _checked(_check_mul, operator.imul),
-    "/=": operator.itruediv,
-    "//=": operator.ifloordiv,
-    "%=": operator.imod,
-    "**=": _checked(_check_pow, operator.ipow),
-    "<<=": _checked(_check_lshift, operator.ilshift),
-    ">>=": operator.irshift,
-    "&=": operator.iand,
-    "|=": operator.ior,
-    "^=": operator.ixor,
-    "@=": operator.imatmul,
-}
-
-
-def _inplacevar(op: str, target: Any, value: Any) -> Any:
-    return _INPLACE_OPS[op](target, value)
-
-
-def _apply(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    return function(*args, **kwargs)
-
-
-_BINOP_GUARDS: dict[type[ast.operator], str] = {
-    ast.Pow: "_sandbox_pow_",
-    ast.Mult: "_sandbox_mul_",
-    ast.LShift: "_sandbox_lshift_",
-}
-_LOOP_TICK = "_sandbox_tick_"
+# Guards
 
 # Names the compiled code looks up in its globals. Scripts cannot spell them (leading underscore),
 # and they are put in last, so task data cannot replace them either.
@@ -243,213 +142,9 @@ _GUARDS: dict[str, Any] = {
 }
 
 
-def _build_builtins() -> dict[str, Any]:
-    names: dict[str, Any] = {**safe_builtins, **limited_builtins}
-    # safe_builtins carries a class builder, attribute writers and RestrictedPython's _getattr_;
-    # the BaseException-only classes would let a script raise past Spiff's `except Exception`
-    # and take the worker thread down with it.
-    for name in (
-        "__build_class__",
-        "_getattr_",
-        "setattr",
-        "delattr",
-        "BaseException",
-        "SystemExit",
-        "KeyboardInterrupt",
-        "GeneratorExit",
-    ):
-        names.pop(name, None)
-    names.update(
-        {
-            "min": min,
-            "max": max,
-            "sum": sum,
-            "sorted": sorted,
-            "len": len,
-            "abs": abs,
-            "round": round,
-            "any": any,
-            "all": all,
-            "enumerate": enumerate,
-            "zip": zip,
-            "dict": dict,
-            # The plain list/tuple, not limited_builtins' versions: those only refuse strings, and
-            # our _getiter_ is the identity, so C-level iteration bypasses nothing.
-            "list": list,
-            "tuple": tuple,
-            "str": str,
-            "int": int,
-            "float": float,
-            "bool": bool,
-            "set": set,
-            "isinstance": isinstance,
-            "Decimal": Decimal,
-            "pow": _guarded_pow,
-        }
-    )
-    if any(name.startswith("_") for name in names):  # e.g. a RestrictedPython upgrade adding one
-        raise RuntimeError("sandbox builtins must not start with '_'")
-    return names
-
-
-_BUILTINS = _build_builtins()
-BUILTIN_NAMES: frozenset[str] = frozenset(_BUILTINS)
-
-
 # ---------------------------------------------------------------------------------------------
-# Compilation
-
-
-# Refused when called by name; none of them is in the builtins, so this only turns a run-time
-# NameError into a deploy-time refusal with a clear message.
-_FORBIDDEN_CALLS = frozenset(
-    {
-        "open",
-        "eval",
-        "exec",
-        "compile",
-        "getattr",
-        "setattr",
-        "delattr",
-        "hasattr",
-        "type",
-        "vars",
-        "globals",
-        "locals",
-        "dir",
-        "input",
-        "breakpoint",
-        "help",
-        "exit",
-        "quit",
-        "memoryview",
-        "object",
-        "super",
-        "classmethod",
-        "staticmethod",
-        "property",
-        "iter",
-        "next",
-        "format",
-    }
-)
-
-
-_PRINT_NAMES = frozenset({"print", "printed"})
-
-
-class _PreCheck(ast.NodeVisitor):
-    """Our own refusals, checked before RestrictedPython so the messages are Chinese and specific."""
-
-    def __init__(self) -> None:
-        self.found: dict[str, tuple[int, int]] = {}
-
-    @property
-    def problems(self) -> list[str]:
-        """In source order (the innermost attribute of a chain first), each message once."""
-        return sorted(self.found, key=self.found.__getitem__)
-
-    def refuse(self, node: ast.AST, message: str) -> None:
-        position = (getattr(node, "end_lineno", 0) or 0, getattr(node, "end_col_offset", 0) or 0)
-        self.found[message] = min(position, self.found.get(message, position))
-
-    def visit_Import(self, node: ast.Import) -> None:
-        self.refuse(node, "不允许使用 import 语句")
-
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        self.refuse(node, "不允许使用 import 语句")
-
-    def visit_Try(self, node: ast.Try) -> None:
-        self.refuse(node, "不允许使用 try 语句（捕获异常会使超时无法中止脚本）")
-        self.generic_visit(node)
-
-    def visit_TryStar(self, node: ast.AST) -> None:
-        self.refuse(node, "不允许使用 try 语句（捕获异常会使超时无法中止脚本）")
-        self.generic_visit(node)
-
-    def visit_With(self, node: ast.With) -> None:
-        self.refuse(node, "不允许使用 with 语句")
-        self.generic_visit(node)
-
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        self.refuse(node, "不允许定义类")
-        self.generic_visit(node)
-
-    def visit_Yield(self, node: ast.Yield) -> None:
-        self.refuse(node, "不允许使用 yield（生成器函数）")
-        self.generic_visit(node)
-
-    def visit_YieldFrom(self, node: ast.YieldFrom) -> None:
-        self.refuse(node, "不允许使用 yield（生成器函数）")
-        self.generic_visit(node)
-
-    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
-        self.refuse(node, "不允许使用 async/await")
-
-    def visit_Await(self, node: ast.Await) -> None:
-        self.refuse(node, "不允许使用 async/await")
-
-    def visit_Call(self, node: ast.Call) -> None:
-        if isinstance(node.func, ast.Name) and node.func.id in _FORBIDDEN_CALLS:
-            self.refuse(node.func, f"不允许调用 {node.func.id}")
-        self.generic_visit(node)
-
-    def visit_Name(self, node: ast.Name) -> None:
-        self._check_name(node, node.id)
-
-    def visit_Attribute(self, node: ast.Attribute) -> None:
-        if node.attr.startswith("_"):
-            self.refuse(node, f"不允许访问以下划线开头的名称或属性：{node.attr}")
-        elif node.attr in INSPECT_ATTRIBUTES:
-            self.refuse(node, f"不允许访问属性：{node.attr}")
-        self.generic_visit(node)
-
-    def visit_arg(self, node: ast.arg) -> None:
-        self._check_name(node, node.arg)
-        self.generic_visit(node)
-
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        self._check_name(node, node.name)
-        self.generic_visit(node)
-
-    def _check_name(self, node: ast.AST, name: str) -> None:
-        if name == "__import__":
-            self.refuse(node, "不允许使用 __import__")
-        elif name in _PRINT_NAMES:
-            # RestrictedPython would rewrite these into its print collector, which we do not offer.
-            self.refuse(node, f"不允许使用 {name}")
-        elif name.startswith("_") and name != "_":
-            self.refuse(node, f"不允许访问以下划线开头的名称或属性：{name}")
-
-
-class _SandboxPolicy(RestrictingNodeTransformer):
-    """RestrictedPython's policy plus guarded ``**``/``*``/``<<`` and a tick in every ``while`` body.
-
-    The tick matters: CPython 3.11 emits no trace event for ``while True: pass``, whose only
-    instruction jumps to itself; one name load makes the back-edge land on an earlier instruction,
-    which does produce a line event.
-    """
-
-    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:  # noqa: N802 - ast.NodeTransformer naming
-        node = self.node_contents_visit(node)
-        guard = _BINOP_GUARDS.get(type(node.op))
-        if guard is None:
-            return node
-        call = ast.Call(func=ast.Name(guard, ast.Load()), args=[node.left, node.right], keywords=[])
-        copy_locations(call, node)
-        return call
-
-    def visit_While(self, node: ast.While) -> ast.AST:  # noqa: N802 - ast.NodeTransformer naming
-        node = self.node_contents_visit(node)
-        tick = ast.Expr(ast.Name(_LOOP_TICK, ast.Load()))
-        copy_locations(tick, node)
-        node.body.insert(0, tick)
-        return node
-
-
-def _syntax_message(exc: SyntaxError) -> str:
-    where = f"（第 {exc.lineno} 行）" if exc.lineno else ""
-    return f"语法错误{where}：{exc.msg}"
+# Compilation (here, not in sandbox_policy: tests/unit/test_sandbox.py counts compilations by
+# patching compile_restricted_eval/_exec on this module, so _compile must look them up here).
 
 
 @functools.lru_cache(maxsize=4096)
@@ -503,42 +198,6 @@ def check_script(source: str) -> str | None:
     """None if ``source`` compiles in the sandbox as a script, else the Chinese reason."""
     result = _compile(source, "exec")
     return result if isinstance(result, str) else None
-
-
-def _bound_names(tree: ast.AST) -> set[str]:
-    bound: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
-            bound.add(node.id)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            bound.add(node.name)
-        elif isinstance(node, ast.arg):
-            bound.add(node.arg)
-    return bound
-
-
-def check_names(source: str, mode: str, known: Collection[str]) -> str | None:
-    """Deploy-time check: every name called as a function is a whitelisted builtin, one of ``known``
-    (the helpers) or bound in the source itself. ``open(...)`` compiles under RestrictedPython and
-    would only fail at run time with a NameError, so it is refused here."""
-    try:
-        tree = ast.parse(source, _FILENAME, mode)
-    except SyntaxError as exc:
-        return _syntax_message(exc)
-    except ValueError as exc:
-        return f"语法错误：{exc}"
-    except RecursionError:
-        return "表达式嵌套过深"
-    bound = _bound_names(tree)
-    refused: list[str] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            name = node.func.id
-            if name not in BUILTIN_NAMES and name not in known and name not in bound and name not in refused:
-                refused.append(name)
-    if not refused:
-        return None
-    return "；".join(f"不允许调用 {name}" for name in refused)
 
 
 # ---------------------------------------------------------------------------------------------
