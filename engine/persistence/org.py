@@ -21,7 +21,9 @@ class OrgUnit(Base):
     region: Mapped[str] = mapped_column(String(32), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
 
-    parent: Mapped[OrgUnit | None] = relationship(remote_side=[id], lazy="joined", join_depth=3)
+    # Loaded on demand: a 4-way self-join on every org unit load cost more than the few parent lookups
+    # (served from the identity map after the first).
+    parent: Mapped[OrgUnit | None] = relationship(remote_side=[id])
 
 
 class User(Base):
@@ -36,9 +38,7 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     org_unit: Mapped[OrgUnit] = relationship(lazy="joined")
-    role_rows: Mapped[list[UserRole]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan", back_populates="user"
-    )
+    role_rows: Mapped[list[UserRole]] = relationship(lazy="joined", cascade="all, delete-orphan", back_populates="user")
 
     @property
     def roles(self) -> frozenset[str]:

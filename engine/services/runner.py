@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.clock import to_china, to_utc, utcnow
@@ -28,19 +28,18 @@ def persist(
     instance: ProcessInstance,
     run: WorkflowRun,
     actor: audit.Actor = audit.SYSTEM,
+    open_before: list[HumanTask] | None = None,
 ) -> list[HumanTask]:
-    """Store the run's state and sync tasks; returns the HumanTask rows created by this step."""
+    """Store the run's state and sync tasks; returns the HumanTask rows created by this step.
+
+    `open_before` are the instance's open tasks as loaded by `prepare` before anything changed
+    (a task the caller has just completed is skipped by its in-memory state)."""
     now = utcnow()
     instance.state = run.serialize()
     instance.next_timer_at = run.next_timer_at()
     instance.error_message = instance.error_element = None
     ready = {view.spiff_task_id: view for view in run.ready_user_tasks()}
-    existing = {
-        t.spiff_task_id: t
-        for t in session.scalars(
-            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state.in_(OPEN_STATES))
-        )
-    }
+    existing = {t.spiff_task_id: t for t in open_before or [] if t.state in OPEN_STATES}
     for spiff_id, task in existing.items():
         if spiff_id not in ready:
             # Withdrawn by the process itself (a boundary timer, a message): not done by anyone.
@@ -72,6 +71,19 @@ def persist(
     return created
 
 
+_OPEN_TASKS = select(HumanTask).where(
+    HumanTask.instance_id == bindparam("instance_id"), HumanTask.state.in_(OPEN_STATES)
+)
+
+
+def prepare(session: Session, instance_id: int) -> list[HumanTask]:
+    """Read what persist() needs before the caller changes anything: the audit head (locked) and the
+    instance's open tasks. Reading them first lets the whole change go out in one flush at commit,
+    instead of an autoflush before each of these queries."""
+    audit.lock_head(session)
+    return list(session.scalars(_OPEN_TASKS, {"instance_id": instance_id}))
+
+
 def _waiting_stage(next_timer_at: datetime | None) -> str:
     return "等待期满" if next_timer_at else "等待中"
 
@@ -88,14 +100,14 @@ def _create_task(
         due_at = to_utc(ctx.calendar(case.region).due_at(to_china(now), view.due_working_days))
     task = HumanTask(
         instance_id=instance.id,
-        case_id=case.id,
+        case=case,
         spiff_task_id=view.spiff_task_id,
         task_name=view.name,
         title=view.title,
         process_id=instance.definition.process_id,
         role=view.role,
-        org_unit_id=unit.id,
-        village_id=case.village_id,
+        org_unit=unit,
+        village=case.village,
         form_key=view.form_key,
         state="open",
         created_at=now,

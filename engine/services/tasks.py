@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.clock import utcnow
 from engine.errors import Conflict, InvalidData, NotFound, PermissionDenied, WorkflowFailed
-from engine.persistence import Case, HumanTask, User
+from engine.persistence import HumanTask, ProcessInstance, User
 from engine.services import audit
 from engine.services.context import Context
-from engine.services.runner import OPEN_STATES, check_instance_usable, mark_error, persist
-from engine.services.tasks_query import summaries
+from engine.services.runner import OPEN_STATES, check_instance_usable, mark_error, persist, prepare
+from engine.services.tasks_query import summaries, summary_of
 from engine.services.users import get_user
 from engine.services.views import CompletionResult, TaskDetail, TaskSummary
 from forms import validate_form
@@ -66,7 +66,18 @@ def _view_conditions(user: User, view: str) -> list[Any]:
 
 
 def _task(session: Session, task_id: int) -> HumanTask:
-    task = session.get(HumanTask, task_id)
+    task = session.get(HumanTask, task_id, options=_WORK_OPTIONS)
+    if task is None:
+        raise NotFound(f"任务 {task_id} 不存在")
+    return task
+
+
+_WORK_OPTIONS = (joinedload(HumanTask.instance).joinedload(ProcessInstance.definition), joinedload(HumanTask.case))
+
+
+def _task_for_work(session: Session, task_id: int) -> HumanTask:
+    """The task with its instance, definition and case in one round trip."""
+    task = session.get(HumanTask, task_id, options=_WORK_OPTIONS)
     if task is None:
         raise NotFound(f"任务 {task_id} 不存在")
     return task
@@ -171,7 +182,7 @@ def complete(ctx: Context, task_id: int, username: str, data: dict[str, Any]) ->
     actor = audit.SYSTEM
     try:
         with ctx.db.write() as session:
-            user, task = get_user(session, username), _task(session, task_id)
+            user, task = get_user(session, username), _task_for_work(session, task_id)
             _check_may_work(user, task)
             _check_open(task)
             if task.state == "claimed" and task.assignee_id != user.id:
@@ -179,6 +190,7 @@ def complete(ctx: Context, task_id: int, username: str, data: dict[str, Any]) ->
             instance = task.instance
             instance_id, actor = instance.id, audit.Actor.of(user, task.role)
             check_instance_usable(instance)
+            open_before = prepare(session, instance.id)
             process = ctx.process(instance.definition)
             form = process.forms.get(task.form_key or "")
             if form is None:
@@ -188,8 +200,8 @@ def complete(ctx: Context, task_id: int, username: str, data: dict[str, Any]) ->
             before = run.task_data(task.spiff_task_id)
             run.complete(task.spiff_task_id, clean)
             now = utcnow()
-            task.state, task.completed_at, task.completed_by_id = "completed", now, user.id
-            task.assignee_id = task.assignee_id or user.id
+            task.state, task.completed_at, task.completed_by = "completed", now, user
+            task.assignee = task.assignee or user
             task.decision = _text(clean.get("decision"))
             task.opinion = _text(clean.get("opinion"))
             audit.record_task(
@@ -201,25 +213,17 @@ def complete(ctx: Context, task_id: int, username: str, data: dict[str, Any]) ->
                 form=task.form_key,
                 changes=audit.changes(before, clean),
             )
-            case = _case(session, task)
-            created = persist(ctx, session, case, instance, run, actor)
-            summary = _summary(session, task)
-            new = (
-                summaries(session, HumanTask.id.in_([t.id for t in created]), order_by=HumanTask.id) if created else []
+            case = task.case
+            created = persist(ctx, session, case, instance, run, actor, open_before)
+            return CompletionResult(
+                summary_of(task), case.number, case.status, case.stage, [summary_of(t) for t in created]
             )
-            return CompletionResult(summary, case.number, case.status, case.stage, new)
     except StaleDataError:
         raise Conflict(STALE_MESSAGE) from None
     except WorkflowFailed as failure:
         if instance_id is not None:
             mark_error(ctx, instance_id, failure, actor)
         raise
-
-
-def _case(session: Session, task: HumanTask) -> Case:
-    case = session.get(Case, task.case_id)
-    assert case is not None  # noqa: S101 - a foreign key guarantees it
-    return case
 
 
 def _text(value: Any) -> str | None:

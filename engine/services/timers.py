@@ -14,7 +14,7 @@ from engine.errors import WorkflowFailed
 from engine.persistence import Case, ProcessInstance
 from engine.services import audit
 from engine.services.context import Context
-from engine.services.runner import mark_error, persist
+from engine.services.runner import mark_error, persist, prepare
 
 log = logging.getLogger("dibao.timers")
 BATCH = 50
@@ -66,6 +66,7 @@ def tick(ctx: Context, limit: int | None = None) -> int:
 
 def _fire(ctx: Context, session: Session, instance: ProcessInstance) -> None:
     """Restore, advance and persist; a failure raises before anything of this instance is written."""
+    open_before = prepare(session, instance.id)
     run = ctx.process(instance.definition).restore(instance.state)
     due = instance.next_timer_at
     run.advance()
@@ -79,7 +80,7 @@ def _fire(ctx: Context, session: Session, instance: ProcessInstance) -> None:
         instance_id=instance.id,
         details={"due_at": due.isoformat() if due else None},
     )
-    persist(ctx, session, case, instance, run)
+    persist(ctx, session, case, instance, run, open_before=open_before)
 
 
 def run_worker(ctx: Context, stop: threading.Event, interval: float = 5.0) -> None:

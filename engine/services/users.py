@@ -7,7 +7,7 @@ import os
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.profiles import CHEAPEST, RFC_9106_LOW_MEMORY
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.domain.roles import ROLE_LABELS, Level
@@ -31,8 +31,12 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+# Hot statements are built once; a bind parameter carries the value (every service call loads its user).
+_USER_BY_NAME = select(User).where(User.username == bindparam("username"))
+
+
 def get_user(session: Session, username: str) -> User:
-    user = session.scalars(select(User).where(User.username == username)).first()
+    user = session.scalars(_USER_BY_NAME, {"username": username}).unique().first()
     if user is None or not user.active:
         raise NotFound(f"用户 {username} 不存在或已停用")
     return user

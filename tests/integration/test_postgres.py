@@ -9,12 +9,13 @@ from collections import Counter
 import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine.errors import Conflict
 from engine.persistence import AuditEvent, HumanTask
 from engine.services import audit, cases, tasks, timers
+from engine.services import tasks as engine_tasks
 from engine.services.context import Context
-from engine.workflow.runtime import WorkflowRun
 from tests.conftest import MakeContext, add_second_clerk
 
 pytestmark = pytest.mark.postgres
@@ -42,15 +43,16 @@ def test_racing_completions_one_wins_the_other_conflicts(
     add_second_clerk(ctx)
     cases.start_case(ctx, "reference_review", "clerk1", {"village": "demo-village-1-1"})
     (task,) = tasks.list_tasks(ctx, "clerk1")
-    # Both transactions have read the open task and restored the workflow before either writes.
+    # Both transactions have read the open task before either takes the audit lock and writes: the
+    # second then waits for the first to commit and must fail on the instance's version.
     both_loaded = threading.Barrier(2, timeout=10)
-    original = WorkflowRun.complete
+    original = engine_tasks.prepare
 
-    def complete_after_both_loaded(self: WorkflowRun, *args: object, **kwargs: object) -> None:
+    def prepare_after_both_loaded(session: Session, instance_id: int) -> list[HumanTask]:
         both_loaded.wait()
-        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        return original(session, instance_id)
 
-    monkeypatch.setattr(WorkflowRun, "complete", complete_after_both_loaded)
+    monkeypatch.setattr(engine_tasks, "prepare", prepare_after_both_loaded)
     outcomes: list[str] = []
 
     def work(username: str) -> None:
