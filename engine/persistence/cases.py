@@ -23,6 +23,7 @@ class Case(Base):
     region: Mapped[str] = mapped_column(String(32), index=True)
     village_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
     township_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    county_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
     applicant_name: Mapped[str | None] = mapped_column(String(100), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
@@ -38,3 +39,7 @@ class Case(Base):
     clock_extension_reason: Mapped[str | None] = mapped_column(Text)
 
     village: Mapped[OrgUnit] = relationship(foreign_keys=[village_id], lazy="joined")
+
+    def unit_at(self, level: str) -> int | None:
+        """The id of the case's org unit at a level, from the ids stored at registration (no tree walk)."""
+        return {"village": self.village_id, "township": self.township_id, "county": self.county_id}.get(level)

@@ -59,6 +59,7 @@ class ProcessInstance(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
+    case: Mapped[Case] = relationship()
 
     # A concurrent writer that loaded an older version gets StaleDataError instead of a lost update.
     __mapper_args__ = {"version_id_col": lock_version}  # noqa: RUF012 - SQLAlchemy reads it at class creation

@@ -57,12 +57,14 @@ def start_case(ctx: Context, process_id: str, username: str, data: dict[str, Any
         start_data = _start_data(process.forms, process_id, data)
         now = utcnow()
         township = ancestor_at_level(village, Level.TOWNSHIP)
+        county = ancestor_at_level(village, Level.COUNTY)
         case = Case(
             number=f"pending-{now.timestamp()}-{user.id}",
             kind=process_id,
             region=village.region,
             village=village,
             township_id=township.id if township else None,
+            county_id=county.id if county else None,
             applicant_name=_applicant_name(start_data),
             data=start_data,
             status="open",

@@ -15,7 +15,6 @@ from engine.errors import Conflict, WorkflowFailed
 from engine.persistence import Case, HumanTask, ProcessInstance
 from engine.services import audit
 from engine.services.context import Context
-from engine.services.users import ancestor_at_level
 from engine.workflow.runtime import UserTaskView, WorkflowRun
 
 OPEN_STATES = ("open", "claimed")
@@ -92,8 +91,8 @@ def _create_task(
     ctx: Context, session: Session, case: Case, instance: ProcessInstance, view: UserTaskView, now: datetime
 ) -> HumanTask:
     level = ROLE_LEVELS.get(view.role)
-    unit = ancestor_at_level(case.village, level.value) if level else None
-    if unit is None:
+    unit_id = case.unit_at(level.value) if level else None
+    if unit_id is None:
         raise WorkflowFailed(f"无法为任务“{view.title}”确定办理机构（角色 {view.role or '未知'}）", view.name)
     due_at = None
     if view.due_working_days is not None:
@@ -106,8 +105,8 @@ def _create_task(
         title=view.title,
         process_id=instance.definition.process_id,
         role=view.role,
-        org_unit=unit,
-        village=case.village,
+        org_unit_id=unit_id,
+        village_id=case.village_id,
         form_key=view.form_key,
         state="open",
         created_at=now,

@@ -7,11 +7,11 @@ import threading
 from datetime import datetime
 
 from sqlalchemy import DateTime, Integer, literal, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from engine.clock import utcnow
 from engine.errors import WorkflowFailed
-from engine.persistence import Case, ProcessInstance
+from engine.persistence import ProcessInstance
 from engine.services import audit
 from engine.services.context import Context
 from engine.services.runner import mark_error, persist, prepare
@@ -28,6 +28,7 @@ def _claim_batch(
         .where(ProcessInstance.next_timer_at <= now, ProcessInstance.status.in_(("running", "waiting")))
         .order_by(ProcessInstance.next_timer_at, ProcessInstance.id)
         .limit(BATCH)
+        .options(joinedload(ProcessInstance.case, innerjoin=True))
     )
     if after is not None:
         # Keyset paging: each due instance is looked at once per sweep, even if its timer did not move.
@@ -70,8 +71,7 @@ def _fire(ctx: Context, session: Session, instance: ProcessInstance) -> None:
     run = ctx.process(instance.definition).restore(instance.state)
     due = instance.next_timer_at
     run.advance()
-    case = session.get(Case, instance.case_id)
-    assert case is not None  # noqa: S101 - a foreign key guarantees it
+    case = instance.case
     audit.record(
         session,
         "timer_fired",
