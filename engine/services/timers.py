@@ -6,7 +6,7 @@ import logging
 import threading
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, literal, select, tuple_
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session, joinedload
 
 from engine.clock import utcnow
@@ -20,23 +20,27 @@ log = logging.getLogger("dibao.timers")
 BATCH = 50
 
 
-def _claim_batch(
-    ctx: Context, session: Session, now: datetime, after: tuple[datetime, int] | None
-) -> list[ProcessInstance]:
+def _is_due(now: datetime) -> ColumnElement[bool]:
+    return and_(ProcessInstance.next_timer_at <= now, ProcessInstance.status.in_(("running", "waiting")))
+
+
+def _due_ids(ctx: Context, now: datetime, limit: int | None) -> list[int]:
+    """The instances due at the start of the sweep, each visited once even if its timer does not move."""
+    with ctx.db.read() as session:
+        query = (
+            select(ProcessInstance.id).where(_is_due(now)).order_by(ProcessInstance.next_timer_at, ProcessInstance.id)
+        )
+        return list(session.scalars(query.limit(limit) if limit is not None else query))
+
+
+def _claim(ctx: Context, session: Session, now: datetime, ids: list[int]) -> list[ProcessInstance]:
+    # "Still due" is checked again under the lock: what another worker fired meanwhile drops out.
     query = (
         select(ProcessInstance)
-        .where(ProcessInstance.next_timer_at <= now, ProcessInstance.status.in_(("running", "waiting")))
+        .where(ProcessInstance.id.in_(ids), _is_due(now))
         .order_by(ProcessInstance.next_timer_at, ProcessInstance.id)
-        .limit(BATCH)
         .options(joinedload(ProcessInstance.case, innerjoin=True))
     )
-    if after is not None:
-        # Keyset paging: each due instance is looked at once per sweep, even if its timer did not move.
-        # The literals are typed so SQLite compares them in the stored text format.
-        query = query.where(
-            tuple_(ProcessInstance.next_timer_at, ProcessInstance.id)
-            > tuple_(literal(after[0], DateTime()), literal(after[1], Integer()))
-        )
     if ctx.db.is_postgres:
         # Another worker's rows are skipped, never waited for and never processed twice.
         query = query.with_for_update(skip_locked=True, of=ProcessInstance)
@@ -45,15 +49,12 @@ def _claim_batch(
 
 def tick(ctx: Context, limit: int | None = None) -> int:
     """Process every instance whose timer is due now, once; return how many were processed."""
-    now, processed, cursor = utcnow(), 0, None
+    now, processed = utcnow(), 0
     failures: list[tuple[int, WorkflowFailed]] = []
-    while limit is None or processed < limit:
+    due = _due_ids(ctx, now, limit)
+    for start in range(0, len(due), BATCH):
         with ctx.db.write() as session:
-            batch = _claim_batch(ctx, session, now, cursor)
-            if not batch:
-                break
-            for instance in batch:
-                cursor = (instance.next_timer_at or now, instance.id)
+            for instance in _claim(ctx, session, now, due[start : start + BATCH]):
                 try:
                     _fire(ctx, session, instance)
                 except WorkflowFailed as failure:
