@@ -18,9 +18,8 @@ from engine.services.runner import persist
 from engine.services.tasks_query import summaries
 from engine.services.users import ancestor_at_level, get_org_unit, get_user
 from engine.services.views import CaseView
+from engine.workflow.catalog import START_FORM_SUFFIX
 from forms import validate_form
-
-START_FORM_SUFFIX = "_start"
 
 
 def _check_may_start(user: User, village: OrgUnit) -> None:

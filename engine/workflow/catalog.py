@@ -22,8 +22,10 @@ from engine.errors import InvalidData, Problem
 from engine.workflow.bundle import RegionSources
 from engine.workflow.checks import BPMN_NS, check_lanes, check_task_spec, user_task_properties
 from engine.workflow.parsing import ParsedFiles, missing_called_process, parse_files, translate
-from forms import FormDefinition, load_form
+from forms import FormDefinition, form_exists, load_form
 
+# A process may have a start form, forms/definitions/<process_id>_start.json, for its start data.
+START_FORM_SUFFIX = "_start"
 BPMN_PREFIX, DMN_PREFIX, PARAM_PREFIX, FORM_PREFIX = "bpmn/", "dmn/", "parameters/", "forms/"
 
 
@@ -83,6 +85,11 @@ def validate_sources(sources: RegionSources, forms_dir: Path) -> CatalogResult:
         specs[process_id] = spec
         for task_spec in spec.task_specs.values():
             problems.extend(check_task_spec(parsed, task_spec, load))
+        if form_exists(f"{process_id}{START_FORM_SUFFIX}", forms_dir):
+            try:
+                load(f"{process_id}{START_FORM_SUFFIX}")
+            except InvalidData as exc:
+                problems.append(Problem(f"forms/definitions/{process_id}{START_FORM_SUFFIX}.json", exc.message))
     parameter_files = _parameter_files(sources, problems)
     if problems:
         return CatalogResult(sources.region, [], _unique(problems))
@@ -139,11 +146,9 @@ def _bundle(
             files[f"{DMN_PREFIX}{dmn_source.name}"] = dmn_source.content.decode()
     spec = parser.get_spec(process_id)
     subprocess_specs = parser.get_subprocess_specs(process_id)
-    for task_spec in [
-        *spec.task_specs.values(),
-        *(t for s in subprocess_specs.values() for t in s.task_specs.values()),
-    ]:
-        form_key = user_task_properties(task_spec).get("formKey")
+    task_specs = [*spec.task_specs.values(), *(t for s in subprocess_specs.values() for t in s.task_specs.values())]
+    form_keys = [user_task_properties(t).get("formKey") for t in task_specs] + [f"{process_id}{START_FORM_SUFFIX}"]
+    for form_key in form_keys:
         if form_key and form_key in forms:
             files[f"{FORM_PREFIX}{form_key}.json"] = json.dumps(
                 dict(forms[form_key].schema), ensure_ascii=False, indent=1, sort_keys=True

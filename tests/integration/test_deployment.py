@@ -3,12 +3,14 @@ changed; versions only on change; regions override by file name; running cases k
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from engine.errors import BundleInvalid
+from engine.errors import BundleInvalid, InvalidData
 from engine.persistence import AuditEvent, ProcessDefinition
 from engine.services import cases, deployment
 from engine.services.context import Context
@@ -146,3 +148,31 @@ def test_running_case_keeps_its_version_new_case_gets_the_new_one(
     assert cases.show_case(ctx, old.number).tasks[0].title == "受理登记"
     assert cases.show_case(ctx, new.number).tasks[0].title == "受理登记（新）"
     assert cases.show_case(ctx, old.number).process_version == 1
+
+
+def test_a_start_form_is_packed_and_validates_the_start_data(make_context: MakeContext, tmp_path: Path) -> None:
+    forms_dir = tmp_path / "forms"
+    shutil.copytree(FORMS, forms_dir)
+    (forms_dir / "reference_review_start.json").write_text(
+        json.dumps(
+            {
+                "title": "参考流程启动",
+                "type": "object",
+                "required": ["village", "channel"],
+                "properties": {
+                    "village": {"type": "string", "format": "org_unit", "title": "村/社区"},
+                    "channel": {"type": "string", "enum": ["window", "proxy"], "title": "申请渠道"},
+                },
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    ctx = make_context(forms_dir=forms_dir)
+    (version,) = deployment.list_definitions(ctx)
+    with pytest.raises(InvalidData) as refused:
+        cases.start_case(ctx, "reference_review", "clerk1", {"village": "demo-village-1-1", "channel": "fax"})
+    assert "channel" in refused.value.fields
+    started = cases.start_case(ctx, "reference_review", "clerk1", {"village": "demo-village-1-1", "channel": "window"})
+    assert started.data == {"village": "demo-village-1-1", "channel": "window"}
+    assert started.bundle_hash == version.bundle_hash
