@@ -121,6 +121,14 @@ def show_task(ctx: Context, task_id: int, username: str | None = None) -> TaskDe
         return TaskDetail(summary, task.form_key, dict(form.schema) if form else None, data, earlier)
 
 
+def _check_may_act(user: User, task: HumanTask) -> None:
+    """The user holds the task's role in its org unit, it is still open, and nobody else claimed it."""
+    _check_may_work(user, task)
+    _check_open(task)
+    if task.state == "claimed" and task.assignee_id != user.id:
+        raise Conflict("该任务已被他人签收，只能由签收人办理")
+
+
 def _check_may_see(user: User, task: HumanTask) -> None:
     if not (_may_work(user, task) or task.assignee_id == user.id or task.completed_by_id == user.id):
         raise PermissionDenied("无权查看该任务")
@@ -129,10 +137,7 @@ def _check_may_see(user: User, task: HumanTask) -> None:
 def claim(ctx: Context, task_id: int, username: str) -> TaskSummary:
     with ctx.db.write() as session:
         user, task = get_user(session, username), _task(session, task_id)
-        _check_may_work(user, task)
-        _check_open(task)
-        if task.state == "claimed" and task.assignee_id != user.id:
-            raise Conflict("该任务已被他人签收")
+        _check_may_act(user, task)
         task.state, task.assignee_id = "claimed", user.id
         audit.record_task(session, "task_claimed", audit.Actor.of(user, task.role), task)
         return _summary(session, task)
@@ -154,10 +159,7 @@ def transfer(ctx: Context, task_id: int, username: str, to_username: str, reason
         raise InvalidData("转办信息有误", {"reason": ["转办理由：必填"]})
     with ctx.db.write() as session:
         user, task = get_user(session, username), _task(session, task_id)
-        _check_may_work(user, task)
-        _check_open(task)
-        if task.state == "claimed" and task.assignee_id != user.id:
-            raise Conflict("该任务已被他人签收")
+        _check_may_act(user, task)
         try:
             target = get_user(session, to_username)
         except NotFound:
@@ -183,10 +185,7 @@ def complete(ctx: Context, task_id: int, username: str, data: dict[str, Any]) ->
     try:
         with ctx.db.write() as session:
             user, task = get_user(session, username), _task_for_work(session, task_id)
-            _check_may_work(user, task)
-            _check_open(task)
-            if task.state == "claimed" and task.assignee_id != user.id:
-                raise Conflict("该任务已被他人签收，只能由签收人办理")
+            _check_may_act(user, task)
             instance = task.instance
             instance_id, actor = instance.id, audit.Actor.of(user, task.role)
             check_instance_usable(instance)
