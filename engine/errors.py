@@ -27,10 +27,6 @@ class PermissionDenied(DibaoError):
     code = "forbidden"
 
 
-class AuthenticationFailed(DibaoError):
-    code = "unauthorized"
-
-
 class Conflict(DibaoError):
     """The thing changed underneath the caller (a concurrent completion, a stale version)."""
 

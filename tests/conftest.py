@@ -8,6 +8,7 @@ import os
 os.environ.setdefault("DIBAO_FAST_PASSWORD_HASH", "1")  # before engine.services.users is imported
 
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,7 +16,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from engine.errors import Conflict
 from engine.persistence import Base
+from engine.services import tasks
 from engine.services.context import Context
 from engine.services.deployment import deploy
 from engine.services.setup import create_demo_data
@@ -101,6 +104,29 @@ def add_second_clerk(ctx: Context) -> None:
             get_org_unit(session, "demo-town-1"),
             ["township_clerk"],
         )
+
+
+def complete_concurrently(
+    ctx: Context, task_id: int, data: dict[str, object], before: Callable[[], object] = lambda: None
+) -> list[str]:
+    """clerk1 and clerk1b complete the same task in two threads; returns "ok"/"conflict" per thread.
+    `before` runs in each thread first (a barrier, to make the two overlap)."""
+    outcomes: list[str] = []
+
+    def work(username: str) -> None:
+        before()
+        try:
+            tasks.complete(ctx, task_id, username, {**data, "applicant_name": username})
+            outcomes.append("ok")
+        except Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=work, args=(u,)) for u in ("clerk1", "clerk1b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return sorted(outcomes)
 
 
 def add_fixture_process(processes_dir: Path, *names: str, region: str | None = None) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import BundleInvalid, NotFound, Problem
@@ -144,7 +144,3 @@ def latest_definition(session: Session, process_id: str, region: str) -> Process
         if definition is not None:
             return definition
     raise NotFound(f"流程 {process_id} 尚未部署（地区 {region}）")
-
-
-def count_definitions(session: Session) -> int:
-    return int(session.scalar(select(func.count()).select_from(ProcessDefinition)) or 0)

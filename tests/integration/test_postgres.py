@@ -11,12 +11,11 @@ from freezegun import freeze_time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import Conflict
 from engine.persistence import AuditEvent, HumanTask
 from engine.services import audit, cases, tasks, timers
 from engine.services import tasks as engine_tasks
 from engine.services.context import Context
-from tests.conftest import MakeContext, add_second_clerk
+from tests.conftest import MakeContext, add_second_clerk, complete_concurrently
 
 pytestmark = pytest.mark.postgres
 REGISTER = {"applicant_name": "孙七", "household_size": 2, "requested_amount": "700"}
@@ -53,21 +52,7 @@ def test_racing_completions_one_wins_the_other_conflicts(
         return original(session, instance_id)
 
     monkeypatch.setattr(engine_tasks, "prepare", prepare_after_both_loaded)
-    outcomes: list[str] = []
-
-    def work(username: str) -> None:
-        try:
-            tasks.complete(ctx, task.id, username, {**REGISTER, "applicant_name": username})
-            outcomes.append("ok")
-        except Conflict:
-            outcomes.append("conflict")
-
-    threads = [threading.Thread(target=work, args=(u,)) for u in ("clerk1", "clerk1b")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(outcomes) == ["conflict", "ok"]
+    assert complete_concurrently(ctx, task.id, REGISTER) == ["conflict", "ok"]
     with ctx.db.read() as session:
         completions = session.scalars(select(AuditEvent).where(AuditEvent.action == "task_completed")).all()
         assert len(completions) == 1

@@ -9,7 +9,7 @@ import pytest
 from engine.errors import Conflict, InvalidData, PermissionDenied
 from engine.services import audit, cases, tasks
 from engine.services.context import Context
-from tests.conftest import add_second_clerk
+from tests.conftest import add_second_clerk, complete_concurrently
 
 REGISTER = {"applicant_name": "李四", "household_size": 2, "requested_amount": "800"}
 
@@ -89,22 +89,8 @@ def test_completed_task_cannot_be_completed_again(ctx: Context) -> None:
 def test_two_concurrent_completions_one_wins_one_conflicts(ctx: Context) -> None:
     add_second_clerk(ctx)
     task_id = _open_register_task(ctx)
-    barrier, outcomes = threading.Barrier(2), []
-
-    def work(username: str) -> None:
-        barrier.wait()
-        try:
-            tasks.complete(ctx, task_id, username, {**REGISTER, "applicant_name": username})
-            outcomes.append("ok")
-        except Conflict:
-            outcomes.append("conflict")
-
-    threads = [threading.Thread(target=work, args=(u,)) for u in ("clerk1", "clerk1b")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["conflict", "ok"]
+    barrier = threading.Barrier(2)
+    assert complete_concurrently(ctx, task_id, REGISTER, barrier.wait) == ["conflict", "ok"]
     view = cases.show_case(ctx, tasks.show_task(ctx, task_id).summary.case_number)
     assert [t.state for t in view.tasks] == ["completed"]
     assert audit.verify(ctx.db).ok
