@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeGuard
 
+from forms.rules import rule_problems
+
 TYPES = ("string", "integer", "number", "boolean", "object", "array")
 FORMATS = ("money", "date", "id_number", "org_unit")
 LABEL_KEYS = frozenset({"title", "description"})
@@ -67,6 +69,11 @@ def _node_problems(node: Any, where: str, depth: int, *, top: bool = False) -> I
     if depth > _MAX_DEPTH:
         yield f"{where}：嵌套超过 {_MAX_DEPTH} 层"
         return
+    if "$ref" in node:
+        # References are expanded by forms.refs when a definition is loaded from its directory;
+        # one still here came by another road (a bundle, a dict built in code) and means nothing.
+        yield f"{where}：引用 $ref {node['$ref']!r} 未展开（引用只在从表单目录加载定义时展开）"
+        return
     kind = _declared_type(node)
     if kind is None:
         yield f'{where}：type 必须是 {"/".join(TYPES)} 之一，或 [类型, "null"]'
@@ -76,6 +83,10 @@ def _node_problems(node: Any, where: str, depth: int, *, top: bool = False) -> I
         if not isinstance(node[key], str):
             yield f"{where}：{key} 必须是文字"
     yield from _ui_problems(node, kind, where)
+    if kind == "object":
+        yield from rule_problems(node, where)
+    elif {"x-required-when", "x-check"} & node.keys():
+        yield f"{where}：x-required-when 与 x-check 只适用于 object 类型"
     if kind == "string":
         yield from _string_problems(node, where)
     elif kind in ("integer", "number"):

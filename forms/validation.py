@@ -20,6 +20,7 @@ from engine.errors import InvalidData
 from forms import fields as ff
 from forms.definition import FormDefinition
 from forms.problems import base_type, definition_problems
+from forms.rules import cross_field_errors
 
 # Stands in for marshmallow's "Unknown field." so the flattener can name the key instead.
 _UNKNOWN = "\x00unknown"
@@ -72,6 +73,9 @@ def validate_form(definition: FormDefinition, data: Mapping[str, Any]) -> dict[s
         errors: dict[str, list[str]] = {}
         _flatten(definition.schema, messages, (), "表单数据", errors)
         raise InvalidData("表单数据有误", fields=errors) from None
+    cross = cross_field_errors(definition.schema, cleaned)
+    if cross:
+        raise InvalidData("表单数据有误", fields=cross)
     return cleaned
 
 

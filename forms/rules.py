@@ -1,0 +1,80 @@
+"""Rules across fields, which the JSON-Schema subset cannot express (a form definition opts in):
+
+- `"x-required-when": {"missing_items": {"decision": ["supplement"]}}`: a field becomes required when
+  every named field holds one of the listed values;
+- `"x-check": "democratic_review_votes"`: a named check written in Python (engine.domain), for rules
+  such as "the votes add up to the voters present".
+
+Both run on cleaned data, after each field passed on its own, and report per field like the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from engine.domain.assessment import household_problems
+from engine.domain.democratic_review import vote_problems
+
+Check = Callable[[Mapping[str, Any]], dict[str, list[str]]]
+
+
+def _households(data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Exactly one applicant and no person twice, in `household` and (入户调查) `verified_household`."""
+    problems: dict[str, list[str]] = {}
+    for key in ("household", "verified_household"):
+        if isinstance(data.get(key), Mapping):
+            for path, messages in household_problems(data[key]).items():
+                problems[key + path.removeprefix("household")] = messages
+    return problems
+
+
+CHECKS: dict[str, Check] = {"democratic_review_votes": vote_problems, "households": _households}
+
+
+def rule_problems(node: Mapping[str, Any], where: str) -> Iterator[str]:
+    """Definition problems of the two keywords (checked at deploy like every other keyword)."""
+    properties = node.get("properties") if isinstance(node.get("properties"), Mapping) else {}
+    assert isinstance(properties, Mapping)  # noqa: S101 - narrowed above
+    if "x-check" in node and node["x-check"] not in CHECKS:
+        yield f"{where}：未知的 x-check {node['x-check']!r}（可用：{'、'.join(CHECKS)}）"
+    rules = node.get("x-required-when")
+    if rules is None:
+        return
+    if not isinstance(rules, Mapping):
+        yield f"{where}：x-required-when 必须是从字段名到条件的对象"
+        return
+    for field, conditions in rules.items():
+        if field not in properties:
+            yield f"{where}：x-required-when 中的字段 {field} 未定义"
+        if not isinstance(conditions, Mapping) or not conditions:
+            yield f"{where}：x-required-when 中 {field} 的条件必须是从字段名到取值列表的对象"
+            continue
+        for other, values in conditions.items():
+            if other not in properties or not isinstance(values, list) or not values:
+                yield f"{where}：x-required-when 中 {field} 的条件 {other} 必须是已定义字段及其取值列表"
+
+
+def cross_field_errors(node: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    properties: Mapping[str, Any] = node.get("properties") or {}
+    for field, conditions in (node.get("x-required-when") or {}).items():
+        if data.get(field) not in (None, "", []):
+            continue
+        if all(data.get(other) in values for other, values in conditions.items()):
+            when = "，".join(
+                _condition_text(properties.get(other) or {}, other, values) for other, values in conditions.items()
+            )
+            title = (properties.get(field) or {}).get("title", field)
+            errors.setdefault(field, []).append(f"{title}：{when}时必填")
+    check = CHECKS.get(node.get("x-check") or "")
+    if check is not None and not errors:
+        for field, messages in check(data).items():
+            errors.setdefault(field, []).extend(messages)
+    return errors
+
+
+def _condition_text(node: Mapping[str, Any], name: str, values: list[Any]) -> str:
+    labels = node.get("x-enum-labels") or {}
+    shown = "或".join(f"“{labels.get(str(v), '是' if v is True else '否' if v is False else v)}”" for v in values)
+    return f"{node.get('title', name)}为{shown}"
