@@ -17,9 +17,10 @@ from typing import Any, NoReturn
 import click
 
 from engine.errors import BundleInvalid, DibaoError, InvalidData
-from engine.services import audit, cases, deployment, setup, tasks, timers
+from engine.services import assessment, audit, cases, deployment, legal_clock, notices, setup, tasks, timers
 from engine.services.context import Context
 from engine.services.status import calendar_warnings
+from engine.services.views import CaseView
 
 log = logging.getLogger("dibao.cli")
 
@@ -194,6 +195,35 @@ def processes_list(as_json: bool) -> None:
             )
 
 
+_CATEGORY_LABELS = {"dibao": "符合低保条件", "marginal": "低保边缘家庭（不符合低保条件）", "none": "不符合低保条件"}
+
+
+@main.command("assess")
+@click.option("--region", required=True, help="按该地区现行参数文件评估（default 为全国默认）")
+@click.option("--json", "as_json", is_flag=True, help="输出评估结果 JSON")
+@click.argument("data_file", metavar="FILE")
+def assess_command(region: str, as_json: bool, data_file: str) -> None:
+    """评估家庭经济状况（FILE 为 {"as_of", "household"} JSON，- 表示标准输入），不创建案件。"""
+    data = _read_data(data_file)
+    with _context() as ctx:
+        result = assessment.assess_household(ctx, region, data)
+        if as_json:
+            _print_json(result)
+            return
+        click.echo(f"地区 {result['region']}，评估日期 {result['as_of']}：{_CATEGORY_LABELS[result['category']]}")
+        click.echo(f"低保标准 {result['standard']} 元/人·月；人均收入 {result['per_capita_income']} 元")
+        click.echo(f"补差金额 {result['benefit_amount']} 元/月")
+        singles = result["single_person_members"]
+        if singles:
+            for single in singles:
+                click.echo(f"单人户：{single['name']}（{single['reason']}）{single['benefit_amount']} 元/月")
+        else:
+            click.echo("单人户：无")
+        click.echo("依据：")
+        for line in result["explanation"]:
+            click.echo(f"  - {line}")
+
+
 def _as_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--as", "username", required=True, help="以该用户身份操作")(func)
 
@@ -230,11 +260,84 @@ def cases_show(number: str, as_json: bool) -> None:
             click.echo(f"流程错误：{view.error_message}")
         if view.next_timer_at:
             click.echo(f"下一定时器：{view.next_timer_at:%Y-%m-%d %H:%M} (UTC)")
+        _echo_decision(view)
         for t in view.tasks:
             click.echo(
                 f"  任务 {t.id}\t{t.title}\t{t.state}\t{t.role}@{t.org_unit}\t"
                 f"{t.completed_by or t.assignee or ''}\t{t.decision or ''}"
             )
+
+
+def _echo_decision(view: CaseView) -> None:
+    clock = view.legal_clock
+    if clock is not None:
+        flag = "，已超期" if clock.overdue else ""
+        extension = f"（已延长：{clock.extension_reason}）" if clock.extension_reason else ""
+        click.echo(
+            f"法定时限：自 {clock.started_on} 受理起 {clock.limit_days} 个工作日，"
+            f"已用 {clock.working_days_used} 个{flag}{extension}"
+        )
+    if view.assessment:
+        a = view.assessment
+        click.echo(
+            f"评估：人均收入 {a.get('per_capita_income')} 元，类别 {a.get('category')}，"
+            f"补差 {a.get('benefit_amount')} 元"
+        )
+    for n in view.notices:
+        click.echo(
+            f"公示 {n.id}：{n.masked_name}，{n.persons} 人，{n.proposed_amount} 元，"
+            f"至 {n.ends_at:%Y-%m-%d %H:%M} (UTC)，{n.status}"
+        )
+    if view.outcome:
+        click.echo(f"结论：{view.outcome}；金额：{view.decided_amount or '-'} 元")
+    if view.enrollment:
+        e = view.enrollment
+        click.echo(f"保障：{e.status}，{e.persons} 人，每月 {e.monthly_amount} 元，自 {e.starts_on} 起")
+
+
+@cases_group.command("extend")
+@click.argument("number")
+@_as_option
+@click.option("--ground", required=True, type=click.Choice(sorted(legal_clock.EXTENSION_GROUNDS)), help="延长事由")
+@click.option("--reason", required=True, help="延长说明")
+def cases_extend(number: str, username: str, ground: str, reason: str) -> None:
+    """延长案件的法定办理时限（一次，至地区上限）。"""
+    with _context() as ctx:
+        view = cases.extend_legal_clock(ctx, number, username, ground, reason)
+        assert view.legal_clock is not None  # noqa: S101 - an extension needs a started clock
+        click.echo(f"案件 {view.number} 的办理时限已延长至 {view.legal_clock.limit_days} 个工作日")
+
+
+@main.group("notices")
+def notices_group() -> None:
+    """公示：查看与提出异议（与公示栏页面相同）。"""
+
+
+@notices_group.command("list")
+@click.option("--village", required=True, help="村/社区代码")
+@click.option("--json", "as_json", is_flag=True)
+def notices_list(village: str, as_json: bool) -> None:
+    """列出该村/社区正在公示的事项（仅公开字段）。"""
+    with _context() as ctx:
+        rows = notices.open_notices(ctx, village)
+        if as_json:
+            _print_json(rows)
+            return
+        for n in rows:
+            click.echo(
+                f"{n.id}\t{n.masked_name}\t{n.persons} 人\t{n.proposed_amount} 元\t至 {n.ends_at:%Y-%m-%d %H:%M} (UTC)"
+            )
+
+
+@notices_group.command("object")
+@click.argument("notice_id", metavar="NOTICE", type=int)
+@click.option("--text", required=True, help="异议内容")
+@click.option("--contact", default=None, help="联系方式（可选，不公开）")
+def notices_object(notice_id: int, text: str, contact: str | None) -> None:
+    """对公示提出异议；公示结束后提出的异议不予受理。"""
+    with _context() as ctx:
+        receipt = notices.object_to_notice(ctx, notice_id, text, contact, channel="cli")
+        click.echo(f"已受理对公示 {receipt.notice_id} 的异议（编号 {receipt.objection_id}）")
 
 
 @main.group("tasks")

@@ -3,6 +3,7 @@
 from engine.persistence.audit import AuditEvent, AuditHead
 from engine.persistence.base import Base
 from engine.persistence.cases import Case
+from engine.persistence.notices import Enrollment, Notice, Objection
 from engine.persistence.org import OrgUnit, User, UserRole
 from engine.persistence.process import HumanTask, ProcessDefinition, ProcessInstance
 
@@ -11,7 +12,10 @@ __all__ = [
     "AuditHead",
     "Base",
     "Case",
+    "Enrollment",
     "HumanTask",
+    "Notice",
+    "Objection",
     "OrgUnit",
     "ProcessDefinition",
     "ProcessInstance",

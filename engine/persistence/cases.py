@@ -37,6 +37,11 @@ class Case(Base):
     clock_started_at: Mapped[datetime | None] = mapped_column(DateTime)
     clock_limit_days: Mapped[int | None] = mapped_column(Integer)
     clock_extension_reason: Mapped[str | None] = mapped_column(Text)
+    # What the process decided (its `outcome` and `decided_at`), and the latest assessment it ran, so case
+    # pages and reports read columns instead of restoring workflows.
+    outcome: Mapped[str | None] = mapped_column(String(16), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    assessment: Mapped[dict[str, Any] | None] = mapped_column()
 
     village: Mapped[OrgUnit] = relationship(foreign_keys=[village_id], lazy="joined")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -10,14 +11,15 @@ from sqlalchemy.orm import Session
 from engine.clock import utcnow
 from engine.domain.roles import Level
 from engine.errors import InvalidData, NotFound, PermissionDenied
-from engine.persistence import Case, HumanTask, OrgUnit, ProcessInstance, User
-from engine.services import audit
+from engine.persistence import Case, Enrollment, HumanTask, Notice, OrgUnit, ProcessInstance, User
+from engine.services import audit, legal_clock
 from engine.services.context import Context
 from engine.services.deployment import latest_definition
+from engine.services.notices import notice_view
 from engine.services.runner import persist
 from engine.services.tasks_query import summaries
 from engine.services.users import ancestor_at_level, get_org_unit, get_user
-from engine.services.views import CaseView
+from engine.services.views import CaseView, EnrollmentView
 from engine.workflow.catalog import START_FORM_SUFFIX
 from forms import validate_form
 
@@ -94,7 +96,7 @@ def start_case(ctx: Context, process_id: str, username: str, data: dict[str, Any
         )
         run = process.start({**start_data, "case_number": case.number})
         persist(ctx, session, case, instance, run, actor)
-        return _case_view(session, case)
+        return _case_view(ctx, session, case)
 
 
 def _acting_role(user: User) -> str | None:
@@ -118,19 +120,36 @@ def get_case(session: Session, number: str) -> Case:
     return case
 
 
-def show_case(ctx: Context, number: str) -> CaseView:
+def show_case(ctx: Context, number: str, username: str | None = None) -> CaseView:
+    """The case; with `username`, only for staff whose unit is the case's village, township or county."""
     with ctx.db.read() as session:
-        return _case_view(session, get_case(session, number))
+        case = get_case(session, number)
+        if username is not None:
+            check_may_see_case(get_user(session, username), case)
+        return _case_view(ctx, session, case)
 
 
-def _case_view(session: Session, case: Case) -> CaseView:
+def check_may_see_case(user: User, case: Case) -> None:
+    unit = ancestor_at_level(case.village, user.org_unit.level)
+    if unit is None or unit.id != user.org_unit_id:
+        raise PermissionDenied(f"无权查看案件 {case.number}")
+
+
+def extend_legal_clock(ctx: Context, number: str, username: str, ground: str, reason: str) -> CaseView:
+    with ctx.db.write() as session:
+        case = get_case(session, number)
+        legal_clock.extend(ctx, session, case, username, ground, reason)
+        return _case_view(ctx, session, case)
+
+
+def _case_view(ctx: Context, session: Session, case: Case) -> CaseView:
     instance = session.scalars(
         select(ProcessInstance).where(ProcessInstance.case_id == case.id).order_by(ProcessInstance.id.desc())
     ).first()
     if instance is None:
         raise NotFound(f"案件 {case.number} 没有流程实例")
     tasks = summaries(session, HumanTask.case_id == case.id, order_by=HumanTask.id)
-    return CaseView.build(
+    view = CaseView.build(
         case,
         instance.definition.version,
         instance.definition.bundle_hash,
@@ -139,4 +158,28 @@ def _case_view(session: Session, case: Case) -> CaseView:
         instance.next_timer_at,
         dict(case.data),
         tasks,
+    )
+    notices = [
+        notice_view(n) for n in session.scalars(select(Notice).where(Notice.case_id == case.id).order_by(Notice.id))
+    ]
+    enrollment = session.scalars(select(Enrollment).where(Enrollment.case_id == case.id)).first()
+    return replace(
+        view,
+        outcome=case.outcome,
+        decided_at=case.decided_at,
+        legal_clock=legal_clock.legal_clock(case, ctx.calendar(case.region)),
+        assessment=dict(case.assessment) if case.assessment else None,
+        notices=notices,
+        enrollment=_enrollment_view(enrollment) if enrollment else None,
+    )
+
+
+def _enrollment_view(enrollment: Enrollment) -> EnrollmentView:
+    return EnrollmentView(
+        enrollment.status,
+        f"{enrollment.monthly_amount:.2f}",
+        enrollment.persons,
+        enrollment.covered_members,
+        enrollment.starts_on,
+        enrollment.ends_on,
     )

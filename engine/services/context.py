@@ -28,7 +28,12 @@ class Context:
         """The parsed definition; parsed once per process because definitions never change."""
         loaded = self._processes.get(definition.id)
         if loaded is None:
-            loaded = LoadedProcess(definition.process_id, definition.files, time_budget=self.settings.script_budget)
+            loaded = LoadedProcess(
+                definition.process_id,
+                definition.files,
+                time_budget=self.settings.script_budget,
+                region=definition.region,
+            )
             with self._lock:
                 self._processes[definition.id] = loaded
         return loaded

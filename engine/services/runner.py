@@ -14,7 +14,9 @@ from engine.domain.roles import ROLE_LEVELS
 from engine.errors import Conflict, WorkflowFailed
 from engine.persistence import Case, HumanTask, ProcessInstance
 from engine.services import audit
+from engine.services.case_sync import enroll_if_approved, sync_case
 from engine.services.context import Context
+from engine.services.notice_sync import sync_notices
 from engine.workflow.runtime import UserTaskView, WorkflowRun
 
 OPEN_STATES = ("open", "claimed")
@@ -53,7 +55,11 @@ def persist(
     for task in created:
         due_at = task.due_at.isoformat() if task.due_at else None
         audit.record_task(session, "task_created", actor, task, title=task.title, role=task.role, due_at=due_at)
+    data = run.data()
+    sync_case(session, case, instance, data, actor)
+    sync_notices(session, case, instance, run.waiting_messages(), actor)
     if run.completed:
+        enroll_if_approved(session, case, instance, data, actor)
         instance.status = "completed"
         case.status, case.closed_at, case.stage = "closed", now, "已办结"
         audit.record(

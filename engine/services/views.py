@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from engine.clock import utcnow
@@ -32,6 +32,11 @@ class TaskSummary:
     @property
     def overdue(self) -> bool:
         return self.state in ("open", "claimed") and self.due_at is not None and self.due_at < utcnow()
+
+    @property
+    def completed_late(self) -> bool:
+        """Done after its due date: e.g. a rejection notice sent more than 3 working days after the decision."""
+        return self.completed_at is not None and self.due_at is not None and self.completed_at > self.due_at
 
 
 def task_summary(
@@ -63,6 +68,42 @@ def task_summary(
 
 
 @dataclass(frozen=True)
+class LegalClock:
+    started_on: date
+    limit_days: int
+    due_on: date
+    working_days_used: int
+    stopped: bool  # decided: the clock no longer runs
+    overdue: bool
+    extension_reason: str | None
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    """A 公示 entry: public fields only."""
+
+    id: int
+    village: str
+    village_name: str
+    masked_name: str
+    persons: int
+    proposed_amount: str
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+
+
+@dataclass(frozen=True)
+class EnrollmentView:
+    status: str
+    monthly_amount: str
+    persons: int
+    covered_members: str | None
+    starts_on: date
+    ends_on: date | None
+
+
+@dataclass(frozen=True)
 class CaseView:
     number: str
     kind: str
@@ -79,6 +120,12 @@ class CaseView:
     data: dict[str, Any]
     tasks: list[TaskSummary] = field(default_factory=list)
     decided_amount: str | None = None
+    outcome: str | None = None
+    decided_at: datetime | None = None
+    legal_clock: LegalClock | None = None
+    assessment: dict[str, Any] | None = None
+    notices: list[NoticeView] = field(default_factory=list)
+    enrollment: EnrollmentView | None = None
 
     @classmethod
     def build(

@@ -13,13 +13,16 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from engine.domain.parameters import Parameters, layered_parameters
 from engine.domain.roles import role_for_lane
 from engine.errors import BundleInvalid, Conflict, NotFound, WorkflowFailed
+from engine.workflow.bundle import DEFAULT_REGION
 from engine.workflow.catalog import bundle_forms, bundle_parameter_texts, bundle_sources
 from engine.workflow.checks import element_id, user_task_properties
 from engine.workflow.helpers import build_helpers
@@ -39,6 +42,15 @@ class UserTaskView:
     due_working_days: int | None
 
 
+@dataclass(frozen=True)
+class WaitingMessage:
+    """A catch event waiting for a BPMN message, with the data it would continue with."""
+
+    name: str
+    spiff_task_id: str
+    data: dict[str, Any]
+
+
 class LoadedProcess:
     """A deployed definition parsed once and kept: spec, sandboxed engine, parameters, forms."""
 
@@ -49,6 +61,7 @@ class LoadedProcess:
         *,
         time_budget: float = 1.0,
         today: Callable[[], date] | None = None,
+        region: str = DEFAULT_REGION,
     ) -> None:
         bpmn, dmn = bundle_sources(files)
         parsed = parse_files(bpmn, dmn, validate=False)
@@ -59,7 +72,7 @@ class LoadedProcess:
         self.subprocess_specs = parsed.parser.get_subprocess_specs(process_id)
         self.parameters: Parameters = layered_parameters(bundle_parameter_texts(files))
         self.forms: dict[str, FormDefinition] = bundle_forms(files)
-        self.script_engine = make_script_engine(build_helpers(self.parameters, today), time_budget)
+        self.script_engine = make_script_engine(build_helpers(self.parameters, today, region=region), time_budget)
 
     def _attach(self, workflow: BpmnWorkflow) -> BpmnWorkflow:
         # Called processes read the top workflow's engine, so setting it here covers them too.
@@ -109,9 +122,15 @@ class WorkflowRun:
         return dict(self._task(spiff_task_id).data)
 
     def data(self) -> dict[str, Any]:
-        """The process data: the end event's data once completed, else the latest completed task's."""
+        """The process data: the end event's once completed, else what the tasks waiting to run hold
+        (parallel branches merged), else the latest completed task's."""
         if self._workflow.completed:
             return dict(self._workflow.data)
+        merged: dict[str, Any] = {}
+        for task in self._workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+            merged.update(task.data)
+        if merged:
+            return merged
         finished = self._workflow.get_tasks(state=TaskState.COMPLETED)
         latest = max(finished, key=lambda t: t.last_state_change, default=None)
         return dict(latest.data) if latest is not None else dict(self._workflow.task_tree.data)
@@ -125,7 +144,27 @@ class WorkflowRun:
         ]
         return min(deadlines) if deadlines else None
 
+    def waiting_messages(self) -> list[WaitingMessage]:
+        return [
+            WaitingMessage(definition.name, str(task.id), dict(task.data))
+            for task in self._workflow.get_tasks(state=TaskState.WAITING)
+            for definition in _event_definitions(getattr(task.task_spec, "event_definition", None))
+            if isinstance(definition, MessageEventDefinition)
+        ]
+
     # --- changing ----------------------------------------------------------------------------
+    def send_message(self, name: str, payload: Mapping[str, Any]) -> None:
+        """Deliver a message (an objection, a withdrawal) to the catch event waiting for it.
+
+        Events match on the Spiff dialect's class plus name (spiffworkflow-notes §7), so the message
+        is built from that class; the payload lands in the catch event's messageVariable."""
+        event = BpmnEvent(MessageEventDefinition(name), payload=dict(payload))
+        if not self._workflow.get_tasks(catches_event=event):
+            raise Conflict(f"流程当前没有在等待消息“{name}”")
+        with _engine_errors():
+            self._workflow.send_event(event)
+        self.advance()
+
     def complete(self, spiff_task_id: str, data: Mapping[str, Any]) -> None:
         task = self._task(spiff_task_id)
         if task.state != TaskState.READY or not task.task_spec.manual:
@@ -152,6 +191,13 @@ class WorkflowRun:
         if task is None:
             raise NotFound(f"流程中没有任务 {spiff_task_id}")
         return task
+
+
+def _event_definitions(definition: Any) -> list[Any]:
+    """An event-based gateway waits on a MultipleEventDefinition holding its branches' definitions."""
+    if isinstance(definition, MultipleEventDefinition):
+        return list(definition.event_definitions)
+    return [definition] if definition is not None else []
 
 
 def _deadlines(value: Any) -> Iterator[datetime]:

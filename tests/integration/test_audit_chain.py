@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from engine.services import audit, cases, tasks
+from engine.services import audit, cases, deployment, tasks
 from engine.services.context import Context
 from web.cli import main
 
@@ -39,10 +39,10 @@ def _sql(ctx: Context, statement: str) -> None:
 
 def test_intact_chain_verifies(busy_ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
     result = audit.verify(busy_ctx.db)
-    # demo data, deployment, 2 × (case created, task created, task completed)
+    # demo data, one event per deployed definition, 2 × (case created, task created, task completed)
     assert result.ok
     assert result.first_broken is None
-    assert result.events_checked == 8
+    assert result.events_checked == 1 + len(deployment.list_definitions(busy_ctx)) + 6
     code, output = _cli_verify(busy_ctx, monkeypatch)
     assert code == 0
     assert f"共 {result.events_checked} 个事件" in output

@@ -20,7 +20,8 @@ def cli(tmp_path: Path, processes_dir: Path, monkeypatch: pytest.MonkeyPatch) ->
     runner = CliRunner()
     result = runner.invoke(main, ["init", "--demo"])
     assert result.exit_code == 0, result.output
-    assert "新部署 1 个流程版本" in result.output
+    # 4 national processes, and the same 4 again for each region with its own directory (会宁).
+    assert "新部署 8 个流程版本" in result.output
     assert "新建 47 个用户" in result.output
     return runner
 
@@ -77,7 +78,13 @@ def test_processes_validate_and_list(cli: CliRunner) -> None:
     assert "reference_review.bpmn" in refused.output
     assert "[prepare_notice]" in refused.output
     listed = json.loads(_ok(cli.invoke(main, ["processes", "list", "--json"])))
-    assert [(v["process_id"], v["region"], v["version"]) for v in listed] == [("reference_review", "default", 1)]
+    assert ("reference_review", "default", 1) in [(v["process_id"], v["region"], v["version"]) for v in listed]
+    assert {v["process_id"] for v in listed} == {
+        "reference_review",
+        "dibao_application",
+        "public_notice",
+        "democratic_review",
+    }
     assert "未变化" in _ok(cli.invoke(main, ["processes", "deploy"]))
 
 
@@ -96,3 +103,40 @@ def test_errors_are_plain_chinese_with_no_trace(cli: CliRunner, tmp_path: Path) 
     result = cli.invoke(main, ["cases", "start", "reference_review", "--as", "clerk1", "--data", str(broken)])
     assert result.exit_code == 1
     assert "不是合法的 JSON" in result.output
+
+
+@freeze_time("2026-11-23 01:00:00")
+def test_objection_and_extension_by_command_line(cli: CliRunner, tmp_path: Path) -> None:
+    from engine.services.context import Context
+    from tests.scenarios.flow import Application
+    from tests.scenarios.households import household, member
+
+    ctx = Context.from_settings()
+    try:
+        app = Application(ctx, household(member("张三", "self", ("wage", "1500.00")), member("李芳", "spouse")))
+        app.start().accept().investigate().first_review()
+    finally:
+        ctx.close()
+    listed = json.loads(_ok(cli.invoke(main, ["notices", "list", "--village", "demo-village-1-1", "--json"])))
+    # Public fields only: masked name, persons, proposed amount (n = 2, p = 750 → B = 100), dates.
+    assert [(n["masked_name"], n["persons"], n["proposed_amount"]) for n in listed] == [("张*", 2, "100.00")]
+    assert "id_number" not in json.dumps(listed)
+    notice_id = str(listed[0]["id"])
+    with freeze_time("2026-11-27 01:00:00"):
+        out = _ok(cli.invoke(main, ["notices", "object", notice_id, "--text", "该户有车辆未申报"]))
+        assert f"已受理对公示 {notice_id} 的异议" in out
+    with freeze_time("2026-11-30 02:00:00"):
+        late = cli.invoke(main, ["notices", "object", notice_id, "--text", "迟到的异议"])
+        assert late.exit_code != 0
+        assert "不再受理异议" in late.output
+        assert "Traceback" not in late.output
+        assert _ok(cli.invoke(main, ["tick"])).strip() == "1"
+        shown = _ok(cli.invoke(main, ["cases", "show", app.number]))
+        assert "法定时限：自 2026-11-23 受理起 30 个工作日" in shown
+        extended = _ok(
+            cli.invoke(
+                main,
+                ["cases", "extend", app.number, "--as", "head1", "--ground", "objection", "--reason", "公示期有异议"],
+            )
+        )
+        assert "延长至 45 个工作日" in extended

@@ -90,17 +90,20 @@ def test_call_activity_bundle_contains_the_called_file() -> None:
 
 
 def test_deploy_creates_a_version_only_when_the_bundle_changed(ctx: Context, processes_dir: Path) -> None:
-    before = deployment.list_definitions(ctx)
-    assert [(v.process_id, v.region, v.version) for v in before] == [("reference_review", "default", 1)]
+    before = {(v.region, v.process_id): v for v in deployment.list_definitions(ctx)}
+    assert before[("default", "reference_review")].version == 1
+    assert {v.version for v in before.values()} == {1}
     again = deployment.deploy(ctx)
-    assert [v.new for v in again] == [False]
-    assert _count(ctx, ProcessDefinition) == 1
+    assert not any(v.new for v in again)
+    assert _count(ctx, ProcessDefinition) == len(before)
 
     params = processes_dir / "default" / "parameters.toml"
-    params.write_text(params.read_text().replace("2021-07-01 = 7", "2021-07-01 = 10"))
-    changed = deployment.deploy(ctx)
-    assert [(v.version, v.new) for v in changed] == [(2, True)]
-    assert changed[0].bundle_hash != before[0].bundle_hash
+    params.write_text(params.read_text().replace("[notice_days]\n2021-07-01 = 7", "[notice_days]\n2021-07-01 = 10"))
+    changed = {(v.region, v.process_id): v for v in deployment.deploy(ctx)}
+    # The default parameters are part of every bundle, regions' included (they are layered).
+    assert all(v.new and v.version == 2 for v in changed.values())
+    key = ("default", "reference_review")
+    assert changed[key].bundle_hash != before[key].bundle_hash
 
 
 def test_bad_file_refuses_the_whole_deployment_and_changes_nothing(ctx: Context, processes_dir: Path) -> None:
@@ -127,7 +130,11 @@ def test_region_override_replaces_the_default_file(ctx: Context, processes_dir: 
     assert default_case.bundle_hash == versions[("default", "reference_review")].bundle_hash
     # Layered, not replaced: the region keeps the default parameters it does not override.
     with ctx.db.read() as session:
-        definition = session.scalars(select(ProcessDefinition).where(ProcessDefinition.region == "yantai")).one()
+        definition = session.scalars(
+            select(ProcessDefinition).where(
+                ProcessDefinition.region == "yantai", ProcessDefinition.process_id == "reference_review"
+            )
+        ).one()
         process = ctx.process(definition)
     assert process.parameters.value("notice_days", yantai_case.created_at.date()) == 5
     assert process.parameters.value("township_approval_limit", yantai_case.created_at.date()) == "3200.00"
@@ -169,7 +176,9 @@ def test_a_start_form_is_packed_and_validates_the_start_data(make_context: MakeC
         encoding="utf-8",
     )
     ctx = make_context(forms_dir=forms_dir)
-    (version,) = deployment.list_definitions(ctx)
+    (version,) = [
+        v for v in deployment.list_definitions(ctx) if (v.region, v.process_id) == ("default", "reference_review")
+    ]
     with pytest.raises(InvalidData) as refused:
         cases.start_case(ctx, "reference_review", "clerk1", {"village": "demo-village-1-1", "channel": "fax"})
     assert "channel" in refused.value.fields

@@ -93,3 +93,44 @@ def test_two_workers_never_process_the_same_instance(
     assert set(fired.values()) == {1}
     assert len(reviews) == count
     assert audit.verify(ctx.db).ok
+
+
+@freeze_time("2026-11-23 01:00:00")
+def test_two_objections_at_the_same_moment_are_both_delivered(ctx: Context) -> None:
+    from engine.persistence import Objection
+    from engine.services import notices
+    from tests.scenarios.flow import Application
+    from tests.scenarios.households import household, member
+
+    app = Application(ctx, household(member("张三", "self", ("wage", "1500.00")), member("李芳", "spouse")))
+    app.start().accept().investigate().first_review()
+    (notice,) = notices.open_notices(ctx, "demo-village-1-1")
+    both_ready = threading.Barrier(2, timeout=10)
+    failures: list[BaseException] = []
+
+    def objection(text: str) -> None:
+        try:
+            both_ready.wait()
+            notices.object_to_notice(ctx, notice.id, text)
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=objection, args=(t,)) for t in ("有车辆未申报", "有门面出租")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    with ctx.db.read() as session:
+        assert sorted(o.text for o in session.scalars(select(Objection))) == ["有车辆未申报", "有门面出租"]
+    with freeze_time("2026-11-30 02:00:00"):
+        assert timers.tick(ctx) == 1
+        assert app.open_task_names() == ["objection_handling"]
+    events = audit.case_history(ctx.db, _case_id(ctx, app.number))
+    assert [e.action for e in events].count("objection_received") == 2
+    assert audit.verify(ctx.db).ok
+
+
+def _case_id(ctx: Context, number: str) -> int:
+    with ctx.db.read() as session:
+        return cases.get_case(session, number).id

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.persistence.base import Base
+from engine.persistence.cases import Case
+from engine.persistence.org import OrgUnit
+from engine.persistence.process import ProcessInstance
+
+
+class Notice(Base):
+    """A 审核公示 entry. Only public fields are stored here (domain.md §3): the masked name, how many
+    people the benefit covers, the proposed amount and the village, so the public board reads nothing else."""
+
+    __tablename__ = "notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
+    village_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    masked_name: Mapped[str] = mapped_column(String(100))
+    persons: Mapped[int] = mapped_column(Integer)
+    proposed_amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+    ends_at: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    case: Mapped[Case] = relationship()
+    instance: Mapped[ProcessInstance] = relationship()
+    village: Mapped[OrgUnit] = relationship()
+
+
+# The public board: open notices of one village, newest last.
+Index("ix_notice_board", Notice.village_id, Notice.status, Notice.ends_at)
+Index("ix_notice_instance", Notice.instance_id, Notice.status)
+
+
+class Objection(Base):
+    """An objection to a notice. `contact` is the objector's own optional contact: never public."""
+
+    __tablename__ = "objection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(16))
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Enrollment(Base):
+    """Who is covered, since when, for how much (design.md §3). Active enrollments are the 公布 list."""
+
+    __tablename__ = "enrollment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), unique=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    region: Mapped[str] = mapped_column(String(32))
+    applicant_name: Mapped[str] = mapped_column(String(100))
+    masked_name: Mapped[str] = mapped_column(String(100))
+    persons: Mapped[int] = mapped_column(Integer)
+    covered_members: Mapped[str | None] = mapped_column(Text)  # 单人户: the names, "、"-joined
+    monthly_amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    case: Mapped[Case] = relationship()
+    village: Mapped[OrgUnit] = relationship()
+
+
+Index("ix_enrollment_village", Enrollment.village_id, Enrollment.status)

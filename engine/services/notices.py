@@ -1,0 +1,140 @@
+"""The 公示 board and objections (design.md §3 Notice / Objection, §5 `dibao notices object`).
+
+Reading needs no login: only the public fields are stored on a Notice. An objection is recorded and
+delivered to the waiting process as the BPMN message `notice_objection` in one transaction, so it is
+either in the case's history and in the workflow, or nowhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.clock import to_china, utcnow
+from engine.errors import Conflict, InvalidData, NotFound, WorkflowFailed
+from engine.persistence import Notice, Objection, OrgUnit
+from engine.services import audit
+from engine.services.context import Context
+from engine.services.notice_sync import OBJECTION_MESSAGE
+from engine.services.runner import check_instance_usable, mark_error, persist, prepare
+from engine.services.tasks import STALE_MESSAGE
+from engine.services.views import NoticeView
+
+PUBLIC = audit.Actor(None, "public")
+MAX_TEXT = 2000
+MAX_CONTACT = 200
+RACE_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class ObjectionReceipt:
+    objection_id: int
+    notice_id: int
+    received_at: datetime
+
+
+def notice_view(notice: Notice) -> NoticeView:
+    return NoticeView(
+        notice.id,
+        notice.village.code,
+        notice.village.name,
+        notice.masked_name,
+        notice.persons,
+        f"{notice.proposed_amount:.2f}",
+        notice.starts_at,
+        notice.ends_at,
+        notice.status,
+    )
+
+
+def open_notices(ctx: Context, village_code: str) -> list[NoticeView]:
+    with ctx.db.read() as session:
+        village = session.scalars(select(OrgUnit).where(OrgUnit.code == village_code)).first()
+        if village is None:
+            raise NotFound(f"村/社区 {village_code} 不存在")
+        rows = session.scalars(
+            select(Notice)
+            .where(Notice.village_id == village.id, Notice.status == "open", Notice.ends_at > utcnow())
+            .order_by(Notice.ends_at, Notice.id)
+        )
+        return [notice_view(n) for n in rows]
+
+
+def _clean(text: str, contact: str | None) -> tuple[str, str | None]:
+    text, contact = (text or "").strip(), (contact or "").strip() or None
+    errors: dict[str, list[str]] = {}
+    if not text:
+        errors["text"] = ["异议内容：必填"]
+    elif len(text) > MAX_TEXT:
+        errors["text"] = [f"异议内容：最多 {MAX_TEXT} 个字"]
+    if contact is not None and len(contact) > MAX_CONTACT:
+        errors["contact"] = [f"联系方式：最多 {MAX_CONTACT} 个字"]
+    if errors:
+        raise InvalidData("异议信息有误", errors)
+    return text, contact
+
+
+def object_to_notice(
+    ctx: Context, notice_id: int, text: str, contact: str | None = None, channel: str = "public"
+) -> ObjectionReceipt:
+    """Record an objection and deliver it to the waiting process.
+
+    Two people objecting at the same moment both succeed: the loser of the race on the instance's
+    version is retried rather than told to reload, since a member of the public has nothing to reload."""
+    text, contact = _clean(text, contact)
+    for _ in range(RACE_RETRIES):
+        try:
+            return _object(ctx, notice_id, text, contact, channel)
+        except Conflict as conflict:
+            if conflict.message != STALE_MESSAGE:
+                raise
+    return _object(ctx, notice_id, text, contact, channel)
+
+
+def _object(ctx: Context, notice_id: int, text: str, contact: str | None, channel: str) -> ObjectionReceipt:
+    instance_id: int | None = None
+    try:
+        with ctx.db.write() as session:
+            notice = session.get(Notice, notice_id)
+            if notice is None:
+                raise NotFound(f"公示 {notice_id} 不存在")
+            now = utcnow()
+            if notice.status != "open" or now >= notice.ends_at:
+                ended = to_china(notice.ends_at)
+                raise Conflict(f"该公示已于 {ended:%Y-%m-%d %H:%M} 结束，不再受理异议；如有情况请向乡镇（街道）反映")
+            instance = notice.instance
+            instance_id = instance.id
+            check_instance_usable(instance)
+            open_before = prepare(session, instance.id)
+            objection = Objection(notice_id=notice.id, text=text, contact=contact, channel=channel, received_at=now)
+            session.add(objection)
+            session.flush()
+            run = ctx.process(instance.definition).restore(instance.state)
+            run.send_message(
+                OBJECTION_MESSAGE, {"objection_id": objection.id, "text": text, "received_at": now.isoformat()}
+            )
+            audit.record(
+                session,
+                "objection_received",
+                PUBLIC,
+                case_id=notice.case_id,
+                instance_id=instance.id,
+                details={
+                    "notice_id": notice.id,
+                    "objection_id": objection.id,
+                    "channel": channel,
+                    "text": text,
+                    "contact_given": contact is not None,
+                },
+            )
+            persist(ctx, session, notice.case, instance, run, PUBLIC, open_before)
+            return ObjectionReceipt(objection.id, notice.id, now)
+    except StaleDataError:
+        raise Conflict(STALE_MESSAGE) from None
+    except WorkflowFailed as failure:
+        if instance_id is not None:
+            mark_error(ctx, instance_id, failure, PUBLIC)
+        raise

@@ -1,0 +1,122 @@
+"""Drives a 低保 application through the real dibao_application BPMN as the demo users would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.services import cases, tasks, timers
+from engine.services.context import Context
+from engine.services.views import CaseView, TaskSummary
+
+INVESTIGATORS = ["王调查", "李调查"]
+
+
+@dataclass
+class Users:
+    """Who works each step: the default demo county, or a seed region's users (design.md §6)."""
+
+    village: str = "demo-village-1-1"
+    clerk: str = "clerk1"
+    head: str = "head1"
+    verifier: str = "verify1"
+    county_clerk: str = "county1"
+    approver: str = "approver1"
+
+    @classmethod
+    def of_region(cls, region: str) -> Users:
+        return cls(
+            f"{region}-village",
+            f"clerk_{region}",
+            f"head_{region}",
+            f"verify_{region}",
+            f"approver_{region}",  # the seed regions have no county clerk; the approver visits
+            f"approver_{region}",
+        )
+
+
+@dataclass
+class Application:
+    ctx: Context
+    household: dict[str, Any]
+    users: Users = field(default_factory=Users)
+    number: str = ""
+
+    def start(self, channel: str = "window", by: str | None = None) -> Application:
+        data = {"village": self.users.village, "channel": channel, "household": self.household}
+        self.number = cases.start_case(self.ctx, "dibao_application", by or self.users.clerk, data).number
+        return self
+
+    # --- reading ---------------------------------------------------------------------------------
+    def view(self) -> CaseView:
+        return cases.show_case(self.ctx, self.number)
+
+    def open_tasks(self) -> list[TaskSummary]:
+        return [t for t in self.view().tasks if t.state in ("open", "claimed")]
+
+    def open_task_names(self) -> list[str]:
+        return sorted(t.task_name for t in self.open_tasks())
+
+    def task(self, name: str) -> TaskSummary:
+        matches = [t for t in self.open_tasks() if t.task_name == name]
+        assert matches, f"no open task {name}; open: {self.open_task_names()}"
+        return matches[0]
+
+    def history(self, name: str) -> list[TaskSummary]:
+        return [t for t in self.view().tasks if t.task_name == name]
+
+    # --- steps -----------------------------------------------------------------------------------
+    def complete(self, name: str, user: str, data: dict[str, Any]) -> None:
+        tasks.complete(self.ctx, self.task(name).id, user, data)
+
+    def accept(self, relative_of_staff: bool = False) -> Application:
+        data: dict[str, Any] = {
+            "decision": "approve",
+            "pledge_signed": True,
+            "consent_signed": True,
+            "relative_of_staff": relative_of_staff,
+            "opinion": "材料齐全，予以受理",
+        }
+        if relative_of_staff:
+            data["relative_note"] = "申请人配偶是村委会委员的弟弟"
+        self.complete("intake_review", self.users.clerk, data)
+        return self
+
+    def investigate(self, verified_household: dict[str, Any] | None = None) -> Application:
+        if "start_investigation" in self.open_task_names():
+            self.complete(
+                "start_investigation",
+                self.users.clerk,
+                {"investigators": INVESTIGATORS, "planned_visit_date": "2026-11-25", "verification_requested": True},
+            )
+        visit: dict[str, Any] = {
+            "investigators": INVESTIGATORS,
+            "visit_date": "2026-11-23",
+            "method": "in_person",
+            "members_present": "申请人本人及配偶",
+            "signed_record": "RH-2026-001",
+            "findings": "家庭实际居住情况与申报一致",
+        }
+        if verified_household is not None:
+            visit["verified_household"] = verified_household
+        self.complete("home_visit", self.users.clerk, visit)
+        self.complete(
+            "data_verification",
+            self.users.verifier,
+            {"result": "consistent", "checked_items": ["tax", "real_estate", "vehicle"], "report": "未发现异常"},
+        )
+        return self
+
+    def first_review(
+        self, decision: str = "approve", opinion: str = "经调查，家庭收入低于标准，拟予保障"
+    ) -> Application:
+        self.complete("first_review", self.users.head, {"decision": decision, "opinion": opinion})
+        return self
+
+    def end_notice(self) -> int:
+        """Run the timer sweep (the caller travels the clock past the notice period)."""
+        return timers.tick(self.ctx)
+
+    def confirm(self, decision: str = "approve", opinion: str = "经审核，符合保障条件，确认保障") -> Application:
+        self.complete("county_confirmation", self.users.approver, {"decision": decision, "opinion": opinion})
+        return self
