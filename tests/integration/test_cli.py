@@ -140,3 +140,38 @@ def test_objection_and_extension_by_command_line(cli: CliRunner, tmp_path: Path)
             )
         )
         assert "延长至 45 个工作日" in extended
+
+
+WALKTHROUGH = Path(__file__).resolve().parents[1] / "data" / "walkthrough"
+
+
+def _only_task(cli: CliRunner, user: str, name: str) -> str:
+    listed = json.loads(_ok(cli.invoke(main, ["tasks", "list", "--as", user, "--json"])))
+    (task,) = [t for t in listed if t["task_name"] == name]
+    return str(task["id"])
+
+
+def _complete(cli: CliRunner, user: str, name: str, data_file: str) -> str:
+    task_id = _only_task(cli, user, name)
+    return _ok(cli.invoke(main, ["tasks", "complete", task_id, "--as", user, "--data", str(WALKTHROUGH / data_file)]))
+
+
+@freeze_time("2026-11-23 01:00:00")
+def test_readme_walkthrough_of_a_dibao_application(cli: CliRunner) -> None:
+    """The README's 低保 walkthrough, file for file (keeps the README true)."""
+    start = str(WALKTHROUGH / "start.json")
+    number = _ok(cli.invoke(main, ["cases", "start", "dibao_application", "--as", "clerk1", "--data", start])).strip()
+    _complete(cli, "clerk1", "intake_review", "intake.json")
+    _complete(cli, "clerk1", "start_investigation", "investigation.json")
+    _complete(cli, "clerk1", "home_visit", "home_visit.json")
+    _complete(cli, "verify1", "data_verification", "verification.json")
+    assert "评估：人均收入 500.00 元，类别 dibao，补差 900.00 元" in _ok(cli.invoke(main, ["cases", "show", number]))
+    _complete(cli, "head1", "first_review", "first_review.json")
+    assert "张*\t3 人\t900.00 元" in _ok(cli.invoke(main, ["notices", "list", "--village", "demo-village-1-1"]))
+    with freeze_time("2026-11-30 02:00:00"):
+        assert _ok(cli.invoke(main, ["tick"])).strip() == "1"
+        _complete(cli, "approver1", "county_confirmation", "confirmation.json")
+        shown = _ok(cli.invoke(main, ["cases", "show", number]))
+    assert "结论：approved；金额：900.00 元" in shown
+    assert "保障：active，3 人，每月 900.00 元，自 2026-12-01 起" in shown
+    assert "审计链完整" in _ok(cli.invoke(main, ["audit", "verify"]))
