@@ -19,7 +19,7 @@ from engine.domain.privacy import mask_name
 from engine.errors import WorkflowFailed
 from engine.persistence import Case, Notice, ProcessInstance
 from engine.services import audit
-from engine.workflow.runtime import WaitingMessage
+from engine.workflow.runtime import WorkflowRun
 
 OBJECTION_MESSAGE = "notice_objection"
 
@@ -28,9 +28,12 @@ def sync_notices(
     session: Session,
     case: Case,
     instance: ProcessInstance,
-    waiting: list[WaitingMessage],
+    run: WorkflowRun,
     actor: audit.Actor,
 ) -> None:
+    if OBJECTION_MESSAGE not in run.process.message_names:
+        return  # a process without a 公示 never has notices: no query on its every step
+    waiting = run.waiting_messages()
     now = utcnow()
     in_notice = next((w for w in waiting if w.name == OBJECTION_MESSAGE), None)
     open_rows = list(session.scalars(select(Notice).where(Notice.instance_id == instance.id, Notice.status == "open")))

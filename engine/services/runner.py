@@ -57,7 +57,7 @@ def persist(
         audit.record_task(session, "task_created", actor, task, title=task.title, role=task.role, due_at=due_at)
     data = run.data()
     sync_case(session, case, instance, data, actor)
-    sync_notices(session, case, instance, run.waiting_messages(), actor)
+    sync_notices(session, case, instance, run, actor)
     if run.completed:
         enroll_if_approved(session, case, instance, data, actor)
         instance.status = "completed"

@@ -72,6 +72,15 @@ class LoadedProcess:
         self.subprocess_specs = parsed.parser.get_subprocess_specs(process_id)
         self.parameters: Parameters = layered_parameters(bundle_parameter_texts(files))
         self.forms: dict[str, FormDefinition] = bundle_forms(files)
+        # Which messages any of its steps can catch: a run of a process that catches none (most)
+        # answers waiting_messages() without looking at its tasks.
+        self.message_names = frozenset(
+            definition.name
+            for spec in (self.spec, *self.subprocess_specs.values())
+            for task_spec in spec.task_specs.values()
+            for definition in _event_definitions(getattr(task_spec, "event_definition", None))
+            if isinstance(definition, MessageEventDefinition)
+        )
         self.script_engine = make_script_engine(build_helpers(self.parameters, today, region=region), time_budget)
 
     def _attach(self, workflow: BpmnWorkflow) -> BpmnWorkflow:
@@ -145,6 +154,8 @@ class WorkflowRun:
         return min(deadlines) if deadlines else None
 
     def waiting_messages(self) -> list[WaitingMessage]:
+        if not self.process.message_names:
+            return []
         return [
             WaitingMessage(definition.name, str(task.id), dict(task.data))
             for task in self._workflow.get_tasks(state=TaskState.WAITING)
