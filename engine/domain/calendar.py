@@ -37,7 +37,7 @@ DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "processes" / "calendar
 _YEAR_FILE = re.compile(r"(\d{4})\.toml")
 # Region names become path components; anything else could escape the data directory.
 _REGION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
-_KEYS = frozenset({"holidays", "workdays", "source"})
+_KEYS = frozenset({"holidays", "workdays", "source", "published"})
 _END_OF_DAY = time(23, 59, 59)
 
 
@@ -50,6 +50,9 @@ class YearData:
     holidays: frozenset[date]
     workdays: frozenset[date]
     source: str
+    # False: a placeholder saying the State Council has not published the year's schedule yet; the
+    # year is still counted weekends-only, loudly, until the dates are filled in.
+    published: bool = True
 
 
 def load_year_file(path: Path) -> YearData:
@@ -69,7 +72,11 @@ def load_year_file(path: Path) -> YearData:
     problems: list[str] = []
     unknown = sorted(set(raw) - _KEYS)
     if unknown:
-        problems.append(f"未知的键：{'、'.join(unknown)}（只允许 holidays、workdays、source）")
+        problems.append(f"未知的键：{'、'.join(unknown)}（只允许 holidays、workdays、source、published）")
+    published = raw.get("published", True)
+    if not isinstance(published, bool):
+        problems.append("published 应为 true 或 false")
+        published = True
     source = raw.get("source")
     if not isinstance(source, str) or not source.strip():
         problems.append("缺少 source（数据来源，如国务院办公厅通知的文号），应为非空字符串")
@@ -79,9 +86,11 @@ def load_year_file(path: Path) -> YearData:
     both = sorted(holidays & workdays)
     if both:
         problems.append("以下日期同时出现在 holidays 和 workdays 中：" + "、".join(d.isoformat() for d in both))
+    if not published and (holidays or workdays):
+        problems.append("published = false 表示放假安排尚未公布，此时 holidays 和 workdays 必须为空")
     if problems:
         _fail(path, problems)
-    return YearData(path, year, frozenset(holidays), frozenset(workdays), source.strip())
+    return YearData(path, year, frozenset(holidays), frozenset(workdays), source.strip(), published)
 
 
 def _dates(raw: dict[str, Any], key: str, year: int, problems: list[str]) -> set[date]:
@@ -217,11 +226,19 @@ class WorkingCalendar:
             self._coverage[year] = "package"
         else:
             working = {d for d in days if d.weekday() < 5}
-            self._coverage[year] = "file" if national is not None else "fallback"
+            self._coverage[year] = "file" if national is not None and national.published else "fallback"
         for data in (national, self._regional.get(year)):
             if data is not None:
                 working = (working - data.holidays) | data.workdays
-        if self._coverage[year] == "fallback":
+        if self._coverage[year] == "fallback" and national is not None:
+            logger.warning(
+                "%d 年的放假安排尚未公布（%s：%s），工作日暂按仅周末休息计算，期限可能偏早；"
+                "公布后请在该文件中填入放假和调休日期并删除 published = false",
+                year,
+                national.path,
+                national.source,
+            )
+        elif self._coverage[year] == "fallback":
             logger.warning(
                 "%d 年没有节假日数据（chinese_calendar 不覆盖该年，且没有 %s），工作日暂按仅周末休息计算，"
                 "期限可能偏早；请按国务院办公厅的放假安排添加该文件",

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.domain.calendar import DEFAULT_DATA_DIR, WorkingCalendar, default_calendar
+from engine.domain.calendar import DEFAULT_DATA_DIR, WorkingCalendar, default_calendar, load_year_file
 from engine.errors import InvalidData
 
 
@@ -78,7 +78,8 @@ def test_due_at_is_end_of_the_last_working_day_in_the_same_zone(repo_calendar: W
 
 
 def test_2027_falls_back_to_weekends_loudly(repo_calendar: WorkingCalendar, caplog: pytest.LogCaptureFixture) -> None:
-    # Update when processes/calendar/2027.toml is added with the State Council schedule.
+    # processes/calendar/2027.toml says the schedule is not published yet (published = false); update
+    # this test when its dates are filled in.
     assert repo_calendar.coverage(2026) == "package"
     assert repo_calendar.fallback_years == frozenset()
     with caplog.at_level(logging.WARNING, logger="dibao.calendar"):
@@ -90,6 +91,7 @@ def test_2027_falls_back_to_weekends_loudly(repo_calendar: WorkingCalendar, capl
     warnings = [r for r in caplog.records if r.name == "dibao.calendar" and r.levelno == logging.WARNING]
     assert len(warnings) == 1  # once per year, not once per lookup
     assert "2027" in warnings[0].getMessage()
+    assert "尚未公布" in warnings[0].getMessage()
 
 
 def _write(path: Path, text: str) -> Path:
@@ -178,7 +180,7 @@ def test_region_name_cannot_escape_the_data_directory(tmp_path: Path) -> None:
 
 
 def test_repository_data_files_are_valid_and_default_calendar_is_cached() -> None:
-    assert not (DEFAULT_DATA_DIR / "2027.toml").exists()
+    assert load_year_file(DEFAULT_DATA_DIR / "2027.toml").published is False
     assert default_calendar() is default_calendar()
     assert default_calendar("default") is not default_calendar()
 
@@ -196,3 +198,10 @@ def test_working_days_between_inverts_add_working_days(start: date, days: int) -
     # The day before the deadline is still one working day short.
     if days:
         assert calendar.working_days_between(start, end - timedelta(days=1)) == days - 1
+
+
+def test_an_unpublished_year_file_must_not_carry_dates(tmp_path: Path) -> None:
+    text = 'source = "未公布"\npublished = false\nholidays = [2031-01-01]\nworkdays = []\n'
+    path = _write(tmp_path / "2031.toml", text)
+    with pytest.raises(InvalidData, match="published = false"):
+        load_year_file(path)
