@@ -1,43 +1,79 @@
-"""The Flask application. The clerk workspace and the JSON API arrive with their own issue; until then
-the app serves a status page so `dibao serve` and `make run` work end to end."""
+"""The Flask application: the clerk workspace (login, 工作台, task pages) and the status page.
+
+create_app(ctx, test_config) builds one app around one engine Context; `dibao serve` runs it.
+"""
 
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, jsonify
+from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_wtf.csrf import CSRFProtect
 
-from engine.services import status
 from engine.services.context import Context
+from web import auth, errors, filters, inbox, system, task_pages
+
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+_SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    # No scripts, styles or fonts from anywhere else; pages work offline.
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+}
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Secure session cookies (SESSION_COOKIE_SECURE), except over plain HTTP to this very machine:
+    `make run` serves http://127.0.0.1:5000, where a Secure cookie could be dropped by the browser and
+    where it never crosses a network anyway."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        if not app.config["SESSION_COOKIE_SECURE"]:
+            return False
+        return request.is_secure or urlsplit(f"//{request.host}").hostname not in _LOOPBACK
+
+
+def _security_headers(response: Response) -> Response:
+    for name, value in _SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = None) -> Flask:
+    """`test_config` overrides any setting below, e.g. {"SESSION_COOKIE_SECURE": False}."""
     app = Flask(__name__)
     context = ctx or Context.from_settings()
     app.config.from_mapping(
         SECRET_KEY=context.settings.secret_key or secrets.token_hex(32),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        # The signed session cookie is refused 8 hours after it was last written (Flask checks its age).
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        # A clerk may spend a while on a long form: the CSRF token lasts as long as the session.
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
     if test_config:
         app.config.update(test_config)
+    # Secure cookies unless debugging or testing, or told otherwise.
+    if "SESSION_COOKIE_SECURE" not in (test_config or {}):
+        app.config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
+    app.session_interface = _SessionInterface()
     app.extensions["dibao"] = context
 
-    @app.get("/")
-    def index() -> tuple[str, int, dict[str, str]]:
-        report = status.system_status(context)
-        rows = "".join(f"<li>{p.region} · {p.process_id} v{p.version}（{p.title}）</li>" for p in report.processes)
-        banner = "".join(f"<p class=warn>{w}</p>" for w in report.warnings)
-        page = (
-            f"<!doctype html><html lang=zh-CN><meta charset=utf-8><title>低保审批系统</title>"
-            f"<h1>低保审批系统 · 运行中</h1>{banner}<p>已部署流程：</p><ul>{rows}</ul>"
-            f"<p>待处理定时器：{report.due_timers}；审计事件：{report.audit_events}</p></html>"
-        )
-        return page, 200, {"Content-Type": "text/html; charset=utf-8"}
-
-    @app.get("/healthz")
-    def healthz() -> Any:
-        return jsonify({"ok": True})
-
+    errors.init_app(app)  # first: its request id exists before CSRF or login checks can fail
+    CSRFProtect(app)
+    auth.init_app(app)
+    filters.init_app(app)
+    for blueprint in (inbox.bp, task_pages.bp, system.bp):
+        app.register_blueprint(blueprint)
+    app.after_request(_security_headers)
     return app

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.clock import utcnow
 from engine.errors import Conflict, InvalidData, NotFound, PermissionDenied, WorkflowFailed
-from engine.persistence import HumanTask, ProcessInstance, User
+from engine.persistence import HumanTask, OrgUnit, ProcessInstance, User
 from engine.services import audit
 from engine.services.context import Context
 from engine.services.runner import OPEN_STATES, check_instance_usable, mark_error, persist, prepare
@@ -31,20 +32,45 @@ def list_tasks(
     offset: int = 0,
     process_id: str | None = None,
     village_id: int | None = None,
+    village: str | None = None,
 ) -> list[TaskSummary]:
-    if view not in VIEWS:
-        raise InvalidData("查询参数有误", {"view": [f"视图必须是 {'/'.join(VIEWS)} 之一"]})
+    """`village` is a village's org-unit code, an alternative to `village_id` for callers without ids."""
     with ctx.db.read() as session:
-        user = get_user(session, username)
-        conditions = _view_conditions(user, view)
-        if process_id:
-            conditions.append(HumanTask.process_id == process_id)
-        if village_id:
-            conditions.append(HumanTask.village_id == village_id)
+        conditions = _list_conditions(session, username, view, process_id, village_id, village)
         order = (
             [HumanTask.completed_at.desc(), HumanTask.id.desc()] if view == "done" else [HumanTask.due_at, HumanTask.id]
         )
         return summaries(session, *conditions, order_by=order, limit=limit, offset=offset)
+
+
+def count_tasks(
+    ctx: Context,
+    username: str,
+    view: str = "open",
+    *,
+    process_id: str | None = None,
+    village_id: int | None = None,
+    village: str | None = None,
+) -> int:
+    """How many tasks list_tasks would return without limit and offset."""
+    with ctx.db.read() as session:
+        conditions = _list_conditions(session, username, view, process_id, village_id, village)
+        return session.scalar(select(func.count()).select_from(HumanTask).where(*conditions)) or 0
+
+
+def _list_conditions(
+    session: Session, username: str, view: str, process_id: str | None, village_id: int | None, village: str | None
+) -> list[Any]:
+    if view not in VIEWS:
+        raise InvalidData("查询参数有误", {"view": [f"视图必须是 {'/'.join(VIEWS)} 之一"]})
+    conditions = _view_conditions(get_user(session, username), view)
+    if process_id:
+        conditions.append(HumanTask.process_id == process_id)
+    if village_id:
+        conditions.append(HumanTask.village_id == village_id)
+    if village:
+        conditions.append(HumanTask.village_id == select(OrgUnit.id).where(OrgUnit.code == village).scalar_subquery())
+    return conditions
 
 
 def _view_conditions(user: User, view: str) -> list[Any]:
@@ -194,9 +220,9 @@ def complete(ctx: Context, task_id: int, username: str, data: dict[str, Any]) ->
             form = process.forms.get(task.form_key or "")
             if form is None:
                 raise WorkflowFailed(f"任务“{task.title}”的表单 {task.form_key} 不在流程包中", task.task_name)
-            clean = validate_form(form, data)
             run = process.restore(instance.state)
             before = run.task_data(task.spiff_task_id)
+            clean = validate_form(form, data, context=before)
             run.complete(task.spiff_task_id, clean)
             now = utcnow()
             task.state, task.completed_at, task.completed_by = "completed", now, user

@@ -1,0 +1,204 @@
+"""Signing in: password check, demo-password and inactive-user refusal, throttling, audit events.
+
+Throttling is counted from the audit log itself (no extra table): MAX_FAILURES `login_failed` events
+for one username within WINDOW, with no successful `login` after them, refuse further attempts for
+that username until the oldest of them leaves the window. Refused attempts are recorded as
+`login_throttled` and do not extend the lock. Works across processes because the log is shared.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, aliased
+
+from engine.clock import utcnow
+from engine.domain.roles import ROLE_LABELS, Level
+from engine.errors import DibaoError, InvalidData
+from engine.persistence import AuditEvent, OrgUnit, User, UserRole
+from engine.services import audit
+from engine.services.context import Context
+from engine.services.setup import DEMO_PASSWORD
+from engine.services.users import hash_password, verify_password
+
+MAX_FAILURES = 5
+WINDOW = timedelta(minutes=15)
+_NAME_LIMIT = 64  # AuditEvent.actor_name / User.username
+
+FAILED_MESSAGE = "用户名或密码错误"
+THROTTLED_MESSAGE = f"登录失败次数过多，该账号已暂停登录，请 {WINDOW.seconds // 60} 分钟后再试"
+DEMO_MESSAGE = "示范密码只能在演示模式下使用，请使用正式密码登录"
+INACTIVE_MESSAGE = "该账号已停用，请联系系统管理员"
+
+
+class LoginRefused(DibaoError):
+    """Wrong user name or password, a demo password outside demo mode, or an inactive account."""
+
+    code = "login_failed"
+
+
+class LoginThrottled(LoginRefused):
+    code = "login_throttled"
+
+
+@dataclass(frozen=True)
+class SignedInUser:
+    username: str
+    display_name: str
+    roles: tuple[str, ...]
+    org_unit_code: str
+    org_unit_name: str
+    org_unit_level: str
+
+    @property
+    def role_labels(self) -> tuple[str, ...]:
+        return tuple(role_label(r) for r in self.roles)
+
+
+@dataclass(frozen=True)
+class OrgUnitRef:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    display_name: str
+
+
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role)
+
+
+def _signed_in(user: User) -> SignedInUser:
+    unit = user.org_unit
+    return SignedInUser(user.username, user.display_name, tuple(sorted(user.roles)), unit.code, unit.name, unit.level)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    # Unknown users cost one verification too, so response time does not tell which names exist.
+    return hash_password("dibao-no-such-user")
+
+
+def _find_user(session: Session, username: str) -> User | None:
+    """The user whether active or not (users.get_user refuses inactive ones, which login must tell apart)."""
+    return session.scalars(select(User).where(User.username == username)).unique().first()
+
+
+def recent_failures(session: Session, username: str) -> int:
+    """`login_failed` events for the name within WINDOW since its last successful login (at most MAX_FAILURES)."""
+    actions = session.scalars(
+        select(AuditEvent.action)
+        .where(
+            AuditEvent.action.in_(("login", "login_failed")),
+            AuditEvent.actor_name == username,
+            AuditEvent.occurred_at >= utcnow() - WINDOW,
+        )
+        .order_by(AuditEvent.seq.desc())
+        .limit(MAX_FAILURES)
+    )
+    failures = 0
+    for action in actions:
+        if action == "login":
+            break
+        failures += 1
+    return failures
+
+
+def authenticate(ctx: Context, username: str, password: str, remote_addr: str | None) -> SignedInUser:
+    """The signed-in user, or LoginRefused / LoginThrottled; every attempt leaves an audit event."""
+    name = username.strip()[:_NAME_LIMIT]
+    if not name or not password:
+        raise InvalidData(
+            "请输入用户名和密码",
+            {key: ["必填"] for key, value in (("username", name), ("password", password)) if not value},
+        )
+    details = {"username": name, "remote_addr": remote_addr}
+    with ctx.db.read() as session:
+        throttled = recent_failures(session, name) >= MAX_FAILURES
+        user = None if throttled else _find_user(session, name)
+        found = (user.password_hash, user.active, _signed_in(user), user.id) if user is not None else None
+    if throttled:
+        _record(ctx, "login_throttled", audit.Actor(None, name), details)
+        raise LoginThrottled(THROTTLED_MESSAGE)
+    # The demo password is public (design.md §6): refused outside demo mode whatever the stored hash says.
+    if password == DEMO_PASSWORD and not ctx.settings.demo:
+        _record(ctx, "login_failed", audit.Actor(None, name), {**details, "reason": "demo_password"})
+        raise LoginRefused(DEMO_MESSAGE)
+    matches = verify_password(found[0] if found else _dummy_hash(), password)
+    if found is None or not matches:
+        reason = "unknown_user" if found is None else "wrong_password"
+        _record(ctx, "login_failed", audit.Actor(None, name), {**details, "reason": reason})
+        raise LoginRefused(FAILED_MESSAGE)
+    _hash, active, signed_in, user_id = found
+    actor = audit.Actor(user_id, signed_in.username, None, signed_in.org_unit_code)
+    if not active:
+        _record(ctx, "login_failed", actor, {**details, "reason": "inactive"})
+        raise LoginRefused(INACTIVE_MESSAGE)
+    _record(ctx, "login", actor, details)
+    return signed_in
+
+
+def _record(ctx: Context, action: str, actor: audit.Actor, details: Mapping[str, object]) -> None:
+    # Its own short transaction: the password check (argon2, tens of ms) never holds the write lock.
+    with ctx.db.write() as session:
+        audit.record(session, action, actor, details=dict(details))
+
+
+def record_logout(ctx: Context, username: str, remote_addr: str | None) -> None:
+    user = load_user(ctx, username)
+    if user is not None:
+        _record(ctx, "logout", audit.Actor(None, user.username, None, user.org_unit_code), {"remote_addr": remote_addr})
+
+
+def load_user(ctx: Context, username: str) -> SignedInUser | None:
+    """The user of a session, or None once the account is gone or inactive (the session then ends)."""
+    with ctx.db.read() as session:
+        user = _find_user(session, username)
+        return _signed_in(user) if user is not None and user.active else None
+
+
+def villages_in_scope(ctx: Context, username: str) -> list[OrgUnitRef]:
+    """The villages inside the user's own org unit (itself, a township's or a county's), for filters."""
+    with ctx.db.read() as session:
+        user = _find_user(session, username)
+        if user is None:
+            return []
+        unit_id = user.org_unit_id
+        town = aliased(OrgUnit)
+        rows = session.execute(
+            select(OrgUnit.code, OrgUnit.name)
+            .outerjoin(town, town.id == OrgUnit.parent_id)
+            .where(
+                OrgUnit.level == Level.VILLAGE.value,
+                or_(OrgUnit.id == unit_id, OrgUnit.parent_id == unit_id, town.parent_id == unit_id),
+            )
+            .order_by(OrgUnit.code)
+        ).all()
+        return [OrgUnitRef(code, name) for code, name in rows]
+
+
+def colleagues(ctx: Context, username: str, role: str) -> list[Person]:
+    """Other active users of the user's org unit holding `role`: the candidates of a 转办."""
+    with ctx.db.read() as session:
+        user = _find_user(session, username)
+        if user is None:
+            return []
+        rows = session.execute(
+            select(User.username, User.display_name)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(
+                User.org_unit_id == user.org_unit_id,
+                User.active.is_(True),
+                User.id != user.id,
+                UserRole.role == role,
+            )
+            .order_by(User.username)
+        ).all()
+        return [Person(name, display) for name, display in rows]

@@ -1,0 +1,46 @@
+"""What every view needs from the request: the engine context and who is signed in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import flask_login
+from flask import current_app, request
+from flask_login import current_user
+
+from engine.services import deployment
+from engine.services.auth import SignedInUser
+from engine.services.context import Context
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def login_required(view: View) -> View:
+    """flask_login.login_required with its type kept (Flask-Login ships no annotations)."""
+    return cast(View, flask_login.login_required(view))
+
+
+def context() -> Context:
+    return cast(Context, current_app.extensions["dibao"])
+
+
+def signed_in() -> SignedInUser:
+    """The signed-in user; call only in views behind login_required."""
+    return cast(SignedInUser, current_user.user)
+
+
+def username() -> str:
+    return signed_in().username
+
+
+def remote_addr() -> str | None:
+    return request.remote_addr
+
+
+def process_titles() -> dict[str, str]:
+    """Process id → title of its newest deployed version (any region)."""
+    titles: dict[str, str] = {}
+    for version in deployment.list_definitions(context()):
+        titles[version.process_id] = version.title
+    return titles

@@ -1,0 +1,334 @@
+"""A form definition (forms/definitions/*.json) as template data, and a posted HTML form back as form data.
+
+An input's name is its data path with the prefix "f." ("f.members.0.name"): the paths are the keys of
+InvalidData.fields, so every error lands at its own field, and no property can collide with csrf_token
+or _op. Objects render as nested fieldsets, arrays as one fieldset per item with 添加/删除 buttons that
+post the form back with `_op` ("add:members", "remove:members.1"); the page is then shown again with
+everything typed so far, so nested forms work without JavaScript. An array carries its item count in
+"f.<path>._n", so an item left blank still exists (and gets its "必填" messages).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+PREFIX = "f."
+COUNT = "_n"
+MAX_ITEMS = 200  # whatever "_n" says, a post never builds more items than this
+_BOOLEAN_ON = frozenset({"true", "on", "1"})
+_RADIO_LIMIT = 4  # enums with at most this many values render as radio buttons, longer ones as a select
+_MISSING: Any = object()
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    selected: bool
+
+
+@dataclass
+class Field:
+    path: str
+    widget: str  # text textarea integer number money date id_number org_unit select radio checkbox object array
+    label: str
+    help: str = ""
+    required: bool = False  # marked with * (the validator enforces it)
+    required_attr: bool = False  # also the HTML attribute: only where the browser always sees the field
+    value: str = ""
+    checked: bool = False
+    options: list[Option] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    children: list[Field] = field(default_factory=list)  # an object's properties
+    items: list[Field] = field(default_factory=list)  # an array's items
+    attrs: dict[str, str] = field(default_factory=dict)
+    can_add: bool = False
+    can_remove: bool = False  # an array item that may be removed
+
+    @property
+    def name(self) -> str:
+        return PREFIX + self.path
+
+    @property
+    def html_id(self) -> str:
+        return "f-" + self.path.replace(".", "-")
+
+    @property
+    def count_name(self) -> str:
+        return f"{PREFIX}{self.path}.{COUNT}"
+
+    @property
+    def add_op(self) -> str:
+        return f"add:{self.path}"
+
+    @property
+    def remove_op(self) -> str:
+        return f"remove:{self.path}"
+
+
+@dataclass
+class RenderedForm:
+    fields: list[Field]
+    # Errors no rendered field shows (unknown keys, whole-form messages): listed above the form.
+    other_errors: list[str]
+    error_count: int
+
+
+def _kind(node: Mapping[str, Any]) -> tuple[str, bool]:
+    declared = node.get("type")
+    if isinstance(declared, list):
+        return next((t for t in declared if t != "null"), "string"), "null" in declared
+    return str(declared), False
+
+
+def ordered_properties(node: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    properties: Mapping[str, Any] = node.get("properties", {})
+    order = [name for name in node.get("x-order", []) if name in properties]
+    order += [name for name in properties if name not in order]
+    return [(name, properties[name]) for name in order]
+
+
+def render_form(schema: Mapping[str, Any], values: Mapping[str, Any], errors: Mapping[str, list[str]]) -> RenderedForm:
+    used: set[str] = set()
+    top = _object_children(schema, "", values, errors, used, present=True)
+    other = [m for path, messages in errors.items() if path not in used for m in messages]
+    return RenderedForm(top, other, sum(len(m) for m in errors.values()))
+
+
+def _object_children(
+    node: Mapping[str, Any],
+    path: str,
+    values: Any,
+    errors: Mapping[str, list[str]],
+    used: set[str],
+    *,
+    present: bool,
+) -> list[Field]:
+    required = set(node.get("required", []))
+    current = values if isinstance(values, Mapping) else {}
+    return [
+        _field(
+            child,
+            f"{path}.{name}" if path else name,
+            str(child.get("title", name)),
+            current.get(name, _MISSING),
+            errors,
+            used,
+            required=name in required,
+            present=present,
+        )
+        for name, child in ordered_properties(node)
+    ]
+
+
+def _help(node: Mapping[str, Any]) -> str:
+    return " ".join(str(node[k]) for k in ("description", "x-help") if node.get(k))
+
+
+def _field(
+    node: Mapping[str, Any],
+    path: str,
+    label: str,
+    value: Any,
+    errors: Mapping[str, list[str]],
+    used: set[str],
+    *,
+    required: bool,
+    present: bool,
+) -> Field:
+    used.add(path)
+    kind, nullable = _kind(node)
+    result = Field(path, "text", label, _help(node), required, required and present, errors=list(errors.get(path, [])))
+    if kind == "object":
+        result.widget = "object"
+        always = required and not nullable
+        if not always:
+            result.help = " ".join(filter(None, [result.help, "不适用时整组留空。"]))
+        result.children = _object_children(node, path, value, errors, used, present=present and always)
+        return result
+    if kind == "array":
+        return _array(node, result, value, errors, used)
+    if kind == "boolean":
+        # A checkbox always answers (unchecked is "否"), so it carries no required mark.
+        result.widget, result.checked, result.required, result.required_attr = "checkbox", value is True, False, False
+        return result
+    result.value = "" if value is _MISSING or value is None else str(value)
+    if "enum" in node:
+        return _choice(node, result)
+    _scalar(node, kind, result)
+    return result
+
+
+def _choice(node: Mapping[str, Any], result: Field) -> Field:
+    labels: Mapping[str, str] = node.get("x-enum-labels", {})
+    choices = [str(v) for v in node["enum"]]
+    result.options = [Option(v, str(labels.get(v, v)), v == result.value) for v in choices]
+    widget = node.get("x-widget")
+    result.widget = widget if widget in ("select", "radio") else "radio" if len(choices) <= _RADIO_LIMIT else "select"
+    return result
+
+
+def _scalar(node: Mapping[str, Any], kind: str, result: Field) -> None:
+    fmt = node.get("format")
+    if kind in ("integer", "number"):
+        # Text with a numeric keyboard, not type=number: a browser blanks what it cannot parse, and the
+        # person would then see "必填" instead of their own input with the server's message.
+        result.widget = kind
+        result.attrs = {"inputmode": "numeric" if kind == "integer" else "decimal"}
+    elif fmt in ("money", "date", "id_number", "org_unit"):
+        result.widget = str(fmt)
+        result.attrs = {
+            "money": {"inputmode": "decimal"},
+            "id_number": {"maxlength": "18", "autocomplete": "off"},
+        }.get(str(fmt), {})
+    elif node.get("x-widget") == "textarea":
+        result.widget = "textarea"
+    if "maxLength" in node:
+        result.attrs["maxlength"] = str(node["maxLength"])
+
+
+def _array(
+    node: Mapping[str, Any], result: Field, value: Any, errors: Mapping[str, list[str]], used: set[str]
+) -> Field:
+    result.widget = "array"
+    item_node: Mapping[str, Any] = node.get("items", {})
+    low, high = int(node.get("minItems", 0)), int(node.get("maxItems", MAX_ITEMS))
+    current = value if isinstance(value, list) else [_MISSING] * max(low, 1 if result.required else 0)
+    for index, item in enumerate(current):
+        child = _field(
+            item_node,
+            f"{result.path}.{index}",
+            f"{result.label} 第 {index + 1} 项",
+            item,
+            errors,
+            used,
+            required=True,
+            present=True,
+        )
+        child.can_remove = len(current) > low
+        result.items.append(child)
+    result.can_add = len(current) < min(high, MAX_ITEMS)
+    return result
+
+
+# ---- posted form → data -------------------------------------------------------------------------
+
+
+def parse_submission(schema: Mapping[str, Any], form: Mapping[str, Any]) -> dict[str, Any]:
+    """The posted fields as form data for the validator; values stay text (the validator converts them)."""
+    return _parse_object(schema, "", form)
+
+
+def _parse_object(node: Mapping[str, Any], path: str, form: Mapping[str, Any]) -> dict[str, Any]:
+    required = set(node.get("required", []))
+    data: dict[str, Any] = {}
+    for name, child in ordered_properties(node):
+        value = _parse(child, f"{path}.{name}" if path else name, form, required=name in required)
+        if value is not _MISSING:
+            data[name] = value
+    return data
+
+
+def _parse(node: Mapping[str, Any], path: str, form: Mapping[str, Any], *, required: bool) -> Any:
+    kind, nullable = _kind(node)
+    if kind == "object":
+        value = _parse_object(node, path, form)
+        if _blank(value) and not (required and not nullable):
+            return None if nullable else _MISSING
+        return value
+    if kind == "array":
+        raw_count = form.get(f"{PREFIX}{path}.{COUNT}")
+        if raw_count is None:
+            return _MISSING
+        count = int(raw_count) if str(raw_count).isdigit() else 0
+        item_node = node.get("items", {})
+        return [_parse(item_node, f"{path}.{i}", form, required=True) for i in range(min(count, MAX_ITEMS))]
+    if kind == "boolean":
+        return str(form.get(PREFIX + path, "")).lower() in _BOOLEAN_ON
+    raw = form.get(PREFIX + path)
+    if raw is None:
+        return _MISSING
+    text = str(raw)
+    return None if nullable and not text.strip() else text
+
+
+def _blank(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(_blank(v) for v in value.values())
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or value is False or value == []
+
+
+# ---- 添加 / 删除 array items ----------------------------------------------------------------------
+
+
+def apply_op(schema: Mapping[str, Any], data: dict[str, Any], op: str) -> bool:
+    """Add an item to, or remove one from, an array of `data` in place; False for an op naming no array."""
+    action, _, path = op.partition(":")
+    parts = path.split(".") if path else []
+    if action == "add":
+        node = _node_at(schema, parts)
+        container = _container(data, parts)
+        if node is None or _kind(node)[0] != "array" or container is None:
+            return False
+        items = container.get(parts[-1])
+        if not isinstance(items, list):
+            items = []
+            container[parts[-1]] = items
+        if len(items) < min(int(node.get("maxItems", MAX_ITEMS)), MAX_ITEMS):
+            items.append(_blank_value(node.get("items", {})))
+        return True
+    if action == "remove" and len(parts) >= 2 and parts[-1].isdigit():
+        node = _node_at(schema, parts[:-1])
+        holder = _container(data, parts[:-1])
+        items = holder.get(parts[-2]) if holder is not None else None
+        if node is None or not isinstance(items, list) or int(parts[-1]) >= len(items):
+            return False
+        if len(items) > int(node.get("minItems", 0)):
+            items.pop(int(parts[-1]))
+        return True
+    return False
+
+
+def _node_at(schema: Mapping[str, Any], parts: list[str]) -> Mapping[str, Any] | None:
+    node: Any = schema
+    for part in parts:
+        kind = _kind(node)[0] if isinstance(node, Mapping) else None
+        if kind == "object" and part in node.get("properties", {}):
+            node = node["properties"][part]
+        elif kind == "array" and part.isdigit():
+            node = node.get("items", {})
+        else:
+            return None
+    return node if isinstance(node, Mapping) else None
+
+
+def _container(data: dict[str, Any], parts: list[str]) -> dict[str, Any] | None:
+    """The dict holding the value at `parts` (parts[-1] is the key in it), walking lists by index."""
+    current: Any = data
+    for position, part in enumerate(parts[:-1]):
+        if isinstance(current, dict):
+            if current.get(part) is None:
+                if parts[position + 1].isdigit():
+                    return None  # an item of an array that is not there
+                current[part] = {}
+            current = current[part]
+        elif isinstance(current, list) and part.isdigit() and int(part) < len(current):
+            current = current[int(part)]
+        else:
+            return None
+    return current if isinstance(current, dict) and parts else None
+
+
+def _blank_value(node: Mapping[str, Any]) -> Any:
+    kind = _kind(node)[0]
+    return {"object": {}, "array": [], "boolean": False}.get(kind, "")
+
+
+def initial_values(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+    """The task's current data for the form's own fields (a returned task shows what was entered before)."""
+    properties: Mapping[str, Any] = schema.get("properties", {})
+    return {key: value for key, value in data.items() if key in properties}
