@@ -3,7 +3,9 @@
 - `"x-required-when": {"missing_items": {"decision": ["supplement"]}}`: a field becomes required when
   every named field holds one of the listed values;
 - `"x-check": "democratic_review_votes"`: a named check written in Python (engine.domain), for rules
-  such as "the votes add up to the voters present".
+  such as "the votes add up to the voters present". A check also sees the task's workflow data
+  (`context`), so a rule can depend on what the process computed (渐退 months within the range the
+  workflow derived from the region's parameters).
 
 Both run on cleaned data, after each field passed on its own, and report per field like the rest.
 """
@@ -15,11 +17,12 @@ from typing import Any
 
 from engine.domain.assessment import household_problems
 from engine.domain.democratic_review import vote_problems
+from engine.domain.gradual_exit import months_problems
 
-Check = Callable[[Mapping[str, Any]], dict[str, list[str]]]
+Check = Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, list[str]]]
 
 
-def _households(data: Mapping[str, Any]) -> dict[str, list[str]]:
+def _households(data: Mapping[str, Any], context: Mapping[str, Any]) -> dict[str, list[str]]:
     """Exactly one applicant and no person twice, in `household` and (入户调查) `verified_household`."""
     problems: dict[str, list[str]] = {}
     for key in ("household", "verified_household"):
@@ -29,7 +32,15 @@ def _households(data: Mapping[str, Any]) -> dict[str, list[str]]:
     return problems
 
 
-CHECKS: dict[str, Check] = {"democratic_review_votes": vote_problems, "households": _households}
+def _votes(data: Mapping[str, Any], context: Mapping[str, Any]) -> dict[str, list[str]]:
+    return vote_problems(data)
+
+
+CHECKS: dict[str, Check] = {
+    "democratic_review_votes": _votes,
+    "households": _households,
+    "gradual_exit_months": months_problems,
+}
 
 
 def rule_problems(node: Mapping[str, Any], where: str) -> Iterator[str]:
@@ -55,7 +66,9 @@ def rule_problems(node: Mapping[str, Any], where: str) -> Iterator[str]:
                 yield f"{where}：x-required-when 中 {field} 的条件 {other} 必须是已定义字段及其取值列表"
 
 
-def cross_field_errors(node: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, list[str]]:
+def cross_field_errors(
+    node: Mapping[str, Any], data: Mapping[str, Any], context: Mapping[str, Any] | None = None
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     properties: Mapping[str, Any] = node.get("properties") or {}
     for field, conditions in (node.get("x-required-when") or {}).items():
@@ -69,7 +82,7 @@ def cross_field_errors(node: Mapping[str, Any], data: Mapping[str, Any]) -> dict
             errors.setdefault(field, []).append(f"{title}：{when}时必填")
     check = CHECKS.get(node.get("x-check") or "")
     if check is not None and not errors:
-        for field, messages in check(data).items():
+        for field, messages in check(data, context or {}).items():
             errors.setdefault(field, []).extend(messages)
     return errors
 

@@ -63,7 +63,9 @@ class _Check:
             raise ValidationError(self.message)
 
 
-def validate_form(definition: FormDefinition, data: Mapping[str, Any]) -> dict[str, Any]:
+def validate_form(
+    definition: FormDefinition, data: Mapping[str, Any], context: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """Cleaned, JSON-safe data, or InvalidData("表单数据有误") with one entry per bad field path."""
     schema = _schema_for(definition)
     try:
@@ -73,7 +75,7 @@ def validate_form(definition: FormDefinition, data: Mapping[str, Any]) -> dict[s
         errors: dict[str, list[str]] = {}
         _flatten(definition.schema, messages, (), "表单数据", errors)
         raise InvalidData("表单数据有误", fields=errors) from None
-    cross = cross_field_errors(definition.schema, cleaned)
+    cross = cross_field_errors(definition.schema, cleaned, context)
     if cross:
         raise InvalidData("表单数据有误", fields=cross)
     return cleaned

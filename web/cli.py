@@ -17,7 +17,19 @@ from typing import Any, NoReturn
 import click
 
 from engine.errors import BundleInvalid, DibaoError, InvalidData
-from engine.services import assessment, audit, cases, deployment, legal_clock, notices, setup, tasks, timers
+from engine.services import (
+    assessment,
+    audit,
+    cases,
+    deployment,
+    legal_clock,
+    notices,
+    reviews,
+    setup,
+    tasks,
+    temporary,
+    timers,
+)
 from engine.services.context import Context
 from engine.services.status import calendar_warnings
 from engine.services.views import CaseView
@@ -224,6 +236,40 @@ def assess_command(region: str, as_json: bool, data_file: str) -> None:
             click.echo(f"  - {line}")
 
 
+_LEVEL_LABELS = {
+    "township": "乡镇人民政府（街道办事处）审批",
+    "county": "县级民政部门审批",
+    "committee": "县级困难群众基本生活保障工作协调机制一事一议",
+}
+_KIND_LABELS = {"emergency": "急难型", "expenditure": "支出型"}
+
+
+@main.command("assess-temporary")
+@click.option("--region", required=True, help="按该地区现行参数文件和审批层级决策表测算（default 为全国默认）")
+@click.option("--json", "as_json", is_flag=True, help="输出测算结果 JSON")
+@click.argument("data_file", metavar="FILE")
+def assess_temporary_command(region: str, as_json: bool, data_file: str) -> None:
+    """测算临时救助金额与审批层级（FILE 为 {"as_of", "kind", "cause", "persons", "months", "household_type",
+    "existing_recipient"} JSON，- 表示标准输入），不创建案件。"""
+    data = _read_data(data_file)
+    with _context() as ctx:
+        result = temporary.assess_temporary(ctx, region, data)
+        if as_json:
+            _print_json(result)
+            return
+        click.echo(f"地区 {result['region']}，测算日期 {result['as_of']}：{_KIND_LABELS[result['kind']]}临时救助")
+        click.echo(
+            f"救助金额 {result['amount']} 元（计 {result['months_counted']} 个月）；"
+            f"乡镇审批限额 {result['township_limit']} 元"
+        )
+        click.echo(f"审批层级：{_LEVEL_LABELS[result['approval_level']]}")
+        if result["kind"] == "emergency":
+            click.echo(f"先行救助：乡镇先行发放 {result['advance_payment']} 元，其余 {result['remainder']} 元报审批")
+        click.echo("依据：")
+        for line in result["explanation"]:
+            click.echo(f"  - {line}")
+
+
 def _as_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--as", "username", required=True, help="以该用户身份操作")(func)
 
@@ -236,9 +282,26 @@ def cases_group() -> None:
 @cases_group.command("start")
 @click.argument("process")
 @_as_option
-@click.option("--data", "data_file", required=True, help="启动数据 JSON 文件（- 表示标准输入）")
-def cases_start(process: str, username: str, data_file: str) -> None:
-    """以 USER 身份启动流程，输出新案件编号。"""
+@click.option("--data", "data_file", default=None, help="启动数据 JSON 文件（- 表示标准输入）")
+@click.option("--due", is_flag=True, help="批量启动：为到期的保障家庭各启动一件动态复核（仅 periodic_review）")
+@click.option("--on", "on_day", default=None, help="与 --due 同用：按该日期（YYYY-MM-DD）判断是否到期，默认今天")
+def cases_start(process: str, username: str, data_file: str | None, due: bool, on_day: str | None) -> None:
+    """以 USER 身份启动流程，输出新案件编号（--due 时每行一个）。"""
+    if due:
+        if process != reviews.PROCESS_ID or data_file is not None:
+            _fail(f"--due 只用于 {reviews.PROCESS_ID}，且不能与 --data 同用")
+        try:
+            day = date.fromisoformat(on_day) if on_day else None
+        except ValueError:
+            _fail(f"--on：{on_day} 不是 YYYY-MM-DD 格式的日期")
+        with _context() as ctx:
+            batch = reviews.start_due_reviews(ctx, username, day)
+            for number in batch.started:
+                click.echo(number)
+            click.echo(f"已启动 {len(batch.started)} 件动态复核（到期 {batch.due} 户）", err=True)
+        return
+    if data_file is None:
+        _fail("需要 --data（或对 periodic_review 使用 --due）")
     data = _read_data(data_file)
     with _context() as ctx:
         click.echo(cases.start_case(ctx, process, username, data).number)
@@ -277,7 +340,9 @@ def _echo_decision(view: CaseView) -> None:
             f"法定时限：自 {clock.started_on} 受理起 {clock.limit_days} 个工作日，"
             f"已用 {clock.working_days_used} 个{flag}{extension}"
         )
-    if view.assessment:
+    if view.assessment and "approval_level" in view.assessment:
+        _echo_temporary(view.assessment)
+    elif view.assessment:
         a = view.assessment
         click.echo(
             f"评估：人均收入 {a.get('per_capita_income')} 元，类别 {a.get('category')}，"
@@ -293,6 +358,20 @@ def _echo_decision(view: CaseView) -> None:
     if view.enrollment:
         e = view.enrollment
         click.echo(f"保障：{e.status}，{e.persons} 人，每月 {e.monthly_amount} 元，自 {e.starts_on} 起")
+
+
+def _echo_temporary(a: dict[str, Any]) -> None:
+    """A 临时救助 case's calculation and, once decided, its settlement (advance and remainder)."""
+    click.echo(
+        f"临时救助测算：救助金额 {a.get('amount')} 元，{_LEVEL_LABELS.get(str(a.get('approval_level')), '-')}，"
+        f"先行救助 {a.get('advance_payment')} 元，其余 {a.get('remainder')} 元"
+    )
+    settlement = a.get("settlement")
+    if isinstance(settlement, dict):
+        click.echo(
+            f"结算：救助总额 {settlement.get('total_granted')} 元（已先行发放 {settlement.get('advance_paid')} 元，"
+            f"批准发放其余 {settlement.get('remainder_granted')} 元）"
+        )
 
 
 @cases_group.command("extend")

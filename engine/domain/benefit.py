@@ -44,3 +44,11 @@ def first_of_next_month(day: date) -> date:
 
 def _money(value: Decimal) -> str:
     return f"{value.quantize(Decimal('0.01')):f}"
+
+
+def review_finding(current_amount: str, proposal: Mapping[str, Any]) -> dict[str, Any]:
+    """What a re-check found against the amount paid now: no change, a raise or a reduction."""
+    current = Decimal(str(current_amount))
+    new = Decimal(str(proposal.get("amount") or "0"))
+    change = "no_change" if new == current else "raise" if new > current else "reduce"
+    return {"change": change, "previous_amount": _money(current), "new_amount": _money(new)}

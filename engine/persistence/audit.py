@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, String
+from sqlalchemy import BigInteger, DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.persistence.base import Base
@@ -39,3 +39,7 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, default=0)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+# Login throttling counts one name's recent login events (engine/services/auth.py).
+Index("ix_audit_event_login", AuditEvent.actor_name, AuditEvent.action, AuditEvent.occurred_at)

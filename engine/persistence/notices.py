@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -71,9 +72,16 @@ class Enrollment(Base):
     ends_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="active")
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # The household as last verified (application, then each re-check), and when it is next re-checked.
+    household: Mapped[dict[str, Any] | None] = mapped_column()
+    next_review_on: Mapped[date | None] = mapped_column(Date)
+    # The last process change applied ("review", "exit_start", "stop" …), so a step is applied once.
+    last_change: Mapped[str | None] = mapped_column(String(64))
 
     case: Mapped[Case] = relationship()
     village: Mapped[OrgUnit] = relationship()
 
 
 Index("ix_enrollment_village", Enrollment.village_id, Enrollment.status)
+# Due re-checks: active enrollments by review date.
+Index("ix_enrollment_review", Enrollment.status, Enrollment.next_review_on)

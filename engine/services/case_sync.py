@@ -20,7 +20,19 @@ from engine.domain.privacy import mask_name
 from engine.persistence import Case, Enrollment, ProcessInstance
 from engine.services import audit
 
-OUTCOMES = {"approved", "rejected", "withdrawn", "not_accepted"}
+# Applications end approved / rejected / withdrawn / not_accepted; re-checks and exits end with what
+# they did to the enrollment.
+OUTCOMES = {
+    "approved",
+    "rejected",
+    "withdrawn",
+    "not_accepted",
+    "no_change",
+    "raise",
+    "reduce",
+    "gradual_exit",
+    "stop",
+}
 
 
 def sync_case(
@@ -42,9 +54,11 @@ def sync_case(
     if isinstance(assessment, dict) and assessment != case.assessment:
         case.assessment = assessment
     outcome = data.get("outcome")
-    if outcome in OUTCOMES and case.outcome is None:
+    decided_at = _moment(data.get("decided_at"))
+    # A re-check may decide twice (渐退 first, the stop when the period ends): each decision counts.
+    if outcome in OUTCOMES and (case.outcome != outcome or (decided_at and case.decided_at != decided_at)):
         case.outcome = str(outcome)
-        case.decided_at = _moment(data.get("decided_at")) or utcnow()
+        case.decided_at = decided_at or utcnow()
         case.decided_amount = _money(data.get("decided_amount"))
         audit.record(
             session,
@@ -82,6 +96,8 @@ def enroll_if_approved(
         starts_on=starts_on,
         status="active",
         created_at=utcnow(),
+        household=data.get("household") if isinstance(data.get("household"), dict) else None,
+        next_review_on=_day(data.get("next_review_on")),
     )
     session.add(enrollment)
     session.flush()
@@ -99,6 +115,56 @@ def enroll_if_approved(
             "covered_members": members,
         },
     )
+
+
+def apply_enrollment_change(
+    session: Session, case: Case, instance: ProcessInstance, data: dict[str, Any], actor: audit.Actor
+) -> None:
+    """A re-check or an exit changes the enrollment of the case it relates to, once per change key."""
+    change = data.get("enrollment_change")
+    if not isinstance(change, dict) or case.related_case_id is None:
+        return
+    enrollment = session.scalars(select(Enrollment).where(Enrollment.case_id == case.related_case_id)).first()
+    key = f"{case.number}:{change.get('key')}"
+    if enrollment is None or enrollment.last_change == key:
+        return
+    before = {
+        "status": enrollment.status,
+        "monthly_amount": _text(enrollment.monthly_amount),
+        "ends_on": enrollment.ends_on.isoformat() if enrollment.ends_on else None,
+    }
+    enrollment.last_change = key
+    if change.get("status") in ("active", "gradual_exit", "stopped"):
+        enrollment.status = str(change["status"])
+    if (amount := _money(change.get("monthly_amount"))) is not None:
+        enrollment.monthly_amount = amount
+    if isinstance(change.get("persons"), int) and change["persons"] > 0:
+        enrollment.persons = change["persons"]
+    enrollment.ends_on = _day(change.get("ends_on")) if enrollment.status != "active" else None
+    if isinstance(change.get("household"), dict):
+        enrollment.household = change["household"]
+    # Re-checked: the next one is scheduled by the process; an exit or a stop has none.
+    enrollment.next_review_on = _day(change.get("next_review_on")) if enrollment.status == "active" else None
+    after = {
+        "status": enrollment.status,
+        "monthly_amount": _text(enrollment.monthly_amount),
+        "ends_on": enrollment.ends_on.isoformat() if enrollment.ends_on else None,
+    }
+    audit.record(
+        session,
+        "enrollment_changed",
+        actor,
+        case_id=case.related_case_id,
+        instance_id=instance.id,
+        details={"by_case": case.number, "change": change.get("key"), "before": before, "after": after},
+    )
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def _moment(value: Any) -> datetime | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from engine.services.context import Context
 from engine.services.deployment import latest_definition
 from engine.services.notices import notice_view
 from engine.services.runner import persist
+from engine.services.start_enrichment import enrich_start_data
 from engine.services.tasks_query import summaries
 from engine.services.users import ancestor_at_level, get_org_unit, get_user
 from engine.services.views import CaseView, EnrollmentView
@@ -44,59 +46,94 @@ def _start_data(process_forms: dict[str, Any], process_id: str, data: dict[str, 
 
 
 def start_case(ctx: Context, process_id: str, username: str, data: dict[str, Any]) -> CaseView:
+    with ctx.db.write() as session:
+        case = start_in_session(ctx, session, get_user(session, username), process_id, data)
+        return _case_view(ctx, session, case)
+
+
+def start_in_session(
+    ctx: Context,
+    session: Session,
+    user: User,
+    process_id: str,
+    data: dict[str, Any],
+    lookups: dict[Any, Any] | None = None,
+) -> Case:
+    """Start one case inside the caller's transaction (a single start, or one of a batch).
+
+    A batch passes one `lookups` dict for all its cases, so villages and definitions are read once."""
+    cache: dict[Any, Any] = {} if lookups is None else lookups
     village_code = data.get("village")
     if not isinstance(village_code, str) or not village_code:
         raise InvalidData("启动数据有误", {"village": ["村/社区：必填"]})
-    with ctx.db.write() as session:
-        user = get_user(session, username)
-        village = get_org_unit(session, village_code)
-        if village.level != Level.VILLAGE:
-            raise InvalidData("启动数据有误", {"village": [f"村/社区：{village.name} 不是村/社区"]})
-        _check_may_start(user, village)
-        definition = latest_definition(session, process_id, village.region)
-        process = ctx.process(definition)
-        start_data = _start_data(process.forms, process_id, data)
-        now = utcnow()
-        township = ancestor_at_level(village, Level.TOWNSHIP)
-        county = ancestor_at_level(village, Level.COUNTY)
-        case = Case(
-            number=f"pending-{now.timestamp()}-{user.id}",
-            kind=process_id,
-            region=village.region,
-            village=village,
-            township_id=township.id if township else None,
-            county_id=county.id if county else None,
-            applicant_name=_applicant_name(start_data),
-            data=start_data,
-            status="open",
-            created_at=now,
-            created_by_id=user.id,
-        )
-        session.add(case)
-        session.flush()
-        case.number = f"{now:%Y}-{case.id:07d}"
-        instance = ProcessInstance(case_id=case.id, definition=definition, state=b"", status="running")
-        session.add(instance)
-        session.flush()
-        actor = audit.Actor.of(user, _acting_role(user))
-        audit.record(
-            session,
-            "case_created",
-            actor,
-            case_id=case.id,
-            instance_id=instance.id,
-            details={
-                "case_number": case.number,
-                "process_id": process_id,
-                "region": definition.region,
-                "version": definition.version,
-                "bundle_hash": definition.bundle_hash,
-                "village": village.code,
-            },
-        )
-        run = process.start({**start_data, "case_number": case.number})
-        persist(ctx, session, case, instance, run, actor)
-        return _case_view(ctx, session, case)
+    village = cache.get(("village", village_code)) or get_org_unit(session, village_code)
+    if village.level != Level.VILLAGE:
+        raise InvalidData("启动数据有误", {"village": [f"村/社区：{village.name} 不是村/社区"]})
+    _check_may_start(user, village)
+    cache[("village", village_code)] = village
+    key = ("definition", process_id, village.region)
+    definition = cache.get(key) or latest_definition(session, process_id, village.region)
+    cache[key] = definition
+    process = ctx.process(definition)
+    start_data = _start_data(process.forms, process_id, data)
+    # Facts the start form asks for (x-enrich) that only the database knows, e.g. earlier grants.
+    start_form = process.forms.get(f"{process_id}{START_FORM_SUFFIX}")
+    start_data = enrich_start_data(session, start_form, process_id, start_data)
+    related = _related_case(session, start_data, village)
+    now = utcnow()
+    township = ancestor_at_level(village, Level.TOWNSHIP)
+    county = ancestor_at_level(village, Level.COUNTY)
+    case = Case(
+        number=f"pending-{uuid4().hex}",  # the real number needs the id; unique meanwhile, even in a batch
+        kind=process_id,
+        region=village.region,
+        village=village,
+        township_id=township.id if township else None,
+        county_id=county.id if county else None,
+        applicant_name=_applicant_name(start_data),
+        data=start_data,
+        status="open",
+        created_at=now,
+        created_by_id=user.id,
+        related_case_id=related.id if related else None,
+    )
+    session.add(case)
+    session.flush()
+    case.number = f"{now:%Y}-{case.id:07d}"
+    instance = ProcessInstance(case_id=case.id, definition=definition, state=b"", status="running")
+    session.add(instance)
+    session.flush()
+    actor = audit.Actor.of(user, _acting_role(user))
+    audit.record(
+        session,
+        "case_created",
+        actor,
+        case_id=case.id,
+        instance_id=instance.id,
+        details={
+            "case_number": case.number,
+            "process_id": process_id,
+            "region": definition.region,
+            "version": definition.version,
+            "bundle_hash": definition.bundle_hash,
+            "village": village.code,
+            "related_case": related.number if related else None,
+        },
+    )
+    run = process.start({**start_data, "case_number": case.number})
+    persist(ctx, session, case, instance, run, actor)
+    return case
+
+
+def _related_case(session: Session, data: dict[str, Any], village: OrgUnit) -> Case | None:
+    """A re-check or an exit names the case whose enrollment it acts on: it must be of the same village."""
+    number = data.get("related_case")
+    if not number:
+        return None
+    related = session.scalars(select(Case).where(Case.number == str(number))).first()
+    if related is None or related.village_id != village.id:
+        raise InvalidData("启动数据有误", {"related_case": [f"原案件编号：{village.name}没有案件 {number}"]})
+    return related
 
 
 def _acting_role(user: User) -> str | None:

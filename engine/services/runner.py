@@ -14,7 +14,7 @@ from engine.domain.roles import ROLE_LEVELS
 from engine.errors import Conflict, WorkflowFailed
 from engine.persistence import Case, HumanTask, ProcessInstance
 from engine.services import audit
-from engine.services.case_sync import enroll_if_approved, sync_case
+from engine.services.case_sync import apply_enrollment_change, enroll_if_approved, sync_case
 from engine.services.context import Context
 from engine.services.notice_sync import sync_notices
 from engine.workflow.runtime import UserTaskView, WorkflowRun
@@ -57,6 +57,7 @@ def persist(
         audit.record_task(session, "task_created", actor, task, title=task.title, role=task.role, due_at=due_at)
     data = run.data()
     sync_case(session, case, instance, data, actor)
+    apply_enrollment_change(session, case, instance, data, actor)
     sync_notices(session, case, instance, run, actor)
     if run.completed:
         enroll_if_approved(session, case, instance, data, actor)

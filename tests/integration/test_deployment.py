@@ -118,9 +118,8 @@ def test_bad_file_refuses_the_whole_deployment_and_changes_nothing(ctx: Context,
 
 
 def test_region_override_replaces_the_default_file(ctx: Context, processes_dir: Path) -> None:
-    region_dir = processes_dir / "regions" / "yantai"
-    region_dir.mkdir(parents=True)
-    (region_dir / "parameters.toml").write_text("[notice_days]\n2021-07-01 = 5\n")
+    params = processes_dir / "regions" / "yantai" / "parameters.toml"
+    params.write_text(params.read_text(encoding="utf-8") + "\n[notice_days]\n2021-07-01 = 5\n", encoding="utf-8")
     versions = {(v.region, v.process_id): v for v in deployment.deploy(ctx)}
     assert versions[("yantai", "reference_review")].new
     assert versions[("default", "reference_review")].new is False
@@ -131,10 +130,11 @@ def test_region_override_replaces_the_default_file(ctx: Context, processes_dir: 
     # Layered, not replaced: the region keeps the default parameters it does not override.
     with ctx.db.read() as session:
         definition = session.scalars(
-            select(ProcessDefinition).where(
-                ProcessDefinition.region == "yantai", ProcessDefinition.process_id == "reference_review"
-            )
-        ).one()
+            select(ProcessDefinition)
+            .where(ProcessDefinition.region == "yantai", ProcessDefinition.process_id == "reference_review")
+            .order_by(ProcessDefinition.version.desc())
+        ).first()
+        assert definition is not None
         process = ctx.process(definition)
     assert process.parameters.value("notice_days", yantai_case.created_at.date()) == 5
     assert process.parameters.value("township_approval_limit", yantai_case.created_at.date()) == "3200.00"

@@ -58,7 +58,7 @@ def test_worker_carries_on_past_a_failing_instance(make_context: MakeContext, pr
     )
     assert spinning != dmn
     region = processes_dir / "regions" / "yantai"
-    region.mkdir(parents=True)
+    region.mkdir(parents=True, exist_ok=True)
     (region / "reference_approval_level.dmn").write_text(spinning, encoding="utf-8")
     ctx = make_context()
     with freeze_time("2026-11-23 01:00:00"):

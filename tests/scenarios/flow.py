@@ -25,6 +25,7 @@ class Users:
 
     @classmethod
     def of_region(cls, region: str) -> Users:
+        """Seed-region users (design.md §6); those regions have no county clerk, so the approver stands in."""
         return cls(
             f"{region}-village",
             f"clerk_{region}",
@@ -120,3 +121,51 @@ class Application:
     def confirm(self, decision: str = "approve", opinion: str = "经审核，符合保障条件，确认保障") -> Application:
         self.complete("county_confirmation", self.users.approver, {"decision": decision, "opinion": opinion})
         return self
+
+
+@dataclass
+class Recheck:
+    """A 动态复核 of an enrolled household through periodic_review.bpmn (and gradual_exit.bpmn)."""
+
+    ctx: Context
+    application: str  # the enrolled case's number
+    users: Users = field(default_factory=Users)
+    number: str = ""
+
+    def start(self, household: dict[str, Any], current_amount: str, trigger: str = "reported_change") -> Recheck:
+        data = {
+            "village": self.users.village,
+            "related_case": self.application,
+            "trigger": trigger,
+            "current_amount": current_amount,
+            "household": household,
+        }
+        self.number = cases.start_case(self.ctx, "periodic_review", self.users.clerk, data).number
+        return self
+
+    def view(self) -> CaseView:
+        return cases.show_case(self.ctx, self.number)
+
+    def open_task_names(self) -> list[str]:
+        return sorted(t.task_name for t in self.view().tasks if t.state in ("open", "claimed"))
+
+    def complete(self, name: str, user: str, data: dict[str, Any]) -> None:
+        (task,) = [t for t in self.view().tasks if t.task_name == name and t.state in ("open", "claimed")]
+        tasks.complete(self.ctx, task.id, user, data)
+
+    def investigate(self, household: dict[str, Any], cause: str, visit_date: str) -> Recheck:
+        self.complete(
+            "recheck_investigation",
+            self.users.clerk,
+            {
+                "investigators": INVESTIGATORS,
+                "visit_date": visit_date,
+                "findings": "入户核实家庭收入变化",
+                "income_change_cause": cause,
+                "verified_household": household,
+            },
+        )
+        return self
+
+    def enrollment(self) -> Any:
+        return cases.show_case(self.ctx, self.application).enrollment
