@@ -79,7 +79,7 @@ def start_in_session(
     # Facts the start form asks for (x-enrich) that only the database knows, e.g. earlier grants.
     start_form = process.forms.get(f"{process_id}{START_FORM_SUFFIX}")
     start_data = enrich_start_data(session, start_form, process_id, start_data)
-    related = _related_case(session, start_data, village)
+    related = _related_case(session, start_data, village, cache)
     now = utcnow()
     township = ancestor_at_level(village, Level.TOWNSHIP)
     county = ancestor_at_level(village, Level.COUNTY)
@@ -97,12 +97,10 @@ def start_in_session(
         created_by_id=user.id,
         related_case_id=related.id if related else None,
     )
-    session.add(case)
-    session.flush()
+    instance = ProcessInstance(case=case, definition=definition, state=b"", status="running")
+    session.add_all([case, instance])
+    session.flush()  # one flush gives both their ids
     case.number = f"{now:%Y}-{case.id:07d}"
-    instance = ProcessInstance(case_id=case.id, definition=definition, state=b"", status="running")
-    session.add(instance)
-    session.flush()
     actor = audit.Actor.of(user, _acting_role(user))
     audit.record(
         session,
@@ -125,12 +123,14 @@ def start_in_session(
     return case
 
 
-def _related_case(session: Session, data: dict[str, Any], village: OrgUnit) -> Case | None:
+def _related_case(session: Session, data: dict[str, Any], village: OrgUnit, cache: dict[Any, Any]) -> Case | None:
     """A re-check or an exit names the case whose enrollment it acts on: it must be of the same village."""
     number = data.get("related_case")
     if not number:
         return None
-    related = session.scalars(select(Case).where(Case.number == str(number))).first()
+    related = (
+        cache.get(("case", str(number))) or session.scalars(select(Case).where(Case.number == str(number))).first()
+    )
     if related is None or related.village_id != village.id:
         raise InvalidData("启动数据有误", {"related_case": [f"原案件编号：{village.name}没有案件 {number}"]})
     return related

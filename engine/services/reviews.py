@@ -55,16 +55,17 @@ def start_due_reviews(ctx: Context, username: str, on: date | None = None, limit
         with ctx.db.write() as session:
             user = get_user(session, username)
             rows = session.execute(
-                select(Enrollment, Case.number, OrgUnit.code)
+                select(Enrollment, Case, OrgUnit.code)
                 .join(Case, Case.id == Enrollment.case_id)
                 .join(OrgUnit, OrgUnit.id == Enrollment.village_id)
                 .where(Enrollment.id.in_(chunk), Enrollment.status == "active", Enrollment.next_review_on <= day)
             ).all()
             lookups: dict[object, object] = {}
-            for enrollment, case_number, village_code in rows:
+            for enrollment, related, village_code in rows:
+                lookups[("case", related.number)] = related
                 data = {
                     "village": village_code,
-                    "related_case": case_number,
+                    "related_case": related.number,
                     "trigger": "scheduled",
                     "current_amount": f"{enrollment.monthly_amount:.2f}",
                     "household": enrollment.household or {},
