@@ -22,6 +22,7 @@ class Users:
     verifier: str = "verify1"
     county_clerk: str = "county1"
     approver: str = "approver1"
+    committee: str = "committee1"
 
     @classmethod
     def of_region(cls, region: str) -> Users:
@@ -33,6 +34,7 @@ class Users:
             f"verify_{region}",
             f"approver_{region}",  # the seed regions have no county clerk; the approver visits
             f"approver_{region}",
+            f"committee_{region}",
         )
 
 

@@ -20,33 +20,14 @@ from engine.persistence import AuditEvent
 from engine.services import audit, cases, notices, tasks, timers
 from engine.services.context import Context
 from engine.services.views import CaseView, TaskSummary
+from tests.scenarios.flow import Users
 
 START = "2026-11-23 01:00:00"  # Monday 09:00 Beijing time
 APPLICANT = "11010519820315021X"  # checksum-valid
 OTHER_APPLICANT = "110105197506010332"
 
 
-@dataclass
-class Staff:
-    """Who works each step (design.md §6): the demo county's users or a seed region's."""
-
-    village: str = "demo-village-1-1"
-    clerk: str = "clerk1"
-    head: str = "head1"
-    verifier: str = "verify1"
-    approver: str = "approver1"
-    committee: str = "committee1"
-
-    @classmethod
-    def of_region(cls, region: str) -> Staff:
-        return cls(
-            f"{region}-village",
-            f"clerk_{region}",
-            f"head_{region}",
-            f"verify_{region}",
-            f"approver_{region}",
-            f"committee_{region}",
-        )
+Staff = Users  # who works each step (design.md §6): the demo county's users or a seed region's
 
 
 @dataclass
