@@ -16,7 +16,7 @@ from sqlalchemy import select
 from engine.clock import to_china, utcnow
 from engine.errors import PermissionDenied
 from engine.persistence import Case, Enrollment, OrgUnit
-from engine.services.cases import start_in_session
+from engine.services.cases import start_batch
 from engine.services.context import Context
 from engine.services.users import get_user
 
@@ -60,19 +60,20 @@ def start_due_reviews(ctx: Context, username: str, on: date | None = None, limit
                 .join(OrgUnit, OrgUnit.id == Enrollment.village_id)
                 .where(Enrollment.id.in_(chunk), Enrollment.status == "active", Enrollment.next_review_on <= day)
             ).all()
+            datas = []
             lookups: dict[object, object] = {}
             for enrollment, related, village_code in rows:
                 lookups[("case", related.number)] = related
-                data = {
-                    "village": village_code,
-                    "related_case": related.number,
-                    "trigger": "scheduled",
-                    "current_amount": f"{enrollment.monthly_amount:.2f}",
-                    "household": enrollment.household or {},
-                }
-                with session.no_autoflush:  # each start flushes what it needs; queries need not
-                    case = start_in_session(ctx, session, user, PROCESS_ID, data, lookups)
+                datas.append(
+                    {
+                        "village": village_code,
+                        "related_case": related.number,
+                        "trigger": "scheduled",
+                        "current_amount": f"{enrollment.monthly_amount:.2f}",
+                        "household": enrollment.household or {},
+                    }
+                )
                 # In progress: no second re-check until this one decides and schedules the next.
                 enrollment.next_review_on = None
-                started.append(case.number)
+            started += [case.number for case in start_batch(ctx, session, user, PROCESS_ID, datas, lookups)]
     return BatchResult(started, len(due_ids))

@@ -30,6 +30,8 @@ def persist(
     run: WorkflowRun,
     actor: audit.Actor = audit.SYSTEM,
     open_before: list[HumanTask] | None = None,
+    *,
+    audit_new_tasks: bool = True,
 ) -> list[HumanTask]:
     """Store the run's state and sync tasks; returns the HumanTask rows created by this step.
 
@@ -52,9 +54,10 @@ def persist(
         for spiff_id, view in ready.items()
         if spiff_id not in existing
     ]
-    for task in created:
-        due_at = task.due_at.isoformat() if task.due_at else None
-        audit.record_task(session, "task_created", actor, task, title=task.title, role=task.role, due_at=due_at)
+    if audit_new_tasks and created:
+        session.flush()  # the task ids go into their audit events
+        for task in created:
+            record_new_task(session, task, actor)
     data = run.data()
     sync_case(session, case, instance, data, actor)
     apply_enrollment_change(session, case, instance, data, actor)
@@ -120,8 +123,12 @@ def _create_task(
         due_at=due_at,
     )
     session.add(task)
-    session.flush()
     return task
+
+
+def record_new_task(session: Session, task: HumanTask, actor: audit.Actor) -> None:
+    due_at = task.due_at.isoformat() if task.due_at else None
+    audit.record_task(session, "task_created", actor, task, title=task.title, role=task.role, due_at=due_at)
 
 
 def check_instance_usable(instance: ProcessInstance) -> None:
