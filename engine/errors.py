@@ -79,3 +79,13 @@ class WorkflowFailed(DibaoError):
     def __init__(self, message: str, element: str | None = None) -> None:
         super().__init__(message)
         self.element = element
+
+
+class RateLimited(DibaoError):
+    """Too many requests from one client within a time window; `retry_after` is seconds until one is accepted."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -6,8 +6,10 @@ from engine.persistence.cases import Case
 from engine.persistence.notices import Enrollment, Notice, Objection
 from engine.persistence.org import OrgUnit, User, UserRole
 from engine.persistence.process import HumanTask, ProcessDefinition, ProcessInstance
+from engine.persistence.tokens import ApiToken
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "AuditHead",
     "Base",

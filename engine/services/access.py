@@ -1,0 +1,134 @@
+"""Role- and scope-checked entry points for use cases whose own services take no user: validating and
+deploying processes (the CLI runs them as the system), verifying the audit chain, a case's history.
+
+The JSON API calls these with the token's user; a page offering the same action can call them too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.errors import PermissionDenied, Problem
+from engine.persistence import AuditEvent, User
+from engine.services import audit, deployment
+from engine.services.audit_chain import VerifyResult
+from engine.services.auth import role_label
+from engine.services.cases import check_may_see_case, get_case
+from engine.services.context import Context
+from engine.services.deployment import DeployedVersion
+from engine.services.users import get_user
+from engine.workflow.bundle import DEFAULT_REGION
+
+DESIGNER = "designer"
+AUDIT_ROLES = frozenset({"auditor", "admin"})
+# Audit details a case's history leaves out: the keyed hash of an objector's address would let staff tell
+# which objections to which cases came from the same sender; the rate limit needs it, readers do not.
+_PRIVATE_DETAILS = frozenset({"client"})
+
+
+@dataclass(frozen=True)
+class ValidBundle:
+    process_id: str
+    title: str
+    bundle_hash: str
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    region: str
+    processes: list[ValidBundle]
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class Deployment:
+    region: str
+    items: list[DeployedVersion]
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    seq: int
+    occurred_at: datetime
+    action: str
+    actor: str | None
+    actor_role: str | None
+    actor_org: str | None
+    task_id: int | None
+    details: dict[str, Any]
+
+
+def _user_with_role(session: Session, username: str, roles: frozenset[str], what: str) -> User:
+    user = get_user(session, username)
+    if not roles & user.roles:
+        raise PermissionDenied(f"无权{what}：需要{'或'.join(sorted(role_label(r) for r in roles))}角色")
+    return user
+
+
+def designer_region(ctx: Context, username: str, region: str | None = None) -> str:
+    """The region a designer works on: their own org unit's (a designer at R-county designs R only).
+    PermissionDenied for a user without the designer role or for another region."""
+    with ctx.db.read() as session:
+        user = _user_with_role(session, username, frozenset({DESIGNER}), "校验或部署流程")
+        own = user.org_unit.region or DEFAULT_REGION
+    if region is not None and region != own:
+        raise PermissionDenied(f"无权操作地区 {region} 的流程：只能校验和部署本地区（{own}）的流程")
+    return own
+
+
+def validate_region(ctx: Context, username: str, region: str | None = None) -> ValidationReport:
+    """Validate the designer's region as its files in processes/ are now. Nothing is stored."""
+    own = designer_region(ctx, username, region)
+    (result,) = deployment.validate(ctx, [_region_dir(ctx, own)])
+    bundles = [ValidBundle(b.process_id, b.title, b.hash) for b in result.bundles]
+    return ValidationReport(own, bundles, list(result.problems))
+
+
+def deploy_region(ctx: Context, username: str, region: str | None = None) -> Deployment:
+    """Deploy the designer's region: BundleInvalid (nothing stored) when any bundle fails."""
+    own = designer_region(ctx, username, region)
+    return Deployment(own, deployment.deploy(ctx, own, username))
+
+
+def _region_dir(ctx: Context, region: str) -> Path:
+    # `region` is the designer's own (read from the database), never a path the caller typed.
+    base = ctx.settings.processes_dir
+    return base / DEFAULT_REGION if region == DEFAULT_REGION else base / "regions" / region
+
+
+def verify_audit(ctx: Context, username: str) -> VerifyResult:
+    with ctx.db.read() as session:
+        _user_with_role(session, username, AUDIT_ROLES, "校验审计链")
+    return audit.verify(ctx.db)
+
+
+def case_history(ctx: Context, number: str, username: str) -> list[HistoryEvent]:
+    """The audit events of a case, oldest first, for whoever may see the case (cases.show_case's rule:
+    staff of its village, township or county)."""
+    with ctx.db.read() as session:
+        case = get_case(session, number)
+        check_may_see_case(get_user(session, username), case)
+        rows = session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq))
+        return [
+            HistoryEvent(
+                e.seq,
+                e.occurred_at,
+                e.action,
+                e.actor_name,
+                e.actor_role,
+                e.actor_org,
+                e.task_id,
+                {k: v for k, v in (e.details or {}).items() if k not in _PRIVATE_DETAILS},
+            )
+            for e in rows
+        ]

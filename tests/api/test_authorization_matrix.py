@@ -1,0 +1,180 @@
+"""Every API route × clerk1 (城关镇, where the task and case are), clerk2 (河西乡), approver1 (the county),
+auditor1, designer1 (demo-county, region default), designer_yantai (yantai) and an anonymous caller:
+the expected status of each, and a refused request changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from freezegun import freeze_time
+
+from engine.services import tasks, tokens
+from engine.services.context import Context
+from engine.services.setup import DEMO_PASSWORD
+from tests.api.conftest import (
+    PEOPLE,
+    REGISTER,
+    Api,
+    application_in_notice,
+    counts,
+    eligible_household,
+    reference_task,
+)
+from tests.conftest import add_second_clerk
+
+# demo-county staff: caseworkers and auditors see the county's cases; only caseworkers register them,
+# and a designer (who edits processes) sees no cases at all.
+COUNTY_VIEWERS = ("approver1", "auditor1")
+COUNTY_STARTERS = ("approver1",)
+DESIGNERS = ("designer1", "designer_yantai")
+
+
+@dataclass
+class World:
+    """What the routes act on, made fresh per route where a route changes it."""
+
+    ctx: Context
+    case_number: str
+    notice_id: int
+    fresh_task: Callable[[], int]
+    claimed_task: Callable[[], int]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    url: Callable[[World], str]
+    body: Any = None
+    allowed: tuple[str, ...] = PEOPLE  # users who get `ok`; other signed-in users get `refused`
+    ok: int = 200
+    refused: int = 403
+    anonymous: int = 401
+    writes_when_refused: bool = False
+    extra: dict[str, int] = field(default_factory=dict)  # per-user exceptions
+
+    def expected(self, who: str | None) -> int:
+        if who is None:
+            return self.anonymous
+        if who in self.extra:
+            return self.extra[who]
+        return self.ok if who in self.allowed else self.refused
+
+
+def _routes() -> dict[str, Route]:
+    task = "/api/v1/tasks/{}"
+    return {
+        "POST /auth/token": Route("POST", lambda w: "/api/v1/auth/token", anonymous=401, writes_when_refused=True),
+        "DELETE /auth/token": Route("DELETE", lambda w: "/api/v1/auth/token"),
+        "GET /tasks": Route("GET", lambda w: "/api/v1/tasks"),
+        "GET /tasks/<id>": Route("GET", lambda w: task.format(w.fresh_task()), allowed=("clerk1",)),
+        "POST /tasks/<id>/claim": Route("POST", lambda w: task.format(w.fresh_task()) + "/claim", allowed=("clerk1",)),
+        # 取消签收 is the assignee's alone; for anyone else the task is in a state they cannot change.
+        "POST /tasks/<id>/unclaim": Route(
+            "POST", lambda w: task.format(w.claimed_task()) + "/unclaim", allowed=("clerk1",), refused=409
+        ),
+        "POST /tasks/<id>/transfer": Route(
+            "POST",
+            lambda w: task.format(w.fresh_task()) + "/transfer",
+            {"to": "clerk1b", "reason": "休假"},
+            allowed=("clerk1",),
+        ),
+        "POST /tasks/<id>/complete": Route(
+            "POST", lambda w: task.format(w.fresh_task()) + "/complete", {"data": REGISTER}, allowed=("clerk1",)
+        ),
+        # Caseworkers of the village's township or county register cases (cases.STARTING_ROLES).
+        "POST /cases": Route(
+            "POST",
+            lambda w: "/api/v1/cases",
+            {"process": "reference_review", "data": {"village": "demo-village-1-1"}},
+            allowed=("clerk1", *COUNTY_STARTERS),
+            ok=201,
+        ),
+        "GET /cases/<number>": Route(
+            "GET", lambda w: f"/api/v1/cases/{w.case_number}", allowed=("clerk1", *COUNTY_VIEWERS)
+        ),
+        "GET /cases/<number>/history": Route(
+            "GET", lambda w: f"/api/v1/cases/{w.case_number}/history", allowed=("clerk1", *COUNTY_VIEWERS)
+        ),
+        "POST /assessments": Route(
+            "POST",
+            lambda w: "/api/v1/assessments",
+            {"region": "default", "as_of": "2026-11-01", "household": eligible_household()},
+        ),
+        "POST /assessments/temporary": Route(
+            "POST",
+            lambda w: "/api/v1/assessments/temporary",
+            {
+                "region": "default",
+                "as_of": "2026-11-01",
+                "kind": "emergency",
+                "cause": "fire",
+                "persons": 2,
+                "months": 1,
+                "household_type": "other",
+            },
+        ),
+        "GET /notices": Route("GET", lambda w: "/api/v1/notices?village=demo-village-1-1", anonymous=200),
+        "POST /notices/<id>/objections": Route(
+            "POST",
+            lambda w: f"/api/v1/notices/{w.notice_id}/objections",
+            {"text": "该户有车辆未申报"},
+            ok=201,
+            anonymous=201,
+        ),
+        "GET /processes": Route("GET", lambda w: "/api/v1/processes"),
+        "POST /processes/validate": Route("POST", lambda w: "/api/v1/processes/validate", {}, allowed=DESIGNERS),
+        "POST /processes/deploy": Route("POST", lambda w: "/api/v1/processes/deploy", {}, allowed=DESIGNERS),
+        "GET /audit/verify": Route("GET", lambda w: "/api/v1/audit/verify", allowed=("auditor1",)),
+        "GET /openapi.json": Route("GET", lambda w: "/api/v1/openapi.json", anonymous=200),
+    }
+
+
+def test_the_matrix_covers_every_documented_route(anonymous: Api) -> None:
+    document = anonymous.get("/api/v1/openapi.json").get_json()
+    placeholders = {"{task_id}": "<id>", "{notice_id}": "<id>", "{number}": "<number>"}
+    documented = set()
+    for path, item in document["paths"].items():
+        for old, new in placeholders.items():
+            path = path.replace(old, new)
+        documented |= {f"{method.upper()} {path.removeprefix('/api/v1')}" for method in item if method != "parameters"}
+    assert documented == set(_routes())
+
+
+@pytest.mark.parametrize("who", [*PEOPLE, None])
+@freeze_time("2026-11-23 01:00:00")
+def test_authorization_matrix(ctx: Context, api_as: Any, who: str | None) -> None:
+    add_second_clerk(ctx)
+    _application, notice = application_in_notice(ctx)
+
+    def claimed() -> int:
+        task_id = reference_task(ctx)
+        tasks.claim(ctx, task_id, "clerk1")
+        return task_id
+
+    world = World(ctx, _application.number, notice.id, lambda: reference_task(ctx), claimed)
+    client: Api = api_as(who)
+    outcomes: dict[str, tuple[int, int]] = {}
+    for name, route in _routes().items():
+        url = route.url(world)
+        body = route.body
+        if name == "POST /auth/token":
+            body = {"username": who or "nobody", "password": DEMO_PASSWORD if who else "guess"}
+        if name == "DELETE /auth/token" and who is not None:  # sign out a token of its own, keep the client's
+            own = tokens.issue_token(ctx, who, DEMO_PASSWORD, None).token
+            before = counts(ctx)
+            reply = Api(client.client, own).delete(url)
+        else:
+            before = counts(ctx)
+            reply = {"GET": client.get, "POST": client.post, "DELETE": client.delete}[route.method](
+                url, **({"body": body} if route.method == "POST" else {})
+            )
+        outcomes[name] = (reply.status_code, route.expected(who))
+        if reply.status_code >= 400:
+            assert reply.get_json()["error"], name
+            if not route.writes_when_refused:
+                assert counts(ctx) == before, f"{name} refused with {reply.status_code} but wrote something"
+    wrong = {name: got for name, (got, expected) in outcomes.items() if got != expected}
+    assert wrong == {}, {name: f"got {outcomes[name][0]}, expected {outcomes[name][1]}" for name in wrong}

@@ -1,0 +1,21 @@
+"""The JSON API under /api/v1 (design.md §5): bearer tokens, marshmallow schemas, JSON errors, and the
+OpenAPI document at /api/v1/openapi.json. Views map HTTP to engine.services calls and nothing more."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+# Importing the route modules registers their routes on the blueprint.
+from web.api import admin, assessments, cases, notices, openapi, tasks, tokens
+from web.api.core import OPERATIONS, bp
+
+__all__ = ["OPERATIONS", "admin", "assessments", "bp", "cases", "init_app", "notices", "openapi", "tasks", "tokens"]
+
+
+def init_app(app: Flask) -> None:
+    # The API authenticates by the Authorization header only, never by the session cookie, so a
+    # cross-site request cannot act for anyone: CSRF tokens would add nothing (and no client has one).
+    csrf = app.extensions.get("csrf")
+    if csrf is not None:
+        csrf.exempt(bp)
+    app.register_blueprint(bp)

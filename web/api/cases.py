@@ -1,0 +1,55 @@
+"""Starting a case, reading it and its history (cases.* and access.case_history check the org scope)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.services import access, cases
+from engine.services.views import CaseView
+from web.api.core import ctx, fields_under, me, operation
+from web.api.schemas import CaseHistorySchema, CaseSchema, StartCaseRequestSchema
+
+_SCOPE = "案件所在村/社区、乡镇或县的工作人员"
+
+
+@operation(
+    "POST",
+    "/cases",
+    summary="登记（启动）案件",
+    tag="cases",
+    body=StartCaseRequestSchema,
+    response=CaseSchema,
+    status=201,
+    roles="村/社区、乡镇或县工作人员，只能为本机构辖区内的村/社区登记",
+    errors=(400, 401, 403, 404, 422, 500),
+    description="地区由 data.village 所属地区决定；启动数据有误得到 422，fields 以 data.字段 命名每个问题。",
+)
+def start(body: dict[str, Any]) -> CaseView:
+    with fields_under("data"):
+        return cases.start_case(ctx(), body["process"], me(), body["data"])
+
+
+@operation(
+    "GET",
+    "/cases/<number>",
+    summary="案件：状态、阶段、法定时限、评估结果、待办任务",
+    tag="cases",
+    response=CaseSchema,
+    roles=_SCOPE,
+    errors=(401, 403, 404),
+)
+def show(number: str) -> CaseView:
+    return cases.show_case(ctx(), number, me())
+
+
+@operation(
+    "GET",
+    "/cases/<number>/history",
+    summary="案件的审计事件（时间顺序）",
+    tag="cases",
+    response=CaseHistorySchema,
+    roles=_SCOPE,
+    errors=(401, 403, 404),
+)
+def history(number: str) -> dict[str, Any]:
+    return {"case_number": number, "events": access.case_history(ctx(), number, me())}

@@ -1,0 +1,201 @@
+"""The API blueprint and the one decorator every route goes through.
+
+`operation(...)` registers a view on the blueprint and records what the OpenAPI document needs (method,
+path, schemas, security), so no route can exist without being documented. Around the view it does the
+HTTP mapping and nothing else: the bearer token → the user, the JSON body and the query through their
+marshmallow schemas (InvalidData with Chinese field messages), the result through the response schema.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, cast
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+from marshmallow import Schema, ValidationError
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from engine.errors import InvalidData
+from engine.services import tokens
+from engine.services.auth import SignedInUser
+from engine.services.context import Context
+from web.api.errors import ApiError, init_blueprint
+from web.deps import context
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+init_blueprint(bp)
+
+BEARER_SCHEME = "bearerAuth"
+COMMON_ERRORS = (400, 401, 403, 404, 422)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One route as the OpenAPI document shows it."""
+
+    method: str
+    rule: str  # Flask's form: /tasks/<int:task_id>
+    endpoint: str
+    summary: str
+    tag: str
+    public: bool
+    roles: str | None  # who may call it beyond holding a token, for the document
+    body: type[Schema] | None
+    body_optional: bool
+    query: type[Schema] | None
+    response: type[Schema] | None
+    status: int
+    errors: tuple[int, ...]
+    description: str
+
+
+OPERATIONS: list[Operation] = []
+
+
+def ctx() -> Context:
+    return context()
+
+
+def me() -> str:
+    """The token's user name; only inside a view that is not public."""
+    return cast(SignedInUser, g.api_user).username
+
+
+def remote_addr() -> str | None:
+    return request.remote_addr
+
+
+def bearer_token() -> str | None:
+    """The token of `Authorization: Bearer <token>`; None for no header or another scheme."""
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return value.strip() or None
+
+
+def _flatten(messages: Any, prefix: str, out: dict[str, list[str]]) -> dict[str, list[str]]:
+    if isinstance(messages, Mapping):
+        for key, value in messages.items():
+            name = "_body" if key == "_schema" else str(key)
+            _flatten(value, f"{prefix}.{name}" if prefix else name, out)
+    elif isinstance(messages, list | tuple) and all(isinstance(m, str) for m in messages):
+        out.setdefault(prefix or "_body", []).extend(messages)
+    elif isinstance(messages, list | tuple):
+        for index, value in enumerate(messages):
+            _flatten(value, f"{prefix}.{index}" if prefix else str(index), out)
+    else:
+        out.setdefault(prefix or "_body", []).append(str(messages))
+    return out
+
+
+def _load(schema: Schema, data: Any, message: str) -> dict[str, Any]:
+    try:
+        return cast(dict[str, Any], schema.load(data))
+    except ValidationError as exc:
+        raise InvalidData(message, _flatten(exc.messages, "", {})) from None
+
+
+def _refuse_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON (RFC 8259), though Python's parser takes them: refused like any typo.
+    raise ValueError(name)
+
+
+def _json_body(optional: bool) -> Any:
+    raw = request.get_data(cache=False)  # past MAX_CONTENT_LENGTH: 413
+    if optional and not raw.strip():
+        return {}
+    if not request.is_json:
+        raise ApiError(400, "bad_request", "请求体必须是 JSON，并设置请求头 Content-Type: application/json")
+    try:
+        return json.loads(raw, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        raise ApiError(400, "bad_request", "请求体不是合法的 JSON，请检查括号、引号和逗号") from None
+
+
+@contextmanager
+def fields_under(prefix: str) -> Iterator[None]:
+    """A service's field errors about a part of the body, named by their path in the body ("data.decision")."""
+    try:
+        yield
+    except InvalidData as exc:
+        raise InvalidData(exc.message, {f"{prefix}.{k}": v for k, v in exc.fields.items()}) from None
+
+
+def operation(
+    method: str,
+    rule: str,
+    *,
+    summary: str,
+    tag: str,
+    response: type[Schema] | None,
+    body: type[Schema] | None = None,
+    body_optional: bool = False,
+    query: type[Schema] | None = None,
+    public: bool = False,
+    roles: str | None = None,
+    status: int = 200,
+    errors: tuple[int, ...] = COMMON_ERRORS,
+    description: str = "",
+) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
+    def decorate(view: Callable[..., Any]) -> Callable[..., Response]:
+        endpoint = f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}"
+        OPERATIONS.append(
+            Operation(
+                method,
+                rule,
+                endpoint,
+                summary,
+                tag,
+                public,
+                roles,
+                body,
+                body_optional,
+                query,
+                response,
+                status,
+                errors,
+                description,
+            )
+        )
+
+        @functools.wraps(view)
+        def handler(**kwargs: Any) -> Response:
+            if not public:
+                g.api_user = tokens.verify_token(ctx(), bearer_token())
+            if query is not None:
+                kwargs["query"] = _load(query(), request.args.to_dict(), "查询参数有误")
+            if body is not None:
+                kwargs["body"] = _load(body(), _json_body(body_optional), "请求数据有误")
+            result = view(**kwargs)
+            payload = response().dump(result) if response is not None else result
+            reply = jsonify(payload)
+            reply.status_code = status
+            return reply
+
+        bp.add_url_rule(rule, endpoint=endpoint, view_func=handler, methods=[method])
+        return handler
+
+    return decorate
+
+
+@bp.route("/", endpoint="no_route", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@bp.route("/<path:rest>", endpoint="no_route", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def no_route(rest: str = "") -> Response:
+    """Any other address under /api/v1: JSON 404, or 405 when the path exists for another method.
+    (Routing errors never reach a blueprint's error handlers, so the blueprint answers them itself.)"""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed = []
+    for method in ("GET", "POST", "DELETE"):
+        try:
+            endpoint, _args = adapter.match(method=method)
+        except HTTPException:
+            continue
+        if endpoint != f"{bp.name}.no_route":
+            allowed.append(method)
+    if allowed:
+        raise MethodNotAllowed(valid_methods=allowed)
+    raise ApiError(404, "not_found", "接口不存在，请查看 /api/v1/openapi.json")

@@ -1,0 +1,118 @@
+"""The inbox and task actions, as tasks.* with the token's user (role and org-unit checks are theirs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.services import cases, tasks
+from engine.services.views import CompletionResult, TaskSummary
+from web.api.core import ctx, fields_under, me, operation
+from web.api.schemas import (
+    CompleteRequestSchema,
+    CompletionSchema,
+    TaskDetailSchema,
+    TaskListQuerySchema,
+    TaskListSchema,
+    TaskSummarySchema,
+    TransferRequestSchema,
+)
+
+_WORKER = "任务所属机构内具有该任务角色的人员"
+
+
+@operation(
+    "GET",
+    "/tasks",
+    summary="工作台：待办 / 已签收 / 已办 / 超期",
+    tag="tasks",
+    query=TaskListQuerySchema,
+    response=TaskListSchema,
+    errors=(401, 422),
+)
+def list_tasks(query: dict[str, Any]) -> dict[str, Any]:
+    view, process, village = query["view"], query.get("process"), query.get("village")
+    items = tasks.list_tasks(
+        ctx(), me(), view, limit=query["limit"], offset=query["offset"], process_id=process, village=village
+    )
+    total = tasks.count_tasks(ctx(), me(), view, process_id=process, village=village)
+    return {"view": view, "total": total, "limit": query["limit"], "offset": query["offset"], "items": items}
+
+
+@operation(
+    "GET",
+    "/tasks/<int:task_id>",
+    summary="任务详情：表单定义、当前值、案件摘要和此前的审批意见",
+    tag="tasks",
+    response=TaskDetailSchema,
+    roles=f"{_WORKER}、签收人或办理人",
+    errors=(401, 403, 404),
+)
+def show(task_id: int) -> dict[str, Any]:
+    detail = tasks.show_task(ctx(), task_id, me())
+    properties = (detail.form or {}).get("properties", {})
+    return {
+        "task": detail.summary,
+        "form_key": detail.form_key,
+        "form": detail.form,
+        # The form's own fields only: the workflow data holds far more than this step may show.
+        "data": {key: value for key, value in detail.data.items() if key in properties},
+        "earlier_opinions": detail.earlier_opinions,
+        # Whoever may see the task may see its case summary (as on the task page).
+        "case": cases.show_case(ctx(), detail.summary.case_number),
+    }
+
+
+@operation(
+    "POST",
+    "/tasks/<int:task_id>/claim",
+    summary="签收",
+    tag="tasks",
+    response=TaskSummarySchema,
+    roles=_WORKER,
+    errors=(401, 403, 404, 409),
+)
+def claim(task_id: int) -> TaskSummary:
+    return tasks.claim(ctx(), task_id, me())
+
+
+@operation(
+    "POST",
+    "/tasks/<int:task_id>/unclaim",
+    summary="取消签收",
+    tag="tasks",
+    response=TaskSummarySchema,
+    roles="签收人本人",
+    errors=(401, 404, 409),
+)
+def unclaim(task_id: int) -> TaskSummary:
+    return tasks.unclaim(ctx(), task_id, me())
+
+
+@operation(
+    "POST",
+    "/tasks/<int:task_id>/transfer",
+    summary="转办给本机构内具有相同角色的其他人员",
+    tag="tasks",
+    body=TransferRequestSchema,
+    response=TaskSummarySchema,
+    roles=_WORKER,
+    errors=(400, 401, 403, 404, 409, 422),
+)
+def transfer(task_id: int, body: dict[str, Any]) -> TaskSummary:
+    return tasks.transfer(ctx(), task_id, me(), body["to"], body["reason"])
+
+
+@operation(
+    "POST",
+    "/tasks/<int:task_id>/complete",
+    summary="提交任务表单",
+    tag="tasks",
+    body=CompleteRequestSchema,
+    response=CompletionSchema,
+    roles=_WORKER,
+    errors=(400, 401, 403, 404, 409, 422, 500),
+    description="已办结的任务再次提交得到 409；表单数据有误得到 422，fields 以 data.字段 命名每个问题。",
+)
+def complete(task_id: int, body: dict[str, Any]) -> CompletionResult:
+    with fields_under("data"):
+        return tasks.complete(ctx(), task_id, me(), body["data"])
