@@ -163,6 +163,27 @@ class WorkflowRun:
             if isinstance(definition, MessageEventDefinition)
         ]
 
+    def element_states(self) -> dict[str, dict[str, str]]:
+        """Process id → {BPMN element id → "done" | "active"}, for drawing the case's diagrams.
+
+        COMPLETED tasks are done; READY, WAITING, STARTED (a running call activity) and ERROR ones are
+        where the case is now. An element met more than once (a loop, a second 公示) is active if any of
+        its tasks is. Predicted (FUTURE/LIKELY/MAYBE) and cancelled tasks are left out, as are Spiff's own
+        bookkeeping specs, which have no BPMN id. Called processes are keyed by their own process id."""
+        active = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
+        states: dict[str, dict[str, str]] = {}
+        for workflow in (self._workflow, *self._workflow.subprocesses.values()):
+            elements = states.setdefault(str(workflow.spec.name), {})
+            for task in workflow.tasks.values():
+                bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+                if bpmn_id is None:
+                    continue
+                if task.state & active:
+                    elements[str(bpmn_id)] = "active"
+                elif task.state == TaskState.COMPLETED:
+                    elements.setdefault(str(bpmn_id), "done")
+        return states
+
     # --- changing ----------------------------------------------------------------------------
     def send_message(self, name: str, payload: Mapping[str, Any]) -> None:
         """Deliver a message (an objection, a withdrawal) to the catch event waiting for it.

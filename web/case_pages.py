@@ -1,0 +1,196 @@
+"""Case pages: 案件查询 (/cases), the case page (/cases/<number>) with its timeline, household, documents
+and diagram, the ID-number reveal (POST, audited), and full-page diagrams of the case's processes.
+
+Who may see a case is the services' decision (staff of the case's village, township or county);
+who may reveal ID numbers too (pii.REVEALING_ROLES). Everything here is presentation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, make_response, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from markupsafe import Markup
+
+from engine.errors import InvalidData
+from engine.services import auth, case_pages, case_search, diagrams, pii
+from engine.services.case_pages import ENROLLMENT_LABELS, OUTCOME_LABELS
+from engine.services.pii import HouseholdView
+from web.deps import context, login_required, process_titles, username
+from web.diagram import DiagramError, element_names, render_svg
+
+bp = Blueprint("case_pages", __name__, url_prefix="/cases")
+
+CATEGORY_LABELS = {"dibao": "低保", "marginal": "低保边缘", "none": "不符合条件"}
+APPROVAL_LEVELS = {"township": "乡镇审批", "county": "县级审批", "committee": "县协调机制一事一议"}
+# Assessment keys worth a line of their own on the page (the rest is in its explanation).
+ASSESSMENT_FIELDS = (
+    ("as_of", "评估日期"),
+    ("standard", "保障标准（元/人·月）"),
+    ("countable_income", "计入收入（元/月）"),
+    ("excluded_income", "不计入收入（元/月）"),
+    ("deductions", "扣减（元/月）"),
+    ("per_capita_income", "家庭人均收入（元/月）"),
+    ("category", "评估类别"),
+    ("benefit_amount", "拟保障金额（元/月）"),
+    ("amount", "救助金额（元）"),
+    ("approval_level", "审批层级"),
+    ("advance_payment", "可先行发放（元）"),
+)
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return max(int(raw), 1) if raw.isdigit() and len(raw) < 7 else 1
+
+
+def _assessment_lines(assessment: dict[str, Any] | None) -> list[tuple[str, str]]:
+    if not assessment:
+        return []
+    lines = []
+    for key, label in ASSESSMENT_FIELDS:
+        value = assessment.get(key)
+        if value is None or isinstance(value, dict | list):
+            continue
+        if key == "category":
+            value = CATEGORY_LABELS.get(str(value), value)
+        elif key == "approval_level":
+            value = APPROVAL_LEVELS.get(str(value), value)
+        lines.append((label, str(value)))
+    return lines
+
+
+def _diagram(number: str, process_id: str | None = None, *, prefix: str = "bpmn") -> dict[str, Any]:
+    """The diagram of one of the case's processes, drawn, with what the page says around it."""
+    view = diagrams.case_diagram(context(), number, username(), process_id)
+    links = {
+        call: url_for(".diagram", number=number, process_id=called)
+        for call, called in view.calls.items()
+        if called != view.process_id
+    }
+    try:
+        svg = render_svg(
+            view.bpmn,
+            view.process_id,
+            states=view.states,
+            flows_taken=view.flows_taken,
+            links=links,
+            title=f"{view.title}（案件 {number}）",
+            id_prefix=prefix,
+        )
+        names = element_names(view.bpmn, view.process_id)
+        error = None
+    except DiagramError as exc:
+        svg, names, error = "", {}, exc.message
+    return {
+        "view": view,
+        "current_anchor": f"{prefix}-current" if view.active else None,
+        # render_svg builds the SVG with lxml, which escapes every text and attribute it writes.
+        "svg": Markup(svg),  # noqa: S704
+        "error": error,
+        "active_names": [names.get(element, element) for element in view.active],
+        "calls": [(call, called, view.process_titles.get(called, called)) for call, called in view.calls.items()],
+    }
+
+
+def _case_page(
+    number: str,
+    household: HouseholdView | None = None,
+    *,
+    reason: str = "",
+    reveal_errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    ctx, me = context(), username()
+    page = case_pages.case_page(ctx, number, me, household)
+    response = make_response(
+        render_template(
+            "case.html",
+            page=page,
+            case=page.case,
+            assessment_lines=_assessment_lines(page.case.assessment),
+            diagram=_diagram(number),
+            process_titles=process_titles(),
+            outcome_labels=OUTCOME_LABELS,
+            enrollment_labels=ENROLLMENT_LABELS,
+            reason=reason,
+            reveal_errors=reveal_errors or {},
+        ),
+        status,
+    )
+    if household is not None and household.revealed:
+        # Full ID numbers: not to be kept by the browser or any cache between.
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("")
+@login_required
+def search() -> ResponseReturnValue:
+    ctx, me = context(), username()
+    filters = case_search.CaseFilters(
+        number=request.args.get("number", "").strip(),
+        name=request.args.get("name", "").strip(),
+        village=request.args.get("village", "").strip(),
+        status=request.args.get("status", "").strip(),
+        process=request.args.get("process", "").strip(),
+        overdue=request.args.get("overdue") == "1",
+    )
+    result = case_search.search_cases(ctx, me, filters, _page_number())
+    query = {
+        key: value
+        for key, value in (
+            ("number", filters.number),
+            ("name", filters.name),
+            ("village", filters.village),
+            ("status", filters.status),
+            ("process", filters.process),
+            ("overdue", "1" if filters.overdue else ""),
+        )
+        if value
+    }
+    return render_template(
+        "cases.html",
+        result=result,
+        filters=filters,
+        villages=auth.villages_in_scope(ctx, me),
+        process_titles=process_titles(),
+        outcome_labels=OUTCOME_LABELS,
+        statuses=case_search.STATUSES,
+        filtered=bool(query),
+        prev_url=_search_url(query, result.page - 1) if result.page > 1 else None,
+        next_url=_search_url(query, result.page + 1) if result.page < result.pages else None,
+    )
+
+
+def _search_url(query: dict[str, str], page: int) -> str:
+    values: dict[str, Any] = {**query, "page": page}
+    return url_for(".search", **values)
+
+
+@bp.get("/<number>")
+@login_required
+def show(number: str) -> ResponseReturnValue:
+    return _case_page(number)
+
+
+@bp.post("/<number>/reveal")
+@login_required
+def reveal(number: str) -> ResponseReturnValue:
+    """显示完整身份证号: for this page view only, with a reason, recorded as `pii_viewed`."""
+    reason = request.form.get("reason", "")
+    try:
+        household = pii.reveal_household(context(), number, username(), reason)
+    except InvalidData as exc:
+        return _case_page(number, reason=reason, reveal_errors=exc.fields, status=422)
+    return _case_page(number, household)
+
+
+@bp.get("/<number>/diagram")
+@bp.get("/<number>/diagram/<process_id>")
+@login_required
+def diagram(number: str, process_id: str | None = None) -> ResponseReturnValue:
+    drawn = _diagram(number, process_id)
+    view = drawn["view"]
+    return render_template("diagram.html", number=number, diagram=drawn, view=view)
