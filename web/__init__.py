@@ -15,7 +15,8 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
 from engine.services.context import Context
-from web import auth, errors, filters, inbox, system, task_pages
+from web import auth, case_pages, errors, filters, inbox, public, registration, system, task_pages
+from web.api import init_app as init_api
 
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 _SECURITY_HEADERS = {
@@ -71,9 +72,11 @@ def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = 
 
     errors.init_app(app)  # first: its request id exists before CSRF or login checks can fail
     CSRFProtect(app)
+    init_api(app)  # the JSON API under /api/v1: bearer tokens, no cookies, so exempt from CSRF
     auth.init_app(app)
     filters.init_app(app)
-    for blueprint in (inbox.bp, task_pages.bp, system.bp):
+    for blueprint in (inbox.bp, task_pages.bp, system.bp, registration.bp, public.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(case_pages.bp)  # 案件查询, case pages and their diagrams
     app.after_request(_security_headers)
     return app

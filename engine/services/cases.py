@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
-from engine.domain.roles import Level
+from engine.domain.roles import CASEWORK_ROLES, Level
 from engine.errors import InvalidData, NotFound, PermissionDenied
 from engine.persistence import Case, Enrollment, HumanTask, Notice, OrgUnit, ProcessInstance, User
 from engine.services import audit, legal_clock
@@ -26,9 +26,15 @@ from engine.workflow.catalog import START_FORM_SUFFIX
 from engine.workflow.runtime import LoadedProcess
 from forms import validate_form
 
+# Who registers cases: caseworkers, not designers, auditors or administrators (who only see them).
+STARTING_ROLES = frozenset({"village_assistant", "township_clerk", "township_head", "county_clerk", "county_approver"})
+VIEWING_ROLES = CASEWORK_ROLES | {"auditor", "admin"}
+
 
 def _check_may_start(user: User, village: OrgUnit) -> None:
-    """Staff start cases for villages inside their own unit (village assistant, township, county)."""
+    """Caseworkers start cases for villages inside their own unit (village assistant, township, county)."""
+    if not user.roles & STARTING_ROLES:
+        raise PermissionDenied("只有村/社区协理员、乡镇和县民政经办人员可以登记案件")
     unit = ancestor_at_level(village, user.org_unit.level)
     if unit is None or unit.id != user.org_unit_id:
         raise PermissionDenied(f"无权为 {village.name} 登记案件")
@@ -130,7 +136,7 @@ def prepare_start(
     township = ancestor_at_level(village, Level.TOWNSHIP)
     county = ancestor_at_level(village, Level.COUNTY)
     case = Case(
-        number=f"pending-{uuid4().hex}",  # the real number needs the id; unique meanwhile, even in a batch
+        number=f"p-{uuid4().hex[:28]}",  # the real number needs the id; unique meanwhile, even in a batch
         kind=process_id,
         region=village.region,
         village=village,
@@ -218,6 +224,9 @@ def show_case(ctx: Context, number: str, username: str | None = None) -> CaseVie
 
 
 def check_may_see_case(user: User, case: Case) -> None:
+    """Caseworkers, auditors and administrators of the case's village, township or county."""
+    if not user.roles & VIEWING_ROLES:
+        raise PermissionDenied(f"无权查看案件 {case.number}")
     unit = ancestor_at_level(case.village, user.org_unit.level)
     if unit is None or unit.id != user.org_unit_id:
         raise PermissionDenied(f"无权查看案件 {case.number}")

@@ -1,0 +1,77 @@
+"""What a village decides for 受理登记 (design.md §5 `/cases/new`): who may register for it, its region
+(the parameters a 试算 uses), the start form of a process there, and its public name (the 公示 board).
+
+Scope follows cases.start_case: staff register cases for villages inside their own org unit. The page
+is for the staff who take applications (domain.md §1 steps 1–2); start_case itself still checks scope
+for every caller, so this module only keeps the page from offering what would be refused anyway.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.domain.roles import Level
+from engine.errors import InvalidData, NotFound, PermissionDenied
+from engine.persistence import OrgUnit
+from engine.services.auth import OrgUnitRef, villages_in_scope
+from engine.services.context import Context
+from engine.services.deployment import latest_definition
+from engine.services.users import ancestor_at_level, get_user
+from engine.workflow.catalog import START_FORM_SUFFIX
+
+# The village assistant helps a household apply; the township takes it (审确 Art. 2, 4, 10).
+REGISTRAR_ROLES = frozenset({"village_assistant", "township_clerk", "township_head"})
+NOT_REGISTRAR_MESSAGE = "只有村/社区协理员、乡镇经办人和乡镇负责人可以受理登记"
+
+
+def may_register(roles: tuple[str, ...] | frozenset[str]) -> bool:
+    return bool(REGISTRAR_ROLES.intersection(roles))
+
+
+def registration_villages(ctx: Context, username: str) -> list[OrgUnitRef]:
+    """The villages the user may register applications for; PermissionDenied for other roles."""
+    with ctx.db.read() as session:
+        roles = get_user(session, username).roles
+    if not may_register(roles):
+        raise PermissionDenied(NOT_REGISTRAR_MESSAGE)
+    return villages_in_scope(ctx, username)
+
+
+def region_of_village(ctx: Context, code: str, username: str) -> str:
+    """The region whose processes and parameters apply in the village, for a user who may start cases there.
+
+    NotFound for an unknown code, InvalidData (at `village`) for a unit that is not a village,
+    PermissionDenied outside the user's own unit (the same rule as cases.start_case)."""
+    with ctx.db.read() as session:
+        user = get_user(session, username)
+        village = session.scalars(select(OrgUnit).where(OrgUnit.code == code)).first()
+        if village is None:
+            raise NotFound(f"村/社区 {code} 不存在")
+        if village.level != Level.VILLAGE:
+            raise InvalidData("村/社区有误", {"village": [f"户籍所在村/社区：{village.name} 不是村/社区"]})
+        unit = ancestor_at_level(village, user.org_unit.level)
+        if unit is None or unit.id != user.org_unit_id:
+            raise PermissionDenied(f"无权为 {village.name} 登记案件")
+        return village.region
+
+
+def start_form(ctx: Context, process_id: str, region: str) -> dict[str, Any] | None:
+    """The start form of the newest version deployed for the region (the one start_case validates
+    against), or None when the process has none. NotFound when the process is not deployed."""
+    with ctx.db.read() as session:
+        definition = latest_definition(session, process_id, region)
+        form = ctx.process(definition).forms.get(f"{process_id}{START_FORM_SUFFIX}")
+        return dict(form.schema) if form is not None else None
+
+
+def public_village(ctx: Context, code: str) -> OrgUnitRef:
+    """A village's code and name for the public board; NotFound for anything that is not a village."""
+    with ctx.db.read() as session:
+        row = session.execute(
+            select(OrgUnit.code, OrgUnit.name).where(OrgUnit.code == code, OrgUnit.level == Level.VILLAGE.value)
+        ).first()
+        if row is None:
+            raise NotFound(f"村/社区 {code} 不存在")
+        return OrgUnitRef(row.code, row.name)
