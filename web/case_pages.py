@@ -11,14 +11,13 @@ from typing import Any
 
 from flask import Blueprint, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from markupsafe import Markup
 
 from engine.errors import InvalidData
-from engine.services import auth, case_pages, case_search, diagrams, pii
+from engine.services import auth, case_pages, case_search, pii
 from engine.services.case_pages import ENROLLMENT_LABELS, OUTCOME_LABELS
 from engine.services.pii import HouseholdView
 from web.deps import context, login_required, process_titles, username
-from web.diagram import DiagramError, element_names, render_svg
+from web.diagram_view import diagram_context
 
 bp = Blueprint("case_pages", __name__, url_prefix="/cases")
 
@@ -61,39 +60,6 @@ def _assessment_lines(assessment: dict[str, Any] | None) -> list[tuple[str, str]
     return lines
 
 
-def _diagram(number: str, process_id: str | None = None, *, prefix: str = "bpmn") -> dict[str, Any]:
-    """The diagram of one of the case's processes, drawn, with what the page says around it."""
-    view = diagrams.case_diagram(context(), number, username(), process_id)
-    links = {
-        call: url_for(".diagram", number=number, process_id=called)
-        for call, called in view.calls.items()
-        if called != view.process_id
-    }
-    try:
-        svg = render_svg(
-            view.bpmn,
-            view.process_id,
-            states=view.states,
-            flows_taken=view.flows_taken,
-            links=links,
-            title=f"{view.title}（案件 {number}）",
-            id_prefix=prefix,
-        )
-        names = element_names(view.bpmn, view.process_id)
-        error = None
-    except DiagramError as exc:
-        svg, names, error = "", {}, exc.message
-    return {
-        "view": view,
-        "current_anchor": f"{prefix}-current" if view.active else None,
-        # render_svg builds the SVG with lxml, which escapes every text and attribute it writes.
-        "svg": Markup(svg),  # noqa: S704
-        "error": error,
-        "active_names": [names.get(element, element) for element in view.active],
-        "calls": [(call, called, view.process_titles.get(called, called)) for call, called in view.calls.items()],
-    }
-
-
 def _case_page(
     number: str,
     household: HouseholdView | None = None,
@@ -110,7 +76,7 @@ def _case_page(
             page=page,
             case=page.case,
             assessment_lines=_assessment_lines(page.case.assessment),
-            diagram=_diagram(number),
+            diagram=diagram_context(number),
             process_titles=process_titles(),
             outcome_labels=OUTCOME_LABELS,
             enrollment_labels=ENROLLMENT_LABELS,
@@ -191,6 +157,6 @@ def reveal(number: str) -> ResponseReturnValue:
 @bp.get("/<number>/diagram/<process_id>")
 @login_required
 def diagram(number: str, process_id: str | None = None) -> ResponseReturnValue:
-    drawn = _diagram(number, process_id)
+    drawn = diagram_context(number, process_id)
     view = drawn["view"]
     return render_template("diagram.html", number=number, diagram=drawn, view=view)

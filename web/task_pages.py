@@ -16,6 +16,7 @@ from engine.errors import InvalidData
 from engine.services import auth, cases, tasks
 from engine.services.views import TaskDetail
 from web.deps import context, login_required, process_titles, username
+from web.diagram_view import diagram_context
 from web.forms_render import apply_op, initial_values, parse_submission, render_form
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -43,6 +44,8 @@ def _page(
             form=form,
             form_title=schema.get("title", ""),
             case=cases.show_case(ctx, summary.case_number),
+            # The process this task belongs to (a 公示 or 民主评议 task shows its called process).
+            diagram=diagram_context(summary.case_number, summary.process_id),
             process_titles=process_titles(),
             village_names=villages,
             me=me,

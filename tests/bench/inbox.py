@@ -76,7 +76,10 @@ def _org(ctx: Context) -> Org:
             )
         }
         definition_id = session.scalars(
-            select(ProcessDefinition.id).where(ProcessDefinition.process_id == "reference_review")
+            select(ProcessDefinition.id)
+            .where(ProcessDefinition.process_id == "reference_review", ProcessDefinition.region == "default")
+            .order_by(ProcessDefinition.version.desc())
+            .limit(1)
         ).one()
     return Org(units["demo-county"].id, towns, worker, definition_id)
 

@@ -199,3 +199,17 @@ def test_add_and_remove_buttons_without_a_nested_form_are_refused(ctx: Context, 
     response = browser.post(f"/tasks/{task_id}/complete", {**REGISTER, "_op": "add:applicant_name"})
     assert response.status_code == 400
     assert tasks.show_task(ctx, task_id).summary.state == "open"
+
+
+def test_the_task_page_shows_its_process_diagram_with_the_task_as_the_current_position(
+    ctx: Context, browser: Browser
+) -> None:
+    task_id = open_task(ctx)
+    browser.login("clerk1")
+    html = _html(browser.get(f"/tasks/{task_id}"))
+    diagram = html[html.index("<h2>流程图</h2>") :]
+    assert "<svg" in diagram
+    assert 'id="bpmn-current"' in diagram  # the anchor the legend's 在图中定位 link jumps to
+    current = re.search(r"当前所在：<strong>([^<]+)</strong>", diagram)
+    assert current, "the legend names where the case is"
+    assert current.group(1) == tasks.show_task(ctx, task_id).summary.title
