@@ -6,6 +6,8 @@ DIBAO_PROCESSES_DIR  process bundles (default: processes/ in the project root).
 DIBAO_FORMS_DIR      form definitions (default: forms/definitions/).
 DIBAO_SCRIPT_BUDGET  seconds a single script, condition or DMN cell may run (default 1.0).
 DIBAO_SECRET_KEY     web session key (read by the web layer through this module).
+DIBAO_ATTACHMENTS_DIR       uploaded files, stored by sha256 (default: instance/attachments under the project root).
+DIBAO_ATTACHMENT_MAX_BYTES  largest file one upload may carry (default 10485760, 10 MiB).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ class Settings:
     forms_dir: Path = PROJECT_ROOT / "forms" / "definitions"
     script_budget: float = 1.0
     secret_key: str | None = None
+    attachments_dir: Path = PROJECT_ROOT / "instance" / "attachments"
+    attachment_max_bytes: int = 10 * 1024 * 1024
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -40,4 +44,6 @@ class Settings:
             forms_dir=Path(env.get("DIBAO_FORMS_DIR") or PROJECT_ROOT / "forms" / "definitions"),
             script_budget=float(env.get("DIBAO_SCRIPT_BUDGET") or 1.0),
             secret_key=env.get("DIBAO_SECRET_KEY"),
+            attachments_dir=Path(env.get("DIBAO_ATTACHMENTS_DIR") or PROJECT_ROOT / "instance" / "attachments"),
+            attachment_max_bytes=int(env.get("DIBAO_ATTACHMENT_MAX_BYTES") or 10 * 1024 * 1024),
         )

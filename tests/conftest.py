@@ -66,10 +66,11 @@ def processes_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_context(database_url: str, processes_dir: Path) -> Iterator[MakeContext]:
+def make_context(database_url: str, processes_dir: Path, tmp_path: Path) -> Iterator[MakeContext]:
     made: list[Context] = []
 
     def make(*, schema: bool = True, demo: bool = True, deployed: bool = True, **overrides: object) -> Context:
+        overrides.setdefault("attachments_dir", tmp_path / "attachments")  # never the real instance/ folder
         settings = Settings(
             database_url=database_url, demo=True, processes_dir=processes_dir, script_budget=0.5, **overrides
         )  # type: ignore[arg-type]

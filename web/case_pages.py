@@ -13,10 +13,10 @@ from flask import Blueprint, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from engine.errors import InvalidData
-from engine.services import auth, case_pages, case_search, pii
+from engine.services import attachments, auth, case_pages, case_search, pii
 from engine.services.case_pages import ENROLLMENT_LABELS, OUTCOME_LABELS
 from engine.services.pii import HouseholdView
-from web.deps import context, login_required, process_titles, username
+from web.deps import context, login_required, page_number, process_titles, username
 from web.diagram_view import diagram_context
 
 bp = Blueprint("case_pages", __name__, url_prefix="/cases")
@@ -37,11 +37,6 @@ ASSESSMENT_FIELDS = (
     ("approval_level", "审批层级"),
     ("advance_payment", "可先行发放（元）"),
 )
-
-
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return max(int(raw), 1) if raw.isdigit() and len(raw) < 7 else 1
 
 
 def _assessment_lines(assessment: dict[str, Any] | None) -> list[tuple[str, str]]:
@@ -82,6 +77,7 @@ def _case_page(
             enrollment_labels=ENROLLMENT_LABELS,
             reason=reason,
             reveal_errors=reveal_errors or {},
+            attachments=attachments.list_for_case(ctx, me, number),
         ),
         status,
     )
@@ -103,7 +99,7 @@ def search() -> ResponseReturnValue:
         process=request.args.get("process", "").strip(),
         overdue=request.args.get("overdue") == "1",
     )
-    result = case_search.search_cases(ctx, me, filters, _page_number())
+    result = case_search.search_cases(ctx, me, filters, page_number())
     query = {
         key: value
         for key, value in (

@@ -90,7 +90,11 @@ def _http(exc: HTTPException) -> ResponseReturnValue:
     status = exc.code or 500
     if status >= 500:
         log.error("HTTP %s, request_id=%s", status, request_id())
-    messages = {404: "您要找的页面不存在。", 405: "该地址不支持这种请求方式。"}
+    messages = {
+        404: "您要找的页面不存在。",
+        405: "该地址不支持这种请求方式。",
+        413: "提交的内容超过了系统允许的大小，未被保存。附件请压缩或拆分成较小的文件后重新上传。",
+    }
     return error_page(status, messages.get(status, HTTP_TITLES.get(status, "请求未能完成。")))
 
 

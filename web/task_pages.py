@@ -13,8 +13,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 
 from engine.errors import InvalidData
-from engine.services import auth, cases, tasks
+from engine.services import attachments, auth, cases, tasks
 from engine.services.views import TaskDetail
+from web.attachments import offer_numbers
 from web.deps import context, login_required, process_titles, username
 from web.diagram_view import diagram_context
 from web.forms_render import apply_op, initial_values, parse_submission, render_form
@@ -36,6 +37,9 @@ def _page(
     schema = detail.form or {}
     form = render_form(schema, initial_values(schema, detail.data) if values is None else values, errors or {})
     villages = {v.code: v.name for v in auth.villages_in_scope(ctx, me)}
+    files = attachments.list_for_case(ctx, me, summary.case_number)
+    if files:
+        offer_numbers(form.fields)  # the form's "…附件编号" fields suggest the case's attachment numbers
     return (
         render_template(
             "task.html",
@@ -53,6 +57,7 @@ def _page(
             colleagues=auth.colleagues(ctx, me, summary.role),
             transfer=transfer or {},
             transfer_errors=transfer_errors or {},
+            attachments=files,
         ),
         status,
     )

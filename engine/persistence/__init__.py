@@ -1,5 +1,6 @@
 """SQLAlchemy 2 models, the session factory and small query helpers. Nothing here commits."""
 
+from engine.persistence.attachment import Attachment
 from engine.persistence.audit import AuditEvent, AuditHead
 from engine.persistence.base import Base
 from engine.persistence.cases import Case
@@ -10,6 +11,7 @@ from engine.persistence.tokens import ApiToken
 
 __all__ = [
     "ApiToken",
+    "Attachment",
     "AuditEvent",
     "AuditHead",
     "Base",

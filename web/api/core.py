@@ -31,6 +31,8 @@ init_blueprint(bp)
 
 BEARER_SCHEME = "bearerAuth"
 COMMON_ERRORS = (400, 401, 403, 404, 422)
+# JSON bodies stay small although the app admits a page's file upload (MAX_CONTENT_LENGTH, web/__init__).
+MAX_JSON_BODY = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,8 @@ def _refuse_constant(name: str) -> Any:
 
 
 def _json_body(optional: bool) -> Any:
-    raw = request.get_data(cache=False)  # past MAX_CONTENT_LENGTH: 413
+    request.max_content_length = MAX_JSON_BODY
+    raw = request.get_data(cache=False)  # past MAX_JSON_BODY: 413
     if optional and not raw.strip():
         return {}
     if not request.is_json:
