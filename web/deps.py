@@ -34,6 +34,13 @@ def username() -> str:
     return signed_in().username
 
 
+def page_number() -> int:
+    """The `page` query parameter of a paginated list: 1 unless it is a plain ASCII number (isdigit() alone
+    also accepts "²", which int() refuses)."""
+    raw = request.args.get("page", "1")
+    return max(int(raw), 1) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1
+
+
 def remote_addr() -> str | None:
     return request.remote_addr
 

@@ -149,7 +149,7 @@ def _field(
         result.children = _object_children(node, path, value, errors, used, present=present and always)
         return result
     if kind == "array":
-        return _array(node, result, value, errors, used)
+        return _array(node, result, value, errors, used, present=present)
     if kind == "boolean":
         # A checkbox always answers (unchecked is "否"), so it carries no required mark.
         result.widget, result.checked, result.required, result.required_attr = "checkbox", value is True, False, False
@@ -190,7 +190,13 @@ def _scalar(node: Mapping[str, Any], kind: str, result: Field) -> None:
 
 
 def _array(
-    node: Mapping[str, Any], result: Field, value: Any, errors: Mapping[str, list[str]], used: set[str]
+    node: Mapping[str, Any],
+    result: Field,
+    value: Any,
+    errors: Mapping[str, list[str]],
+    used: set[str],
+    *,
+    present: bool,
 ) -> Field:
     result.widget = "array"
     item_node: Mapping[str, Any] = node.get("items", {})
@@ -205,7 +211,9 @@ def _array(
             errors,
             used,
             required=True,
-            present=True,
+            # Items of a list inside an optional group (核实后的家庭情况) carry no HTML `required`: the
+            # browser would refuse to submit the form with the optional group left empty.
+            present=present,
         )
         child.can_remove = len(current) > low
         result.items.append(child)
@@ -214,6 +222,11 @@ def _array(
 
 
 # ---- posted form → data -------------------------------------------------------------------------
+
+
+def _is_index(text: str) -> bool:
+    """A list position or count as posted: ASCII digits only (str.isdigit() also accepts "²", which int() refuses)."""
+    return text.isascii() and text.isdigit()
 
 
 def parse_submission(schema: Mapping[str, Any], form: Mapping[str, Any]) -> dict[str, Any]:
@@ -242,7 +255,7 @@ def _parse(node: Mapping[str, Any], path: str, form: Mapping[str, Any], *, requi
         raw_count = form.get(f"{PREFIX}{path}.{COUNT}")
         if raw_count is None:
             return _MISSING
-        count = int(raw_count) if str(raw_count).isdigit() else 0
+        count = int(raw_count) if _is_index(str(raw_count)) else 0
         item_node = node.get("items", {})
         return [_parse(item_node, f"{path}.{i}", form, required=True) for i in range(min(count, MAX_ITEMS))]
     if kind == "boolean":
@@ -281,7 +294,7 @@ def apply_op(schema: Mapping[str, Any], data: dict[str, Any], op: str) -> bool:
         if len(items) < min(int(node.get("maxItems", MAX_ITEMS)), MAX_ITEMS):
             items.append(_blank_value(node.get("items", {})))
         return True
-    if action == "remove" and len(parts) >= 2 and parts[-1].isdigit():
+    if action == "remove" and len(parts) >= 2 and _is_index(parts[-1]):
         node = _node_at(schema, parts[:-1])
         holder = _container(data, parts[:-1])
         items = holder.get(parts[-2]) if holder is not None else None
@@ -299,7 +312,7 @@ def _node_at(schema: Mapping[str, Any], parts: list[str]) -> Mapping[str, Any] |
         kind = _kind(node)[0] if isinstance(node, Mapping) else None
         if kind == "object" and part in node.get("properties", {}):
             node = node["properties"][part]
-        elif kind == "array" and part.isdigit():
+        elif kind == "array" and _is_index(part):
             node = node.get("items", {})
         else:
             return None
@@ -312,11 +325,11 @@ def _container(data: dict[str, Any], parts: list[str]) -> dict[str, Any] | None:
     for position, part in enumerate(parts[:-1]):
         if isinstance(current, dict):
             if current.get(part) is None:
-                if parts[position + 1].isdigit():
+                if _is_index(parts[position + 1]):
                     return None  # an item of an array that is not there
                 current[part] = {}
             current = current[part]
-        elif isinstance(current, list) and part.isdigit() and int(part) < len(current):
+        elif isinstance(current, list) and _is_index(part) and int(part) < len(current):
             current = current[int(part)]
         else:
             return None

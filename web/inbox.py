@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from engine.services import auth, tasks
-from web.deps import context, login_required, process_titles, username
+from web.deps import context, login_required, page_number, process_titles, username
 
 bp = Blueprint("inbox", __name__)
 
@@ -25,18 +25,13 @@ class Tab:
     active: bool
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return max(int(raw), 1) if raw.isdigit() and len(raw) < 7 else 1
-
-
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
     ctx, user = context(), username()
     view = request.args.get("view", "open")
     process, village = request.args.get("process") or None, request.args.get("village") or None
-    page = _page_number()
+    page = page_number()
     rows = tasks.list_tasks(
         ctx, user, view, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, process_id=process, village=village
     )

@@ -145,3 +145,14 @@ def test_nested_fields_render_as_fieldsets_with_buttons(app: Flask) -> None:
     assert 'type="date" id="f-members-0-employment-started"' in html
     assert 'type="checkbox" id="f-assets_pass" name="f.assets_pass" value="true"' in html
     assert "formnovalidate" in html
+
+
+def test_a_list_inside_an_optional_group_asks_the_browser_for_nothing() -> None:
+    """核实后的家庭情况 on the 入户调查 form is optional: its first member's fields are marked but carry no
+    HTML `required`, or Chromium refuses to submit the form with the group left empty."""
+    home_visit = load_form("dibao_home_visit")
+    fields = _flat(render_form(home_visit.schema, {}, {}).fields)
+    name = fields["verified_household.members.0.name"]
+    assert name.required
+    assert not name.required_attr
+    assert fields["signed_record"].required_attr  # the form's own required fields still are
