@@ -33,11 +33,15 @@ test: $(STAMP) ## lint, type-check, layering check and the test suite on SQLite
 	$(BIN)/ruff check engine web forms tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	DIBAO_FAST_PASSWORD_HASH=1 $(BIN)/pytest -q -n 2 -m "not postgres"
+	DIBAO_FAST_PASSWORD_HASH=1 $(BIN)/pytest -q -n 2 -m "not postgres and not browser"
 
 test-postgres: $(STAMP) ## the PostgreSQL tests (DIBAO_TEST_POSTGRES_URL, default the local server)
 	DIBAO_FAST_PASSWORD_HASH=1 DIBAO_TEST_POSTGRES_URL=$${DIBAO_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 		$(BIN)/pytest -q -m postgres
+
+test-browser: $(STAMP) ## the walkthrough in a real headless Chromium (Debian's; screenshots in artifacts/screenshots/)
+	bash .ci/install-chromium
+	DIBAO_FAST_PASSWORD_HASH=1 $(BIN)/pytest -q -p no:xdist -m browser tests/browser
 
 check: test ## everything CI checks
 	$(BIN)/ruff format --check engine web forms tests
@@ -48,4 +52,4 @@ bench: $(STAMP) ## the benchmarks of design.md §9 (slow; figures go in the READ
 clean: ## remove the virtual environment and the local database
 	rm -rf $(VENV) instance
 
-.PHONY: help install init run test test-postgres check bench clean
+.PHONY: help install init run test test-postgres test-browser check bench clean

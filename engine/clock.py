@@ -11,8 +11,23 @@ from datetime import UTC, datetime, timedelta, timezone
 CHINA = timezone(timedelta(hours=8), "CST")
 
 
+# Demo mode only (engine.services.demo_clock): how far this process's clock has been travelled. Zero
+# unless travelled, so freezegun keeps working; per process, so a restart (or another process) forgets it.
+_offset = timedelta(0)
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None) + _offset
+
+
+def offset() -> timedelta:
+    return _offset
+
+
+def set_offset(value: timedelta) -> None:
+    """Travel this process's clock (demo mode); timedelta(0) is real time again."""
+    global _offset
+    _offset = value
 
 
 def to_china(moment: datetime) -> datetime:

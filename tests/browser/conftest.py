@@ -1,0 +1,128 @@
+"""Real-browser fixtures: one `dibao serve` over real HTTP on a fresh demo database, and Debian's Chromium
+driven by Playwright (never `playwright install`: DIBAO_CHROMIUM or /usr/bin/chromium, see
+.ci/install-chromium). A failing test gets the server's log attached to its report."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Playwright, expect, sync_playwright
+
+from engine.settings import PROJECT_ROOT
+
+CHROMIUM = os.environ.get("DIBAO_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
+STARTUP_SECONDS = 60
+_LOG_KEY = pytest.StashKey[Path]()
+
+# A shared machine can be slow: give each assertion and action time before calling it a failure.
+expect.set_options(timeout=20_000)
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    env: dict[str, str]
+    log: Path
+
+    def dibao(self, *args: str) -> str:
+        """The CLI against the server's database (another process: it does not see a travelled clock)."""
+        done = subprocess.run([_dibao(), *args], env=self.env, capture_output=True, text=True, check=True)
+        return done.stdout
+
+
+def _dibao() -> str:
+    return str(Path(sys.executable).with_name("dibao"))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"dibao serve exited with {process.returncode}:\n{log.read_text(encoding='utf-8')}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310 (our own server)
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)  # polling a starting process, not waiting for the app under test
+    pytest.fail(f"dibao serve did not answer /healthz within {STARTUP_SECONDS} s:\n{log.read_text(encoding='utf-8')}")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[Server]:
+    """`dibao init --demo` on a temp SQLite file, then `dibao serve` on a free port, stopped at the end."""
+    base = tmp_path_factory.mktemp("dibao-browser")
+    env = {
+        **os.environ,
+        "DIBAO_DATABASE_URL": f"sqlite:///{base / 'dibao.sqlite3'}",
+        "DIBAO_DEMO": "1",
+        "DIBAO_FAST_PASSWORD_HASH": "1",
+        "DIBAO_ATTACHMENTS_DIR": str(base / "attachments"),
+    }
+    subprocess.run([_dibao(), "init", "--demo"], env=env, check=True, capture_output=True)
+    port = _free_port()
+    log = base / "serve.log"
+    pytestconfig.stash[_LOG_KEY] = log
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [_dibao(), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=sink, stderr=sink
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(url, process, log)
+        yield Server(url, env, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright: Playwright) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"找不到 Chromium：{CHROMIUM}（运行 .ci/install-chromium，或设置 DIBAO_CHROMIUM）")
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Generator[None, Any, Any]:
+    """Attach the server's log to a failing browser test (what the server said is half the story)."""
+    report = yield
+    log = item.config.stash.get(_LOG_KEY, None)
+    if report.failed and log is not None and log.exists():
+        report.sections.append(("dibao serve log", log.read_text(encoding="utf-8", errors="replace")[-20_000:]))
+    return report
