@@ -22,6 +22,7 @@ from engine.services import (
     audit,
     cases,
     deployment,
+    dossier,
     legal_clock,
     notices,
     reviews,
@@ -484,7 +485,7 @@ def tasks_complete(task_id: int, username: str, data_file: str) -> None:
 
 @main.group("audit")
 def audit_group() -> None:
-    """审计：校验哈希链。"""
+    """审计：校验哈希链，查看案件的审计档案。"""
 
 
 @audit_group.command("verify")
@@ -496,3 +497,27 @@ def audit_verify() -> None:
             click.echo(f"审计链完整：共 {result.events_checked} 个事件")
             return
         _fail(f"审计链断裂：第 {result.first_broken} 号事件——{result.reason}（已检查 {result.events_checked} 个事件）")
+
+
+@audit_group.command("dossier")
+@click.argument("number")
+@_as_option
+@click.option("--json", "as_json", is_flag=True, help="输出审计档案 JSON")
+def audit_dossier(number: str, username: str, as_json: bool) -> None:
+    """案件的审计档案（审计或系统管理角色；记入审计日志）；本案记录被篡改时退出码非 0。"""
+    with _context() as ctx:
+        found = dossier.dossier(ctx, username, number, export="json" if as_json else None)
+        if as_json:
+            _print_json(dossier.as_json(found))
+        else:
+            facts = found.facts
+            click.echo(f"案件 {facts.number}（{facts.process_title}），{facts.village_name}")
+            for p in found.processes:
+                click.echo(f"流程 {p.process_id} v{p.version}（{p.region}），流程包 {p.bundle_hash}")
+            for e in found.events:
+                click.echo(f"{e.seq}\t{e.time}\t{e.actor_name}（{e.role_label}，{e.org_name}）\t{e.description}")
+                for c in e.changes:
+                    click.echo(f"\t\t{c.label}：{c.before_text} → {c.after_text}")
+            click.echo(found.verification_text)
+        if not found.verification.ok:
+            sys.exit(1)

@@ -245,6 +245,8 @@ def _fixed(text: str) -> Describe:
     return lambda event, d, title, forms: text
 
 
+# The auditor's export formats (engine.services.dossier offers these).
+EXPORT_LABELS = {"json": "JSON 文件", "print": "打印页", "csv": "事件 CSV", "pii_csv": "个人信息查看记录 CSV"}
 SENTENCES: dict[str, Describe] = {
     "case_created": _case_created,
     "task_created": _created,
@@ -274,6 +276,17 @@ SENTENCES: dict[str, Describe] = {
     "process_completed": _fixed("流程办结"),
     "workflow_error": lambda e, d, title, f: f"流程运行出错：{d.get('message', '')}",
     "pii_viewed": _pii,
+    # Auditors' reads stay on the case's history: who looked at a household's file is part of it.
+    "audit.dossier_viewed": _fixed("审计人员查阅案件档案"),
+    "audit.exported": lambda e, d, title, f: f"审计人员导出案件档案（{EXPORT_LABELS.get(str(d.get('format')), '')}）",
+    "admin.instance_retried": _fixed("系统管理员重新运行出错的流程"),
+    "attachment.uploaded": lambda e, d, title, f: (
+        f"在任务“{title}”上传附件 {d.get('number', '?')}（{d.get('filename', '')}）"
+    ),
+    "attachment.downloaded": lambda e, d, title, f: f"下载附件 {d.get('number', '?')}（{d.get('filename', '')}）",
+    "attachment.integrity_failed": lambda e, d, title, f: (
+        f"附件 {d.get('number', '?')} 的文件与登记时的摘要不符，已拒绝下载"
+    ),
 }
 
 
@@ -295,7 +308,7 @@ def _documents(
     people: Mapping[int, str],
 ) -> list[DocumentRef]:
     """Reference numbers of signed records: the task form fields whose title says 编号 (附件编号,
-    凭证编号, 会议纪要编号). There is no upload yet; the paper record is filed under that number."""
+    凭证编号, 会议纪要编号): the paper record's number, or an uploaded attachment's (FJ-…)."""
     found = []
     for event in events:
         if event.action != "task_completed":
