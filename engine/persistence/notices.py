@@ -85,3 +85,11 @@ class Enrollment(Base):
 Index("ix_enrollment_village", Enrollment.village_id, Enrollment.status)
 # Due re-checks: active enrollments by review date.
 Index("ix_enrollment_review", Enrollment.status, Enrollment.next_review_on)
+# 统计看板: re-checks due and 渐退 ending in a county's villages, counted from the index alone.
+Index(
+    "ix_enrollment_village_dates",
+    Enrollment.village_id,
+    Enrollment.status,
+    Enrollment.next_review_on,
+    Enrollment.ends_on,
+)

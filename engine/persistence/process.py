@@ -111,3 +111,5 @@ Index("ix_human_task_overdue", HumanTask.org_unit_id, HumanTask.due_at, HumanTas
 Index("ix_human_task_assignee", HumanTask.assignee_id, HumanTask.state, HumanTask.due_at)
 Index("ix_human_task_done", HumanTask.completed_by_id, HumanTask.completed_at)
 Index("ix_human_task_instance", HumanTask.instance_id, HumanTask.state)
+# 统计看板: open and overdue tasks of a county's villages, counted from the index alone.
+Index("ix_human_task_village_open", HumanTask.village_id, HumanTask.state, HumanTask.due_at)
