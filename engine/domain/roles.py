@@ -11,6 +11,15 @@ class Level(StrEnum):
     VILLAGE = "village"
 
 
+LEVEL_LABELS: dict[Level, str] = {
+    Level.COUNTY: "县（市、区）",
+    Level.TOWNSHIP: "乡镇（街道）",
+    Level.VILLAGE: "村（社区）",
+}
+
+# The level of the units directly below a unit of this level (a village has none).
+CHILD_LEVEL: dict[Level, Level] = {Level.COUNTY: Level.TOWNSHIP, Level.TOWNSHIP: Level.VILLAGE}
+
 ROLE_LABELS: dict[str, str] = {
     "village_assistant": "村/社区协理员",
     "township_clerk": "乡镇经办人",
