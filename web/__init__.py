@@ -15,7 +15,22 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
 from engine.services.context import Context
-from web import auth, case_pages, errors, filters, inbox, public, registration, system, task_pages
+from web import (
+    admin_pages,
+    attachments,
+    audit_pages,
+    auth,
+    case_pages,
+    dashboard,
+    demo_clock,
+    errors,
+    filters,
+    inbox,
+    public,
+    registration,
+    system,
+    task_pages,
+)
 from web.api import init_app as init_api
 
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -59,7 +74,8 @@ def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = 
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         # A clerk may spend a while on a long form: the CSRF token lasts as long as the session.
         WTF_CSRF_TIME_LIMIT=8 * 3600,
-        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        # An attachment (DIBAO_ATTACHMENT_MAX_BYTES) plus the form around it; past this: 413, nothing read.
+        MAX_CONTENT_LENGTH=max(2 * 1024 * 1024, context.settings.attachment_max_bytes + 256 * 1024),
     )
     if test_config:
         app.config.update(test_config)
@@ -78,5 +94,10 @@ def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = 
     for blueprint in (inbox.bp, task_pages.bp, system.bp, registration.bp, public.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(case_pages.bp)  # 案件查询, case pages and their diagrams
+    app.register_blueprint(attachments.bp)  # 附件 upload on a task page, download with scope checks
+    app.register_blueprint(audit_pages.bp)  # /audit: the auditor's read-only workspace
+    app.register_blueprint(dashboard.bp)  # /dashboard
+    app.register_blueprint(demo_clock.bp)  # /demo/clock: demo mode only
+    app.register_blueprint(admin_pages.bp)  # /admin: users, roles and org units of the admin's subtree
     app.after_request(_security_headers)
     return app

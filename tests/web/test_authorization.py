@@ -3,8 +3,11 @@ clerk2 (河西乡), approver1 (county), auditor1 and an anonymous visitor. Refus
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from engine import clock
 from engine.services import tasks
 from engine.services.context import Context
 from tests.conftest import add_second_clerk
@@ -76,3 +79,139 @@ def test_anonymous_posts_without_a_token_are_refused_before_anything_else(ctx: C
     for action in ("claim", "unclaim", "transfer", "complete"):
         assert signed_in.post(f"/tasks/{task_id}/{action}", REGISTER, csrf=False).status_code == 400
     assert tasks.show_task(ctx, task_id).summary.state == "open"
+
+
+@pytest.mark.parametrize("who", ["admin1", "clerk1", "head1", "approver1", "auditor1", "designer1", None])
+def test_only_admins_open_the_demo_clock_and_nobody_else_travels(make_browser: object, who: str | None) -> None:
+    browser = _browser(make_browser, who)
+    expected = {"admin1": 200, None: 302}.get(who, 403)
+    assert browser.get("/demo/clock").status_code == expected
+    if who != "admin1":
+        assert browser.post("/demo/clock", {"days": "8"}).status_code == expected
+    assert clock.offset() == timedelta(0)
+
+
+@pytest.mark.parametrize("who", ["auditor1", "admin1", "clerk1", "clerk2", "approver1", "designer1", None])
+def test_only_auditors_and_admins_of_the_county_open_the_audit_workspace(
+    ctx: Context, make_browser: object, who: str | None
+) -> None:
+    task_id = open_task(ctx)
+    number = tasks.show_task(ctx, task_id).summary.case_number
+    browser = _browser(make_browser, who)
+    expected = {"auditor1": 200, "admin1": 200, None: 302}.get(who, 403)
+    for url in (
+        "/audit",
+        f"/audit/cases/{number}",
+        f"/audit/cases/{number}.json",
+        f"/audit/cases/{number}/print",
+        f"/audit/cases/{number}/events.csv",
+        "/audit/pii-views",
+        "/audit/pii-views.csv",
+    ):
+        assert browser.get(url).status_code == expected, url
+    assert browser.post("/audit/verify").status_code == expected
+    assert browser.post("/audit/verify", csrf=False).status_code == 400
+    assert tasks.show_task(ctx, task_id).summary.state == "open"  # the workspace changes no case
+
+
+@pytest.mark.parametrize(
+    ("who", "upload", "download"),
+    [("clerk1", 303, 200), ("clerk2", 403, 403), ("approver1", 403, 200), ("auditor1", 403, 200), (None, 302, 302)],
+)
+def test_attachments_upload_for_task_workers_download_for_case_viewers(
+    ctx: Context, make_browser: object, who: str | None, upload: int, download: int
+) -> None:
+    """附件: uploading is working the task (its role in its township); downloading is seeing the case
+    (the county's approver and auditor too). Refused uploads store nothing."""
+    import io
+
+    from engine.services import attachments
+
+    task_id = open_task(ctx)
+    stored = attachments.upload(ctx, "clerk1", task_id, "申请书.pdf", b"%PDF-1.4 application")
+    browser = _browser(make_browser, who)
+    sent = browser.post(
+        f"/tasks/{task_id}/attachments",
+        {"file": (io.BytesIO(b"%PDF-1.4 other"), "other.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == upload
+    assert browser.get(f"/attachments/{stored.id}").status_code == download
+    expected = 2 if upload == 303 else 1
+    assert len(attachments.list_for_case(ctx, "clerk1", stored.case_number)) == expected
+
+
+ADMIN_ROUTES = (
+    ("get", "/admin"),
+    ("get", "/admin/users/new"),
+    ("post", "/admin/users/new"),
+    ("get", "/admin/users/clerk2"),
+    ("post", "/admin/users/clerk2/roles"),
+    ("post", "/admin/users/clerk2/deactivate"),
+    ("post", "/admin/users/clerk2/reactivate"),
+    ("post", "/admin/users/clerk2/reset-password"),
+    ("get", "/admin/org-units/new"),
+    ("post", "/admin/org-units/new"),
+    ("get", "/admin/org-units/demo-town-1"),
+    ("post", "/admin/org-units/demo-town-1"),
+    ("post", "/admin/cases/2026-0000001/retry"),
+)
+
+
+@pytest.mark.parametrize("who", ["admin1", *OUTSIDERS, "designer1", None])
+def test_the_admin_pages_are_for_administrators_only(ctx: Context, make_browser: object, who: str | None) -> None:
+    """系统管理: admin1 opens every page (a seed region's user stays out of reach); everyone else 403;
+    anonymous visitors go to the login page; a post without the CSRF token is 400 for anyone."""
+    browser = _browser(make_browser, who)
+    for method, url in ADMIN_ROUTES:
+        if method == "post":
+            assert browser.post(url, {"roles": ["township_clerk"]}, csrf=False).status_code == 400, url
+        if who == "admin1":
+            if method == "get":
+                assert browser.get(url).status_code == 200, url
+            continue
+        reply = browser.get(url) if method == "get" else browser.post(url, {"roles": ["township_head"]})
+        assert reply.status_code == (403 if who else 302), url
+        if who is None:
+            assert reply.headers["Location"].startswith("/login"), url
+    if who == "admin1":
+        assert browser.get("/admin/users/clerk_yantai").status_code == 403
+        assert browser.post("/admin/users/clerk_yantai/deactivate").status_code == 403
+    # Nothing the refused posts asked for happened: clerk2 still signs in with the same password and role.
+    header = _browser(make_browser, "clerk2").get("/").get_data(as_text=True)
+    assert '<span class="role">乡镇经办人</span>' in header
+
+
+DASHBOARD_ROUTES = ("/dashboard", "/dashboard?region=default", "/dashboard/townships.csv", "/dashboard/exits.csv")
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("head2", 200),
+        ("county1", 200),
+        ("approver1", 200),
+        ("committee1", 200),
+        ("auditor1", 200),
+        ("admin1", 200),
+        ("clerk1", 403),
+        ("clerk2", 403),
+        ("village1", 403),
+        ("verify1", 403),
+        ("designer1", 403),
+        ("clerk_yantai", 403),
+        (None, 302),
+    ],
+)
+def test_the_dashboard_is_for_supervisors_of_their_own_unit(make_browser: object, who: str | None, status: int) -> None:
+    """统计看板: township heads, county staff, the committee, auditors and administrators; the others
+    403; anonymous visitors go to the login page; a region outside one's county is a 422."""
+    browser = _browser(make_browser, who)
+    for url in DASHBOARD_ROUTES:
+        reply = browser.get(url)
+        assert reply.status_code == status, url
+        if who is None:
+            assert reply.headers["Location"].startswith("/login"), url
+    if status == 200:
+        assert browser.get("/dashboard?region=yantai").status_code == 422
+        assert browser.get("/dashboard/unknown.csv").status_code == 404
