@@ -22,6 +22,7 @@ from flask_login import current_user
 from engine.errors import InvalidData
 from engine.services import access, auth, case_search, dossier
 from engine.services.audit_chain import VerifyResult
+from web.case_pages import search_request
 from web.deps import context, login_required, page_number, process_titles, username
 from web.diagram_view import diagram_context
 
@@ -42,27 +43,8 @@ def _navigation() -> dict[str, Any]:
 def _index(verification: VerifyResult | None = None) -> ResponseReturnValue:
     ctx, me = context(), username()
     desk = dossier.auditor_desk(ctx, me)  # PermissionDenied for anyone but auditors and admins
-    filters = case_search.CaseFilters(
-        number=request.args.get("number", "").strip(),
-        name=request.args.get("name", "").strip(),
-        village=request.args.get("village", "").strip(),
-        status=request.args.get("status", "").strip(),
-        process=request.args.get("process", "").strip(),
-        overdue=request.args.get("overdue") == "1",
-    )
+    filters, query = search_request()
     result = case_search.search_cases(ctx, me, filters, page_number())
-    query = {
-        key: value
-        for key, value in (
-            ("number", filters.number),
-            ("name", filters.name),
-            ("village", filters.village),
-            ("status", filters.status),
-            ("process", filters.process),
-            ("overdue", "1" if filters.overdue else ""),
-        )
-        if value
-    }
     return render_template(
         "audit_index.html",
         desk=desk,

@@ -87,10 +87,9 @@ def _case_page(
     return response
 
 
-@bp.get("")
-@login_required
-def search() -> ResponseReturnValue:
-    ctx, me = context(), username()
+def search_request() -> tuple[case_search.CaseFilters, dict[str, str]]:
+    """The case search filters of this request (/cases and /audit share the form), and the non-empty
+    ones as query parameters for the paging links."""
     filters = case_search.CaseFilters(
         number=request.args.get("number", "").strip(),
         name=request.args.get("name", "").strip(),
@@ -99,7 +98,6 @@ def search() -> ResponseReturnValue:
         process=request.args.get("process", "").strip(),
         overdue=request.args.get("overdue") == "1",
     )
-    result = case_search.search_cases(ctx, me, filters, page_number())
     query = {
         key: value
         for key, value in (
@@ -112,6 +110,15 @@ def search() -> ResponseReturnValue:
         )
         if value
     }
+    return filters, query
+
+
+@bp.get("")
+@login_required
+def search() -> ResponseReturnValue:
+    ctx, me = context(), username()
+    filters, query = search_request()
+    result = case_search.search_cases(ctx, me, filters, page_number())
     return render_template(
         "cases.html",
         result=result,

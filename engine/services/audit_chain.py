@@ -59,7 +59,9 @@ def row_hash(row: Row) -> str:
     return hashlib.sha256(f"{header}\n{details}".encode()).hexdigest()
 
 
-def event_row(event: AuditEvent) -> Row:
+def event_row(event: AuditEvent, details_text: str | None = None) -> Row:
+    """The event as hashed. `details_text`: the details exactly as stored, when the caller read them as
+    text (the chain is over the stored canonical text, not over a re-serialisation)."""
     return (
         event.seq,
         event.occurred_at,
@@ -71,7 +73,7 @@ def event_row(event: AuditEvent) -> Row:
         event.case_id,
         event.instance_id,
         event.task_id,
-        canonical_json(event.details),
+        canonical_json(event.details) if details_text is None else details_text,
         event.prev_hash,
         event.hash,
     )

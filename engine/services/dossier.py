@@ -39,7 +39,7 @@ from engine.persistence import (
 )
 from engine.services import audit
 from engine.services.access import AUDIT_ROLES
-from engine.services.audit_chain import GENESIS_HASH, Row, VerifyResult, row_hash
+from engine.services.audit_chain import GENESIS_HASH, Row, VerifyResult, event_row, row_hash
 from engine.services.case_pages import (
     CHANNEL_LABELS,
     ENROLLMENT_LABELS,
@@ -476,25 +476,7 @@ def _event_rows(session: Session, case: Case) -> list[tuple[AuditEvent, Row]]:
     found = session.execute(
         select(AuditEvent, _DETAILS_TEXT).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq)
     ).all()
-    return [(event, _row(event, str(text))) for event, text in found]
-
-
-def _row(event: AuditEvent, details_text: str) -> Row:
-    return (
-        event.seq,
-        event.occurred_at,
-        event.action,
-        event.actor_id,
-        event.actor_name,
-        event.actor_role,
-        event.actor_org,
-        event.case_id,
-        event.instance_id,
-        event.task_id,
-        details_text,
-        event.prev_hash,
-        event.hash,
-    )
+    return [(event, event_row(event, str(text))) for event, text in found]
 
 
 def _instances(session: Session, case: Case, events: Sequence[AuditEvent]) -> dict[int, ProcessInstance]:
@@ -806,7 +788,7 @@ def _rows_by_seq(session: Session, seqs: Sequence[int]) -> dict[int, Row]:
         chunk = seqs[start : start + _LINK_CHUNK]
         query = select(AuditEvent, _DETAILS_TEXT).where(AuditEvent.seq.in_(chunk))
         for event, text in session.execute(query):
-            found[event.seq] = _row(event, str(text))
+            found[event.seq] = event_row(event, str(text))
     return found
 
 
