@@ -10,7 +10,7 @@ from sqlalchemy import Text, cast, select, text
 from engine.errors import NotFound, PermissionDenied
 from engine.persistence import AuditEvent, AuditHead, Case
 from engine.services import audit, cases, dossier, tasks
-from engine.services.audit_chain import row_hash
+from engine.services.audit_chain import event_row, row_hash
 from engine.services.context import Context
 from engine.services.users import add_user, get_org_unit
 
@@ -45,21 +45,7 @@ def _forge(ctx: Context, seq: int, details: str) -> None:
     assert details != _stored_details(ctx, seq), "the forgery must change something"
     with ctx.db.read() as session:
         event = session.scalars(select(AuditEvent).where(AuditEvent.seq == seq)).one()
-        row = (
-            event.seq,
-            event.occurred_at,
-            event.action,
-            event.actor_id,
-            event.actor_name,
-            event.actor_role,
-            event.actor_org,
-            event.case_id,
-            event.instance_id,
-            event.task_id,
-            details,
-            event.prev_hash,
-            "",
-        )
+        row = event_row(event, details)
     _sql(ctx, "UPDATE audit_event SET details = :d, hash = :h WHERE seq = :s", d=details, h=row_hash(row), s=seq)
 
 
