@@ -4,6 +4,7 @@ from engine.persistence.attachment import Attachment
 from engine.persistence.audit import AuditEvent, AuditHead
 from engine.persistence.base import Base
 from engine.persistence.cases import Case
+from engine.persistence.draft import DraftFile
 from engine.persistence.notices import Enrollment, Notice, Objection
 from engine.persistence.org import OrgUnit, User, UserRole
 from engine.persistence.process import HumanTask, ProcessDefinition, ProcessInstance
@@ -16,6 +17,7 @@ __all__ = [
     "AuditHead",
     "Base",
     "Case",
+    "DraftFile",
     "Enrollment",
     "HumanTask",
     "Notice",
