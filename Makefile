@@ -19,7 +19,27 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install the pinned dependencies
 
-init: $(STAMP) ## create/upgrade the SQLite database, deploy processes/, add the demo data
+# bpmn-js's prebuilt UMD bundle and its CSS/fonts (package.json pins the version; nothing is built or committed).
+# Without npm the designer still uploads BPMN files; the modeler page says why it is unavailable.
+VENDOR := web/static/vendor/bpmn-js
+BPMN_DIST := node_modules/bpmn-js/dist
+modeler-assets: ## install bpmn-js from npm (if npm exists) into web/static/vendor/bpmn-js/ for the browser modeler
+	@if ! command -v npm >/dev/null; then \
+		echo "未找到 npm：跳过浏览器建模器（bpmn-js）；设计人员仍可在“草稿与部署”页上传 BPMN 文件。"; \
+	else \
+		set -e; \
+		if [ -f package-lock.json ]; then npm ci --ignore-scripts --no-audit --no-fund; \
+		else npm install --ignore-scripts --no-audit --no-fund; fi; \
+		rm -rf $(VENDOR); \
+		mkdir -p $(VENDOR)/assets/bpmn-font/css $(VENDOR)/assets/bpmn-font/font; \
+		cp $(BPMN_DIST)/bpmn-modeler.production.min.js $(VENDOR)/; \
+		cp $(BPMN_DIST)/assets/diagram-js.css $(BPMN_DIST)/assets/bpmn-js.css $(VENDOR)/assets/; \
+		cp $(BPMN_DIST)/assets/bpmn-font/css/bpmn.css $(VENDOR)/assets/bpmn-font/css/; \
+		cp $(BPMN_DIST)/assets/bpmn-font/font/* $(VENDOR)/assets/bpmn-font/font/; \
+		echo "bpmn-js 已复制到 $(VENDOR)/"; \
+	fi
+
+init: $(STAMP) modeler-assets ## create/upgrade the SQLite database, deploy processes/, add the demo data
 	mkdir -p instance
 	$(BIN)/dibao init --demo
 
@@ -39,7 +59,7 @@ test-postgres: $(STAMP) ## the PostgreSQL tests (DIBAO_TEST_POSTGRES_URL, defaul
 	DIBAO_FAST_PASSWORD_HASH=1 DIBAO_TEST_POSTGRES_URL=$${DIBAO_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 		$(BIN)/pytest -q -m postgres
 
-test-browser: $(STAMP) ## the walkthrough in a real headless Chromium (Debian's; screenshots in artifacts/screenshots/)
+test-browser: $(STAMP) modeler-assets ## the walkthrough in a real headless Chromium (Debian's; screenshots in artifacts/screenshots/)
 	bash .ci/install-chromium
 	DIBAO_FAST_PASSWORD_HASH=1 $(BIN)/pytest -q -p no:xdist -m browser tests/browser
 
@@ -52,4 +72,4 @@ bench: $(STAMP) ## the benchmarks of design.md §9 (slow; figures go in the READ
 clean: ## remove the virtual environment and the local database
 	rm -rf $(VENV) instance
 
-.PHONY: help install init run test test-postgres test-browser check bench clean
+.PHONY: help install modeler-assets init run test test-postgres test-browser check bench clean
