@@ -23,9 +23,12 @@ from web import (
     case_pages,
     dashboard,
     demo_clock,
+    designer_drafts,
+    designer_pages,
     errors,
     filters,
     inbox,
+    modeler,
     public,
     registration,
     system,
@@ -99,5 +102,8 @@ def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = 
     app.register_blueprint(dashboard.bp)  # /dashboard
     app.register_blueprint(demo_clock.bp)  # /demo/clock: demo mode only
     app.register_blueprint(admin_pages.bp)  # /admin: users, roles and org units of the admin's subtree
+    app.register_blueprint(designer_pages.bp)  # /designer: process sets, versions, diffs
+    app.register_blueprint(designer_drafts.bp)  # /designer/drafts: upload, parameters, validate, dry run, deploy
+    app.register_blueprint(modeler.bp)  # /designer/modeler: bpmn-js, where npm installed it
     app.after_request(_security_headers)
     return app

@@ -215,3 +215,90 @@ def test_the_dashboard_is_for_supervisors_of_their_own_unit(make_browser: object
     if status == 200:
         assert browser.get("/dashboard?region=yantai").status_code == 422
         assert browser.get("/dashboard/unknown.csv").status_code == 404
+
+
+DESIGNER_ROUTES = (
+    "/designer",
+    "/designer/default",
+    "/designer/default/reference_review/history",
+    "/designer/default/reference_review/diff?from=1&to=1",
+    "/designer/default/reference_review/v1/diagram",
+)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("designer1", 200),
+        ("admin1", 200),  # read-only, the region of their own unit
+        ("designer_yantai", 403),
+        ("clerk1", 403),
+        ("approver1", 403),
+        ("auditor1", 403),
+        (None, 302),
+    ],
+)
+def test_the_designer_pages_are_for_the_region_designer(make_browser: object, who: str | None, status: int) -> None:
+    """流程设计: the designer of the region (and its administrator, read-only) opens every page; a designer
+    of another region, casework staff and auditors 403; anonymous visitors go to the login page."""
+    browser = _browser(make_browser, who)
+    for url in DESIGNER_ROUTES:
+        reply = browser.get(url)
+        expected = 302 if url == "/designer" and status == 200 else status
+        if url == "/designer" and who == "designer_yantai":
+            expected = 302  # to their own region
+        assert reply.status_code == expected, url
+        if who is None:
+            assert reply.headers["Location"].startswith("/login"), url
+
+
+MODELER_PAGE = "/designer/modeler/default/dibao_application.bpmn"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("designer1", 200), ("designer_yantai", 403), ("clerk1", 403), ("auditor1", 403), ("admin1", 403), (None, 302)],
+)
+def test_the_bpmn_modeler_is_for_the_designer_of_the_region(
+    ctx: Context, make_browser: object, who: str | None, status: int
+) -> None:
+    """/designer/modeler: only the region's designer opens the page, loads the XML or saves a draft;
+    a refused save stores nothing."""
+    from engine.services import drafts
+
+    browser = _browser(make_browser, who)
+    assert browser.get(MODELER_PAGE).status_code == status
+    assert browser.get(f"{MODELER_PAGE}/xml").status_code == status
+    saved = browser.client.post(
+        MODELER_PAGE,
+        data=(ctx.settings.processes_dir / "default" / "dibao_application.bpmn").read_bytes(),
+        content_type="application/xml",
+        headers={"X-CSRFToken": browser.token()},
+    )
+    assert saved.status_code == status
+    assert len(drafts.draft_files(ctx, "designer1", "default")) == (1 if status == 200 else 0)
+
+
+DRAFT_ROUTES = (
+    "/designer/drafts/yantai",
+    "/designer/drafts/yantai/parameters",
+    "/designer/drafts/yantai/dry-run",
+    "/designer/drafts/yantai/preview/dibao_application.bpmn",
+)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("designer_yantai", 200), ("designer1", 403), ("admin1", 403), ("clerk1", 403), ("auditor1", 403), (None, 302)],
+)
+def test_the_draft_pages_are_for_the_region_designer_only(make_browser: object, who: str | None, status: int) -> None:
+    """流程草稿: only a designer of the region opens its drafts (designer1 designs `default`, not yantai);
+    refused users cannot upload or deploy either."""
+    browser = _browser(make_browser, who)
+    for url in DRAFT_ROUTES:
+        reply = browser.get(url)
+        assert reply.status_code == status, url
+        if who is None:
+            assert reply.headers["Location"].startswith("/login"), url
+    if status != 200:
+        assert browser.post("/designer/drafts/yantai/deploy").status_code in {403, 302}
