@@ -69,7 +69,7 @@ check: test ## everything CI checks
 bench: $(STAMP) ## the benchmarks of design.md §9 (slow; figures go in the README)
 	DIBAO_FAST_PASSWORD_HASH=1 $(BIN)/python -m tests.bench
 
-clean: ## remove the virtual environment and the local database
-	rm -rf $(VENV) instance
+clean: ## remove the virtual environment, the local database and the npm-installed modeler assets
+	rm -rf $(VENV) instance node_modules $(VENDOR)
 
 .PHONY: help install modeler-assets init run test test-postgres test-browser check bench clean
