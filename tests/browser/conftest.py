@@ -5,6 +5,7 @@ driven by Playwright (never `playwright install`: DIBAO_CHROMIUM or /usr/bin/chr
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -67,14 +68,21 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[Server]:
-    """`dibao init --demo` on a temp SQLite file, then `dibao serve` on a free port, stopped at the end."""
+    """`dibao init --demo` on a temp SQLite file, then `dibao serve` on a free port, stopped at the end.
+
+    The server works on copies of processes/ and forms/definitions/: a designer's 部署 writes files into the
+    processes directory, and a test must never change the repository's own procedures."""
     base = tmp_path_factory.mktemp("dibao-browser")
+    processes = shutil.copytree(PROJECT_ROOT / "processes", base / "processes")
+    forms = shutil.copytree(PROJECT_ROOT / "forms" / "definitions", base / "forms")
     env = {
         **os.environ,
         "DIBAO_DATABASE_URL": f"sqlite:///{base / 'dibao.sqlite3'}",
         "DIBAO_DEMO": "1",
         "DIBAO_FAST_PASSWORD_HASH": "1",
         "DIBAO_ATTACHMENTS_DIR": str(base / "attachments"),
+        "DIBAO_PROCESSES_DIR": str(processes),
+        "DIBAO_FORMS_DIR": str(forms),
     }
     subprocess.run([_dibao(), "init", "--demo"], env=env, check=True, capture_output=True)
     port = _free_port()
