@@ -32,7 +32,7 @@ from engine.persistence import Attachment, Case, HumanTask, User
 from engine.services import audit
 from engine.services.cases import check_may_see_case, get_case
 from engine.services.context import Context
-from engine.services.tasks import _check_may_act as check_may_act  # the very rule of 签收/提交
+from engine.services.tasks import check_may_act  # the very rule of 签收/提交
 from engine.services.users import get_user
 
 MAX_DESCRIPTION = 200

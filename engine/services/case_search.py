@@ -83,7 +83,7 @@ def _like_prefix(text: str) -> str:
     return f"{escaped}%"
 
 
-def _overdue_cutoff(calendar: WorkingCalendar, limit: int, today: date) -> datetime:
+def overdue_cutoff(calendar: WorkingCalendar, limit: int, today: date) -> datetime:
     """The UTC moment before which a clock with this limit started is overdue today: the start day S
     is overdue iff more than `limit` working days lie in (S, today]."""
     day, elapsed, guard = today, 0, 0
@@ -106,7 +106,7 @@ def _overdue_condition(ctx: Context, session: Session, scope: ColumnElement[bool
         and_(
             Case.region == region,
             Case.clock_limit_days == limit,
-            Case.clock_started_at < _overdue_cutoff(ctx.calendar(region), int(limit), today),
+            Case.clock_started_at < overdue_cutoff(ctx.calendar(region), int(limit), today),
         )
         for region, limit in pairs
     ]
@@ -159,7 +159,7 @@ def search_cases(
             .limit(page_size)
             .offset((page - 1) * page_size)
         ).all()
-        titles = _titles(session, {case.kind for case, _, _ in found})
+        titles = process_titles(session, {case.kind for case, _, _ in found})
         rows = [
             CaseRow(
                 case.number,
@@ -186,7 +186,7 @@ def _ancestor_id(unit: OrgUnit, level: str) -> int | None:
     return current.id if current is not None else None
 
 
-def _titles(session: Session, kinds: set[str]) -> dict[str, str]:
+def process_titles(session: Session, kinds: set[str]) -> dict[str, str]:
     """Process id → title of its newest deployed version."""
     if not kinds:
         return {}

@@ -41,7 +41,7 @@ from engine.domain.roles import Level
 from engine.errors import InvalidData, PermissionDenied
 from engine.persistence import Case, Enrollment, HumanTask, OrgUnit, User
 from engine.services import audit
-from engine.services.case_search import _overdue_cutoff, _titles
+from engine.services.case_search import overdue_cutoff, process_titles
 from engine.services.context import Context
 from engine.services.status import calendar_warnings
 from engine.services.users import get_user
@@ -325,7 +325,7 @@ def _overdue_cases(
         and_(
             Case.region == region,
             Case.clock_limit_days == limit,
-            Case.clock_started_at < _overdue_cutoff(ctx.calendar(region), limit, today),
+            Case.clock_started_at < overdue_cutoff(ctx.calendar(region), limit, today),
         )
         for region, limit in sorted(pairs, key=str)
         if limit is not None
@@ -458,7 +458,7 @@ def _by_stage(session: Session, open_rows: list[_OpenRow]) -> list[StageCount]:
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for _, _, kind, stage, _, n in open_rows:
         counts[(kind, stage or "—")] += n
-    titles = _titles(session, {kind for kind, _ in counts})
+    titles = process_titles(session, {kind for kind, _ in counts})
     rows = [StageCount(kind, titles.get(kind, kind), stage, n) for (kind, stage), n in counts.items()]
     return sorted(rows, key=lambda r: (-r.count, r.process_id, r.stage))
 

@@ -147,7 +147,7 @@ def show_task(ctx: Context, task_id: int, username: str | None = None) -> TaskDe
         return TaskDetail(summary, task.form_key, dict(form.schema) if form else None, data, earlier)
 
 
-def _check_may_act(user: User, task: HumanTask) -> None:
+def check_may_act(user: User, task: HumanTask) -> None:
     """The user holds the task's role in its org unit, it is still open, and nobody else claimed it."""
     _check_may_work(user, task)
     _check_open(task)
@@ -163,7 +163,7 @@ def _check_may_see(user: User, task: HumanTask) -> None:
 def claim(ctx: Context, task_id: int, username: str) -> TaskSummary:
     with ctx.db.write() as session:
         user, task = get_user(session, username), _task(session, task_id)
-        _check_may_act(user, task)
+        check_may_act(user, task)
         task.state, task.assignee_id = "claimed", user.id
         audit.record_task(session, "task_claimed", audit.Actor.of(user, task.role), task)
         return _summary(session, task)
@@ -185,7 +185,7 @@ def transfer(ctx: Context, task_id: int, username: str, to_username: str, reason
         raise InvalidData("转办信息有误", {"reason": ["转办理由：必填"]})
     with ctx.db.write() as session:
         user, task = get_user(session, username), _task(session, task_id)
-        _check_may_act(user, task)
+        check_may_act(user, task)
         try:
             target = get_user(session, to_username)
         except NotFound:
@@ -211,7 +211,7 @@ def complete(ctx: Context, task_id: int, username: str, data: dict[str, Any]) ->
     try:
         with ctx.db.write() as session:
             user, task = get_user(session, username), _task_for_work(session, task_id)
-            _check_may_act(user, task)
+            check_may_act(user, task)
             instance = task.instance
             instance_id, actor = instance.id, audit.Actor.of(user, task.role)
             check_instance_usable(instance)

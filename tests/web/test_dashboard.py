@@ -21,7 +21,7 @@ from sqlalchemy import select
 from engine.errors import InvalidData, PermissionDenied
 from engine.persistence import AuditEvent
 from engine.services import cases, dashboard, reviews
-from engine.services.case_search import _overdue_cutoff
+from engine.services.case_search import overdue_cutoff
 from engine.services.context import Context
 from engine.services.dashboard import Dashboard, in_time_cutoffs
 from tests.scenarios.flow import Application, Recheck, Users
@@ -135,7 +135,7 @@ def test_in_time_cutoffs_are_the_legal_clock_rule_for_every_decision_day(ctx: Co
     for limit in (30, 45):
         got = in_time_cutoffs(calendar, limit, first, last)
         assert got == [
-            _overdue_cutoff(calendar, limit, date.fromordinal(first.toordinal() + i)) for i in range(len(got))
+            overdue_cutoff(calendar, limit, date.fromordinal(first.toordinal() + i)) for i in range(len(got))
         ]
 
 
