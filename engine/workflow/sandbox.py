@@ -18,16 +18,19 @@ should therefore be distinctive (``param``, ``today_iso``), never plausible form
 
 Time budget: see ``SandboxedEnvironment._run``. What it cannot interrupt is a single long C-level
 operation: the check runs between Python-level events (lines, calls, loop back-edges), never
-inside one bytecode. ``**``, ``*`` and ``<<`` go through guards (``sandbox_builtins``) that refuse
-results that would be huge (``10 ** 10 ** 8``, ``"x" * 10 ** 9``, repeated squaring); what remains
-unguarded are single C calls on big or deeply shared data, e.g. ``str()`` of
-``[[0] * 10**5] * 10**5``, ``"x".ljust(10**9)``, ``f"{x:>999999999}"``, ``l.extend(l)`` in a loop.
-Memory is not bounded at all. The backstop for those is running engine steps in a worker process
-with OS limits.
+inside one bytecode. Operators, f-string fields, a few builtins and the growing methods of strings,
+lists and ints therefore go through guards (``sandbox_builtins``, ``sandbox_methods``, limits in
+``sandbox_limits``) that refuse results that would be huge before computing them. What remains
+unguarded are single C calls on big or deeply shared data, e.g. ``str()`` or ``==`` of
+``[[0] * 10**5] * 10**5``. The backstop for those is the engine host (``engine.workflow.host``):
+every engine step that runs designer code does so in a separate process with an address-space
+limit, killed when it outlives its wall-clock limit.
 
-What a script leaves in task data must be serializable: functions and lambdas it defines, the
-helpers, builtins and guards are removed after each run, but a ``Decimal`` stays and needs the
-serializer's Decimal converter (spiffworkflow-notes.md §6).
+A script, condition or DMN cell that raises anything at all, including a ``BaseException`` it
+reached somehow, fails its step as an ordinary exception (``ScriptRaisedBaseException``). What a
+script leaves in task data must be storable (``engine.workflow.storable``): it is checked when the
+script ends, naming the variable; functions and lambdas it defines at the top level, the helpers,
+builtins and guards are removed after each run.
 """
 
 from __future__ import annotations
@@ -49,7 +52,6 @@ from RestrictedPython.Guards import (
     full_write_guard,
     guarded_iter_unpack_sequence,
     guarded_unpack_sequence,
-    safer_getattr_raise,
 )
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
@@ -57,11 +59,15 @@ from engine.workflow.sandbox_builtins import (
     _BUILTINS,
     BUILTIN_NAMES,
     _apply,
+    _guarded_add,
+    _guarded_format,
     _guarded_lshift,
+    _guarded_mod,
     _guarded_mul,
     _guarded_pow,
     _inplacevar,
 )
+from engine.workflow.sandbox_methods import guarded_getattr
 from engine.workflow.sandbox_policy import (
     _FILENAME,
     _FORBIDDEN_CALLS,
@@ -73,16 +79,19 @@ from engine.workflow.sandbox_policy import (
     _syntax_message,
     check_names,
 )
+from engine.workflow.storable import check_storable
 
 __all__ = [
     "BUILTIN_NAMES",
     "SandboxViolation",
     "SandboxedEnvironment",
+    "ScriptRaisedBaseException",
     "ScriptTimeout",
     "check_expression",
     "check_names",
     "check_script",
     "find_cause",
+    "make_read_only_engine",
     "make_script_engine",
 ]
 
@@ -94,6 +103,17 @@ class ScriptTimeout(Exception):
         self.budget = budget
         self.message = f"脚本运行超过时间限制（{budget:g} 秒）"
         # Spiff builds its error text from args[0], which must therefore be the string.
+        super().__init__(self.message)
+
+
+class ScriptRaisedBaseException(Exception):
+    """A script raised a BaseException that is not an Exception (reachable, e.g., as
+    ``Exception.mro()[1]``, before deploy-time checks refused ``mro``). Spiff, our runtime and the timer
+    worker catch ``Exception``: let through, it would end the thread that ran the script. It becomes
+    an ordinary failure of the step instead."""
+
+    def __init__(self, raised: BaseException) -> None:
+        self.message = f"脚本抛出了不允许的异常（{type(raised).__name__}）"
         super().__init__(self.message)
 
 
@@ -127,7 +147,7 @@ def find_cause(exc: BaseException, kind: type[E]) -> E | None:
 # Names the compiled code looks up in its globals. Scripts cannot spell them (leading underscore),
 # and they are put in last, so task data cannot replace them either.
 _GUARDS: dict[str, Any] = {
-    "_getattr_": safer_getattr_raise,  # like safer_getattr, but a missing attribute raises instead of giving None
+    "_getattr_": guarded_getattr,  # safer_getattr that raises, plus refused introspection and growth checks
     "_getitem_": default_guarded_getitem,
     "_getiter_": default_guarded_getiter,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
@@ -138,6 +158,9 @@ _GUARDS: dict[str, Any] = {
     "_sandbox_pow_": _guarded_pow,
     "_sandbox_mul_": _guarded_mul,
     "_sandbox_lshift_": _guarded_lshift,
+    "_sandbox_add_": _guarded_add,
+    "_sandbox_mod_": _guarded_mod,
+    "_sandbox_format_": _guarded_format,
     _LOOP_TICK: None,
 }
 
@@ -273,6 +296,7 @@ class SandboxedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
             self._run(code, context)
         finally:
             self._remove_globals_and_functions_from_context(context, external)
+        check_storable(context)  # raises Unstorable naming the variable; Spiff adds the step
         return True
 
     def check_for_overwrite(self, context: Mapping[str, Any], external_context: Mapping[str, Any]) -> None:
@@ -323,6 +347,8 @@ class SandboxedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
             result = eval(code, namespace)  # noqa: S307 - compiled by compile_restricted, see module docstring
         except Exception as exc:
             error = exc
+        except BaseException as exc:
+            error = ScriptRaisedBaseException(exc)
         finally:
             sys.settrace(previous)
             _state.current = outer
@@ -332,6 +358,21 @@ class SandboxedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
         if error is not None:
             raise error
         return result
+
+
+class _ReadOnlyEnvironment(TaskDataEnvironment):  # type: ignore[misc]
+    """For processes that only read stored states (engine.workflow.isolated): designer code runs in the
+    engine host's children, never here; should anything try, it is refused."""
+
+    def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None) -> Any:
+        raise SandboxViolation("流程脚本只在流程引擎子进程中运行")
+
+    def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> bool:
+        raise SandboxViolation("流程脚本只在流程引擎子进程中运行")
+
+
+def make_read_only_engine() -> PythonScriptEngine:
+    return PythonScriptEngine(environment=_ReadOnlyEnvironment({}))
 
 
 def make_script_engine(

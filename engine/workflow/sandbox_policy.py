@@ -25,6 +25,7 @@ from collections.abc import Collection
 from RestrictedPython.transformer import INSPECT_ATTRIBUTES, RestrictingNodeTransformer, copy_locations
 
 from engine.workflow.sandbox_builtins import BUILTIN_NAMES
+from engine.workflow.sandbox_methods import REFUSED_ATTRIBUTES
 
 # Spiff's error formatter finds the failing line through traceback frames with exactly this name.
 _FILENAME = "<string>"
@@ -142,7 +143,7 @@ class _PreCheck(ast.NodeVisitor):
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if node.attr.startswith("_"):
             self.refuse(node, f"不允许访问以下划线开头的名称或属性：{node.attr}")
-        elif node.attr in INSPECT_ATTRIBUTES:
+        elif node.attr in INSPECT_ATTRIBUTES or node.attr in REFUSED_ATTRIBUTES:
             self.refuse(node, f"不允许访问属性：{node.attr}")
         self.generic_visit(node)
 
@@ -169,12 +170,16 @@ _BINOP_GUARDS: dict[type[ast.operator], str] = {
     ast.Pow: "_sandbox_pow_",
     ast.Mult: "_sandbox_mul_",
     ast.LShift: "_sandbox_lshift_",
+    ast.Add: "_sandbox_add_",
+    ast.Mod: "_sandbox_mod_",
 }
+_FORMAT_GUARD = "_sandbox_format_"
 _LOOP_TICK = "_sandbox_tick_"
 
 
 class _SandboxPolicy(RestrictingNodeTransformer):
-    """RestrictedPython's policy plus guarded ``**``/``*``/``<<`` and a tick in every ``while`` body.
+    """RestrictedPython's policy plus guarded ``**``/``*``/``<<``/``+``/``%``, guarded f-string fields and
+    a tick in every ``while`` body.
 
     The tick matters: CPython 3.11 emits no trace event for ``while True: pass``, whose only
     instruction jumps to itself; one name load makes the back-edge land on an earlier instruction,
@@ -189,6 +194,21 @@ class _SandboxPolicy(RestrictingNodeTransformer):
         call = ast.Call(func=ast.Name(guard, ast.Load()), args=[node.left, node.right], keywords=[])
         copy_locations(call, node)
         return call
+
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:  # noqa: N802 - ast.NodeTransformer naming
+        """``f"{x!r:>{n}}"`` becomes ``f"{_sandbox_format_(x, f'>{n}', 114)}"``: the guard applies the
+        conversion and refuses huge widths and precisions before formatting."""
+        node = self.node_contents_visit(node)
+        spec: ast.expr = node.format_spec if node.format_spec is not None else ast.Constant("")
+        call = ast.Call(
+            func=ast.Name(_FORMAT_GUARD, ast.Load()),
+            args=[node.value, spec, ast.Constant(node.conversion)],
+            keywords=[],
+        )
+        copy_locations(call, node)
+        guarded = ast.FormattedValue(value=call, conversion=-1, format_spec=None)
+        copy_locations(guarded, node)
+        return guarded
 
     def visit_While(self, node: ast.While) -> ast.AST:  # noqa: N802 - ast.NodeTransformer naming
         node = self.node_contents_visit(node)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -42,8 +43,10 @@ def _uuid(value: str) -> Any:
 
 def _make_serializer() -> BpmnWorkflowSerializer:
     registry = DefaultRegistry()
-    # Scripts may compute with Decimal; keep it exact across a save/restore.
+    # Scripts may compute with Decimal; keep it exact across a save/restore. Dates (not datetimes,
+    # which Spiff registers) as ISO text, so a script's date survives too (engine.workflow.storable).
     registry.register(Decimal, lambda value: {"value": str(value)}, lambda dct: Decimal(dct["value"]))
+    registry.register(date, lambda value: {"value": value.isoformat()}, lambda dct: date.fromisoformat(dct["value"]))
     config = dict(SPIFF_CONFIG)
     config[BpmnWorkflow] = SpeclessWorkflowConverter
     BpmnWorkflowSerializer.configure(config, registry)
@@ -53,15 +56,31 @@ def _make_serializer() -> BpmnWorkflowSerializer:
 _SERIALIZER = _make_serializer()
 
 
+MAX_STATE_CHARS = 32_000_000  # uncompressed JSON of one instance; the national processes stay under 100 KB
+
+
+class StateNotStorable(Exception):
+    """The workflow state cannot be written: a value the JSON encoder refuses, or too much of it.
+    The caller turns it into a failure of the instance, naming what it can (engine.workflow.runtime)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
 def dump_state(workflow: BpmnWorkflow) -> bytes:
     registry = _SERIALIZER.registry
     registry._encoder_mode = True
     try:
         dct = _SERIALIZER.to_dict(workflow)
         dct[_SERIALIZER.VERSION_KEY] = _SERIALIZER.VERSION
-        text = json.dumps(dct, cls=_SERIALIZER._encoder_cls, separators=(",", ":"))
+        text = json.dumps(dct, cls=_SERIALIZER._encoder_cls, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError, OverflowError, RecursionError) as exc:
+        raise StateNotStorable(f"流程数据无法保存：{str(exc)[:200]}") from exc
     finally:
         registry._encoder_mode = False
+    if len(text) > MAX_STATE_CHARS:
+        raise StateNotStorable(f"流程数据过大（{len(text) // 1_000_000} MB），无法保存")
     # Level 6 gives nearly level 9's size at a fraction of its time on these small documents.
     return gzip.compress(text.encode(), compresslevel=6)
 
