@@ -6,6 +6,8 @@ Working days are counted on the calendar day in China (UTC+8, no daylight saving
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 
 CHINA = timezone(timedelta(hours=8), "CST")
@@ -14,10 +16,26 @@ CHINA = timezone(timedelta(hours=8), "CST")
 # Demo mode only (engine.services.demo_clock): how far this process's clock has been travelled. Zero
 # unless travelled, so freezegun keeps working; per process, so a restart (or another process) forgets it.
 _offset = timedelta(0)
+# The engine host's child processes (engine.workflow.host_child) run each step at the moment the
+# requesting process sent with it: its freezegun time, its demo travel, and one instant for the step.
+_pinned: datetime | None = None
 
 
 def utcnow() -> datetime:
+    if _pinned is not None:
+        return _pinned
     return datetime.now(UTC).replace(tzinfo=None) + _offset
+
+
+@contextmanager
+def pinned(moment: datetime) -> Iterator[None]:
+    """Within the block, utcnow() is `moment` (naive UTC). For one thread per process only."""
+    global _pinned
+    previous, _pinned = _pinned, moment
+    try:
+        yield
+    finally:
+        _pinned = previous
 
 
 def offset() -> timedelta:

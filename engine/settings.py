@@ -5,6 +5,9 @@ DIBAO_DEMO           "1" allows the demo password (design.md §6); set by `dibao
 DIBAO_PROCESSES_DIR  process bundles (default: processes/ in the project root).
 DIBAO_FORMS_DIR      form definitions (default: forms/definitions/).
 DIBAO_SCRIPT_BUDGET  seconds a single script, condition or DMN cell may run (default 1.0).
+DIBAO_ENGINE_WORKERS     engine host child processes that run engine steps (default 2; engine.workflow.host).
+DIBAO_ENGINE_TIMEOUT     seconds one engine step (or dry run) may take before its child is killed (default 10).
+DIBAO_ENGINE_MEMORY_MB   address-space limit of each engine child, in MiB (default 1024).
 DIBAO_SECRET_KEY     web session key (read by the web layer through this module).
 DIBAO_ATTACHMENTS_DIR       uploaded files, stored by sha256 (default: instance/attachments under the project root).
 DIBAO_ATTACHMENT_MAX_BYTES  largest file one upload may carry (default 10485760, 10 MiB).
@@ -30,6 +33,9 @@ class Settings:
     processes_dir: Path = PROJECT_ROOT / "processes"
     forms_dir: Path = PROJECT_ROOT / "forms" / "definitions"
     script_budget: float = 1.0
+    engine_workers: int = 2
+    engine_timeout: float = 10.0
+    engine_memory_mb: int = 1024
     secret_key: str | None = None
     attachments_dir: Path = PROJECT_ROOT / "instance" / "attachments"
     attachment_max_bytes: int = 10 * 1024 * 1024
@@ -43,6 +49,9 @@ class Settings:
             processes_dir=Path(env.get("DIBAO_PROCESSES_DIR") or PROJECT_ROOT / "processes"),
             forms_dir=Path(env.get("DIBAO_FORMS_DIR") or PROJECT_ROOT / "forms" / "definitions"),
             script_budget=float(env.get("DIBAO_SCRIPT_BUDGET") or 1.0),
+            engine_workers=int(env.get("DIBAO_ENGINE_WORKERS") or 2),
+            engine_timeout=float(env.get("DIBAO_ENGINE_TIMEOUT") or 10.0),
+            engine_memory_mb=int(env.get("DIBAO_ENGINE_MEMORY_MB") or 1024),
             secret_key=env.get("DIBAO_SECRET_KEY"),
             attachments_dir=Path(env.get("DIBAO_ATTACHMENTS_DIR") or PROJECT_ROOT / "instance" / "attachments"),
             attachment_max_bytes=int(env.get("DIBAO_ATTACHMENT_MAX_BYTES") or 10 * 1024 * 1024),

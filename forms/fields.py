@@ -15,6 +15,7 @@ What each field accepts, beyond the JSON value of its own type:
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import math
 import re
@@ -177,6 +178,17 @@ class IdNumber(FormField[str]):
         return number
 
 
+# The day "not in the future" is judged against, set by validate_form(today=...) for one validation;
+# unset, the machine's date. The engine passes the Beijing calendar day of its own clock, which may be
+# pinned to another process's moment (engine.workflow.host_child), where date.today() would not follow.
+VALIDATION_DAY: contextvars.ContextVar[datetime.date | None] = contextvars.ContextVar("validation_day", default=None)
+
+
+def today() -> datetime.date:
+    # datetime.date is looked up on each call, not imported by name, so a frozen clock in tests reaches it.
+    return VALIDATION_DAY.get() or datetime.date.today()
+
+
 class IsoDate(FormField[str]):
     """A calendar date written YYYY-MM-DD, returned in the same form."""
 
@@ -193,8 +205,7 @@ class IsoDate(FormField[str]):
         day = _date(value)
         if day is None:
             raise self.make_error("invalid")
-        # Looked up on each call, not imported by name, so a frozen clock in tests reaches it.
-        if self.not_future and day > datetime.date.today():
+        if self.not_future and day > today():
             raise self.make_error("future")
         return day.isoformat()
 

@@ -7,6 +7,7 @@ at every level; marshmallow's nested error dict is then flattened into one entry
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 from collections.abc import Callable, Mapping
@@ -64,10 +65,16 @@ class _Check:
 
 
 def validate_form(
-    definition: FormDefinition, data: Mapping[str, Any], context: Mapping[str, Any] | None = None
+    definition: FormDefinition,
+    data: Mapping[str, Any],
+    context: Mapping[str, Any] | None = None,
+    *,
+    today: datetime.date | None = None,
 ) -> dict[str, Any]:
-    """Cleaned, JSON-safe data, or InvalidData("表单数据有误") with one entry per bad field path."""
+    """Cleaned, JSON-safe data, or InvalidData("表单数据有误") with one entry per bad field path.
+    `today`: the day dates must not be later than (default: the machine's date)."""
     schema = _schema_for(definition)
+    token = ff.VALIDATION_DAY.set(today)
     try:
         cleaned: dict[str, Any] = schema.load(data)
     except ValidationError as exc:
@@ -75,6 +82,8 @@ def validate_form(
         errors: dict[str, list[str]] = {}
         _flatten(definition.schema, messages, (), "表单数据", errors)
         raise InvalidData("表单数据有误", fields=errors) from None
+    finally:
+        ff.VALIDATION_DAY.reset(token)
     cross = cross_field_errors(definition.schema, cleaned, context)
     if cross:
         raise InvalidData("表单数据有误", fields=cross)

@@ -23,7 +23,7 @@ from engine.services.tasks_query import summaries
 from engine.services.users import ancestor_at_level, get_org_unit, get_user
 from engine.services.views import CaseView, EnrollmentView
 from engine.workflow.catalog import START_FORM_SUFFIX
-from engine.workflow.runtime import LoadedProcess
+from engine.workflow.isolated import IsolatedProcess
 from forms import validate_form
 
 # Who registers cases: caseworkers, not designers, auditors or administrators (who only see them).
@@ -64,7 +64,7 @@ class PendingStart:
 
     case: Case
     instance: ProcessInstance
-    process: LoadedProcess
+    process: IsolatedProcess
     start_data: dict[str, Any]
     related: Case | None
     actor: audit.Actor

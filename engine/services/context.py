@@ -9,6 +9,8 @@ from engine.domain.calendar import WorkingCalendar, default_calendar
 from engine.persistence.db import Database
 from engine.persistence.process import ProcessDefinition
 from engine.settings import Settings
+from engine.workflow.host import EngineHost, shared_host
+from engine.workflow.isolated import IsolatedProcess
 from engine.workflow.runtime import LoadedProcess
 
 
@@ -16,7 +18,7 @@ from engine.workflow.runtime import LoadedProcess
 class Context:
     settings: Settings
     db: Database
-    _processes: dict[int, LoadedProcess] = field(default_factory=dict)
+    _processes: dict[int, IsolatedProcess] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -24,19 +26,23 @@ class Context:
         settings = settings or Settings.from_env()
         return cls(settings, Database(settings.database_url))
 
-    def process(self, definition: ProcessDefinition) -> LoadedProcess:
-        """The parsed definition; parsed once per process because definitions never change."""
-        loaded = self._processes.get(definition.id)
-        if loaded is None:
-            loaded = LoadedProcess(
-                definition.process_id,
-                definition.files,
-                time_budget=self.settings.script_budget,
-                region=definition.region,
-            )
+    def process(self, definition: ProcessDefinition) -> IsolatedProcess:
+        """The parsed definition; parsed once per process because definitions never change. Its steps
+        run in the engine host's child processes (engine.workflow.host)."""
+        process = self._processes.get(definition.id)
+        if process is None:
+            loaded = LoadedProcess(definition.process_id, definition.files, region=definition.region, read_only=True)
+            process = IsolatedProcess(loaded, self.engine_host(), self.settings.script_budget)
             with self._lock:
-                self._processes[definition.id] = loaded
-        return loaded
+                self._processes[definition.id] = process
+        return process
+
+    def engine_host(self) -> EngineHost:
+        """The child processes that run engine steps, shared with every Context of this process."""
+        settings = self.settings
+        return shared_host(
+            workers=settings.engine_workers, memory_mb=settings.engine_memory_mb, timeout=settings.engine_timeout
+        )
 
     def calendar(self, region: str | None = None) -> WorkingCalendar:
         return default_calendar(region)

@@ -591,9 +591,7 @@ def dry_run(ctx: Context, username: str, region: str, process_id: str, household
         if bundle is None:
             raise NotFound(f"草稿中没有流程 {process_id}")
         start = dry_run_start_data(ctx, region, payload)
-        report.run = draft_run.run_bundle(
-            bundle.files, process_id, region, start, time_budget=ctx.settings.script_budget
-        )
+        report.run = draft_run.run_bundle(ctx, bundle.files, process_id, region, start)
     with ctx.db.write() as session:
         _, actor = _actor(session, username)
         audit.record(

@@ -17,7 +17,8 @@ from engine.services import audit
 from engine.services.case_sync import apply_enrollment_change, enroll_if_approved, sync_case
 from engine.services.context import Context
 from engine.services.notice_sync import sync_notices
-from engine.workflow.runtime import UserTaskView, WorkflowRun
+from engine.workflow.isolated import IsolatedRun
+from engine.workflow.runtime import UserTaskView
 
 OPEN_STATES = ("open", "claimed")
 
@@ -27,7 +28,7 @@ def persist(
     session: Session,
     case: Case,
     instance: ProcessInstance,
-    run: WorkflowRun,
+    run: IsolatedRun,
     actor: audit.Actor = audit.SYSTEM,
     open_before: list[HumanTask] | None = None,
     *,
@@ -144,15 +145,21 @@ def mark_error(ctx: Context, instance_id: int, failure: WorkflowFailed, actor: a
     """Record the failure in a transaction of its own; the instance keeps its last good state."""
     with ctx.db.write() as session:
         instance = session.get(ProcessInstance, instance_id)
-        if instance is None:
-            return
-        instance.status, instance.next_timer_at = "error", None
-        instance.error_message, instance.error_element = failure.message, failure.element
-        audit.record(
-            session,
-            "workflow_error",
-            actor,
-            case_id=instance.case_id,
-            instance_id=instance.id,
-            details={"message": failure.message, "element": failure.element},
-        )
+        if instance is not None:
+            park(session, instance, failure, actor)
+
+
+def park(
+    session: Session, instance: ProcessInstance, failure: WorkflowFailed, actor: audit.Actor = audit.SYSTEM
+) -> None:
+    """Put the instance in `error` (no further work, no timer) and audit why; an admin may retry it."""
+    instance.status, instance.next_timer_at = "error", None
+    instance.error_message, instance.error_element = failure.message, failure.element
+    audit.record(
+        session,
+        "workflow_error",
+        actor,
+        case_id=instance.case_id,
+        instance_id=instance.id,
+        details={"message": failure.message, "element": failure.element},
+    )

@@ -17,7 +17,6 @@ from engine.services.runner import OPEN_STATES, check_instance_usable, mark_erro
 from engine.services.tasks_query import summaries, summary_of
 from engine.services.users import get_user
 from engine.services.views import CompletionResult, TaskDetail, TaskSummary
-from forms import validate_form
 
 VIEWS = ("open", "claimed", "done", "overdue")
 STALE_MESSAGE = "该任务已被他人办理或已变更，请刷新后查看"
@@ -221,9 +220,10 @@ def complete(ctx: Context, task_id: int, username: str, data: dict[str, Any]) ->
             if form is None:
                 raise WorkflowFailed(f"任务“{task.title}”的表单 {task.form_key} 不在流程包中", task.task_name)
             run = process.restore(instance.state)
-            before = run.task_data(task.spiff_task_id)
-            clean = validate_form(form, data, context=before)
-            run.complete(task.spiff_task_id, clean)
+            # Validated against the form with the task's data as context, in the engine host's child,
+            # which restores the state once for both.
+            completion = run.complete_form(task.spiff_task_id, task.form_key or "", data)
+            before, clean = completion.before, completion.clean
             now = utcnow()
             task.state, task.completed_at, task.completed_by = "completed", now, user
             task.assignee = task.assignee or user

@@ -14,10 +14,11 @@ from engine.errors import WorkflowFailed
 from engine.persistence import ProcessInstance
 from engine.services import audit
 from engine.services.context import Context
-from engine.services.runner import mark_error, persist, prepare
+from engine.services.runner import park, persist, prepare
 
 log = logging.getLogger("dibao.timers")
 BATCH = 50
+INTERNAL_ERROR = "定时器处理时发生内部错误，已暂停该流程实例，请管理员查看日志后重试"
 
 
 def _is_due(now: datetime) -> ColumnElement[bool]:
@@ -48,22 +49,35 @@ def _claim(ctx: Context, session: Session, now: datetime, ids: list[int]) -> lis
 
 
 def tick(ctx: Context, limit: int | None = None) -> int:
-    """Process every instance whose timer is due now, once; return how many were processed."""
+    """Process every instance whose timer is due now, once; return how many were processed.
+
+    Instances are claimed in batches (one transaction each), and each fires inside a savepoint of its
+    own: a failure (a script of one region's draft, an unstorable value, a bug) rolls back that
+    instance alone, which is parked in `error` and audited in the same transaction, while the others
+    of the batch are committed. Designer code runs in the engine host's child processes, so nothing
+    it does can end this loop."""
     now, processed = utcnow(), 0
-    failures: list[tuple[int, WorkflowFailed]] = []
     due = _due_ids(ctx, now, limit)
     for start in range(0, len(due), BATCH):
         with ctx.db.write() as session:
             for instance in _claim(ctx, session, now, due[start : start + BATCH]):
-                try:
-                    _fire(ctx, session, instance)
-                except WorkflowFailed as failure:
-                    failures.append((instance.id, failure))
+                _fire_alone(ctx, session, instance)
                 processed += 1
-    for instance_id, failed in failures:
-        log.error("流程实例 %s 定时器处理失败：%s", instance_id, failed.message)
-        mark_error(ctx, instance_id, failed)
     return processed
+
+
+def _fire_alone(ctx: Context, session: Session, instance: ProcessInstance) -> None:
+    try:
+        with session.begin_nested():
+            _fire(ctx, session, instance)
+    except WorkflowFailed as failure:
+        log.error("流程实例 %s 定时器处理失败：%s", instance.id, failure.message)
+        park(session, instance, failure)
+    except Exception:
+        # Not designer code (that fails as WorkflowFailed): a bug of ours or the database. Park the
+        # instance so the sweep does not meet it again on every pass, and leave the details in the log.
+        log.exception("流程实例 %s 定时器处理时发生内部错误", instance.id)
+        park(session, instance, WorkflowFailed(INTERNAL_ERROR))
 
 
 def _fire(ctx: Context, session: Session, instance: ProcessInstance) -> None:
@@ -85,7 +99,8 @@ def _fire(ctx: Context, session: Session, instance: ProcessInstance) -> None:
 
 
 def run_worker(ctx: Context, stop: threading.Event, interval: float = 5.0) -> None:
-    """Sweep until `stop` is set. A failing sweep is logged and the loop carries on."""
+    """Sweep until `stop` is set. A failing sweep (the database away, say) is logged and the loop
+    carries on after the interval."""
     while not stop.is_set():
         try:
             count = tick(ctx)

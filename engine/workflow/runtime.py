@@ -19,17 +19,27 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
+from engine.clock import to_china, utcnow
 from engine.domain.parameters import Parameters, layered_parameters
 from engine.domain.roles import role_for_lane
-from engine.errors import BundleInvalid, Conflict, NotFound, WorkflowFailed
+from engine.errors import BundleInvalid, Conflict, InvalidData, NotFound, WorkflowFailed
 from engine.workflow.bundle import DEFAULT_REGION
 from engine.workflow.catalog import bundle_forms, bundle_parameter_texts, bundle_sources
 from engine.workflow.checks import element_id, user_task_properties
 from engine.workflow.helpers import build_helpers
 from engine.workflow.parsing import parse_files
-from engine.workflow.sandbox import SandboxViolation, ScriptTimeout, find_cause, make_script_engine
-from engine.workflow.serializer import dump_state, load_state
-from forms import FormDefinition
+from engine.workflow.sandbox import (
+    SandboxViolation,
+    ScriptRaisedBaseException,
+    ScriptTimeout,
+    find_cause,
+    make_read_only_engine,
+    make_script_engine,
+)
+from engine.workflow.sandbox_limits import SandboxLimitExceeded
+from engine.workflow.serializer import StateNotStorable, dump_state, load_state
+from engine.workflow.storable import Unstorable, check_storable
+from forms import FormDefinition, validate_form
 
 
 @dataclass(frozen=True)
@@ -43,12 +53,23 @@ class UserTaskView:
 
 
 @dataclass(frozen=True)
+class FormCompletion:
+    """A completed user task: its data before, and the validated form data it was completed with."""
+
+    before: dict[str, Any]
+    clean: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class WaitingMessage:
     """A catch event waiting for a BPMN message, with the data it would continue with."""
 
     name: str
     spiff_task_id: str
     data: dict[str, Any]
+    # When the wait ends without the message: the deadline of a timer racing it (an event-based
+    # gateway's other branch, e.g. the end of a 公示), naive UTC; None if nothing races it.
+    deadline: datetime | None = None
 
 
 class LoadedProcess:
@@ -62,12 +83,17 @@ class LoadedProcess:
         time_budget: float = 1.0,
         today: Callable[[], date] | None = None,
         region: str = DEFAULT_REGION,
+        read_only: bool = False,
     ) -> None:
+        """`read_only`: for restoring stored states to read them; no script, condition or DMN cell
+        can run (the parent side of engine.workflow.host)."""
         bpmn, dmn = bundle_sources(files)
         parsed = parse_files(bpmn, dmn, validate=False)
         if parsed.problems:
             raise BundleInvalid(parsed.problems)
         self.process_id = process_id
+        self.region = region
+        self.files: Mapping[str, str] = dict(files)
         self.spec = parsed.parser.get_spec(process_id)
         self.subprocess_specs = parsed.parser.get_subprocess_specs(process_id)
         self.parameters: Parameters = layered_parameters(bundle_parameter_texts(files))
@@ -81,7 +107,12 @@ class LoadedProcess:
             for definition in _event_definitions(getattr(task_spec, "event_definition", None))
             if isinstance(definition, MessageEventDefinition)
         )
-        self.script_engine = make_script_engine(build_helpers(self.parameters, today, region=region), time_budget)
+        self.read_only = read_only
+        self.script_engine = (
+            make_read_only_engine()
+            if read_only
+            else make_script_engine(build_helpers(self.parameters, today, region=region), time_budget)
+        )
 
     def _attach(self, workflow: BpmnWorkflow) -> BpmnWorkflow:
         # Called processes read the top workflow's engine, so setting it here covers them too.
@@ -89,6 +120,8 @@ class LoadedProcess:
         return workflow
 
     def start(self, data: Mapping[str, Any]) -> WorkflowRun:
+        if self.read_only:
+            raise WorkflowFailed("只读的流程定义不能启动流程")
         workflow = self._attach(BpmnWorkflow(self.spec, self.subprocess_specs, script_engine=self.script_engine))
         workflow.task_tree.data.update(data)
         run = WorkflowRun(self, workflow)
@@ -157,7 +190,12 @@ class WorkflowRun:
         if not self.process.message_names:
             return []
         return [
-            WaitingMessage(definition.name, str(task.id), dict(task.data))
+            WaitingMessage(
+                definition.name,
+                str(task.id),
+                dict(task.data),
+                min(_deadlines(task.internal_data.get("event_value")), default=None),
+            )
             for task in self._workflow.get_tasks(state=TaskState.WAITING)
             for definition in _event_definitions(getattr(task.task_spec, "event_definition", None))
             if isinstance(definition, MessageEventDefinition)
@@ -213,7 +251,30 @@ class WorkflowRun:
             self._workflow.do_engine_steps()
 
     def serialize(self) -> bytes:
-        return dump_state(self._workflow)
+        try:
+            return dump_state(self._workflow)
+        except StateNotStorable as exc:
+            raise self._unstorable_failure(exc) from exc
+
+    def _unstorable_failure(self, exc: StateNotStorable) -> WorkflowFailed:
+        """Name the step whose data holds the value (a DMN output, a condition's in-place change)."""
+        for task in self._workflow.get_tasks():
+            try:
+                check_storable(task.data)
+            except Unstorable as found:
+                spec = task.task_spec
+                element = element_id(spec)
+                label = getattr(spec, "bpmn_name", None) or element
+                message = f"在“{label}”（{element}）留下了无法保存的数据：{found.message}"
+                return WorkflowFailed(_shorten(message), element)
+        return WorkflowFailed(_shorten(exc.message))
+
+    def complete_form(self, spiff_task_id: str, form: FormDefinition, data: Mapping[str, Any]) -> FormCompletion:
+        """Validate ``data`` against the task's form (with the task's data as context) and complete it."""
+        before = self.task_data(spiff_task_id)
+        clean = validate_form(form, data, context=before, today=to_china(utcnow()).date())
+        self.complete(spiff_task_id, clean)
+        return FormCompletion(before, clean)
 
     def _task(self, spiff_task_id: str) -> Any:
         try:
@@ -252,20 +313,40 @@ def _deadlines(value: Any) -> Iterator[datetime]:
 
 @contextmanager
 def _engine_errors() -> Iterator[None]:
-    """Translate whatever the engine raises into WorkflowFailed naming the BPMN element."""
+    """Translate whatever the engine raises into WorkflowFailed naming the BPMN element.
+
+    Anything at all: designer code must never end the thread (or process) that runs it."""
     try:
         yield
-    except (Conflict, NotFound):
+    except (Conflict, NotFound, InvalidData):
         raise
-    except Exception as exc:
-        spec = getattr(exc, "task_spec", None)
-        element = element_id(spec) if spec is not None else None
-        label = (getattr(spec, "bpmn_name", None) or element) if spec is not None else None
-        where = f"在“{label}”（{element}）" if element else ""
-        if find_cause(exc, ScriptTimeout) is not None:
-            message = f"{where}脚本运行超时，已中止并回到上一个正常状态"
-        elif (violation := find_cause(exc, SandboxViolation)) is not None:
-            message = f"{where}脚本违反沙箱限制：{violation}"
-        else:
-            message = f"{where}流程执行出错：{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
-        raise WorkflowFailed(message, element) from exc
+    except BaseException as exc:
+        raise _failure(exc) from exc
+
+
+def _failure(exc: BaseException) -> WorkflowFailed:
+    spec = getattr(exc, "task_spec", None)
+    element = element_id(spec) if spec is not None else None
+    label = (getattr(spec, "bpmn_name", None) or element) if spec is not None else None
+    where = f"在“{label}”（{element}）" if element else ""
+    if find_cause(exc, ScriptTimeout) is not None:
+        message = f"{where}脚本运行超时，已中止并回到上一个正常状态"
+    elif (violation := find_cause(exc, SandboxViolation)) is not None:
+        message = f"{where}脚本违反沙箱限制：{violation}"
+    elif (unstorable := find_cause(exc, Unstorable)) is not None:
+        message = f"{where}脚本留下了无法保存的数据：{unstorable.message}"
+    elif (raised := find_cause(exc, ScriptRaisedBaseException)) is not None:
+        message = f"{where}{raised.message}"
+    elif (limit := find_cause(exc, SandboxLimitExceeded)) is not None:
+        message = f"{where}脚本{limit.message}"
+    elif find_cause(exc, MemoryError) is not None:
+        message = f"{where}脚本占用内存超过上限，已中止并回到上一个正常状态"
+    else:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        message = f"{where}流程执行出错：{first_line}"
+    return WorkflowFailed(_shorten(message), element)
+
+
+def _shorten(message: str, limit: int = 500) -> str:
+    """Designer code chooses its error texts; one of a megabyte must not reach the database and pages."""
+    return message if len(message) <= limit else message[: limit - 1] + "…"

@@ -12,7 +12,7 @@ from engine.persistence import AuditEvent, Case, ProcessInstance
 from engine.services import admin, audit, cases, tasks, timers
 from engine.services.context import Context
 from engine.services.runner import mark_error
-from engine.workflow.runtime import WorkflowRun
+from engine.workflow.isolated import IsolatedRun
 
 START = "2026-11-23 01:00:00"  # Monday 09:00 in Beijing
 NOTICE_OVER = "2026-12-01 01:00:00"  # the reference process's 7-day notice has passed
@@ -67,10 +67,10 @@ def test_a_retry_runs_the_due_timer_from_the_last_good_state(ctx: Context) -> No
 def test_a_failure_that_repeats_leaves_the_instance_in_error(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
     number = _failed_at_the_notice_timer(ctx)
 
-    def fail(self: WorkflowRun) -> None:
+    def fail(self: IsolatedRun) -> None:
         raise WorkflowFailed("再次运行超时", "decide_level")
 
-    monkeypatch.setattr(WorkflowRun, "advance", fail)
+    monkeypatch.setattr(IsolatedRun, "advance", fail)
     with freeze_time(NOTICE_OVER), pytest.raises(WorkflowFailed):
         admin.retry_instance(ctx, "admin1", number)
     view = cases.show_case(ctx, number)

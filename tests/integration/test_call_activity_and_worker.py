@@ -6,13 +6,15 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
 from engine.persistence import ProcessDefinition, ProcessInstance
 from engine.services import audit, cases, tasks, timers
 from engine.services.context import Context
-from engine.workflow.sandbox import SandboxedEnvironment
+from engine.workflow.runtime import LoadedProcess
+from engine.workflow.sandbox import SandboxedEnvironment, SandboxViolation
 from tests.conftest import MakeContext, add_fixture_process
 
 REGISTER = {"applicant_name": "周八", "household_size": 4, "requested_amount": "2000"}
@@ -37,14 +39,20 @@ def test_called_process_runs_and_returns_its_data(make_context: MakeContext, pro
     assert (data["decision"], data["opinion"], data["applicant_name"]) == ("approve", "材料齐全", "周八")
 
 
-def test_restored_workflows_run_on_the_sandboxed_engine(ctx: Context) -> None:
+def test_restored_workflows_run_scripts_only_in_the_sandbox(ctx: Context) -> None:
     cases.start_case(ctx, "reference_review", "clerk1", {"village": "demo-village-1-1"})
     with ctx.db.read() as session:
         instance = session.scalars(select(ProcessInstance)).one()
         definition = session.get(ProcessDefinition, instance.definition_id)
         assert definition is not None
-        run = ctx.process(definition).restore(instance.state)
-    environment = run._workflow.script_engine.environment
+        state, process_id, files = instance.state, definition.process_id, definition.files
+    # Here (the web or worker process) a restored state is only read: its engine runs no script at all.
+    reader = ctx.process(definition).read(state)._workflow.script_engine.environment
+    with pytest.raises(SandboxViolation):
+        reader.evaluate("1 + 1", {})
+    # Where steps run (the engine host's child), a restored workflow gets the sandboxed engine back.
+    executing = LoadedProcess(process_id, files).restore(state)
+    environment = executing._workflow.script_engine.environment
     assert isinstance(environment, SandboxedEnvironment)
     assert "open" not in environment.globals["__builtins__"]
 

@@ -1,0 +1,216 @@
+"""The engine host: child processes in which every engine step that runs designer code executes.
+
+Scripts, conditions, timer expressions and DMN cells are written by regional designers and run
+inside the engine. The sandbox (engine.workflow.sandbox) refuses what they must not do and guards the
+operations it knows can run long or allocate much, but a single C call it does not know of can still
+hold the interpreter lock for minutes or allocate gigabytes. In the web server's own process that
+would freeze every request; in the timer worker, every region's timers. So steps run here instead:
+
+* a pool of long-lived child processes (``DIBAO_ENGINE_WORKERS``), forked from a clean
+  ``forkserver`` that has already imported the engine, each holding the definitions it has parsed;
+* each child limits its own address space (``DIBAO_ENGINE_MEMORY_MB``): an allocation beyond it fails
+  in the child as the step's failure;
+* the parent waits for a reply at most ``DIBAO_ENGINE_TIMEOUT`` seconds, then kills that child
+  (SIGKILL), starts another on the next request, and reports the step as failed. Other threads of
+  the parent are never blocked by a child, whatever it does;
+* what a child sends back is unpickled with an allow-list (engine.workflow.host_protocol).
+
+The parent keeps the transaction: the child only computes the next state. A failed step leaves
+nothing written, as before. Reading a stored state (a task's data, a diagram's highlights) happens in
+the parent and runs no designer code (engine.workflow.isolated).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+import threading
+from collections.abc import Mapping
+from dataclasses import replace
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from engine.clock import utcnow
+from engine.errors import WorkflowFailed
+from engine.workflow.dry_run import DryRunResult
+from engine.workflow.host_child import serve
+from engine.workflow.host_protocol import NEEDS_FILES, Failure, ProcessRef, Request, dump, load_reply
+
+log = logging.getLogger("dibao.engine_host")
+
+_CHILD_MODULE = "engine.workflow.host_child"
+
+
+class _Child:
+    """One child process and the processes it is known to hold."""
+
+    def __init__(self, context: Any, memory_bytes: int) -> None:
+        self.conn, child_end = multiprocessing.Pipe(duplex=True)
+        self.process: BaseProcess = context.Process(
+            target=serve, args=(child_end, memory_bytes), name="dibao-engine", daemon=True
+        )
+        self.process.start()
+        child_end.close()
+        self.loaded: set[str] = set()
+
+    def exchange(self, request: Request, timeout: float) -> Any:
+        """Send one request and wait for its reply; raise _ChildLost if the child dies or overruns."""
+        try:
+            self.conn.send_bytes(dump(request))
+            if not self.conn.poll(timeout):
+                raise _ChildLost(timed_out=True)
+            return load_reply(self.conn.recv_bytes())
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            raise _ChildLost(timed_out=False) from exc
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()
+            self.process.join(timeout=5)
+        finally:
+            self.conn.close()
+
+    @property
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+
+class _ChildLost(Exception):
+    def __init__(self, *, timed_out: bool) -> None:
+        super().__init__("timed out" if timed_out else "exited")
+        self.timed_out = timed_out
+
+
+class EngineHost:
+    """A pool of engine child processes shared by every thread of this process."""
+
+    def __init__(self, *, workers: int, memory_mb: int, timeout: float) -> None:
+        if workers < 1 or timeout <= 0:
+            raise ValueError("engine host needs at least one worker and a positive timeout")
+        self.workers, self.timeout = workers, timeout
+        self.memory_bytes = memory_mb * 1024 * 1024
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload([_CHILD_MODULE])
+        self._idle: list[_Child] = []
+        self._count = 0
+        self._available = threading.Condition()
+        self._closed = False
+
+    # --- the operations -------------------------------------------------------------------------
+    def run(self, request: Request, files: Mapping[str, str]) -> Any:
+        """The child's reply to `request` (a StepResult, a DryRunResult or a Failure).
+
+        `files` are the process's files, sent along the first time a child meets the process."""
+        child = self._checkout()
+        try:
+            reply = self._send(child, request, files)
+        except _ChildLost as lost:
+            child.kill()
+            self._discard(child)
+            raise self._lost_failure(lost, request) from None
+        except BaseException:
+            child.kill()
+            self._discard(child)
+            raise
+        if child.alive:
+            self._checkin(child)
+        else:  # it replied, then left (after a memory failure): start afresh next time
+            child.kill()
+            self._discard(child)
+        return reply
+
+    def dry_run(
+        self, files: Mapping[str, str], process_id: str, region: str, start: Mapping[str, Any], *, time_budget: float
+    ) -> DryRunResult:
+        ref = ProcessRef(ProcessRef.key_of(process_id, region, time_budget, files), process_id, region, time_budget)
+        reply = self.run(Request("dry_run", ref, utcnow().isoformat(), args={"start": dict(start)}), files)
+        if isinstance(reply, Failure):
+            raise reply.error()
+        if not isinstance(reply, DryRunResult):
+            raise WorkflowFailed("试运行没有得到结果")
+        return reply
+
+    def _send(self, child: _Child, request: Request, files: Mapping[str, str]) -> Any:
+        key = request.process.key
+        if key not in child.loaded:
+            request = replace(request, process=replace(request.process, files=files))
+        reply = child.exchange(request, self.timeout)
+        if isinstance(reply, Failure) and reply.kind == NEEDS_FILES:
+            reply = child.exchange(replace(request, process=replace(request.process, files=files)), self.timeout)
+        child.loaded.add(key)
+        return reply
+
+    def _lost_failure(self, lost: _ChildLost, request: Request) -> WorkflowFailed:
+        what = "试运行" if request.op == "dry_run" else "流程步骤"
+        if lost.timed_out:
+            log.error(
+                "engine child killed after %.1f s running %s of %s",
+                self.timeout,
+                request.op,
+                request.process.process_id,
+            )
+            return WorkflowFailed(f"{what}运行超过 {self.timeout:g} 秒，已强制中止并回到上一个正常状态")
+        log.error("engine child exited running %s of %s", request.op, request.process.process_id)
+        return WorkflowFailed(f"{what}的执行进程意外退出（可能超出内存上限），已回到上一个正常状态")
+
+    # --- the pool -------------------------------------------------------------------------------
+    def _checkout(self) -> _Child:
+        with self._available:
+            while True:
+                if self._closed:
+                    raise WorkflowFailed("流程引擎已关闭")
+                if self._idle:
+                    return self._idle.pop()
+                if self._count < self.workers:
+                    self._count += 1
+                    break
+                self._available.wait()
+        try:
+            return _Child(self._context, self.memory_bytes)
+        except BaseException:
+            self._discard(None)
+            raise
+
+    def _checkin(self, child: _Child) -> None:
+        with self._available:
+            if self._closed:
+                child.kill()
+                self._count -= 1
+            else:
+                self._idle.append(child)
+            self._available.notify()
+
+    def _discard(self, child: _Child | None) -> None:
+        with self._available:
+            self._count -= 1
+            self._available.notify()
+
+    def close(self) -> None:
+        with self._available:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._count -= len(idle)
+            self._available.notify_all()
+        for child in idle:
+            child.kill()
+
+
+_hosts: dict[tuple[int, int, float], EngineHost] = {}
+_hosts_lock = threading.Lock()
+
+
+def shared_host(*, workers: int, memory_mb: int, timeout: float) -> EngineHost:
+    """The host for these limits, shared by every Context of this process (children cost a fork each)."""
+    key = (workers, memory_mb, timeout)
+    with _hosts_lock:
+        host = _hosts.get(key)
+        if host is None:
+            host = _hosts[key] = EngineHost(workers=workers, memory_mb=memory_mb, timeout=timeout)
+        return host
+
+
+@atexit.register
+def _close_hosts() -> None:
+    for host in list(_hosts.values()):
+        host.close()

@@ -1,0 +1,123 @@
+"""The engine host's child process: where every engine step that runs designer code executes.
+
+One request at a time from the parent (engine.workflow.host): restore or start the workflow, apply
+the step at the parent's moment, serialize, reply. The process sets its own address-space limit at
+start, so an allocation beyond it fails here (a MemoryError, reported as the step's failure) instead
+of exhausting the host; the parent kills it if a step outlives the wall-clock limit. After any
+failure that may have left the interpreter in a doubtful state (memory, an internal error) the child
+replies and exits, and the parent starts a fresh one.
+"""
+
+from __future__ import annotations
+
+import pickle
+import resource
+import signal
+from collections import OrderedDict
+from multiprocessing.connection import Connection
+from typing import Any
+
+from engine.clock import pinned
+from engine.errors import DibaoError, WorkflowFailed
+from engine.workflow import dry_run
+from engine.workflow.host_protocol import NEEDS_FILES, Failure, ProcessRef, Request, StepResult, dump, load_request
+from engine.workflow.runtime import FormCompletion, LoadedProcess, WorkflowRun
+from engine.workflow.timer_clock import follow_engine_clock
+
+CACHED_PROCESSES = 32  # parsed definitions kept per child (a county runs a handful)
+
+
+class _Processes:
+    """The parsed processes this child holds, most recently used last."""
+
+    def __init__(self) -> None:
+        self._loaded: OrderedDict[str, LoadedProcess] = OrderedDict()
+
+    def get(self, ref: ProcessRef) -> LoadedProcess | None:
+        loaded = self._loaded.get(ref.key)
+        if loaded is not None:
+            self._loaded.move_to_end(ref.key)
+            return loaded
+        if ref.files is None:
+            return None
+        loaded = LoadedProcess(ref.process_id, ref.files, time_budget=ref.time_budget, region=ref.region)
+        self._loaded[ref.key] = loaded
+        if len(self._loaded) > CACHED_PROCESSES:
+            self._loaded.popitem(last=False)
+        return loaded
+
+
+def _result(run: WorkflowRun, completion: FormCompletion | None = None) -> StepResult:
+    # serialize() first: it fails (naming the step) on anything that cannot be stored, before the
+    # data is pickled for the parent.
+    state = run.serialize()
+    return StepResult(
+        state=state,
+        completed=run.completed,
+        ready=tuple(run.ready_user_tasks()),
+        data=run.data(),
+        next_timer_at=run.next_timer_at(),
+        waiting=tuple(run.waiting_messages()),
+        completion=completion,
+    )
+
+
+def _step(process: LoadedProcess, request: Request) -> Any:
+    op, args = request.op, request.args
+    if op == "start":
+        return _result(process.start(args["data"]))
+    if op == "dry_run":
+        return dry_run.follow_bundle(process, args["start"])
+    if request.state is None:
+        raise WorkflowFailed(f"引擎请求 {op} 缺少流程状态")
+    run = process.restore(request.state)
+    if op == "complete_form":
+        form = process.forms.get(args["form_key"])
+        if form is None:
+            raise WorkflowFailed(f"表单 {args['form_key']} 不在流程包中", args.get("element"))
+        return _result(run, run.complete_form(args["task_id"], form, args["data"]))
+    if op == "message":
+        run.send_message(args["name"], args["payload"])
+    elif op == "advance":
+        run.advance()
+    else:
+        raise WorkflowFailed(f"未知的引擎请求：{op}")
+    return _result(run)
+
+
+def handle(processes: _Processes, request: Request) -> tuple[Any, bool]:
+    """The reply, and whether this child should exit after sending it."""
+    with pinned(request.moment):
+        try:
+            process = processes.get(request.process)
+            if process is None:
+                return Failure(NEEDS_FILES, "子进程未加载该流程"), False
+            return _step(process, request), False
+        except DibaoError as error:
+            return Failure.of(error), False
+        except MemoryError:
+            return Failure("workflow", "流程步骤占用内存超过上限，已中止并回到上一个正常状态"), True
+        except BaseException as exc:
+            return Failure("workflow", f"流程引擎内部错误（{type(exc).__name__}），已中止并回到上一个正常状态"), True
+
+
+def serve(conn: Connection, memory_bytes: int) -> None:
+    """The child's main loop (the multiprocessing target)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if memory_bytes > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    follow_engine_clock()  # Spiff's timers compare with engine.clock, pinned per request
+    processes = _Processes()
+    while True:
+        try:
+            request = load_request(conn.recv_bytes())
+        except (EOFError, OSError):
+            return  # the parent went away
+        reply, leave = handle(processes, request)
+        try:
+            conn.send_bytes(dump(reply))
+        except (MemoryError, RecursionError, TypeError, ValueError, pickle.PicklingError) as exc:
+            conn.send_bytes(dump(Failure("workflow", f"流程步骤的结果无法传回（{type(exc).__name__}）")))
+            leave = True
+        if leave:
+            return

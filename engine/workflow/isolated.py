@@ -1,0 +1,129 @@
+"""The processes and runs the services use: steps go to the engine host, reading stays here.
+
+``IsolatedProcess`` wraps a read-only ``LoadedProcess`` (its forms, parameters and spec, parsed once in
+this process) and the shared ``EngineHost``. ``start``, and a run's ``complete_form``,
+``send_message`` and ``advance``, are sent to a child process, which replies with the new state and
+everything the services' bookkeeping reads afterwards (``StepResult``). Reading a run that has not
+moved (a task's data for its form, the diagram's highlights) restores the stored state here, on an
+engine that refuses to run any script.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from engine.clock import utcnow
+from engine.domain.parameters import Parameters
+from engine.errors import WorkflowFailed
+from engine.workflow.host import EngineHost
+from engine.workflow.host_protocol import Failure, ProcessRef, Request, StepResult
+from engine.workflow.runtime import FormCompletion, LoadedProcess, UserTaskView, WaitingMessage, WorkflowRun
+from forms import FormDefinition
+
+
+class IsolatedProcess:
+    """A deployed definition as the services see it."""
+
+    def __init__(self, loaded: LoadedProcess, host: EngineHost, time_budget: float) -> None:
+        if not loaded.read_only:
+            raise ValueError("IsolatedProcess needs a read-only LoadedProcess")
+        self._loaded = loaded
+        self._host = host
+        key = ProcessRef.key_of(loaded.process_id, loaded.region, time_budget, loaded.files)
+        self._ref = ProcessRef(key, loaded.process_id, loaded.region, time_budget)
+
+    @property
+    def process_id(self) -> str:
+        return self._loaded.process_id
+
+    @property
+    def forms(self) -> dict[str, FormDefinition]:
+        return self._loaded.forms
+
+    @property
+    def parameters(self) -> Parameters:
+        return self._loaded.parameters
+
+    @property
+    def message_names(self) -> frozenset[str]:
+        return self._loaded.message_names
+
+    def start(self, data: Mapping[str, Any]) -> IsolatedRun:
+        result = self.run_step("start", None, {"data": dict(data)})
+        return IsolatedRun(self, result.state, result)
+
+    def restore(self, state: bytes) -> IsolatedRun:
+        return IsolatedRun(self, state, None)
+
+    def read(self, state: bytes) -> WorkflowRun:
+        return self._loaded.restore(state)
+
+    def run_step(self, op: str, state: bytes | None, args: dict[str, Any]) -> StepResult:
+        reply = self._host.run(Request(op, self._ref, utcnow().isoformat(), state, args), self._loaded.files)
+        if isinstance(reply, Failure):
+            raise reply.error()
+        if not isinstance(reply, StepResult):
+            raise WorkflowFailed("流程引擎没有返回结果")
+        return reply
+
+
+class IsolatedRun:
+    """A workflow's state, before or after a step run by the engine host."""
+
+    def __init__(self, process: IsolatedProcess, state: bytes, result: StepResult | None) -> None:
+        self.process = process
+        self._state = state
+        self._result = result
+        self._reader: WorkflowRun | None = None
+
+    # --- steps (in a child process) ---------------------------------------------------------------
+    def complete_form(self, spiff_task_id: str, form_key: str, data: Mapping[str, Any]) -> FormCompletion:
+        """Validate `data` against the task's form in the context of the task's data, and complete it."""
+        args = {"task_id": spiff_task_id, "form_key": form_key, "data": dict(data)}
+        result = self.process.run_step("complete_form", self._state, args)
+        self._moved(result)
+        if result.completion is None:
+            raise WorkflowFailed("流程引擎没有返回任务的办理结果")
+        return result.completion
+
+    def send_message(self, name: str, payload: Mapping[str, Any]) -> None:
+        self._moved(self.process.run_step("message", self._state, {"name": name, "payload": dict(payload)}))
+
+    def advance(self) -> None:
+        self._moved(self.process.run_step("advance", self._state, {}))
+
+    def _moved(self, result: StepResult) -> None:
+        self._state, self._result, self._reader = result.state, result, None
+
+    # --- reading ---------------------------------------------------------------------------------
+    def serialize(self) -> bytes:
+        return self._state
+
+    @property
+    def completed(self) -> bool:
+        return self._result.completed if self._result else self._read().completed
+
+    def ready_user_tasks(self) -> list[UserTaskView]:
+        return list(self._result.ready) if self._result else self._read().ready_user_tasks()
+
+    def data(self) -> dict[str, Any]:
+        return dict(self._result.data) if self._result else self._read().data()
+
+    def next_timer_at(self) -> datetime | None:
+        return self._result.next_timer_at if self._result else self._read().next_timer_at()
+
+    def waiting_messages(self) -> list[WaitingMessage]:
+        return list(self._result.waiting) if self._result else self._read().waiting_messages()
+
+    def task_data(self, spiff_task_id: str) -> dict[str, Any]:
+        return self._read().task_data(spiff_task_id)
+
+    def element_states(self) -> dict[str, dict[str, str]]:
+        return self._read().element_states()
+
+    def _read(self) -> WorkflowRun:
+        if self._reader is None:
+            self._reader = self.process.read(self._state)
+        return self._reader
