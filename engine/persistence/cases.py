@@ -42,6 +42,9 @@ class Case(Base):
     outcome: Mapped[str | None] = mapped_column(String(16), index=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     assessment: Mapped[dict[str, Any] | None] = mapped_column()
+    # The household as a clerk last entered it on a form (受理, or a corrected one at 入户调查/核查): what
+    # the engine derives the public 公示 from (engine.services.notice_values), never workflow data.
+    household: Mapped[dict[str, Any] | None] = mapped_column()
 
     village: Mapped[OrgUnit] = relationship(foreign_keys=[village_id], lazy="joined")
 

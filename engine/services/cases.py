@@ -144,6 +144,7 @@ def prepare_start(
         county_id=county.id if county else None,
         applicant_name=_applicant_name(start_data),
         data=start_data,
+        household=start_data.get("household") if isinstance(start_data.get("household"), dict) else None,
         status="open",
         created_at=utcnow(),
         created_by_id=user.id,

@@ -1,34 +1,35 @@
 """Keep Notice rows in step with the workflow, as HumanTask rows are kept with user tasks.
 
 A process is in 公示 while it waits for the `notice_objection` message (processes/default/
-public_notice.bpmn). The row is built here from the case and the proposal, so the public board can
-only ever show the public fields (domain.md §3), whatever a process designer puts in the data.
+public_notice.bpmn), until the timer racing that message. The row's public fields are derived by the
+engine from the case record (engine.services.notice_values), so the public board can only ever show
+the public fields (domain.md §3), whatever a process designer puts in the data.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.clock import utcnow
-from engine.domain.privacy import mask_name
-from engine.errors import WorkflowFailed
+from engine.clock import to_china, utcnow
+from engine.errors import DibaoError
 from engine.persistence import Case, Notice, ProcessInstance
 from engine.services import audit
-from engine.workflow.runtime import WorkflowRun
+from engine.services.notice_values import public_values
+from engine.workflow.isolated import IsolatedRun
+from engine.workflow.runtime import WaitingMessage
 
 OBJECTION_MESSAGE = "notice_objection"
+DEFAULT_NOTICE_DAYS = 7  # domain.md §3
 
 
 def sync_notices(
     session: Session,
     case: Case,
     instance: ProcessInstance,
-    run: WorkflowRun,
+    run: IsolatedRun,
     actor: audit.Actor,
 ) -> None:
     if OBJECTION_MESSAGE not in run.process.message_names:
@@ -51,7 +52,7 @@ def sync_notices(
         return
     if open_rows:
         return
-    notice = _new_notice(case, instance, in_notice.data, now)
+    notice = _new_notice(case, instance, run, in_notice, now)
     session.add(notice)
     session.flush()
     audit.record(
@@ -70,34 +71,26 @@ def sync_notices(
     )
 
 
-def _new_notice(case: Case, instance: ProcessInstance, data: dict[str, Any], now: datetime) -> Notice:
-    raw = data.get("proposal")
-    proposal: dict[str, Any] = raw if isinstance(raw, dict) else {}
-    try:
-        amount = Decimal(str(data.get("proposed_amount"))).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise WorkflowFailed("公示缺少拟保障金额（proposed_amount）", "public_notice") from None
-    members = proposal.get("members") or []
-    # A 单人户 notice names the covered person, not the household's applicant.
-    name = str(members[0]) if proposal.get("basis") == "single_person" and members else (case.applicant_name or "")
+def _new_notice(
+    case: Case, instance: ProcessInstance, run: IsolatedRun, waiting: WaitingMessage, now: datetime
+) -> Notice:
+    values = public_values(case, run.process.parameters, to_china(now).date())
     return Notice(
         case_id=case.id,
         instance_id=instance.id,
         village_id=case.village_id,
-        masked_name=mask_name(name),
-        persons=int(proposal.get("persons") or len(members) or 1),
-        proposed_amount=amount,
+        masked_name=values.masked_name,
+        persons=values.persons,
+        proposed_amount=values.amount,
         starts_at=now,
-        ends_at=_ends_at(data.get("notice_ends_at"), now, data.get("notice_days")),
+        ends_at=waiting.deadline or now + timedelta(days=_notice_days(run, now)),
         status="open",
     )
 
 
-def _ends_at(value: Any, now: datetime, days: Any) -> datetime:
-    if isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value)
-            return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
-        except ValueError:
-            pass
-    return now + timedelta(days=int(days) if isinstance(days, int) else 7)
+def _notice_days(run: IsolatedRun, now: datetime) -> int:
+    """The region's 公示 period, for a 公示 no timer ends (the process listens until told otherwise)."""
+    try:
+        return int(run.process.parameters.value("notice_days", to_china(now).date()))
+    except (DibaoError, TypeError, ValueError):
+        return DEFAULT_NOTICE_DAYS

@@ -13,6 +13,7 @@ from engine.errors import Conflict, InvalidData, NotFound, PermissionDenied, Wor
 from engine.persistence import HumanTask, OrgUnit, ProcessInstance, User
 from engine.services import audit
 from engine.services.context import Context
+from engine.services.notice_values import record_entered_household
 from engine.services.runner import OPEN_STATES, check_instance_usable, mark_error, persist, prepare
 from engine.services.tasks_query import summaries, summary_of
 from engine.services.users import get_user
@@ -225,6 +226,7 @@ def complete(ctx: Context, task_id: int, username: str, data: dict[str, Any]) ->
             completion = run.complete_form(task.spiff_task_id, task.form_key or "", data)
             before, clean = completion.before, completion.clean
             now = utcnow()
+            record_entered_household(task.case, form, clean)
             task.state, task.completed_at, task.completed_by = "completed", now, user
             task.assignee = task.assignee or user
             task.decision = _text(clean.get("decision"))
