@@ -71,9 +71,8 @@ def make_context(database_url: str, processes_dir: Path, tmp_path: Path) -> Iter
 
     def make(*, schema: bool = True, demo: bool = True, deployed: bool = True, **overrides: object) -> Context:
         overrides.setdefault("attachments_dir", tmp_path / "attachments")  # never the real instance/ folder
-        settings = Settings(
-            database_url=database_url, demo=True, processes_dir=processes_dir, script_budget=0.5, **overrides
-        )  # type: ignore[arg-type]
+        overrides.setdefault("script_budget", 0.5)
+        settings = Settings(database_url=database_url, demo=True, processes_dir=processes_dir, **overrides)  # type: ignore[arg-type]
         ctx = Context.from_settings(settings)
         made.append(ctx)
         if schema and len(made) == 1:

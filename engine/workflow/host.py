@@ -6,14 +6,16 @@ operations it knows can run long or allocate much, but a single C call it does n
 hold the interpreter lock for minutes or allocate gigabytes. In the web server's own process that
 would freeze every request; in the timer worker, every region's timers. So steps run here instead:
 
-* a pool of long-lived child processes (``DIBAO_ENGINE_WORKERS``), forked from a clean
-  ``forkserver`` that has already imported the engine, each holding the definitions it has parsed;
+* a pool of long-lived child processes (``DIBAO_ENGINE_WORKERS``), each a fresh interpreter running
+  ``python -m engine.workflow.host_child`` and holding the definitions it has parsed, started on
+  first need (about half a second) and kept;
 * each child limits its own address space (``DIBAO_ENGINE_MEMORY_MB``): an allocation beyond it fails
   in the child as the step's failure;
 * the parent waits for a reply at most ``DIBAO_ENGINE_TIMEOUT`` seconds, then kills that child
   (SIGKILL), starts another on the next request, and reports the step as failed. Other threads of
   the parent are never blocked by a child, whatever it does;
-* what a child sends back is unpickled with an allow-list (engine.workflow.host_protocol).
+* requests and replies are length-prefixed pickles on the child's stdin and stdout; what a child
+  sends back is unpickled with an allow-list (engine.workflow.host_protocol).
 
 The parent keeps the transaction: the child only computes the next state. A failed step leaves
 nothing written, as before. Reading a stored state (a task's data, a diagram's highlights) happens in
@@ -24,56 +26,93 @@ from __future__ import annotations
 
 import atexit
 import logging
-import multiprocessing
+import os
+import select
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import replace
-from multiprocessing.process import BaseProcess
 from typing import Any
 
 from engine.clock import utcnow
 from engine.errors import WorkflowFailed
 from engine.workflow.dry_run import DryRunResult
-from engine.workflow.host_child import serve
-from engine.workflow.host_protocol import NEEDS_FILES, Failure, ProcessRef, Request, dump, load_reply
+from engine.workflow.host_protocol import (
+    HEADER_SIZE,
+    NEEDS_FILES,
+    Failure,
+    ProcessRef,
+    Request,
+    dump,
+    frame,
+    frame_length,
+    load_reply,
+)
 
 log = logging.getLogger("dibao.engine_host")
 
 _CHILD_MODULE = "engine.workflow.host_child"
 
 
-class _Child:
-    """One child process and the processes it is known to hold."""
+def _monotonic() -> float:
+    # Not time.monotonic: freezegun replaces that in tests, and a frozen deadline never comes.
+    return time.clock_gettime(time.CLOCK_MONOTONIC)
 
-    def __init__(self, context: Any, memory_bytes: int) -> None:
-        self.conn, child_end = multiprocessing.Pipe(duplex=True)
-        self.process: BaseProcess = context.Process(
-            target=serve, args=(child_end, memory_bytes), name="dibao-engine", daemon=True
+
+class _Child:
+    """One child process (``python -m engine.workflow.host_child``) and the processes it holds.
+
+    A plain subprocess rather than multiprocessing: nothing of the parent (its __main__ module, its
+    threads, its open database connections) is carried into the child, which imports only the engine."""
+
+    def __init__(self, memory_bytes: int) -> None:
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
+            [sys.executable, "-m", _CHILD_MODULE, str(memory_bytes)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            close_fds=True,
         )
-        self.process.start()
-        child_end.close()
+        if self.process.stdin is None or self.process.stdout is None:
+            raise RuntimeError("engine child started without pipes")
+        self._requests, self._replies = self.process.stdin, self.process.stdout
         self.loaded: set[str] = set()
 
     def exchange(self, request: Request, timeout: float) -> Any:
         """Send one request and wait for its reply; raise _ChildLost if the child dies or overruns."""
+        deadline = _monotonic() + timeout
         try:
-            self.conn.send_bytes(dump(request))
-            if not self.conn.poll(timeout):
-                raise _ChildLost(timed_out=True)
-            return load_reply(self.conn.recv_bytes())
-        except (EOFError, OSError, BrokenPipeError) as exc:
+            self._requests.write(frame(dump(request)))
+            self._requests.flush()
+            header = self._read(HEADER_SIZE, deadline)
+            return load_reply(self._read(frame_length(header), deadline))
+        except (OSError, ValueError) as exc:
             raise _ChildLost(timed_out=False) from exc
 
+    def _read(self, size: int, deadline: float) -> bytes:
+        fd, chunks, remaining = self._replies.fileno(), [], size
+        while remaining:
+            left = deadline - _monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise _ChildLost(timed_out=True)
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                raise _ChildLost(timed_out=False)
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+
     def kill(self) -> None:
-        try:
+        if self.process.poll() is None:
             self.process.kill()
-            self.process.join(timeout=5)
-        finally:
-            self.conn.close()
+        self.process.wait(timeout=5)
+        self._requests.close()
+        self._replies.close()
 
     @property
     def alive(self) -> bool:
-        return self.process.is_alive()
+        return self.process.poll() is None
 
 
 class _ChildLost(Exception):
@@ -90,8 +129,6 @@ class EngineHost:
             raise ValueError("engine host needs at least one worker and a positive timeout")
         self.workers, self.timeout = workers, timeout
         self.memory_bytes = memory_mb * 1024 * 1024
-        self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload([_CHILD_MODULE])
         self._idle: list[_Child] = []
         self._count = 0
         self._available = threading.Condition()
@@ -113,7 +150,7 @@ class EngineHost:
             child.kill()
             self._discard(child)
             raise
-        if child.alive:
+        if child.alive and not (isinstance(reply, Failure) and reply.child_exits):
             self._checkin(child)
         else:  # it replied, then left (after a memory failure): start afresh next time
             child.kill()
@@ -167,7 +204,7 @@ class EngineHost:
                     break
                 self._available.wait()
         try:
-            return _Child(self._context, self.memory_bytes)
+            return _Child(self.memory_bytes)
         except BaseException:
             self._discard(None)
             raise

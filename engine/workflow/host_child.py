@@ -1,4 +1,5 @@
-"""The engine host's child process: where every engine step that runs designer code executes.
+"""The engine host's child process (``python -m engine.workflow.host_child``): where every engine step
+that runs designer code executes.
 
 One request at a time from the parent (engine.workflow.host): restore or start the workflow, apply
 the step at the parent's moment, serialize, reply. The process sets its own address-space limit at
@@ -10,17 +11,29 @@ replies and exits, and the parent starts a fresh one.
 
 from __future__ import annotations
 
+import os
 import pickle
 import resource
 import signal
+import sys
 from collections import OrderedDict
-from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, BinaryIO
 
 from engine.clock import pinned
 from engine.errors import DibaoError, WorkflowFailed
 from engine.workflow import dry_run
-from engine.workflow.host_protocol import NEEDS_FILES, Failure, ProcessRef, Request, StepResult, dump, load_request
+from engine.workflow.host_protocol import (
+    HEADER_SIZE,
+    NEEDS_FILES,
+    Failure,
+    ProcessRef,
+    Request,
+    StepResult,
+    dump,
+    frame,
+    frame_length,
+    load_request,
+)
 from engine.workflow.runtime import FormCompletion, LoadedProcess, WorkflowRun
 from engine.workflow.timer_clock import follow_engine_clock
 
@@ -101,23 +114,47 @@ def handle(processes: _Processes, request: Request) -> tuple[Any, bool]:
             return Failure("workflow", f"流程引擎内部错误（{type(exc).__name__}），已中止并回到上一个正常状态"), True
 
 
-def serve(conn: Connection, memory_bytes: int) -> None:
-    """The child's main loop (the multiprocessing target)."""
+def _read_exactly(stream: BinaryIO, size: int) -> bytes | None:
+    data = stream.read(size)
+    return data if data is not None and len(data) == size else None
+
+
+def serve(requests: BinaryIO, replies: BinaryIO, memory_bytes: int) -> None:
+    """The child's main loop: one framed request in, one framed reply out, until the parent leaves."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     follow_engine_clock()  # Spiff's timers compare with engine.clock, pinned per request
     processes = _Processes()
     while True:
-        try:
-            request = load_request(conn.recv_bytes())
-        except (EOFError, OSError):
+        header = _read_exactly(requests, HEADER_SIZE)
+        if header is None:
             return  # the parent went away
-        reply, leave = handle(processes, request)
+        body = _read_exactly(requests, frame_length(header))
+        if body is None:
+            return
+        reply, leave = handle(processes, load_request(body))
         try:
-            conn.send_bytes(dump(reply))
+            out = frame(dump(reply))
         except (MemoryError, RecursionError, TypeError, ValueError, pickle.PicklingError) as exc:
-            conn.send_bytes(dump(Failure("workflow", f"流程步骤的结果无法传回（{type(exc).__name__}）")))
+            message = f"流程步骤的结果无法传回（{type(exc).__name__}）"
+            out = frame(dump(Failure("workflow", message, child_exits=True)))
             leave = True
+        replies.write(out)
+        replies.flush()
         if leave:
             return
+
+
+def main() -> None:
+    """``python -m engine.workflow.host_child MEMORY_BYTES``, started by engine.workflow.host.
+
+    Requests arrive on stdin and replies leave on the original stdout; anything else that writes to
+    stdout (a stray print in a library) goes to stderr instead, so it cannot corrupt a reply."""
+    replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    serve(sys.stdin.buffer, replies, int(sys.argv[1]) if len(sys.argv) > 1 else 0)
+
+
+if __name__ == "__main__":
+    main()

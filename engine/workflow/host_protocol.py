@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
+import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -78,6 +79,7 @@ class Failure:
     message: str
     element: str | None = None
     fields: dict[str, list[str]] | None = None
+    child_exits: bool = False  # the child leaves after this reply (its state is in doubt)
 
     @classmethod
     def of(cls, error: DibaoError) -> Failure:
@@ -101,9 +103,29 @@ class Failure:
 
 NEEDS_FILES = "needs_files"
 
+# Framing on the child's pipes: a 4-byte big-endian length, then that many bytes of pickle.
+_LENGTH = struct.Struct(">I")
+MAX_FRAME = 512 * 1024 * 1024
+
 
 def dump(value: Any) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def frame(payload: bytes) -> bytes:
+    if len(payload) > MAX_FRAME:
+        raise ValueError("engine host message too large")
+    return _LENGTH.pack(len(payload)) + payload
+
+
+def frame_length(header: bytes) -> int:
+    (length,) = _LENGTH.unpack(header)
+    if length > MAX_FRAME:
+        raise ValueError("engine host message too large")
+    return int(length)
+
+
+HEADER_SIZE = _LENGTH.size
 
 
 def load_request(data: bytes) -> Request:

@@ -76,7 +76,8 @@ def test_a_hostile_draft_after_the_timer_fails_alone_and_other_regions_fire(
     make_context: MakeContext, processes_dir: Path, name: str
 ) -> None:
     add_fixture_process(processes_dir, name, region="yantai")
-    ctx = make_context(engine_timeout=STEP_TIMEOUT)
+    # A generous CPU budget, so that the memory cap (not the time budget) stops the memory hog.
+    ctx = make_context(engine_timeout=STEP_TIMEOUT, script_budget=5.0)
     numbers = _two_regions_waiting(ctx)
     memory_before = _rss_mb()
     with freeze_time(NOTICE_OVER):
@@ -138,7 +139,7 @@ def test_a_script_that_leaves_unstorable_data_fails_its_step_naming_the_variable
 
 def test_the_worker_thread_survives_a_hostile_instance(make_context: MakeContext, processes_dir: Path) -> None:
     add_fixture_process(processes_dir, "hostile_memory", region="yantai")
-    ctx = make_context(engine_timeout=STEP_TIMEOUT)
+    ctx = make_context(engine_timeout=STEP_TIMEOUT, script_budget=5.0)
     numbers = _two_regions_waiting(ctx)
     with freeze_time(NOTICE_OVER):
         stop = threading.Event()
