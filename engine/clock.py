@@ -20,6 +20,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None) + _offset
 
 
+def wallclock() -> datetime:
+    """Real UTC now (naive), never travelled by the demo clock: for lifetimes that protect accounts. A demo
+    travel of 8 days must not sign out the administrator who made it."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
 def offset() -> timedelta:
     return _offset
 

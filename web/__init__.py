@@ -6,7 +6,6 @@ create_app(ctx, test_config) builds one app around one engine Context; `dibao se
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,6 +13,7 @@ from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
+from engine.services import web_sessions
 from engine.services.context import Context
 from web import (
     admin_pages,
@@ -73,8 +73,9 @@ def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = 
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
-        # The signed session cookie is refused 8 hours after it was last written (Flask checks its age).
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        # The signed session cookie is refused 8 hours after it was last written (Flask checks its age); the
+        # server-side session record it names ends 8 hours after sign-in, or earlier when revoked.
+        PERMANENT_SESSION_LIFETIME=web_sessions.SESSION_LIFETIME,
         # A clerk may spend a while on a long form: the CSRF token lasts as long as the session.
         WTF_CSRF_TIME_LIMIT=8 * 3600,
         # An attachment (DIBAO_ATTACHMENT_MAX_BYTES) plus the form around it; past this: 413, nothing read.
