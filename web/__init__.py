@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.services import web_sessions
 from engine.services.context import Context
@@ -63,6 +64,15 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+def _behind_proxies(app: Flask, hops: int) -> None:
+    """Behind `hops` reverse proxies (DIBAO_TRUSTED_PROXIES), request.remote_addr and request.scheme come
+    from the last `hops` X-Forwarded-For / -Proto entries: the ones those proxies wrote. Whatever a client
+    put in those headers itself sits further left and is ignored. X-Forwarded-Host is not trusted: a proxy
+    that merely passes it on would let a client choose the host; proxies pass the original Host instead."""
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
 def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = None) -> Flask:
     """`test_config` overrides any setting below, e.g. {"SESSION_COOKIE_SECURE": False}."""
     app = Flask(__name__)
@@ -88,6 +98,7 @@ def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = 
         app.config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
     app.session_interface = _SessionInterface()
+    _behind_proxies(app, context.settings.trusted_proxies)
     app.extensions["dibao"] = context
 
     errors.init_app(app)  # first: its request id exists before CSRF or login checks can fail
