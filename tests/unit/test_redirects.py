@@ -24,10 +24,13 @@ def browser_view(location: str) -> str:
 
 
 def assert_same_site_path(location: str) -> None:
-    assert location.isascii() and location.isprintable() and " " not in location
+    assert location.isascii()
+    assert location.isprintable()
+    assert " " not in location
     seen = browser_view(location)
     assert seen == location  # nothing for a browser to strip or reinterpret
-    assert seen.startswith("/") and not seen.startswith("//")
+    assert seen.startswith("/")
+    assert not seen.startswith("//")
     parts = urlsplit(seen)
     assert (parts.scheme, parts.netloc) == ("", "")
 
