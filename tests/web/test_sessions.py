@@ -16,7 +16,7 @@ from freezegun import freeze_time
 from sqlalchemy import event, select
 
 from engine import clock
-from engine.persistence import AuditEvent, WebSession
+from engine.persistence import AuditEvent, User, WebSession
 from engine.services import web_sessions
 from engine.services.context import Context
 from engine.services.setup import DEMO_PASSWORD
@@ -210,3 +210,18 @@ def test_each_request_costs_one_select_and_last_seen_moves_once_a_minute(ctx: Co
 @pytest.mark.parametrize("value", ["", "x" * 500, "not-a-session"])
 def test_unknown_session_ids_load_nobody(ctx: Context, value: str) -> None:
     assert web_sessions.load(ctx, value) is None
+
+
+@pytest.mark.postgres
+def test_sessions_on_postgres(ctx: Context) -> None:
+    kept = web_sessions.sign_in(ctx, "clerk2", DEMO_PASSWORD, None).session_id
+    ended = [web_sessions.sign_in(ctx, "clerk1", DEMO_PASSWORD, None).session_id for _ in range(2)]
+    loaded_users = [web_sessions.load(ctx, s) for s in ended]
+    assert [user.username if user else None for user in loaded_users] == ["clerk1", "clerk1"]
+    with ctx.db.write() as session:
+        (user_id,) = session.scalars(select(User.id).where(User.username == "clerk1"))
+        assert len(web_sessions.revoke_all(session, user_id, "password_reset")) == 2
+    assert [web_sessions.load(ctx, s) for s in ended] == [None, None]
+    loaded = web_sessions.load(ctx, kept)
+    assert loaded is not None
+    assert loaded.username == "clerk2"
