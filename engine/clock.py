@@ -38,6 +38,12 @@ def pinned(moment: datetime) -> Iterator[None]:
         _pinned = previous
 
 
+def wallclock() -> datetime:
+    """Real UTC now (naive), never travelled by the demo clock: for lifetimes that protect accounts. A demo
+    travel of 8 days must not sign out the administrator who made it."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
 def offset() -> timedelta:
     return _offset
 

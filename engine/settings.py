@@ -11,6 +11,11 @@ DIBAO_ENGINE_MEMORY_MB   address-space limit of each engine child, in MiB (defau
 DIBAO_SECRET_KEY     web session key (read by the web layer through this module).
 DIBAO_ATTACHMENTS_DIR       uploaded files, stored by sha256 (default: instance/attachments under the project root).
 DIBAO_ATTACHMENT_MAX_BYTES  largest file one upload may carry (default 10485760, 10 MiB).
+DIBAO_TRUSTED_PROXIES       how many reverse proxies stand in front of the web app (default 0). With N > 0 the
+                            client's address and scheme are taken from the last N entries of
+                            X-Forwarded-For / X-Forwarded-Proto, the ones those proxies wrote (werkzeug ProxyFix);
+                            with 0 those headers are ignored, as anyone can send them. The address feeds login
+                            throttling's audit events and the public objection rate limit (docs/deployment-proxy.md).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_MAX_PROXY_HOPS = 10
 
 
 def _default_database_url() -> str:
@@ -39,6 +45,7 @@ class Settings:
     secret_key: str | None = None
     attachments_dir: Path = PROJECT_ROOT / "instance" / "attachments"
     attachment_max_bytes: int = 10 * 1024 * 1024
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -55,4 +62,13 @@ class Settings:
             secret_key=env.get("DIBAO_SECRET_KEY"),
             attachments_dir=Path(env.get("DIBAO_ATTACHMENTS_DIR") or PROJECT_ROOT / "instance" / "attachments"),
             attachment_max_bytes=int(env.get("DIBAO_ATTACHMENT_MAX_BYTES") or 10 * 1024 * 1024),
+            trusted_proxies=_proxy_hops(env.get("DIBAO_TRUSTED_PROXIES") or "0"),
         )
+
+
+def _proxy_hops(raw: str) -> int:
+    # A typo here would either trust forged addresses or silently distrust the real ones: refuse to start.
+    value = raw.strip()
+    if not (value.isascii() and value.isdigit()) or int(value) > _MAX_PROXY_HOPS:
+        raise ValueError(f"DIBAO_TRUSTED_PROXIES 应为 0–{_MAX_PROXY_HOPS} 的整数（反向代理的层数），而不是 {raw!r}")
+    return int(value)

@@ -6,14 +6,15 @@ create_app(ctx, test_config) builds one app around one engine Context; `dibao se
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from engine.services import web_sessions
 from engine.services.context import Context
 from web import (
     admin_pages,
@@ -63,6 +64,15 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+def _behind_proxies(app: Flask, hops: int) -> None:
+    """Behind `hops` reverse proxies (DIBAO_TRUSTED_PROXIES), request.remote_addr and request.scheme come
+    from the last `hops` X-Forwarded-For / -Proto entries: the ones those proxies wrote. Whatever a client
+    put in those headers itself sits further left and is ignored. X-Forwarded-Host is not trusted: a proxy
+    that merely passes it on would let a client choose the host; proxies pass the original Host instead."""
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
 def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = None) -> Flask:
     """`test_config` overrides any setting below, e.g. {"SESSION_COOKIE_SECURE": False}."""
     app = Flask(__name__)
@@ -73,8 +83,9 @@ def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = 
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
-        # The signed session cookie is refused 8 hours after it was last written (Flask checks its age).
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        # The signed session cookie is refused 8 hours after it was last written (Flask checks its age); the
+        # server-side session record it names ends 8 hours after sign-in, or earlier when revoked.
+        PERMANENT_SESSION_LIFETIME=web_sessions.SESSION_LIFETIME,
         # A clerk may spend a while on a long form: the CSRF token lasts as long as the session.
         WTF_CSRF_TIME_LIMIT=8 * 3600,
         # An attachment (DIBAO_ATTACHMENT_MAX_BYTES) plus the form around it; past this: 413, nothing read.
@@ -87,6 +98,7 @@ def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = 
         app.config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
     app.session_interface = _SessionInterface()
+    _behind_proxies(app, context.settings.trusted_proxies)
     app.extensions["dibao"] = context
 
     errors.init_app(app)  # first: its request id exists before CSRF or login checks can fail

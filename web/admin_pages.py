@@ -179,7 +179,8 @@ def deactivate(name: str) -> ResponseReturnValue:
     except InvalidData as exc:
         return _user_page(name, exc.fields)
     flash(
-        f"已停用 {name}：注销接口令牌 {done.revoked_tokens} 个，{done.released_tasks} 项已签收任务退回待办",
+        f"已停用 {name}：结束登录会话 {done.revoked_sessions} 个，注销接口令牌 {done.revoked_tokens} 个，"
+        f"{done.released_tasks} 项已签收任务退回待办",
         "success",
     )
     return redirect(url_for(".user", name=name))
@@ -207,6 +208,7 @@ def reset_password(name: str) -> ResponseReturnValue:
         display_name=None,
         password=reset.password,
         revoked_tokens=reset.revoked_tokens,
+        revoked_sessions=reset.revoked_sessions,
     )
     return _no_store(make_response(page))
 

@@ -8,6 +8,7 @@ from engine.persistence.draft import DraftFile
 from engine.persistence.notices import Enrollment, Notice, Objection
 from engine.persistence.org import OrgUnit, User, UserRole
 from engine.persistence.process import HumanTask, ProcessDefinition, ProcessInstance
+from engine.persistence.sessions import WebSession
 from engine.persistence.tokens import ApiToken
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "ProcessInstance",
     "User",
     "UserRole",
+    "WebSession",
 ]

@@ -7,8 +7,9 @@ no caller can get around:
 - a role fits the level of the user's unit (engine.domain.roles.ROLE_LEVELS): township roles on a
   township, village_assistant on a village, county roles (admin included) on a county;
 - nobody deactivates themselves or takes away their own admin role (the way back in for everyone else);
-- deactivating a user revokes their API tokens and returns their claimed tasks to 待办, so no work stays
-  with someone who can no longer sign in; losing a role does the same for that role's claimed tasks;
+- deactivating a user revokes their API tokens and browser sessions and returns their claimed tasks to
+  待办, so no work stays with someone who can no longer sign in; losing a role does the same for that
+  role's claimed tasks; a password reset revokes the tokens and sessions too;
 - passwords are stored hashed only; a generated one is returned once, for the page to show once, and
   never enters the audit log.
 
@@ -33,7 +34,7 @@ from engine.clock import utcnow
 from engine.domain.roles import CHILD_LEVEL, LEVEL_LABELS, ROLE_LABELS, ROLE_LEVELS, Level
 from engine.errors import Conflict, InvalidData, NotFound, PermissionDenied, WorkflowFailed
 from engine.persistence import ApiToken, HumanTask, OrgUnit, ProcessInstance, User, UserRole
-from engine.services import audit
+from engine.services import audit, web_sessions
 from engine.services.cases import get_case
 from engine.services.context import Context
 from engine.services.runner import mark_error, persist, prepare
@@ -125,6 +126,7 @@ class UserDetail:
     role_choices: list[RoleChoice]  # the roles that fit the user's unit
     claimed_tasks: int
     live_tokens: int
+    live_sessions: int
     is_self: bool
 
 
@@ -142,12 +144,14 @@ class PasswordReset:
     username: str
     password: str  # the temporary password: show it once, it is stored only as a hash
     revoked_tokens: int
+    revoked_sessions: int
 
 
 @dataclass(frozen=True)
 class Deactivation:
     username: str
     revoked_tokens: int
+    revoked_sessions: int
     released_tasks: int
 
 
@@ -422,6 +426,7 @@ def show_user(ctx: Context, username: str, target: str) -> UserDetail:
             role_choices(user.org_unit.level),
             int(claimed or 0),
             int(tokens or 0),
+            web_sessions.live_count(session, user.id),
             user.id == scope.admin.id,
         )
 
@@ -525,6 +530,7 @@ def deactivate_user(ctx: Context, username: str, target: str) -> Deactivation:
             raise InvalidData(USER_INVALID, {"active": [f"账号状态：{target} 已是停用状态"]})
         user.active = False
         tokens = _revoke_tokens(session, user)
+        sessions = web_sessions.revoke_all(session, user.id, "user_deactivated")
         released = _release_claimed(session, scope, user, "user_deactivated")
         audit.record(
             session,
@@ -534,10 +540,11 @@ def deactivate_user(ctx: Context, username: str, target: str) -> Deactivation:
                 "username": user.username,
                 "org_unit": user.org_unit.code,
                 "revoked_tokens": tokens,
+                "revoked_sessions": sessions,
                 "released_tasks": released,
             },
         )
-        return Deactivation(user.username, len(tokens), len(released))
+        return Deactivation(user.username, len(tokens), len(sessions), len(released))
 
 
 def reactivate_user(ctx: Context, username: str, target: str) -> None:
@@ -556,8 +563,8 @@ def reactivate_user(ctx: Context, username: str, target: str) -> None:
 
 
 def reset_password(ctx: Context, username: str, target: str) -> PasswordReset:
-    """A random temporary password, returned once and stored hashed. The user's API tokens are revoked
-    too: a reset usually means the old password may be known to someone else."""
+    """A random temporary password, returned once and stored hashed. The user's API tokens and browser
+    sessions are revoked too: a reset usually means the old password may be known to someone else."""
     _require_admin(ctx, username)
     password = generate_password()
     password_hash = hash_password(password)  # outside the write lock
@@ -566,13 +573,19 @@ def reset_password(ctx: Context, username: str, target: str) -> PasswordReset:
         user = _managed_user(session, scope, target)
         user.password_hash = password_hash
         tokens = _revoke_tokens(session, user)
+        sessions = web_sessions.revoke_all(session, user.id, "password_reset")
         audit.record(
             session,
             "admin.password_reset",
             scope.actor,
-            details={"username": user.username, "org_unit": user.org_unit.code, "revoked_tokens": tokens},
+            details={
+                "username": user.username,
+                "org_unit": user.org_unit.code,
+                "revoked_tokens": tokens,
+                "revoked_sessions": sessions,
+            },
         )
-        return PasswordReset(user.username, password, len(tokens))
+        return PasswordReset(user.username, password, len(tokens), len(sessions))
 
 
 def set_roles(ctx: Context, username: str, target: str, roles: Sequence[str]) -> RolesChange:

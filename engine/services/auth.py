@@ -75,7 +75,8 @@ def role_label(role: str) -> str:
     return ROLE_LABELS.get(role, role)
 
 
-def _signed_in(user: User) -> SignedInUser:
+def as_signed_in(user: User) -> SignedInUser:
+    """The service's view of a user row, as sessions and tokens hand it to the web layer."""
     unit = user.org_unit
     return SignedInUser(user.username, user.display_name, tuple(sorted(user.roles)), unit.code, unit.name, unit.level)
 
@@ -123,7 +124,7 @@ def authenticate(ctx: Context, username: str, password: str, remote_addr: str | 
     with ctx.db.read() as session:
         throttled = recent_failures(session, name) >= MAX_FAILURES
         user = None if throttled else _find_user(session, name)
-        found = (user.password_hash, user.active, _signed_in(user), user.id) if user is not None else None
+        found = (user.password_hash, user.active, as_signed_in(user), user.id) if user is not None else None
     if throttled:
         _record(ctx, "login_throttled", audit.Actor(None, name), details)
         raise LoginThrottled(THROTTLED_MESSAGE)
@@ -151,17 +152,11 @@ def _record(ctx: Context, action: str, actor: audit.Actor, details: Mapping[str,
         audit.record(session, action, actor, details=dict(details))
 
 
-def record_logout(ctx: Context, username: str, remote_addr: str | None) -> None:
-    user = load_user(ctx, username)
-    if user is not None:
-        _record(ctx, "logout", audit.Actor(None, user.username, None, user.org_unit_code), {"remote_addr": remote_addr})
-
-
 def load_user(ctx: Context, username: str) -> SignedInUser | None:
-    """The user of a session, or None once the account is gone or inactive (the session then ends)."""
+    """The user by name, or None once the account is gone or inactive (an API token's user: tokens.py)."""
     with ctx.db.read() as session:
         user = _find_user(session, username)
-        return _signed_in(user) if user is not None and user.active else None
+        return as_signed_in(user) if user is not None and user.active else None
 
 
 def villages_in_scope(ctx: Context, username: str) -> list[OrgUnitRef]:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from engine.errors import InvalidData, NotFound, PermissionDenied
 from engine.persistence import AuditEvent, OrgUnit, User
-from engine.services import admin, auth, cases, tasks, tokens
+from engine.services import admin, auth, cases, tasks, tokens, web_sessions
 from engine.services.auth import LoginRefused
 from engine.services.context import Context
 from engine.services.setup import DEMO_PASSWORD
@@ -217,17 +217,19 @@ def test_deactivation_ends_sign_in_and_tokens_and_returns_claimed_tasks(ctx: Con
     assert task_id not in [t.id for t in tasks.list_tasks(ctx, "clerk1b")]
     token = tokens.issue_token(ctx, "clerk1", DEMO_PASSWORD, None).token
     assert tokens.verify_token(ctx, token).username == "clerk1"
+    browser_session = web_sessions.sign_in(ctx, "clerk1", DEMO_PASSWORD, None).session_id
     detail = admin.show_user(ctx, "admin1", "clerk1")
-    assert (detail.claimed_tasks, detail.live_tokens, detail.is_self) == (1, 1, False)
+    assert (detail.claimed_tasks, detail.live_tokens, detail.live_sessions, detail.is_self) == (1, 1, 1, False)
 
     done = admin.deactivate_user(ctx, "admin1", "clerk1")
-    assert (done.revoked_tokens, done.released_tasks) == (1, 1)
+    assert (done.revoked_tokens, done.revoked_sessions, done.released_tasks) == (1, 1, 1)
     with pytest.raises(LoginRefused) as refused:
         auth.authenticate(ctx, "clerk1", DEMO_PASSWORD, None)
     assert refused.value.message == auth.INACTIVE_MESSAGE
     with pytest.raises(TokenRefused):
         tokens.verify_token(ctx, token)
-    assert auth.load_user(ctx, "clerk1") is None  # a signed-in web session ends with the next request
+    assert auth.load_user(ctx, "clerk1") is None
+    assert web_sessions.load(ctx, browser_session) is None  # a signed-in web session ends with the next request
     summary = tasks.show_task(ctx, task_id).summary
     assert (summary.state, summary.assignee) == ("open", None)
     assert task_id in [t.id for t in tasks.list_tasks(ctx, "clerk1b")]  # back in the township's 待办
@@ -235,6 +237,7 @@ def test_deactivation_ends_sign_in_and_tokens_and_returns_claimed_tasks(ctx: Con
     assert event.details["username"] == "clerk1"
     assert event.details["released_tasks"] == [task_id]
     assert len(event.details["revoked_tokens"]) == 1
+    assert len(event.details["revoked_sessions"]) == 1
     (unclaimed,) = _events(ctx, "task_unclaimed")
     assert (unclaimed.actor_name, unclaimed.task_id, unclaimed.details["reason"]) == (
         "admin1",
@@ -254,13 +257,18 @@ def test_deactivation_ends_sign_in_and_tokens_and_returns_claimed_tasks(ctx: Con
     assert auth.authenticate(ctx, "clerk1", DEMO_PASSWORD, None).username == "clerk1"
     with pytest.raises(TokenRefused):
         tokens.verify_token(ctx, token)  # revoked for good, not merely suspended
+    assert web_sessions.load(ctx, browser_session) is None
     assert [e.details["username"] for e in _events(ctx, "admin.user_reactivated")] == ["clerk1"]
 
 
 def test_a_password_reset_replaces_the_old_one(ctx: Context) -> None:
     token = tokens.issue_token(ctx, "clerk2", DEMO_PASSWORD, None).token
+    browser_session = web_sessions.sign_in(ctx, "clerk2", DEMO_PASSWORD, None).session_id
+    other_user = web_sessions.sign_in(ctx, "clerk1", DEMO_PASSWORD, None).session_id
     reset = admin.reset_password(ctx, "admin1", "clerk2")
-    assert (reset.username, reset.revoked_tokens) == ("clerk2", 1)
+    assert (reset.username, reset.revoked_tokens, reset.revoked_sessions) == ("clerk2", 1, 1)
+    assert web_sessions.load(ctx, browser_session) is None
+    assert web_sessions.load(ctx, other_user) is not None
     with pytest.raises(LoginRefused):
         auth.authenticate(ctx, "clerk2", DEMO_PASSWORD, None)
     assert auth.authenticate(ctx, "clerk2", reset.password, None).username == "clerk2"

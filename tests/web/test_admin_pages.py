@@ -156,7 +156,7 @@ def test_deactivation_ends_the_session_the_token_and_the_claim(ctx: Context, app
     reply = browser.post("/admin/users/clerk1/deactivate")
     assert reply.status_code == 302
     page = browser.get("/admin/users/clerk1").get_data(as_text=True)
-    assert "已停用 clerk1：注销接口令牌 1 个，1 项已签收任务退回待办" in page
+    assert "已停用 clerk1：结束登录会话 1 个，注销接口令牌 1 个，1 项已签收任务退回待办" in page
     assert "重新启用" in page
 
     assert clerk.get("/").status_code == 302  # the open session ends with its next request
@@ -171,6 +171,7 @@ def test_deactivation_ends_the_session_the_token_and_the_claim(ctx: Context, app
     assert _actions(ctx, "task_unclaimed") == ["task_unclaimed"]
 
     assert browser.post("/admin/users/clerk1/reactivate").status_code == 302
+    assert clerk.get("/").status_code == 302  # the old session stays ended after reactivation
     assert _browser(make_browser, None).login("clerk1").status_code == 302
     assert _actions(ctx) == ["admin.user_deactivated", "admin.user_reactivated"]
 
