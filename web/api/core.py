@@ -15,9 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 from marshmallow import Schema, ValidationError
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from engine.errors import InvalidData
 from engine.services import tokens
@@ -40,7 +39,7 @@ class Operation:
     """One route as the OpenAPI document shows it."""
 
     method: str
-    rule: str  # Flask's form: /tasks/<int:task_id>
+    rule: str  # Flask's form: /tasks/<id:task_id>
     endpoint: str
     summary: str
     tag: str
@@ -183,22 +182,3 @@ def operation(
         return handler
 
     return decorate
-
-
-@bp.route("/", endpoint="no_route", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-@bp.route("/<path:rest>", endpoint="no_route", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-def no_route(rest: str = "") -> Response:
-    """Any other address under /api/v1: JSON 404, or 405 when the path exists for another method.
-    (Routing errors never reach a blueprint's error handlers, so the blueprint answers them itself.)"""
-    adapter = current_app.url_map.bind_to_environ(request.environ)
-    allowed = []
-    for method in ("GET", "POST", "DELETE"):
-        try:
-            endpoint, _args = adapter.match(method=method)
-        except HTTPException:
-            continue
-        if endpoint != f"{bp.name}.no_route":
-            allowed.append(method)
-    if allowed:
-        raise MethodNotAllowed(valid_methods=allowed)
-    raise ApiError(404, "not_found", "接口不存在，请查看 /api/v1/openapi.json")

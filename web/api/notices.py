@@ -26,7 +26,7 @@ def board(query: dict[str, Any]) -> dict[str, Any]:
 
 @operation(
     "POST",
-    "/notices/<int:notice_id>/objections",
+    "/notices/<id:notice_id>/objections",
     summary="对公示提出异议",
     tag="public",
     public=True,

@@ -13,9 +13,14 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from web.api.core import BEARER_SCHEME, OPERATIONS, Operation, operation
 from web.api.errors import HTTP_MESSAGES
 from web.api.schemas import ErrorSchema
+from web.routing import MAX_ID, MIN_ID
 
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
-_TYPES = {"int": "integer"}
+# What each URL converter matches, as a JSON Schema (web.routing): anything outside is a 404.
+_CONVERTERS: dict[str, dict[str, Any]] = {
+    "id": {"type": "integer", "format": "int64", "minimum": MIN_ID, "maximum": MAX_ID},
+    "": {"type": "string", "pattern": "^[^/]+$"},
+}
 _DESCRIPTION = (
     "最低生活保障等社会救助审核确认系统的 JSON 接口。除公示与异议、本文档和获取令牌外，每个请求都需要请求头 "
     "`Authorization: Bearer <令牌>`（POST /api/v1/auth/token 获取，12 小时有效）。错误一律为 JSON："
@@ -24,9 +29,9 @@ _DESCRIPTION = (
 
 
 def openapi_path(rule: str) -> tuple[str, list[dict[str, Any]]]:
-    """/tasks/<int:task_id> → /api/v1/tasks/{task_id} and its path parameters."""
+    """/tasks/<id:task_id> → /api/v1/tasks/{task_id} and its path parameters."""
     parameters = [
-        {"in": "path", "name": name, "required": True, "schema": {"type": _TYPES.get(kind or "", "string")}}
+        {"in": "path", "name": name, "required": True, "schema": dict(_CONVERTERS[kind])}
         for kind, name in _PARAM.findall(rule)
     ]
     return "/api/v1" + _PARAM.sub(lambda m: "{" + m.group(2) + "}", rule), parameters

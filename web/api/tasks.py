@@ -40,7 +40,7 @@ def list_tasks(query: dict[str, Any]) -> dict[str, Any]:
 
 @operation(
     "GET",
-    "/tasks/<int:task_id>",
+    "/tasks/<id:task_id>",
     summary="任务详情：表单定义、当前值、案件摘要和此前的审批意见",
     tag="tasks",
     response=TaskDetailSchema,
@@ -64,7 +64,7 @@ def show(task_id: int) -> dict[str, Any]:
 
 @operation(
     "POST",
-    "/tasks/<int:task_id>/claim",
+    "/tasks/<id:task_id>/claim",
     summary="签收",
     tag="tasks",
     response=TaskSummarySchema,
@@ -77,7 +77,7 @@ def claim(task_id: int) -> TaskSummary:
 
 @operation(
     "POST",
-    "/tasks/<int:task_id>/unclaim",
+    "/tasks/<id:task_id>/unclaim",
     summary="取消签收",
     tag="tasks",
     response=TaskSummarySchema,
@@ -90,7 +90,7 @@ def unclaim(task_id: int) -> TaskSummary:
 
 @operation(
     "POST",
-    "/tasks/<int:task_id>/transfer",
+    "/tasks/<id:task_id>/transfer",
     summary="转办给本机构内具有相同角色的其他人员",
     tag="tasks",
     body=TransferRequestSchema,
@@ -104,7 +104,7 @@ def transfer(task_id: int, body: dict[str, Any]) -> TaskSummary:
 
 @operation(
     "POST",
-    "/tasks/<int:task_id>/complete",
+    "/tasks/<id:task_id>/complete",
     summary="提交任务表单",
     tag="tasks",
     body=CompleteRequestSchema,
