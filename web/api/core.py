@@ -22,6 +22,7 @@ from engine.errors import InvalidData
 from engine.services import tokens
 from engine.services.auth import SignedInUser
 from engine.services.context import Context
+from web.api.bodies import BodyDocument
 from web.api.errors import ApiError, init_blueprint
 from web.deps import context
 
@@ -52,6 +53,10 @@ class Operation:
     status: int
     errors: tuple[int, ...]
     description: str
+    # The body as the document shows it, where its content is data (web.api.bodies); else `body`'s schema.
+    body_document: BodyDocument | None
+    # OpenAPI links of the success response: name → {"operationId", "parameters"}.
+    links: Mapping[str, Mapping[str, Any]]
 
 
 OPERATIONS: list[Operation] = []
@@ -142,6 +147,8 @@ def operation(
     status: int = 200,
     errors: tuple[int, ...] = COMMON_ERRORS,
     description: str = "",
+    body_document: BodyDocument | None = None,
+    links: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
     def decorate(view: Callable[..., Any]) -> Callable[..., Response]:
         endpoint = f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}"
@@ -161,6 +168,8 @@ def operation(
                 status,
                 errors,
                 description,
+                body_document,
+                links or {},
             )
         )
 
