@@ -153,7 +153,7 @@ def run(examples: int, seed: int, base: Path) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Schemathesis against a temporary dibao server")
-    parser.add_argument("--examples", type=int, default=int(os.environ.get("DIBAO_FUZZ_EXAMPLES", "30")))
+    parser.add_argument("--examples", type=int, default=int(os.environ.get("DIBAO_FUZZ_EXAMPLES", "50")))
     parser.add_argument("--seed", type=int, default=int(os.environ.get("DIBAO_FUZZ_SEED", "22")))
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, log, stats)")
     args = parser.parse_args()
