@@ -5,7 +5,7 @@ A process that another deployed process calls (a BPMN callActivity: 公示 publi
 would run without that data and fail in its first script (a 500) or open a case that means nothing. So
 start_case refuses it like an unknown process, and the API document lists only the others.
 
-Definitions never change once deployed, so what each one calls is read from its BPMN once per process.
+Definitions never change once deployed, so what each bundle calls is read from its BPMN once per process.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ from engine.workflow.xmlsafe import UnsafeXml, parse_xml
 from forms import FormDefinition
 
 _BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-_CALLS: dict[int, frozenset[str]] = {}  # definition id → the process ids its BPMN calls
+# Bundle hash → the process ids its BPMN calls. Keyed by content, not by row id: ids of another database
+# (a test's, a second server's) may name other bundles.
+_CALLS: dict[str, frozenset[str]] = {}
 _LOCK = threading.Lock()
 
 
@@ -45,15 +47,16 @@ def _calls_of(files: Mapping[str, Any]) -> frozenset[str]:
 
 def called_processes(session: Session) -> frozenset[str]:
     """Every process id some deployed definition calls."""
-    ids = set(session.scalars(select(ProcessDefinition.id)))
-    missing = ids - _CALLS.keys()
+    hashes = set(session.scalars(select(ProcessDefinition.bundle_hash)))
+    missing = hashes - _CALLS.keys()
     if missing:
-        query = select(ProcessDefinition.id, ProcessDefinition.files).where(ProcessDefinition.id.in_(missing))
-        rows = session.execute(query)
-        found = {definition_id: _calls_of(files or {}) for definition_id, files in rows}
+        query = select(ProcessDefinition.bundle_hash, ProcessDefinition.files).where(
+            ProcessDefinition.bundle_hash.in_(missing)
+        )
+        found = {bundle_hash: _calls_of(files or {}) for bundle_hash, files in session.execute(query)}
         with _LOCK:
             _CALLS.update(found)
-    return frozenset().union(*(_CALLS[i] for i in ids if i in _CALLS))
+    return frozenset().union(*(_CALLS[h] for h in hashes if h in _CALLS))
 
 
 def start_forms(ctx: Context) -> dict[str, list[dict[str, Any]]]:

@@ -47,6 +47,8 @@ def test_other_identifiers_out_of_range_are_404_everywhere(api_as: Any, anonymou
     for url in ("/api/v1/tasks/0", "/api/v1/tasks/-1", f"/api/v1/tasks/{MAX_ID + 1}", "/api/v1/tasks/1e3"):
         assert_error(clerk1.get(url), 404, "not_found")
     assert_error(anonymous.post(f"/api/v1/notices/{HUGE[0]}/objections", {"text": "异议"}), 404, "not_found")
+    for name, value in (("limit", HUGE[2]), ("offset", HUGE[0]), ("offset", "-1"), ("limit", "0")):
+        assert set(assert_error(clerk1.get(f"/api/v1/tasks?{name}={value}"), 422, "invalid")["fields"]) == {name}
     # A task id at the very top of the range is only a task that does not exist.
     assert_error(clerk1.get(f"/api/v1/tasks/{MAX_ID}"), 404, "not_found")
     browser.login("clerk1")
