@@ -63,6 +63,9 @@ test-browser: $(STAMP) modeler-assets ## the walkthrough in a real headless Chro
 	bash .ci/install-chromium
 	DIBAO_FAST_PASSWORD_HASH=1 $(BIN)/pytest -q -p no:xdist -m browser tests/browser
 
+fuzz-api: $(STAMP) ## Schemathesis against a temporary demo server (all phases and checks; DIBAO_FUZZ_EXAMPLES per operation)
+	$(BIN)/python -m tests.fuzz.api
+
 check: test ## everything CI checks
 	$(BIN)/ruff format --check engine web forms tests
 
@@ -72,4 +75,4 @@ bench: $(STAMP) ## the benchmarks of design.md §9 (slow; figures go in the READ
 clean: ## remove the virtual environment, the local database and the npm-installed modeler assets
 	rm -rf $(VENV) instance node_modules $(VENDOR)
 
-.PHONY: help install modeler-assets init run test test-postgres test-browser check bench clean
+.PHONY: help install modeler-assets init run test test-postgres test-browser fuzz-api check bench clean

@@ -32,6 +32,7 @@ from web import (
     modeler,
     public,
     registration,
+    routing,
     system,
     task_pages,
 )
@@ -76,6 +77,7 @@ def _behind_proxies(app: Flask, hops: int) -> None:
 def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = None) -> Flask:
     """`test_config` overrides any setting below, e.g. {"SESSION_COOKIE_SECURE": False}."""
     app = Flask(__name__)
+    routing.init_app(app)  # <id:…> in every route: before any blueprint adds its rules
     context = ctx or Context.from_settings()
     app.config.from_mapping(
         SECRET_KEY=context.settings.secret_key or secrets.token_hex(32),

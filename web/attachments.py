@@ -48,7 +48,7 @@ def offer_numbers(fields: Iterable[Field]) -> None:
         offer_numbers(field.items)
 
 
-@bp.post("/tasks/<int:task_id>/attachments")
+@bp.post("/tasks/<id:task_id>/attachments")
 @login_required
 def upload(task_id: int) -> ResponseReturnValue:
     sent = request.files.get("file")  # None when no file was chosen: the service says so
@@ -70,7 +70,7 @@ def content_disposition(filename: str, fallback: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-@bp.get("/attachments/<int:attachment_id>")
+@bp.get("/attachments/<id:attachment_id>")
 @login_required
 def download(attachment_id: int) -> ResponseReturnValue:
     try:

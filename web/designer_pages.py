@@ -79,7 +79,7 @@ def diff(region: str, process_id: str) -> ResponseReturnValue:
     return render_template("designer_diff.html", result=result, space=result.workspace, versions=versions)
 
 
-@bp.get("/<region>/<process_id>/v<int:version>/diagram")
+@bp.get("/<region>/<process_id>/v<id:version>/diagram")
 @login_required
 def diagram(region: str, process_id: str, version: int) -> ResponseReturnValue:
     """The deployed version's diagram as an SVG file (opens in the browser, saves, prints)."""

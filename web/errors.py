@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 
-from flask import Flask, Response, flash, g, redirect, render_template, url_for
+from flask import Flask, Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -86,7 +87,24 @@ def _csrf(exc: CSRFError) -> ResponseReturnValue:
     return error_page(400, "页面已过期或缺少安全校验信息，请返回并刷新页面后重试。", title="请求未通过安全校验")
 
 
+def answer_in_json_under(app: Flask, prefix: str, render: Callable[[HTTPException], Response]) -> None:
+    """HTTP errors of addresses under `prefix` are rendered by `render` (the JSON API's), also those raised
+    while routing (unknown address, a method the address does not take), which Flask hands to the app's
+    handlers only: no blueprint is known before a route matched."""
+    app.extensions["dibao.json_errors"] = (prefix.rstrip("/"), render)
+
+
+def _json_renderer() -> Callable[[HTTPException], Response] | None:
+    prefix, render = current_app.extensions.get("dibao.json_errors", ("", None))
+    if render is not None and (request.path == prefix or request.path.startswith(prefix + "/")):
+        return render  # type: ignore[no-any-return]
+    return None
+
+
 def _http(exc: HTTPException) -> ResponseReturnValue:
+    json_render = _json_renderer()
+    if json_render is not None:
+        return json_render(exc)
     status = exc.code or 500
     if status >= 500:
         log.error("HTTP %s, request_id=%s", status, request_id())
@@ -95,7 +113,10 @@ def _http(exc: HTTPException) -> ResponseReturnValue:
         405: "该地址不支持这种请求方式。",
         413: "提交的内容超过了系统允许的大小，未被保存。附件请压缩或拆分成较小的文件后重新上传。",
     }
-    return error_page(status, messages.get(status, HTTP_TITLES.get(status, "请求未能完成。")))
+    page, status = error_page(status, messages.get(status, HTTP_TITLES.get(status, "请求未能完成。")))
+    # The exception's own headers stay: Allow on a 405 (RFC 9110), Retry-After where given.
+    headers = [(name, value) for name, value in exc.get_headers() if name.lower() != "content-type"]
+    return page, status, headers
 
 
 def _unexpected(exc: Exception) -> ResponseReturnValue:

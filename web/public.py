@@ -78,7 +78,7 @@ def board(village: str) -> ResponseReturnValue:
     return _board(village)
 
 
-@bp.post("/notices/<village>/<int:notice_id>/objections")
+@bp.post("/notices/<village>/<id:notice_id>/objections")
 def object_to(village: str, notice_id: int) -> ResponseReturnValue:
     ctx = context()
     # The address names the board: a notice of another village (or none) is not found here.

@@ -63,13 +63,13 @@ def _page(
     )
 
 
-@bp.get("/<int:task_id>")
+@bp.get("/<id:task_id>")
 @login_required
 def show(task_id: int) -> ResponseReturnValue:
     return _page(tasks.show_task(context(), task_id, username()))
 
 
-@bp.post("/<int:task_id>/claim")
+@bp.post("/<id:task_id>/claim")
 @login_required
 def claim(task_id: int) -> ResponseReturnValue:
     summary = tasks.claim(context(), task_id, username())
@@ -77,7 +77,7 @@ def claim(task_id: int) -> ResponseReturnValue:
     return redirect(url_for(".show", task_id=task_id))
 
 
-@bp.post("/<int:task_id>/unclaim")
+@bp.post("/<id:task_id>/unclaim")
 @login_required
 def unclaim(task_id: int) -> ResponseReturnValue:
     summary = tasks.unclaim(context(), task_id, username())
@@ -85,7 +85,7 @@ def unclaim(task_id: int) -> ResponseReturnValue:
     return redirect(url_for(".show", task_id=task_id))
 
 
-@bp.post("/<int:task_id>/transfer")
+@bp.post("/<id:task_id>/transfer")
 @login_required
 def transfer(task_id: int) -> ResponseReturnValue:
     ctx, me = context(), username()
@@ -99,7 +99,7 @@ def transfer(task_id: int) -> ResponseReturnValue:
     return redirect(url_for("inbox.index"))
 
 
-@bp.post("/<int:task_id>/complete")
+@bp.post("/<id:task_id>/complete")
 @login_required
 def complete(task_id: int) -> ResponseReturnValue:
     ctx, me = context(), username()

@@ -19,6 +19,7 @@ from engine.services.deployment import latest_definition
 from engine.services.notices import notice_view
 from engine.services.runner import persist, record_new_task
 from engine.services.start_enrichment import enrich_start_data
+from engine.services.startable import called_processes
 from engine.services.tasks_query import summaries
 from engine.services.users import ancestor_at_level, get_org_unit, get_user
 from engine.services.views import CaseView, EnrollmentView
@@ -124,6 +125,10 @@ def prepare_start(
         raise InvalidData("启动数据有误", {"village": [f"村/社区：{village.name} 不是村/社区"]})
     _check_may_start(user, village)
     cache[("village", village_code)] = village
+    if "called" not in cache:
+        cache["called"] = called_processes(session)
+    if process_id in cache["called"]:
+        raise NotFound(f"流程 {process_id} 由上级流程调用，不能单独登记案件")
     key = ("definition", process_id, village.region)
     definition = cache.get(key) or latest_definition(session, process_id, village.region)
     cache[key] = definition

@@ -8,6 +8,8 @@ from flask import Flask
 # Importing the route modules registers their routes on the blueprint.
 from web.api import admin, assessments, cases, notices, openapi, tasks, tokens
 from web.api.core import OPERATIONS, bp
+from web.api.errors import http_error
+from web.errors import answer_in_json_under
 
 __all__ = ["OPERATIONS", "admin", "assessments", "bp", "cases", "init_app", "notices", "openapi", "tasks", "tokens"]
 
@@ -19,3 +21,5 @@ def init_app(app: Flask) -> None:
     if csrf is not None:
         csrf.exempt(bp)
     app.register_blueprint(bp)
+    # An unknown address or an undeclared method under /api/v1 is a JSON error too (with Allow on a 405).
+    answer_in_json_under(app, bp.url_prefix or "", http_error)

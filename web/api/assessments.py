@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.services import assessment, temporary
+from web.api.bodies import assessment_body, temporary_body
 from web.api.core import ctx, operation
 from web.api.schemas import AssessmentRequestSchema, AssessmentSchema, TemporaryRequestSchema, TemporaryResultSchema
 
@@ -17,6 +18,7 @@ from web.api.schemas import AssessmentRequestSchema, AssessmentSchema, Temporary
     body=AssessmentRequestSchema,
     response=AssessmentSchema,
     errors=(400, 401, 404, 422),
+    body_document=assessment_body,
 )
 def assess(body: dict[str, Any]) -> dict[str, Any]:
     region = body.pop("region")
@@ -31,6 +33,7 @@ def assess(body: dict[str, Any]) -> dict[str, Any]:
     body=TemporaryRequestSchema,
     response=TemporaryResultSchema,
     errors=(400, 401, 404, 422),
+    body_document=temporary_body,
 )
 def assess_temporary(body: dict[str, Any]) -> dict[str, Any]:
     region = body.pop("region")

@@ -6,7 +6,9 @@ from typing import Any
 
 from engine.services import access, cases
 from engine.services.views import CaseView
+from web.api.bodies import start_case_body
 from web.api.core import ctx, fields_under, me, operation
+from web.api.links import CASE_LINKS, open_task_links
 from web.api.schemas import CaseHistorySchema, CaseSchema, StartCaseRequestSchema
 
 _SCOPE = "案件所在村/社区、乡镇或县的工作人员"
@@ -23,6 +25,8 @@ _SCOPE = "案件所在村/社区、乡镇或县的工作人员"
     roles="村/社区、乡镇或县工作人员，只能为本机构辖区内的村/社区登记",
     errors=(400, 401, 403, 404, 422, 500),
     description="地区由 data.village 所属地区决定；启动数据有误得到 422，fields 以 data.字段 命名每个问题。",
+    body_document=start_case_body,
+    links={**CASE_LINKS, **open_task_links("/open_tasks/0/id")},
 )
 def start(body: dict[str, Any]) -> CaseView:
     with fields_under("data"):
@@ -37,6 +41,7 @@ def start(body: dict[str, Any]) -> CaseView:
     response=CaseSchema,
     roles=_SCOPE,
     errors=(401, 403, 404),
+    links={"GetHistory": CASE_LINKS["GetHistory"], **open_task_links("/open_tasks/0/id")},
 )
 def show(number: str) -> CaseView:
     return cases.show_case(ctx(), number, me())

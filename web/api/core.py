@@ -15,14 +15,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 from marshmallow import Schema, ValidationError
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from engine.errors import InvalidData
 from engine.services import tokens
 from engine.services.auth import SignedInUser
 from engine.services.context import Context
+from web.api.bodies import BodyDocument
 from web.api.errors import ApiError, init_blueprint
 from web.deps import context
 
@@ -40,7 +40,7 @@ class Operation:
     """One route as the OpenAPI document shows it."""
 
     method: str
-    rule: str  # Flask's form: /tasks/<int:task_id>
+    rule: str  # Flask's form: /tasks/<id:task_id>
     endpoint: str
     summary: str
     tag: str
@@ -53,6 +53,10 @@ class Operation:
     status: int
     errors: tuple[int, ...]
     description: str
+    # The body as the document shows it, where its content is data (web.api.bodies); else `body`'s schema.
+    body_document: BodyDocument | None
+    # OpenAPI links of the success response: name → {"operationId", "parameters"}.
+    links: Mapping[str, Mapping[str, Any]]
 
 
 OPERATIONS: list[Operation] = []
@@ -143,6 +147,8 @@ def operation(
     status: int = 200,
     errors: tuple[int, ...] = COMMON_ERRORS,
     description: str = "",
+    body_document: BodyDocument | None = None,
+    links: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
     def decorate(view: Callable[..., Any]) -> Callable[..., Response]:
         endpoint = f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}"
@@ -162,6 +168,8 @@ def operation(
                 status,
                 errors,
                 description,
+                body_document,
+                links or {},
             )
         )
 
@@ -183,22 +191,3 @@ def operation(
         return handler
 
     return decorate
-
-
-@bp.route("/", endpoint="no_route", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-@bp.route("/<path:rest>", endpoint="no_route", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-def no_route(rest: str = "") -> Response:
-    """Any other address under /api/v1: JSON 404, or 405 when the path exists for another method.
-    (Routing errors never reach a blueprint's error handlers, so the blueprint answers them itself.)"""
-    adapter = current_app.url_map.bind_to_environ(request.environ)
-    allowed = []
-    for method in ("GET", "POST", "DELETE"):
-        try:
-            endpoint, _args = adapter.match(method=method)
-        except HTTPException:
-            continue
-        if endpoint != f"{bp.name}.no_route":
-            allowed.append(method)
-    if allowed:
-        raise MethodNotAllowed(valid_methods=allowed)
-    raise ApiError(404, "not_found", "接口不存在，请查看 /api/v1/openapi.json")

@@ -108,7 +108,7 @@ def _domain_error(exc: DibaoError) -> Response:
     return error_response(400, exc.code, exc.message)
 
 
-def _http_error(exc: HTTPException) -> Response:
+def http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
     if status >= 500:
         log.error("HTTP %s, request_id=%s", status, request_id())
@@ -131,5 +131,5 @@ def init_blueprint(bp: Blueprint) -> None:
     """Blueprint handlers come before the app's HTML ones for anything raised in an API view."""
     bp.register_error_handler(ApiError, _api_error)
     bp.register_error_handler(DibaoError, _domain_error)
-    bp.register_error_handler(HTTPException, _http_error)
+    bp.register_error_handler(HTTPException, http_error)
     bp.register_error_handler(Exception, _unexpected)

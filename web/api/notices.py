@@ -19,6 +19,13 @@ from web.api.schemas import NoticeListSchema, NoticeQuerySchema, ObjectionReceip
     query=NoticeQuerySchema,
     response=NoticeListSchema,
     errors=(404, 422),
+    links={
+        "ObjectToNotice": {
+            "operationId": "notices_object_to",
+            "parameters": {"notice_id": "$response.body#/items/0/id"},
+            "description": "对第一条公示提出异议",
+        }
+    },
 )
 def board(query: dict[str, Any]) -> dict[str, Any]:
     return {"village": query["village"], "items": notices.open_notices(ctx(), query["village"])}
@@ -26,7 +33,7 @@ def board(query: dict[str, Any]) -> dict[str, Any]:
 
 @operation(
     "POST",
-    "/notices/<int:notice_id>/objections",
+    "/notices/<id:notice_id>/objections",
     summary="对公示提出异议",
     tag="public",
     public=True,

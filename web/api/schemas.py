@@ -3,78 +3,29 @@
 The OpenAPI document is generated from these classes (web.api.openapi), so what is documented is what
 is checked. Request schemas check the envelope only (types, required keys, no unknown keys); the
 content of a form, a household or a temporary-assistance input is the services' to validate, with
-the forms package and its Chinese field labels, exactly as for the web pages and the CLI.
+the forms package and its Chinese field labels, exactly as for the web pages and the CLI; the document
+shows their forms instead (web.api.bodies).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
-from engine.domain import temporary
 from engine.services.tasks import VIEWS
+from web.api.fields import Int, Json, Obj, Str, Strict, UtcDateTime
+from web.api.form_schemas import NOT_BLANK  # somewhere a character that is not a blank
 
 MAX_PAGE = 200
 
-# Chinese messages for every field kind used here (marshmallow's own are English).
-_BASE_MESSAGES = {"required": "必填", "null": "不能为 null", "validator_failed": "取值无效"}
 
-
-def _messages(kwargs: dict[str, Any], **own: str) -> dict[str, Any]:
-    return {**_BASE_MESSAGES, **own, **(kwargs.pop("error_messages", None) or {})}
-
-
-class Str(fields.String):
-    def __init__(self, **kwargs: Any) -> None:
-        messages = _messages(kwargs, invalid="必须是字符串", invalid_utf8="不是合法的 UTF-8 字符串")
-        super().__init__(error_messages=messages, **kwargs)
-
-
-class Int(fields.Integer):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(error_messages=_messages(kwargs, invalid="必须是整数", too_large="数值过大"), **kwargs)
-
-
-class Obj(fields.Dict):
-    """Any JSON object, checked further by the service (form data, a household)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(error_messages=_messages(kwargs, invalid="必须是 JSON 对象"), **kwargs)
-
-
-class Json(fields.Raw):
-    """Any JSON value; its content is the service's to validate."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(error_messages=_messages(kwargs), **kwargs)
-
-
-class UtcDateTime(fields.DateTime):
-    """Stored timestamps are naive UTC: sent with their offset, so no client mistakes them for Beijing time."""
-
-    def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
-        if value is None:
-            return None
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
-
-
-class Strict(Schema):
-    """Unknown keys are an error, not silently dropped: a misspelt key must not look accepted."""
-
-    error_messages: ClassVar[dict[str, str]] = {"type": "必须是 JSON 对象", "unknown": "未知字段"}  # type: ignore[misc]
-
-    class Meta:
-        unknown = RAISE
-
-
-def _text(max_length: int, *, required: bool = True, description: str = "", **kwargs: Any) -> Str:
+def _text(max_length: int, *, required: bool = True, description: str = "", not_blank: bool = False) -> Str:
+    """`not_blank`: the service strips the text first, so the document asks for a non-blank character."""
     return Str(
         required=required,
         validate=validate.Length(min=1, max=max_length, error=f"长度须在 1 到 {max_length} 个字之间"),
-        metadata={"description": description} if description else {},
-        **kwargs,
+        metadata={"description": description, **({"pattern": NOT_BLANK} if not_blank else {})},
     )
 
 
@@ -90,7 +41,10 @@ class TaskListQuerySchema(Strict):
     view = Str(
         load_default="open",
         validate=validate.OneOf(VIEWS, error=f"必须是 {'/'.join(VIEWS)} 之一"),
-        metadata={"description": "待办 open / 已签收 claimed / 已办 done / 超期 overdue"},
+        metadata={
+            "description": "待办 open / 已签收 claimed / 已办 done / 超期 overdue",
+            "x-enum-descriptions": {"open": "待办", "claimed": "已签收", "done": "已办", "overdue": "超期"},
+        },
     )
     limit = Int(load_default=50, validate=validate.Range(min=1, max=MAX_PAGE, error=f"必须在 1 到 {MAX_PAGE} 之间"))
     offset = Int(load_default=0, validate=validate.Range(min=0, max=10**9, error="必须是非负整数"))
@@ -100,7 +54,7 @@ class TaskListQuerySchema(Strict):
 
 class TransferRequestSchema(Strict):
     to = _text(64, description="接收人用户名：本机构内具有相同角色的其他人员")
-    reason = _text(500, description="转办理由")
+    reason = _text(500, description="转办理由", not_blank=True)
 
 
 class CompleteRequestSchema(Strict):
@@ -112,21 +66,23 @@ class StartCaseRequestSchema(Strict):
     data = Obj(required=True, metadata={"description": '启动数据：{"village": 村/社区代码, …启动表单字段}'})
 
 
+# The two what-if envelopes: the region here; the rest is the services' request forms (also what the
+# document shows, web.api.bodies), so the other keys pass through to them and their Chinese messages.
 class AssessmentRequestSchema(Strict):
     region = _text(32, description="地区，如 default、yantai")
-    as_of = Json(required=True, metadata={"type": "string", "format": "date", "description": "评估日期"})
-    household = Json(required=True, metadata={"type": "object", "description": "家庭情况（Household JSON）"})
+    as_of = Json(required=True)
+    household = Json(required=True)
 
 
 class TemporaryRequestSchema(Strict):
     region = _text(32, description="地区")
-    as_of = Json(required=True, metadata={"type": "string", "format": "date", "description": "测算日期"})
-    kind = Json(required=True, metadata={"type": "string", "enum": list(temporary.KINDS)})
-    cause = Json(required=True, metadata={"type": "string", "enum": list(temporary.CAUSES)})
-    persons = Json(required=True, metadata={"type": "integer", "minimum": 1, "maximum": temporary.MAX_PERSONS})
-    months = Json(required=True, metadata={"type": "integer", "minimum": 1, "maximum": temporary.MAX_MONTHS})
-    household_type = Json(required=True, metadata={"type": "string", "enum": list(temporary.HOUSEHOLD_TYPES)})
-    existing_recipient = Json(metadata={"type": "boolean", "default": False})
+    as_of = Json(required=True)
+    kind = Json(required=True)
+    cause = Json(required=True)
+    persons = Json(required=True)
+    months = Json(required=True)
+    household_type = Json(required=True)
+    existing_recipient = Json()
 
 
 class NoticeQuerySchema(Strict):
@@ -134,9 +90,13 @@ class NoticeQuerySchema(Strict):
 
 
 class ObjectionRequestSchema(Strict):
-    # Lengths are the service's to check (with its own messages); here only the types.
-    text = Str(required=True, metadata={"description": "异议内容（最多 2000 字）"})
-    contact = Str(allow_none=True, load_default=None, metadata={"description": "联系方式（可选，不公开）"})
+    # Lengths are the service's to check (with its own messages); here only the types and the document.
+    text = Str(
+        required=True, metadata={"description": "异议内容", "minLength": 1, "maxLength": 2000, "pattern": NOT_BLANK}
+    )
+    contact = Str(
+        allow_none=True, load_default=None, metadata={"description": "联系方式（可选，不公开）", "maxLength": 200}
+    )
 
 
 class RegionRequestSchema(Strict):
@@ -391,9 +351,3 @@ class AuditVerifySchema(Schema):
 
 class OkSchema(Schema):
     ok = fields.Boolean()
-
-
-class OpenApiSchema(Schema):
-    """The OpenAPI 3 document itself (returned as it is)."""
-
-    openapi = fields.String()

@@ -7,6 +7,7 @@ from typing import Any
 from engine.services import cases, tasks
 from engine.services.views import CompletionResult, TaskSummary
 from web.api.core import ctx, fields_under, me, operation
+from web.api.links import case_of_task, open_task_links
 from web.api.schemas import (
     CompleteRequestSchema,
     CompletionSchema,
@@ -28,6 +29,7 @@ _WORKER = "任务所属机构内具有该任务角色的人员"
     query=TaskListQuerySchema,
     response=TaskListSchema,
     errors=(401, 422),
+    links={**open_task_links("/items/0/id"), **case_of_task("/items/0/case_number")},
 )
 def list_tasks(query: dict[str, Any]) -> dict[str, Any]:
     view, process, village = query["view"], query.get("process"), query.get("village")
@@ -40,12 +42,13 @@ def list_tasks(query: dict[str, Any]) -> dict[str, Any]:
 
 @operation(
     "GET",
-    "/tasks/<int:task_id>",
+    "/tasks/<id:task_id>",
     summary="任务详情：表单定义、当前值、案件摘要和此前的审批意见",
     tag="tasks",
     response=TaskDetailSchema,
     roles=f"{_WORKER}、签收人或办理人",
     errors=(401, 403, 404),
+    links=case_of_task("/task/case_number"),
 )
 def show(task_id: int) -> dict[str, Any]:
     detail = tasks.show_task(ctx(), task_id, me())
@@ -64,12 +67,13 @@ def show(task_id: int) -> dict[str, Any]:
 
 @operation(
     "POST",
-    "/tasks/<int:task_id>/claim",
+    "/tasks/<id:task_id>/claim",
     summary="签收",
     tag="tasks",
     response=TaskSummarySchema,
     roles=_WORKER,
     errors=(401, 403, 404, 409),
+    links={**open_task_links("/id"), **case_of_task("/case_number")},
 )
 def claim(task_id: int) -> TaskSummary:
     return tasks.claim(ctx(), task_id, me())
@@ -77,12 +81,13 @@ def claim(task_id: int) -> TaskSummary:
 
 @operation(
     "POST",
-    "/tasks/<int:task_id>/unclaim",
+    "/tasks/<id:task_id>/unclaim",
     summary="取消签收",
     tag="tasks",
     response=TaskSummarySchema,
     roles="签收人本人",
     errors=(401, 404, 409),
+    links={**open_task_links("/id"), **case_of_task("/case_number")},
 )
 def unclaim(task_id: int) -> TaskSummary:
     return tasks.unclaim(ctx(), task_id, me())
@@ -90,13 +95,15 @@ def unclaim(task_id: int) -> TaskSummary:
 
 @operation(
     "POST",
-    "/tasks/<int:task_id>/transfer",
+    "/tasks/<id:task_id>/transfer",
     summary="转办给本机构内具有相同角色的其他人员",
     tag="tasks",
     body=TransferRequestSchema,
     response=TaskSummarySchema,
     roles=_WORKER,
     errors=(400, 401, 403, 404, 409, 422),
+    description="接收人（to）须是本机构内具有相同角色的其他人员；不是时得到 422，fields 为 to。",
+    links=case_of_task("/case_number"),
 )
 def transfer(task_id: int, body: dict[str, Any]) -> TaskSummary:
     return tasks.transfer(ctx(), task_id, me(), body["to"], body["reason"])
@@ -104,14 +111,18 @@ def transfer(task_id: int, body: dict[str, Any]) -> TaskSummary:
 
 @operation(
     "POST",
-    "/tasks/<int:task_id>/complete",
+    "/tasks/<id:task_id>/complete",
     summary="提交任务表单",
     tag="tasks",
     body=CompleteRequestSchema,
     response=CompletionSchema,
     roles=_WORKER,
     errors=(400, 401, 403, 404, 409, 422, 500),
-    description="已办结的任务再次提交得到 409；表单数据有误得到 422，fields 以 data.字段 命名每个问题。",
+    description=(
+        "data 为该任务表单的数据：表单定义见 GET /tasks/{task_id} 的 form（随任务而不同）。"
+        "已办结的任务再次提交得到 409；表单数据有误得到 422，fields 以 data.字段 命名每个问题。"
+    ),
+    links={**open_task_links("/new_tasks/0/id"), **case_of_task("/case_number")},
 )
 def complete(task_id: int, body: dict[str, Any]) -> CompletionResult:
     with fields_under("data"):
