@@ -85,13 +85,14 @@ def median_ms(samples_s: list[float]) -> float:
 
 
 @contextmanager
-def bench_context(name: str) -> Iterator[Context]:
-    """A fresh SQLite database in a temp directory: schema, demo org tree and users, processes/ deployed."""
+def bench_context(name: str, processes_dir: Path | None = None) -> Iterator[Context]:
+    """A fresh SQLite database in a temp directory: schema, demo org tree and users, processes/ (or
+    `processes_dir`) deployed."""
     with TemporaryDirectory(prefix=f"dibao-bench-{name}-") as tmp:
         settings = Settings(
             database_url=f"sqlite:///{Path(tmp) / 'dibao.sqlite3'}",
             demo=True,
-            processes_dir=PROJECT_ROOT / "processes",
+            processes_dir=processes_dir or PROJECT_ROOT / "processes",
             script_budget=1.0,
         )
         ctx = Context.from_settings(settings)
