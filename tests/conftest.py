@@ -82,9 +82,7 @@ def processes_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_context(
-    database_url: str, processes_dir: Path, tmp_path: Path, audit_key_file: Path
-) -> Iterator[MakeContext]:
+def make_context(database_url: str, processes_dir: Path, tmp_path: Path, audit_key_file: Path) -> Iterator[MakeContext]:
     made: list[Context] = []
 
     def make(*, schema: bool = True, demo: bool = True, deployed: bool = True, **overrides: object) -> Context:
