@@ -77,20 +77,27 @@ def plain_row_hash(row: Row) -> str:
 class ChainSeal:
     """HMAC-SHA256 under the chain key: of events (their `hash`) and of the head (its `seal`)."""
 
-    __slots__ = ("_key",)
+    __slots__ = ("_keyed",)
 
     def __init__(self, key: bytes) -> None:
-        self._key = key
+        # Keyed once; every hash starts from a copy. hmac.digest would set the key up again for each of the
+        # million events `verify` hashes, which measured 2–3 times slower than a copy on this host.
+        self._keyed = hmac.new(key, digestmod="sha256")
+
+    def _mac(self, message: bytes) -> str:
+        mac = self._keyed.copy()
+        mac.update(message)
+        return mac.hexdigest()
 
     def row_hash(self, row: Row) -> str:
-        return hmac.digest(self._key, _message(row), "sha256").hex()
+        return self._mac(_message(row))
 
     def event_hash(self, event: AuditEvent) -> str:
         return self.row_hash(event_row(event))
 
     def head_seal(self, seq: int, hash_: str) -> str:
         # "head" cannot begin an event's message (a JSON list), so no event hash can serve as a head seal.
-        return hmac.digest(self._key, f"head\n{seq}\n{hash_}".encode(), "sha256").hex()
+        return self._mac(f"head\n{seq}\n{hash_}".encode())
 
 
 def event_row(event: AuditEvent, details_text: str | None = None) -> Row:
