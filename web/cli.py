@@ -69,8 +69,8 @@ def init(demo: bool) -> None:
             click.echo(f"已生成审计链密钥：{result.key.key_file}（权限 0600；请另行备份，不要与数据库放在一起）")
         if result.key.resealed:
             click.echo(
-                f"已用密钥重新封存原有审计链：{result.key.resealed} 个事件"
-                f"（原链尾第 {result.key.old_head_seq} 号，哈希 {result.key.old_head_hash}）"
+                f"已用密钥重新封存原有审计链：第 1–{result.key.resealed} 号事件"
+                f"（原链尾哈希 {result.key.old_head_hash}）"
             )
         if demo:
             click.echo(f"示范数据：新建 {result.demo_users_created} 个用户（密码 {setup.DEMO_PASSWORD}）")

@@ -1,5 +1,5 @@
 """The append-only, hash-chained audit log (design.md §3 AuditEvent). Events are sealed under the chain key,
-which every session of a Context carries (engine.services.audit_key explains how and why)."""
+which every session of a Context carries (engine.services.audit_chain explains how and why)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
 from engine.domain.id_numbers import is_valid_id_number, mask_id_number
 from engine.persistence import AuditEvent, AuditHead, HumanTask, User
 from engine.persistence.db import Database
-from engine.services.audit_chain import GENESIS_HASH, VerifyResult, verify_rows
-from engine.services.audit_key import seal_of
+from engine.services.audit_chain import GENESIS_HASH, ROW_COLUMNS, VerifyResult, seal_of, verify_rows
 
 _ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 
@@ -124,30 +123,13 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str
     }
 
 
-_VERIFY_COLUMNS = (
-    AuditEvent.seq,
-    AuditEvent.occurred_at,
-    AuditEvent.action,
-    AuditEvent.actor_id,
-    AuditEvent.actor_name,
-    AuditEvent.actor_role,
-    AuditEvent.actor_org,
-    AuditEvent.case_id,
-    AuditEvent.instance_id,
-    AuditEvent.task_id,
-    cast(AuditEvent.details, Text),
-    AuditEvent.prev_hash,
-    AuditEvent.hash,
-)
-
-
 def verify(db: Database, anchor: tuple[int, str] | None = None) -> VerifyResult:
     """Walk the whole chain in seq order, streaming (1,000,000 events must take ≤ 20 s). With `anchor`, the
     (seq, hash) of a signed checkpoint, also prove that the chain still reaches event seq with that hash."""
     with db.read() as session:
         seal = seal_of(session)
         head = session.get(AuditHead, 1)
-        query = select(*_VERIFY_COLUMNS).order_by(AuditEvent.seq).execution_options(yield_per=10_000)
+        query = select(*ROW_COLUMNS).order_by(AuditEvent.seq).execution_options(yield_per=10_000)
         rows = session.connection().execute(query)  # Core rows: no ORM bookkeeping per event
         result = verify_rows((tuple(r) for r in rows), head, seal.row_hash, seal.head_seal)
         if not result.ok or anchor is None:

@@ -8,8 +8,17 @@ stores (engine.persistence.jsontext), so verification streams plain rows and nev
 1,000,000 events must verify in ≤ 20 s (design.md §9).
 
 Chains written before the key existed used plain SHA-256 over the same message (`plain_row_hash`); that
-function only serves `dibao init` to check such a chain once before re-sealing it under the key, never
-verification.
+function only serves `dibao init` to check such a chain once before re-sealing it under the key
+(engine.services.audit_key), never verification.
+
+How audit.record finds the key: `Context` builds one `ChainKey` per database and puts it in every
+Session's `info` (SQLAlchemy's sessionmaker `info=`), and `seal_of(session)` takes it from there. Dozens
+of services call `audit.record(session, …)`; the session is the one thing they all already pass, and it
+belongs to exactly one database, whose key is exactly this one. A module-level key would be shared by
+every Context in the process (tests run several databases side by side), and a parameter would have to
+be threaded through every caller. A session made some other way has no key, and recording fails rather
+than writing an unsealed event. The key is read when first needed, so `dibao init` can create it and
+commands that record nothing work without it.
 """
 
 from __future__ import annotations
@@ -17,14 +26,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Text, cast
+from sqlalchemy.orm import Session
+
+from engine.errors import DibaoError
 from engine.persistence import AuditEvent, AuditHead
 from engine.persistence.jsontext import canonical_json
 
 GENESIS_HASH = "0" * 64
+CHAIN_KEY_INFO = "dibao_chain_key"  # the Session.info entry holding the database's ChainKey
 
 # seq, occurred_at, action, actor_id, actor_name, actor_role, actor_org, case_id, instance_id, task_id,
 # details (canonical text), prev_hash, hash: the order `verify` selects them in.
@@ -44,6 +59,22 @@ Row = tuple[
     str,
 ]
 RowHash = Callable[[Row], str]
+# The columns of a Row, for selecting them straight from the table (details as the stored text).
+ROW_COLUMNS = (
+    AuditEvent.seq,
+    AuditEvent.occurred_at,
+    AuditEvent.action,
+    AuditEvent.actor_id,
+    AuditEvent.actor_name,
+    AuditEvent.actor_role,
+    AuditEvent.actor_org,
+    AuditEvent.case_id,
+    AuditEvent.instance_id,
+    AuditEvent.task_id,
+    cast(AuditEvent.details, Text),
+    AuditEvent.prev_hash,
+    AuditEvent.hash,
+)
 
 # One encoder for every row: json.dumps would build a new one per call, a tenth of verify's time.
 _encode_header = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -98,6 +129,38 @@ class ChainSeal:
     def head_seal(self, seq: int, hash_: str) -> str:
         # "head" cannot begin an event's message (a JSON list), so no event hash can serve as a head seal.
         return self._mac(f"head\n{seq}\n{hash_}".encode())
+
+
+class AuditKeyError(DibaoError):
+    """The chain key is missing, unreadable or does not fit the chain; nothing was recorded."""
+
+    code = "audit_key"
+
+
+class ChainKey:
+    """The key of one database, loaded once, on first use."""
+
+    def __init__(self, load: Callable[[], bytes]) -> None:
+        self._load = load
+        self._seal: ChainSeal | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, key: bytes) -> ChainKey:
+        return cls(lambda: key)
+
+    def seal(self) -> ChainSeal:
+        with self._lock:
+            if self._seal is None:
+                self._seal = ChainSeal(self._load())
+            return self._seal
+
+
+def seal_of(session: Session) -> ChainSeal:
+    key = session.info.get(CHAIN_KEY_INFO)
+    if not isinstance(key, ChainKey):
+        raise AuditKeyError("审计密钥未配置：该数据库会话无法写入或校验审计记录")
+    return key.seal()
 
 
 def event_row(event: AuditEvent, details_text: str | None = None) -> Row:

@@ -1,78 +1,42 @@
-"""The chain key: the HMAC key that seals the audit chain (engine.services.audit_chain), kept outside the
-database — a file under instance/ (DIBAO_AUDIT_KEY_FILE) or the DIBAO_AUDIT_KEY setting.
+"""The chain key's file and the one-time upgrade of older chains (`dibao init`).
 
-How audit.record finds it: `Context` builds one `ChainKey` per database and puts it in every Session's
-`info` (SQLAlchemy's sessionmaker `info=`), and `seal_of(session)` takes it from there. Dozens of services
-call `audit.record(session, …)`; the session is the one thing they all already pass, and it belongs to
-exactly one database, whose key is exactly this one. A module-level key would be shared by every Context
-in the process (tests run several databases side by side), and a parameter would have to be threaded
-through every caller. A session made some other way has no key, and recording fails instead of writing
-an unsealed event.
-
-The key is read when first needed (so `dibao init` can create it, and commands that write nothing work
-without it). Nothing ever falls back to the unkeyed hash: without a key there is no recording and no
-verification. The one-time upgrade of a chain written before the key (`prepare`, run by `dibao init`)
-re-seals it only in the run that creates the key file, and only if the old chain verifies.
+The key that seals the audit chain (engine.services.audit_chain, which also explains how services reach
+it) is kept outside the database: a file under instance/ (DIBAO_AUDIT_KEY_FILE), created here with mode
+0600, or the DIBAO_AUDIT_KEY setting. Nothing ever falls back to the unkeyed hash: without a key there is
+no recording and no verification. A chain written before the key is re-sealed only in the `dibao init`
+run that creates the key file, and only if it verifies under its old hash (`prepare`).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Text, bindparam, cast, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from engine.errors import DibaoError
 from engine.persistence import AuditEvent, AuditHead
 from engine.persistence.db import Database
-from engine.services.audit_chain import GENESIS_HASH, ChainSeal, Row, plain_row_hash, verify_rows
+from engine.services import audit
+from engine.services.audit_chain import (
+    CHAIN_KEY_INFO,
+    GENESIS_HASH,
+    ROW_COLUMNS,
+    AuditKeyError,
+    ChainKey,
+    ChainSeal,
+    Row,
+    plain_row_hash,
+    verify_rows,
+)
 from engine.settings import Settings
 
-CHAIN_KEY_INFO = "dibao_chain_key"  # the Session.info entry holding the ChainKey
 KEY_BYTES = 32
 RESEALED = "audit.chain_resealed"
 _PAGE = 5_000  # events re-sealed per statement batch
-
-
-class AuditKeyError(DibaoError):
-    """The chain key is missing, unreadable or does not fit the chain; nothing was recorded."""
-
-    code = "audit_key"
-
-
-class ChainKey:
-    """The key of one database, read once, on first use."""
-
-    def __init__(self, load: Callable[[], bytes]) -> None:
-        self._load = load
-        self._seal: ChainSeal | None = None
-        self._lock = threading.Lock()
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> ChainKey:
-        return cls(lambda: read_key(settings))
-
-    @classmethod
-    def of(cls, key: bytes) -> ChainKey:
-        return cls(lambda: key)
-
-    def seal(self) -> ChainSeal:
-        with self._lock:
-            if self._seal is None:
-                self._seal = ChainSeal(self._load())
-            return self._seal
-
-
-def seal_of(session: Session) -> ChainSeal:
-    key = session.info.get(CHAIN_KEY_INFO)
-    if not isinstance(key, ChainKey):
-        raise AuditKeyError("审计密钥未配置：该数据库会话无法写入或校验审计记录")
-    return key.seal()
 
 
 def read_key(settings: Settings) -> bytes:
@@ -110,13 +74,12 @@ def write_key_file(path: Path, key: bytes) -> None:
 
 @dataclass(frozen=True)
 class KeySetup:
-    """What `prepare` did: created the key file (`created`), re-sealed `resealed` events of an older chain
-    whose head was `old_head_seq` / `old_head_hash`."""
+    """What `prepare` did: created the key file (`created`), re-sealed events 1 to `resealed` of an older
+    chain whose head hash was `old_head_hash`."""
 
     key_file: Path | None
     created: bool = False
     resealed: int = 0
-    old_head_seq: int | None = None
     old_head_hash: str | None = None
 
 
@@ -160,21 +123,6 @@ def _check_head(db: Database, seal: ChainSeal, settings: Settings) -> None:
     )
 
 
-_COLUMNS = (
-    AuditEvent.seq,
-    AuditEvent.occurred_at,
-    AuditEvent.action,
-    AuditEvent.actor_id,
-    AuditEvent.actor_name,
-    AuditEvent.actor_role,
-    AuditEvent.actor_org,
-    AuditEvent.case_id,
-    AuditEvent.instance_id,
-    AuditEvent.task_id,
-    cast(AuditEvent.details, Text),
-    AuditEvent.prev_hash,
-    AuditEvent.hash,
-)
 _REHASH = (
     update(AuditEvent).where(AuditEvent.seq == bindparam("s")).values(prev_hash=bindparam("p"), hash=bindparam("h"))
 )
@@ -185,7 +133,7 @@ def _pages(session: Session) -> Iterator[list[Row]]:
     re-sealing never updates rows under an open cursor."""
     last = 0
     while True:
-        query = select(*_COLUMNS).where(AuditEvent.seq > last).order_by(AuditEvent.seq).limit(_PAGE)
+        query = select(*ROW_COLUMNS).where(AuditEvent.seq > last).order_by(AuditEvent.seq).limit(_PAGE)
         rows: list[Row] = [tuple(r) for r in session.execute(query)]
         if not rows:
             return
@@ -194,8 +142,6 @@ def _pages(session: Session) -> Iterator[list[Row]]:
 
 
 def _reseal(db: Database, key: bytes, path: Path) -> KeySetup:
-    from engine.services import audit  # audit imports this module (seal_of)
-
     seal = ChainSeal(key)
     with db.write() as session:
         session.info[CHAIN_KEY_INFO] = ChainKey.of(key)  # the file is not in place until this commits
@@ -219,4 +165,4 @@ def _reseal(db: Database, key: bytes, path: Path) -> KeySetup:
             session.connection().execute(_REHASH, changes)
         head.hash, head.seal = previous, seal.head_seal(old_seq, previous)
         audit.record(session, RESEALED, details={"old_head_seq": old_seq, "old_head_hash": old_hash})
-    return KeySetup(path, True, old_seq, old_seq, old_hash)
+    return KeySetup(path, True, old_seq, old_hash)

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from engine.domain.calendar import WorkingCalendar, default_calendar
 from engine.persistence.db import Database
 from engine.persistence.process import ProcessDefinition
-from engine.services.audit_key import CHAIN_KEY_INFO, ChainKey
+from engine.services.audit_chain import CHAIN_KEY_INFO, ChainKey
+from engine.services.audit_key import read_key
 from engine.settings import Settings
 from engine.workflow.runtime import LoadedProcess
 
@@ -23,7 +24,7 @@ class Context:
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Context:
         settings = settings or Settings.from_env()
-        return cls(settings, Database(settings.database_url, {CHAIN_KEY_INFO: ChainKey.from_settings(settings)}))
+        return cls(settings, Database(settings.database_url, {CHAIN_KEY_INFO: ChainKey(lambda: read_key(settings))}))
 
     def process(self, definition: ProcessDefinition) -> LoadedProcess:
         """The parsed definition; parsed once per process because definitions never change."""

@@ -39,8 +39,7 @@ from engine.persistence import (
 )
 from engine.services import audit
 from engine.services.access import AUDIT_ROLES
-from engine.services.audit_chain import GENESIS_HASH, ChainSeal, Row, VerifyResult, event_row
-from engine.services.audit_key import seal_of
+from engine.services.audit_chain import GENESIS_HASH, ChainSeal, Row, VerifyResult, event_row, seal_of
 from engine.services.case_pages import (
     CHANNEL_LABELS,
     ENROLLMENT_LABELS,

@@ -19,8 +19,7 @@ from sqlalchemy import select, update
 from engine.clock import utcnow
 from engine.persistence import AuditEvent, AuditHead
 from engine.services import audit
-from engine.services.audit_chain import ChainSeal
-from engine.services.audit_key import seal_of
+from engine.services.audit_chain import ChainSeal, seal_of
 from engine.services.context import Context
 from tests.bench.common import Outcome, Result, analyze, bench_context, bulk_insert, progress, scaled
 

@@ -16,9 +16,9 @@ from sqlalchemy import Text, cast, select, text
 
 from engine.persistence import AuditCheckpoint, AuditEvent, AuditHead
 from engine.services import audit, audit_checkpoint, cases, tasks
-from engine.services.audit_chain import GENESIS_HASH, ChainSeal, Row, event_row, plain_row_hash
+from engine.services.audit_chain import GENESIS_HASH, AuditKeyError, ChainSeal, Row, event_row, plain_row_hash, seal_of
 from engine.services.audit_checkpoint import CheckpointError
-from engine.services.audit_key import RESEALED, AuditKeyError, prepare, seal_of
+from engine.services.audit_key import RESEALED, prepare
 from engine.services.context import Context
 from web.cli import main
 
@@ -272,12 +272,7 @@ def test_init_reseals_an_intact_plain_chain_once(
     old_seq, old_hash = _head(busy_ctx)
     audit_key_file.unlink()
     setup = prepare(busy_ctx.settings, busy_ctx.db)
-    assert (setup.created, setup.resealed, setup.old_head_seq, setup.old_head_hash) == (
-        True,
-        old_seq,
-        old_seq,
-        old_hash,
-    )
+    assert (setup.created, setup.resealed, setup.old_head_hash) == (True, old_seq, old_hash)
     assert stat.S_IMODE(os.stat(audit_key_file).st_mode) == 0o600
     fresh = Context.from_settings(busy_ctx.settings)  # reads the new key file
     try:
@@ -315,7 +310,7 @@ def test_dibao_init_creates_the_key_and_reseals_an_older_database(
     audit_key_file.unlink()
     upgraded = cli.invoke(main, ["init"])
     assert upgraded.exit_code == 0, upgraded.output
-    assert f"已用密钥重新封存原有审计链：{old_seq} 个事件（原链尾第 {old_seq} 号，哈希 {old_hash}）" in upgraded.output
+    assert f"已用密钥重新封存原有审计链：第 1–{old_seq} 号事件（原链尾哈希 {old_hash}）" in upgraded.output
     assert cli.invoke(main, ["audit", "verify"]).output == f"审计链完整：共 {old_seq + 1} 个事件\n"
     again = cli.invoke(main, ["init"])
     assert (again.exit_code, "重新封存" in again.output) == (0, False)

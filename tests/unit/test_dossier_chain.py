@@ -10,8 +10,7 @@ from sqlalchemy import Text, cast, select, text
 from engine.errors import NotFound, PermissionDenied
 from engine.persistence import AuditEvent, AuditHead, Case
 from engine.services import audit, cases, dossier, tasks
-from engine.services.audit_chain import event_row
-from engine.services.audit_key import seal_of
+from engine.services.audit_chain import event_row, seal_of
 from engine.services.context import Context
 from engine.services.users import add_user, get_org_unit
 

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from engine.persistence import AuditEvent, AuditHead
 from engine.services import audit_checkpoint, tokens
-from engine.services.audit_key import seal_of
+from engine.services.audit_chain import seal_of
 from engine.services.context import Context
 from engine.services.setup import DEMO_PASSWORD
 from tests.conftest import MakeContext
