@@ -18,6 +18,7 @@ from engine.services.context import Context
 from engine.services.setup import DEMO_PASSWORD
 from tests.conftest import MakeContext
 from tests.web.conftest import Browser, make_app
+from web.errors import AUDIT_UNAVAILABLE
 
 
 def _html(response: Any) -> str:
@@ -122,3 +123,20 @@ def test_without_a_configured_public_key_the_signature_is_not_checked(
 def test_only_auditors_and_admins_see_the_checkpoint(ctx: Context, make_browser: Any) -> None:
     assert make_browser("clerk1").get("/audit").status_code == 403
     assert make_browser("admin1").get("/audit").status_code == 200
+
+
+def test_a_missing_chain_key_stops_writes_with_a_500_that_names_no_path(
+    ctx: Context, make_context: MakeContext, tmp_path: Path
+) -> None:
+    keyless = make_context(schema=False, audit_key_file=tmp_path / "gone.key")
+    app = make_app(keyless)
+    page = Browser(app.test_client()).login("auditor1")  # a sign-in is recorded, so it needs the key
+    assert page.status_code == 500
+    assert AUDIT_UNAVAILABLE in _html(page)
+    assert "gone.key" not in _html(page)
+    api = app.test_client().post("/api/v1/auth/token", json={"username": "auditor1", "password": DEMO_PASSWORD})
+    assert (api.status_code, api.get_json()["error"], api.get_json()["message"]) == (
+        500,
+        "audit_key",
+        AUDIT_UNAVAILABLE,
+    )
