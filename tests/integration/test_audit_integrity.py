@@ -337,3 +337,20 @@ def test_a_key_given_in_the_environment_setting_is_used_and_no_file_is_made(
     assert ChainSeal(OTHER_KEY).row_hash(first) == first[12]
     assert prepare(ctx.settings, ctx.db).key_file is None
     assert not (tmp_path / "unused.key").exists()
+
+
+@pytest.mark.postgres
+def test_reseal_and_checkpoint_on_postgres(busy_ctx: Context, audit_key_file: Path, auditor: tuple[Path, Path]) -> None:
+    _as_plain_chain(busy_ctx)
+    old_seq, _ = _head(busy_ctx)
+    audit_key_file.unlink()
+    assert prepare(busy_ctx.settings, busy_ctx.db).resealed == old_seq
+    fresh = Context.from_settings(busy_ctx.settings)
+    try:
+        assert audit.verify(fresh.db).events_checked == old_seq + 1
+        checkpoint = audit_checkpoint.sign(fresh, auditor[0])
+        _truncate(fresh, checkpoint.seq - 1, seal=_real_seal(fresh))
+        result = audit_checkpoint.verify_with_checkpoint(fresh, checkpoint, auditor[1])
+        assert (result.ok, result.first_broken) == (False, checkpoint.seq)
+    finally:
+        fresh.close()
