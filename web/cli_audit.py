@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from engine.services import audit, audit_checkpoint, dossier
+from engine.services import audit_checkpoint, dossier
 from engine.services.audit_chain import VerifyResult
 from web.cli_support import as_option, cli_context, fail, print_json
 
@@ -26,10 +26,11 @@ def audit_group() -> None:
 def audit_verify(checkpoint_file: Path | None, public_key: Path | None) -> None:
     """校验审计链；完整时退出码为 0，否则指出第一个断裂的事件。
 
-    给出 --checkpoint 时，还证明检查点所记事件及之前的记录没有被截断、改写或重算：检查点须由审计公钥签署。"""
+    配置了审计公钥（DIBAO_AUDIT_PUBLIC_KEY）时，还与数据库中由该公钥签署的最近一个检查点比对。给出 --checkpoint
+    时，证明该检查点所记事件及之前的记录没有被截断、改写或重算：检查点须由审计公钥签署。"""
     with cli_context() as ctx:
         if checkpoint_file is None:
-            _report(audit.verify(ctx.db), None)
+            _report(audit_checkpoint.verify_chain(ctx), None)
             return
         checkpoint = audit_checkpoint.read_file(checkpoint_file)
         _report(audit_checkpoint.verify_with_checkpoint(ctx, checkpoint, public_key), checkpoint.seq)

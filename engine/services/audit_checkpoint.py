@@ -276,9 +276,15 @@ def _status_text(seq: int, signature: str, matches: bool, head_seq: int, found: 
     return text
 
 
-def trusted_anchor(ctx: Context, session: Session) -> tuple[int, str] | None:
-    """The latest stored checkpoint whose signature is valid under the configured public key, as an anchor
-    for the whole-chain check; None without a configured key (a row alone proves nothing)."""
+def verify_chain(ctx: Context) -> VerifyResult:
+    """The whole chain, and against the latest stored checkpoint that the configured auditor key signed
+    (none without a configured key: a row alone proves nothing): `dibao audit verify`, 校验全部, the API."""
+    with ctx.db.read() as session:
+        anchor = _trusted_anchor(ctx, session)
+    return audit.verify(ctx.db, anchor)
+
+
+def _trusted_anchor(ctx: Context, session: Session) -> tuple[int, str] | None:
     if ctx.settings.audit_public_key is None:
         return None
     public_key = auditor_public_key(ctx.settings)

@@ -198,6 +198,10 @@ def test_truncation_below_a_checkpoint_is_caught(
     code, output = _cli(busy_ctx, monkeypatch, "audit", "verify", "--checkpoint", str(tmp_path / "cp"))
     assert code == 1
     assert f"第 {n - 1} 号事件——审计链被截断" in output
+    # Without the file, the stored checkpoint the configured key signed tells the same.
+    code, output = _cli(busy_ctx, monkeypatch, "audit", "verify")
+    assert code == 1
+    assert f"第 {n - 1} 号事件——审计链被截断" in output
 
 
 def test_a_checkpoint_signed_by_another_key_is_refused(
