@@ -5,6 +5,7 @@ refused; the one-time re-seal upgrades an intact plain SHA-256 chain and refuses
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from collections.abc import Callable
@@ -234,6 +235,20 @@ def test_a_checkpoint_signed_by_another_key_is_refused(
     code, output = _cli(busy_ctx, monkeypatch, *args)
     assert code == 1
     assert "检查点签名无效" in output
+
+
+def test_a_malformed_checkpoint_file_is_named_with_its_bad_fields(
+    busy_ctx: Context, auditor: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.json"
+    genuine = json.loads(audit_checkpoint.sign(busy_ctx, auditor[0]).file_text())
+    bad.write_text(json.dumps({**genuine, "seq": "9", "signature": "zz"}), encoding="utf-8")
+    args = ("audit", "verify", "--checkpoint", str(bad), "--public-key", str(auditor[1]))
+    code, output = _cli(busy_ctx, monkeypatch, *args)
+    assert code == 1
+    assert f"检查点文件 {bad} 格式有误：字段 signature、seq 缺失或无效" in output
+    bad.write_text("not json", encoding="utf-8")
+    assert "不是 dibao audit checkpoint 写出的文件" in _cli(busy_ctx, monkeypatch, *args)[1]
 
 
 def _fingerprint(public: Path) -> str:

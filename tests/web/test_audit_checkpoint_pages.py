@@ -4,6 +4,7 @@ GET /api/v1/audit/verify check the chain against the latest checkpoint that key 
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import text
 
-from engine.persistence import AuditEvent, AuditHead
+from engine.persistence import AuditCheckpoint, AuditEvent, AuditHead
 from engine.services import audit_checkpoint, tokens
 from engine.services.audit_chain import seal_of
 from engine.services.context import Context
@@ -105,6 +106,14 @@ def test_a_checkpoint_signed_by_another_key_is_shown_as_invalid_and_not_used(
     assert "✗ 签名无效：该检查点不是由配置的审计公钥签署的（可能是伪造的），不能作为依据" in html
     _truncate_with_the_key(ctx, forged.seq - 2)
     assert "✓ 审计链完整" in _html(browser.post("/audit/verify"))  # an untrusted checkpoint proves nothing
+
+
+def test_a_garbage_checkpoint_row_shows_as_invalid(ctx: Context, make_browser: Any) -> None:
+    with ctx.db.write() as session:  # whatever someone with write access puts into the table
+        session.add(AuditCheckpoint(seq=3, hash="x", signed_at=datetime(2026, 1, 1), signer="y", signature="not hex"))
+    html = _html(make_browser("auditor1").get("/audit"))
+    assert "<dt>签名</dt><dd>无效</dd>" in html
+    assert "✗ 签名无效" in html
 
 
 def test_without_a_configured_public_key_the_signature_is_not_checked(
