@@ -16,6 +16,13 @@ DIBAO_TRUSTED_PROXIES       how many reverse proxies stand in front of the web a
                             X-Forwarded-For / X-Forwarded-Proto, the ones those proxies wrote (werkzeug ProxyFix);
                             with 0 those headers are ignored, as anyone can send them. The address feeds login
                             throttling's audit events and the public objection rate limit (docs/deployment-proxy.md).
+DIBAO_AUDIT_KEY_FILE   the audit chain's HMAC key, 64 hex digits (default: instance/audit-chain.key under the
+                       project root); `dibao init` creates it with mode 0600 when missing. Keep it off the
+                       database server and out of database backups (docs/audit-integrity.md).
+DIBAO_AUDIT_KEY        the same key given directly (64 hex digits, e.g. from a secret store); when set, the file
+                       is not read and `dibao init` never creates one.
+DIBAO_AUDIT_PUBLIC_KEY the auditor's Ed25519 public key (PEM file from `dibao audit keygen`): the pages and
+                       `dibao audit verify --checkpoint` trust checkpoints signed by this key only.
 """
 
 from __future__ import annotations
@@ -46,6 +53,9 @@ class Settings:
     attachments_dir: Path = PROJECT_ROOT / "instance" / "attachments"
     attachment_max_bytes: int = 10 * 1024 * 1024
     trusted_proxies: int = 0
+    audit_key_file: Path = PROJECT_ROOT / "instance" / "audit-chain.key"
+    audit_key: str | None = field(default=None, repr=False)
+    audit_public_key: Path | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -63,6 +73,9 @@ class Settings:
             attachments_dir=Path(env.get("DIBAO_ATTACHMENTS_DIR") or PROJECT_ROOT / "instance" / "attachments"),
             attachment_max_bytes=int(env.get("DIBAO_ATTACHMENT_MAX_BYTES") or 10 * 1024 * 1024),
             trusted_proxies=_proxy_hops(env.get("DIBAO_TRUSTED_PROXIES") or "0"),
+            audit_key_file=Path(env.get("DIBAO_AUDIT_KEY_FILE") or PROJECT_ROOT / "instance" / "audit-chain.key"),
+            audit_key=env.get("DIBAO_AUDIT_KEY") or None,
+            audit_public_key=Path(env["DIBAO_AUDIT_PUBLIC_KEY"]) if env.get("DIBAO_AUDIT_PUBLIC_KEY") else None,
         )
 
 

@@ -7,6 +7,7 @@ import os
 
 os.environ.setdefault("DIBAO_FAST_PASSWORD_HASH", "1")  # before engine.services.users is imported
 
+import secrets
 import shutil
 import threading
 import uuid
@@ -19,6 +20,7 @@ from sqlalchemy import create_engine, text
 from engine.errors import Conflict
 from engine.persistence import Base
 from engine.services import tasks
+from engine.services.audit_key import KEY_BYTES, write_key_file
 from engine.services.context import Context
 from engine.services.deployment import deploy
 from engine.services.setup import create_demo_data
@@ -58,6 +60,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
+def audit_key_file(tmp_path: Path) -> Path:
+    """Where this test's audit chain key lives; a test that needs none (`dibao init` creating it) removes it."""
+    return tmp_path / "audit-chain.key"
+
+
+@pytest.fixture(autouse=True)
+def _audit_key_env(audit_key_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A CLI command or app a test starts from the environment uses the test's key, never instance/'s.
+    monkeypatch.setenv("DIBAO_AUDIT_KEY_FILE", str(audit_key_file))
+    monkeypatch.delenv("DIBAO_AUDIT_KEY", raising=False)
+    monkeypatch.delenv("DIBAO_AUDIT_PUBLIC_KEY", raising=False)
+
+
+@pytest.fixture
 def processes_dir(tmp_path: Path) -> Path:
     """A private copy of processes/ that a test may change (region overrides, new versions)."""
     target = tmp_path / "processes"
@@ -66,12 +82,15 @@ def processes_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_context(database_url: str, processes_dir: Path, tmp_path: Path) -> Iterator[MakeContext]:
+def make_context(database_url: str, processes_dir: Path, tmp_path: Path, audit_key_file: Path) -> Iterator[MakeContext]:
     made: list[Context] = []
 
     def make(*, schema: bool = True, demo: bool = True, deployed: bool = True, **overrides: object) -> Context:
         overrides.setdefault("attachments_dir", tmp_path / "attachments")  # never the real instance/ folder
         overrides.setdefault("script_budget", 0.5)
+        overrides.setdefault("audit_key_file", audit_key_file)
+        if schema and not made and not audit_key_file.exists():
+            write_key_file(audit_key_file, secrets.token_bytes(KEY_BYTES))  # what `dibao init` would create
         settings = Settings(database_url=database_url, demo=True, processes_dir=processes_dir, **overrides)  # type: ignore[arg-type]
         ctx = Context.from_settings(settings)
         made.append(ctx)

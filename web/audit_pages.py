@@ -57,6 +57,7 @@ def _index(verification: VerifyResult | None = None) -> ResponseReturnValue:
         prev_url=_url(".index", {**query, "page": result.page - 1}) if result.page > 1 else None,
         next_url=_url(".index", {**query, "page": result.page + 1}) if result.page < result.pages else None,
         verification=verification,
+        checkpoint=access.latest_checkpoint(ctx, me),
     )
 
 
@@ -69,7 +70,8 @@ def index() -> ResponseReturnValue:
 @bp.post("/verify")
 @login_required
 def verify_all() -> ResponseReturnValue:
-    """校验全部: the whole chain, from the first event to the head (access.verify_audit checks the role)."""
+    """校验全部: the whole chain, from the first event to the head, and against the latest checkpoint signed by
+    the configured auditor key (access.verify_audit checks the role)."""
     return _index(access.verify_audit(context(), username()))
 
 

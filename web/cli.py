@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from engine.errors import BundleInvalid, DibaoError, InvalidData
 from engine.services import (
     assessment,
-    audit,
     cases,
     deployment,
-    dossier,
     legal_clock,
     notices,
     reviews,
@@ -34,54 +28,11 @@ from engine.services import (
 from engine.services.context import Context
 from engine.services.status import calendar_warnings
 from engine.services.views import CaseView
-
-log = logging.getLogger("dibao.cli")
-
-
-def _json_default(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
-
-
-def _print_json(value: Any) -> None:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        value = dataclasses.asdict(value)
-    elif isinstance(value, list):
-        value = [dataclasses.asdict(v) if dataclasses.is_dataclass(v) and not isinstance(v, type) else v for v in value]
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=_json_default))
-
-
-def _fail(message: str, code: int = 1) -> NoReturn:
-    click.echo(message, err=True)
-    sys.exit(code)
-
-
-@contextmanager
-def _context() -> Iterator[Context]:
-    ctx = Context.from_settings()
-    try:
-        yield ctx
-    except BundleInvalid as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        _fail(f"共 {len(exc.problems)} 个问题，未做任何更改")
-    except InvalidData as exc:
-        click.echo(exc.message, err=True)
-        for field, messages in exc.fields.items():
-            for message in messages:
-                click.echo(f"  {field}: {message}", err=True)
-        _fail("未做任何更改")
-    except DibaoError as exc:
-        _fail(f"错误（{exc.code}）：{exc.message}")
-    except Exception:
-        # The trace goes to the log, not the user (DIBAO_DEBUG=1 shows it).
-        log.exception("unexpected error")
-        _fail("内部错误：请查看日志，或确认已运行 dibao init")
-    finally:
-        ctx.close()
+from web.cli_audit import audit_group
+from web.cli_support import as_option as _as_option
+from web.cli_support import cli_context as _context
+from web.cli_support import fail as _fail
+from web.cli_support import print_json as _print_json
 
 
 def _read_data(path: str) -> dict[str, Any]:
@@ -114,6 +65,13 @@ def init(demo: bool) -> None:
         result = setup.init(ctx, demo=demo)
         new = [d for d in result.deployed if d.new]
         click.echo(f"数据库已就绪；新部署 {len(new)} 个流程版本，共 {len(result.deployed)} 个流程")
+        if result.key.created:
+            click.echo(f"已生成审计链密钥：{result.key.key_file}（权限 0600；请另行备份，不要与数据库放在一起）")
+        if result.key.resealed:
+            click.echo(
+                f"已用密钥重新封存原有审计链：第 1–{result.key.resealed} 号事件"
+                f"（原链尾哈希 {result.key.old_head_hash}）"
+            )
         if demo:
             click.echo(f"示范数据：新建 {result.demo_users_created} 个用户（密码 {setup.DEMO_PASSWORD}）")
         for warning in calendar_warnings(ctx, [date.today().year, date.today().year + 1]):
@@ -269,10 +227,6 @@ def assess_temporary_command(region: str, as_json: bool, data_file: str) -> None
         click.echo("依据：")
         for line in result["explanation"]:
             click.echo(f"  - {line}")
-
-
-def _as_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--as", "username", required=True, help="以该用户身份操作")(func)
 
 
 @main.group("cases")
@@ -483,41 +437,4 @@ def tasks_complete(task_id: int, username: str, data_file: str) -> None:
             click.echo(f"  新任务 {new.id}\t{new.title}\t{new.role}@{new.org_unit}")
 
 
-@main.group("audit")
-def audit_group() -> None:
-    """审计：校验哈希链，查看案件的审计档案。"""
-
-
-@audit_group.command("verify")
-def audit_verify() -> None:
-    """校验审计链；完整时退出码为 0，否则指出第一个断裂的事件。"""
-    with _context() as ctx:
-        result = audit.verify(ctx.db)
-        if result.ok:
-            click.echo(f"审计链完整：共 {result.events_checked} 个事件")
-            return
-        _fail(f"审计链断裂：第 {result.first_broken} 号事件——{result.reason}（已检查 {result.events_checked} 个事件）")
-
-
-@audit_group.command("dossier")
-@click.argument("number")
-@_as_option
-@click.option("--json", "as_json", is_flag=True, help="输出审计档案 JSON")
-def audit_dossier(number: str, username: str, as_json: bool) -> None:
-    """案件的审计档案（审计或系统管理角色；记入审计日志）；本案记录被篡改时退出码非 0。"""
-    with _context() as ctx:
-        found = dossier.dossier(ctx, username, number, export="json" if as_json else None)
-        if as_json:
-            _print_json(dossier.as_json(found))
-        else:
-            facts = found.facts
-            click.echo(f"案件 {facts.number}（{facts.process_title}），{facts.village_name}")
-            for p in found.processes:
-                click.echo(f"流程 {p.process_id} v{p.version}（{p.region}），流程包 {p.bundle_hash}")
-            for e in found.events:
-                click.echo(f"{e.seq}\t{e.time}\t{e.actor_name}（{e.role_label}，{e.org_name}）\t{e.description}")
-                for c in e.changes:
-                    click.echo(f"\t\t{c.label}：{c.before_text} → {c.after_text}")
-            click.echo(found.verification_text)
-        if not found.verification.ok:
-            sys.exit(1)
+main.add_command(audit_group)

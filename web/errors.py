@@ -2,7 +2,8 @@
 
 NotFound → 404, PermissionDenied → 403, InvalidData → 422, Conflict → a flash message and back to the
 inbox (the task was done or changed by someone else meanwhile), WorkflowFailed → 500 with the engine's
-message. Anything unexpected is logged with the request id, which the 500 page shows and every response
+message, an unusable audit key (the chain key, the auditor's public key) → 500 with the details in the
+log. Anything unexpected is logged with the request id, which the 500 page shows and every response
 carries as X-Request-Id.
 """
 
@@ -19,9 +20,12 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, DibaoError, InvalidData, NotFound, PermissionDenied, WorkflowFailed
+from engine.services.audit_chain import AuditKeyError
+from engine.services.audit_checkpoint import CheckpointError
 
 log = logging.getLogger("dibao.web")
 
+AUDIT_UNAVAILABLE = "审计日志暂不可用（审计密钥缺失或无效），本次操作未保存。请联系系统管理员。"
 HTTP_TITLES = {
     400: "请求有误",
     401: "需要登录",
@@ -77,6 +81,13 @@ def _conflict(exc: Conflict) -> ResponseReturnValue:
 def _workflow_failed(exc: WorkflowFailed) -> ResponseReturnValue:
     log.error("workflow failed at %s: %s, request_id=%s", exc.element, exc.message, request_id())
     return error_page(500, f"流程运行出错：{exc.message}。已保留上一步的状态，请联系系统管理员。", title="流程运行出错")
+
+
+def _audit_unavailable(exc: AuditKeyError | CheckpointError) -> ResponseReturnValue:
+    # A server misconfiguration (the chain key or the auditor's public key): the details, file paths
+    # included, go to the log, not to the user.
+    log.error("audit keys unusable: %s, request_id=%s", exc.message, request_id())
+    return error_page(500, AUDIT_UNAVAILABLE, title="审计日志暂不可用")
 
 
 def _other_domain_error(exc: DibaoError) -> ResponseReturnValue:
@@ -141,6 +152,8 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(InvalidData, _invalid)
     app.register_error_handler(Conflict, _conflict)
     app.register_error_handler(WorkflowFailed, _workflow_failed)
+    app.register_error_handler(AuditKeyError, _audit_unavailable)
+    app.register_error_handler(CheckpointError, _audit_unavailable)
     app.register_error_handler(DibaoError, _other_domain_error)
     app.register_error_handler(CSRFError, _csrf)
     app.register_error_handler(HTTPException, _http)

@@ -1,7 +1,7 @@
 """SQLAlchemy 2 models, the session factory and small query helpers. Nothing here commits."""
 
 from engine.persistence.attachment import Attachment
-from engine.persistence.audit import AuditEvent, AuditHead
+from engine.persistence.audit import AuditCheckpoint, AuditEvent, AuditHead
 from engine.persistence.base import Base
 from engine.persistence.cases import Case
 from engine.persistence.draft import DraftFile
@@ -14,6 +14,7 @@ from engine.persistence.tokens import ApiToken
 __all__ = [
     "ApiToken",
     "Attachment",
+    "AuditCheckpoint",
     "AuditEvent",
     "AuditHead",
     "Base",

@@ -10,7 +10,8 @@ from engine.persistence.base import Base
 
 
 class AuditEvent(Base):
-    """Append-only. `hash` covers every other column and `prev_hash`, so any edit breaks the chain."""
+    """Append-only. `hash` (HMAC under a key kept outside the database, engine.services.audit_chain) covers
+    every other column and `prev_hash`, so any edit breaks the chain."""
 
     __tablename__ = "audit_event"
 
@@ -32,13 +33,30 @@ class AuditEvent(Base):
 
 class AuditHead(Base):
     """The single row naming the chain's last event. Locking it serialises appends (PostgreSQL FOR UPDATE);
-    comparing it with the last row detects a deleted tail."""
+    comparing it with the last row detects a deleted tail, and `seal` (keyed, over seq and hash) keeps
+    anyone without the key from moving the head back onto an earlier event."""
 
     __tablename__ = "audit_head"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, default=0)
     hash: Mapped[str] = mapped_column(String(64))
+    seal: Mapped[str | None] = mapped_column(String(64))  # NULL only in a chain not yet sealed under the key
+
+
+class AuditCheckpoint(Base):
+    """A checkpoint signed by an auditor (`dibao audit checkpoint`): event `seq` had hash `hash`. Kept here
+    so the pages can show it; the signature is checked against the configured public key, never trusted
+    because the row exists (anyone with write access could add or delete rows)."""
+
+    __tablename__ = "audit_checkpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime] = mapped_column(DateTime)
+    signer: Mapped[str] = mapped_column(String(64))  # SHA-256 fingerprint of the signing public key
+    signature: Mapped[str] = mapped_column(String(128))  # Ed25519, hex
 
 
 # Login throttling counts one name's recent login events (engine/services/auth.py).

@@ -47,11 +47,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 class Database:
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    def __init__(self, url: str, session_info: dict[str, Any] | None = None, **engine_kwargs: Any) -> None:
+        """`session_info`: what every session's `info` starts with (the audit chain key: services find it
+        through the session they already hold, see engine.services.audit_chain)."""
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
-        self._reader = sessionmaker(self.engine, expire_on_commit=False)
-        self._writer = sessionmaker(self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
+        info = dict(session_info or {})
+        self._reader = sessionmaker(self.engine, expire_on_commit=False, info=info)
+        self._writer = sessionmaker(
+            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False, info=info
+        )
 
     @property
     def is_postgres(self) -> bool:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import PermissionDenied, Problem
 from engine.persistence import AuditEvent, User
-from engine.services import audit, deployment
+from engine.services import audit_checkpoint, deployment
 from engine.services.audit_chain import VerifyResult
 from engine.services.auth import role_label
 from engine.services.cases import check_may_see_case, get_case
@@ -107,9 +107,16 @@ def _region_dir(ctx: Context, region: str) -> Path:
 
 
 def verify_audit(ctx: Context, username: str) -> VerifyResult:
+    """The whole chain, and against the latest checkpoint signed by the configured auditor key, if any."""
     with ctx.db.read() as session:
         _user_with_role(session, username, AUDIT_ROLES, "校验审计链")
-    return audit.verify(ctx.db)
+    return audit_checkpoint.verify_chain(ctx)
+
+
+def latest_checkpoint(ctx: Context, username: str) -> audit_checkpoint.CheckpointStatus | None:
+    with ctx.db.read() as session:
+        _user_with_role(session, username, AUDIT_ROLES, "查看审计检查点")
+    return audit_checkpoint.latest_status(ctx)
 
 
 def case_history(ctx: Context, number: str, username: str) -> list[HistoryEvent]:

@@ -1,4 +1,5 @@
-"""The append-only, hash-chained audit log (design.md §3 AuditEvent)."""
+"""The append-only, hash-chained audit log (design.md §3 AuditEvent). Events are sealed under the chain key,
+which every session of a Context carries (engine.services.audit_chain explains how and why)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
 from engine.domain.id_numbers import is_valid_id_number, mask_id_number
 from engine.persistence import AuditEvent, AuditHead, HumanTask, User
 from engine.persistence.db import Database
-from engine.services.audit_chain import GENESIS_HASH, VerifyResult, event_hash, verify_rows
+from engine.services.audit_chain import GENESIS_HASH, ROW_COLUMNS, VerifyResult, seal_of, verify_rows
 
 _ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 
@@ -48,7 +49,7 @@ def mask_pii(value: Any) -> Any:
     return value
 
 
-_LOCK_HEAD = select(AuditHead).where(AuditHead.id == 1).with_for_update()
+LOCK_HEAD = select(AuditHead).where(AuditHead.id == 1).with_for_update()
 
 
 def lock_head(session: Session) -> AuditHead:
@@ -57,7 +58,7 @@ def lock_head(session: Session) -> AuditHead:
     head: AuditHead | None = session.info.get("audit_head")
     if head is not None and head in session:
         return head
-    head = session.scalars(_LOCK_HEAD).first()
+    head = session.scalars(LOCK_HEAD).first()
     if head is None:
         head = AuditHead(id=1, seq=0, hash=GENESIS_HASH)
         session.add(head)
@@ -77,6 +78,7 @@ def record(
     details: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> AuditEvent:
+    seal = seal_of(session)  # before anything else: without the key nothing is recorded
     head = lock_head(session)
     event = AuditEvent(
         seq=head.seq + 1,
@@ -92,9 +94,9 @@ def record(
         details=json.loads(json.dumps(mask_pii(details or {}), default=str)),
         prev_hash=head.hash,
     )
-    event.hash = event_hash(event)
+    event.hash = seal.event_hash(event)
     session.add(event)
-    head.seq, head.hash = event.seq, event.hash
+    head.seq, head.hash, head.seal = event.seq, event.hash, seal.head_seal(event.seq, event.hash)
     return event
 
 
@@ -121,29 +123,38 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str
     }
 
 
-_VERIFY_COLUMNS = (
-    AuditEvent.seq,
-    AuditEvent.occurred_at,
-    AuditEvent.action,
-    AuditEvent.actor_id,
-    AuditEvent.actor_name,
-    AuditEvent.actor_role,
-    AuditEvent.actor_org,
-    AuditEvent.case_id,
-    AuditEvent.instance_id,
-    AuditEvent.task_id,
-    cast(AuditEvent.details, Text),
-    AuditEvent.prev_hash,
-    AuditEvent.hash,
-)
-
-
-def verify(db: Database) -> VerifyResult:
-    """Walk the whole chain in seq order, streaming (1,000,000 events must take ≤ 20 s)."""
+def verify(db: Database, anchor: tuple[int, str] | None = None) -> VerifyResult:
+    """Walk the whole chain in seq order, streaming (1,000,000 events must take ≤ 20 s). With `anchor`, the
+    (seq, hash) of a signed checkpoint, also prove that the chain still reaches event seq with that hash."""
     with db.read() as session:
+        seal = seal_of(session)
         head = session.get(AuditHead, 1)
-        rows = session.execute(select(*_VERIFY_COLUMNS).order_by(AuditEvent.seq).execution_options(yield_per=10_000))
-        return verify_rows((tuple(r) for r in rows), head)
+        query = select(*ROW_COLUMNS).order_by(AuditEvent.seq).execution_options(yield_per=10_000)
+        rows = session.connection().execute(query)  # Core rows: no ORM bookkeeping per event
+        result = verify_rows((tuple(r) for r in rows), head, seal.row_hash, seal.head_seal)
+        if not result.ok or anchor is None:
+            return result
+        return _against_anchor(session, result, *anchor)
+
+
+def _against_anchor(session: Session, result: VerifyResult, seq: int, hash_: str) -> VerifyResult:
+    checked = result.events_checked
+    if result.head_seq < seq:
+        return VerifyResult(
+            False,
+            checked,
+            result.head_seq + 1,
+            f"审计链被截断：已签名的检查点记录到第 {seq} 号事件，现在链尾只到第 {result.head_seq} 号"
+            f"（第 {result.head_seq + 1} 号起的事件被删除）",
+        )
+    if session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq)) != hash_:
+        return VerifyResult(
+            False,
+            checked,
+            seq,
+            f"第 {seq} 号事件的哈希与已签名的检查点不符：第 {seq} 号及之前的记录被改写，并用审计密钥重新计算了哈希",
+        )
+    return result
 
 
 def case_history(db: Database, case_id: int) -> list[AuditEvent]:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from engine.domain.calendar import WorkingCalendar, default_calendar
 from engine.persistence.db import Database
 from engine.persistence.process import ProcessDefinition
+from engine.services.audit_chain import CHAIN_KEY_INFO, ChainKey
+from engine.services.audit_key import read_key
 from engine.settings import Settings
 from engine.workflow.host import EngineHost, shared_host
 from engine.workflow.isolated import IsolatedProcess
@@ -24,7 +26,7 @@ class Context:
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Context:
         settings = settings or Settings.from_env()
-        return cls(settings, Database(settings.database_url))
+        return cls(settings, Database(settings.database_url, {CHAIN_KEY_INFO: ChainKey(lambda: read_key(settings))}))
 
     def process(self, definition: ProcessDefinition) -> IsolatedProcess:
         """The parsed definition; parsed once per process because definitions never change. Its steps

@@ -39,7 +39,7 @@ from engine.persistence import (
 )
 from engine.services import audit
 from engine.services.access import AUDIT_ROLES
-from engine.services.audit_chain import GENESIS_HASH, Row, VerifyResult, event_row, row_hash
+from engine.services.audit_chain import GENESIS_HASH, ChainSeal, Row, VerifyResult, event_row, seal_of
 from engine.services.case_pages import (
     CHANNEL_LABELS,
     ENROLLMENT_LABELS,
@@ -744,6 +744,7 @@ def _verify_case_rows(session: Session, rows: Sequence[Row]) -> VerifyResult:
     """Each event against its own hash; the link from the event before it and to the event after it."""
     if not rows:
         return VerifyResult(True, 0, None)
+    seal = seal_of(session)
     head = session.get(AuditHead, 1)
     seqs = {row[0] for row in rows}
     wanted = sorted({s - 1 for s in seqs if s > 1} | {s + 1 for s in seqs})
@@ -751,15 +752,15 @@ def _verify_case_rows(session: Session, rows: Sequence[Row]) -> VerifyResult:
     neighbours.update({row[0]: row for row in rows})
     for checked, row in enumerate(rows, start=1):
         seq = row[0]
-        problem = _check_row(row, neighbours, head)
+        problem = _check_row(row, neighbours, head, seal)
         if problem is not None:
             return VerifyResult(False, checked, seq, problem)
     return VerifyResult(True, len(rows), None)
 
 
-def _check_row(row: Row, by_seq: Mapping[int, Row], head: AuditHead | None) -> str | None:
+def _check_row(row: Row, by_seq: Mapping[int, Row], head: AuditHead | None, seal: ChainSeal) -> str | None:
     seq, prev_hash, own_hash = row[0], row[11], row[12]
-    if row_hash(row) != own_hash:
+    if seal.row_hash(row) != own_hash:
         return "事件内容与其哈希不符（事件被修改）"
     if seq == 1:
         if prev_hash != GENESIS_HASH:
@@ -779,6 +780,8 @@ def _check_row(row: Row, by_seq: Mapping[int, Row], head: AuditHead | None) -> s
         return f"后一事件（第 {seq + 1} 号）不存在，而链尾为第 {head_seq} 号（有事件被删除）"
     elif head is None or head.hash != own_hash:
         return "链尾记录的哈希与本事件不符（本事件被修改或替换）"
+    elif head.seal != seal.head_seal(head.seq, head.hash):
+        return f"链尾记录的密钥校验值不符：链尾被改写（第 {seq} 号之后的事件可能被删除）"
     return None
 
 

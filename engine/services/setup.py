@@ -1,4 +1,5 @@
-"""`dibao init`: schema, deployment of processes/, and the demo org tree and users (design.md §6)."""
+"""`dibao init`: schema, the audit chain key, deployment of processes/, and the demo org tree and users
+(design.md §6)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from engine.domain.roles import Level
 from engine.persistence import OrgUnit, User
 from engine.persistence.migrate import upgrade_to_head
 from engine.services import audit
+from engine.services.audit_key import KeySetup, prepare
 from engine.services.context import Context
 from engine.services.deployment import DeployedVersion, deploy
 from engine.services.users import add_org_unit, add_user
@@ -23,12 +25,14 @@ SEED_REGIONS = {"yantai": "烟台", "bengbu": "蚌埠", "shaanxi": "陕西", "hu
 class InitResult:
     deployed: list[DeployedVersion]
     demo_users_created: int
+    key: KeySetup
 
 
 def init(ctx: Context, demo: bool = False) -> InitResult:
     upgrade_to_head(ctx.db.engine)
+    key = prepare(ctx.settings, ctx.db)  # before anything records an event
     created = create_demo_data(ctx) if demo else 0
-    return InitResult(deploy(ctx), created)
+    return InitResult(deploy(ctx), created, key)
 
 
 def _default_tree(session: Session) -> dict[str, OrgUnit]:

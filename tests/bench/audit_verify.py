@@ -1,7 +1,7 @@
 """Benchmark 4: `dibao audit verify` (`audit.verify`) over a valid chain of 1,000,000 events.
 
 The chain continues the one the demo setup and deployment started. Events are built as AuditEvent
-objects in Python with details shaped like the real ones, hashed with the engine's `event_hash`, chained
+objects in Python with details shaped like the real ones, sealed with the engine's keyed `event_hash`, chained
 by `prev_hash`, bulk-inserted with Core (through the engine, so JSON is stored exactly as the product
 stores it); the AuditHead row is then moved to the last event.
 """
@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from engine.clock import utcnow
 from engine.persistence import AuditEvent, AuditHead
 from engine.services import audit
-from engine.services.audit_chain import event_hash
+from engine.services.audit_chain import ChainSeal, seal_of
 from engine.services.context import Context
 from tests.bench.common import Outcome, Result, analyze, bench_context, bulk_insert, progress, scaled
 
@@ -57,7 +57,9 @@ ACTIONS = ["case_created", "task_created", "task_completed", "timer_fired"]
 ACTORS = [(4, "clerk1", "township_clerk", "demo-town-1"), (None, "system", None, None)]
 
 
-def _events(first_seq: int, prev_hash: str, count: int, start: datetime, last: list[str]) -> Iterator[dict[str, Any]]:
+def _events(
+    seal: ChainSeal, first_seq: int, prev_hash: str, count: int, start: datetime, last: list[str]
+) -> Iterator[dict[str, Any]]:
     """`count` chained events from `first_seq`; the final hash is left in `last[0]`."""
     for i in range(count):
         seq = first_seq + i
@@ -77,7 +79,7 @@ def _events(first_seq: int, prev_hash: str, count: int, start: datetime, last: l
             details=_details(action, i // 4 + 1),
             prev_hash=prev_hash,
         )
-        event.hash = prev_hash = event_hash(event)
+        event.hash = prev_hash = seal.event_hash(event)
         yield {key: getattr(event, key) for key in COLUMNS}
     last[0] = prev_hash
 
@@ -86,7 +88,7 @@ def _build(ctx: Context, count: int) -> int:
     with ctx.db.read() as session:
         head = session.get(AuditHead, 1)
         assert head is not None
-        first_seq, prev_hash = head.seq + 1, head.hash
+        first_seq, prev_hash, seal = head.seq + 1, head.hash, seal_of(session)
     last = [prev_hash]
     started = time.perf_counter()
     inserted = 0
@@ -94,10 +96,12 @@ def _build(ctx: Context, count: int) -> int:
     for offset in range(0, count, step):
         size = min(step, count - offset)
         begin = utcnow() - timedelta(days=400) + timedelta(microseconds=37_000 * offset)
-        inserted += bulk_insert(ctx, AuditEvent, _events(first_seq + offset, last[0], size, begin, last))
+        inserted += bulk_insert(ctx, AuditEvent, _events(seal, first_seq + offset, last[0], size, begin, last))
         progress(f"{NAME}:   {inserted:,} events")
     with ctx.db.write() as session:
-        session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=first_seq + count - 1, hash=last[0]))
+        end = first_seq + count - 1
+        values = {"seq": end, "hash": last[0], "seal": seal.head_seal(end, last[0])}
+        session.execute(update(AuditHead).where(AuditHead.id == 1).values(**values))
     analyze(ctx)
     progress(f"{NAME}: chain built in {time.perf_counter() - started:.0f} s")
     with ctx.db.read() as session:

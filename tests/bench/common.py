@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import statistics
 import sys
 import time
@@ -94,6 +95,7 @@ def bench_context(name: str, processes_dir: Path | None = None) -> Iterator[Cont
             demo=True,
             processes_dir=processes_dir or PROJECT_ROOT / "processes",
             script_budget=1.0,
+            audit_key=secrets.token_hex(32),  # the chain key as a setting: nothing written under instance/
         )
         ctx = Context.from_settings(settings)
         try:

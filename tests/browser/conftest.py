@@ -83,6 +83,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
         "DIBAO_ATTACHMENTS_DIR": str(base / "attachments"),
         "DIBAO_PROCESSES_DIR": str(processes),
         "DIBAO_FORMS_DIR": str(forms),
+        "DIBAO_AUDIT_KEY_FILE": str(base / "audit-chain.key"),  # never the repository's instance/
     }
     subprocess.run([_dibao(), "init", "--demo"], env=env, check=True, capture_output=True)
     port = _free_port()

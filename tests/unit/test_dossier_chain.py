@@ -10,7 +10,7 @@ from sqlalchemy import Text, cast, select, text
 from engine.errors import NotFound, PermissionDenied
 from engine.persistence import AuditEvent, AuditHead, Case
 from engine.services import audit, cases, dossier, tasks
-from engine.services.audit_chain import event_row, row_hash
+from engine.services.audit_chain import event_row, seal_of
 from engine.services.context import Context
 from engine.services.users import add_user, get_org_unit
 
@@ -41,12 +41,12 @@ def _sql(ctx: Context, statement: str, **params: object) -> None:
 
 
 def _forge(ctx: Context, seq: int, details: str) -> None:
-    """Replace an event's details and recompute its own hash, as a tamperer who knows the scheme would."""
+    """Replace an event's details and recompute its own hash, as a tamperer holding the chain key would."""
     assert details != _stored_details(ctx, seq), "the forgery must change something"
     with ctx.db.read() as session:
         event = session.scalars(select(AuditEvent).where(AuditEvent.seq == seq)).one()
-        row = event_row(event, details)
-    _sql(ctx, "UPDATE audit_event SET details = :d, hash = :h WHERE seq = :s", d=details, h=row_hash(row), s=seq)
+        forged = seal_of(session).row_hash(event_row(event, details))
+    _sql(ctx, "UPDATE audit_event SET details = :d, hash = :h WHERE seq = :s", d=details, h=forged, s=seq)
 
 
 def _stored_details(ctx: Context, seq: int) -> str:

@@ -4,6 +4,7 @@ Domain errors map to statuses here and only here:
   InvalidData / ParameterProblem / BundleInvalid → 422 · NotFound → 404 · PermissionDenied → 403 ·
   Conflict → 409 · RateLimited → 429 (Retry-After) · LoginThrottled → 429 · LoginRefused and a missing or
   bad token → 401 (WWW-Authenticate: Bearer) · WorkflowFailed → 500 with the engine's message ·
+  an unusable audit key (AuditKeyError, CheckpointError) → 500, details in the log only ·
   any other DibaoError → 400 · HTTP errors keep their status · anything else → 500 with the request id
   and no trace (the trace goes to the log).
 
@@ -34,8 +35,10 @@ from engine.errors import (
     RateLimited,
     WorkflowFailed,
 )
+from engine.services.audit_chain import AuditKeyError
+from engine.services.audit_checkpoint import CheckpointError
 from engine.services.auth import LoginRefused, LoginThrottled
-from web.errors import request_id
+from web.errors import AUDIT_UNAVAILABLE, request_id
 
 log = logging.getLogger("dibao.api")
 
@@ -105,6 +108,9 @@ def _domain_error(exc: DibaoError) -> Response:
     if isinstance(exc, WorkflowFailed):
         log.error("workflow failed at %s: %s, request_id=%s", exc.element, exc.message, request_id())
         return error_response(500, exc.code, f"流程运行出错：{exc.message}。已保留上一步的状态，请联系系统管理员。")
+    if isinstance(exc, AuditKeyError | CheckpointError):
+        log.error("audit keys unusable: %s, request_id=%s", exc.message, request_id())
+        return error_response(500, exc.code, AUDIT_UNAVAILABLE)
     return error_response(400, exc.code, exc.message)
 
 
