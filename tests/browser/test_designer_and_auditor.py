@@ -143,6 +143,7 @@ def add_auditor(server: Server) -> None:
         demo=True,
         processes_dir=Path(env["DIBAO_PROCESSES_DIR"]),
         forms_dir=Path(env["DIBAO_FORMS_DIR"]),
+        audit_key_file=Path(env["DIBAO_AUDIT_KEY_FILE"]),  # the server's chain key
     )
     ctx = Context.from_settings(settings)
     try:
