@@ -21,7 +21,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -83,19 +84,22 @@ _LIVE_SESSION = (
 )
 
 
+def _live(session: Session, session_id: str, now: datetime) -> Any:
+    """(record id, last seen, user) of the live session with this id, or None."""
+    return (
+        session.execute(_LIVE_SESSION.where(WebSession.token_hash == _hash(session_id), WebSession.expires_at > now))
+        .unique()
+        .first()
+    )
+
+
 def load(ctx: Context, session_id: str) -> SignedInUser | None:
     """The user of a live session, or None (unknown, expired, revoked, or the user deactivated)."""
     if not session_id or len(session_id) > _MAX_ID_LENGTH:
         return None
     now = wallclock()
     with ctx.db.read() as session:
-        found = (
-            session.execute(
-                _LIVE_SESSION.where(WebSession.token_hash == _hash(session_id), WebSession.expires_at > now)
-            )
-            .unique()
-            .first()
-        )
+        found = _live(session, session_id, now)
         if found is None:
             return None
         record_id, last_seen, user = found
@@ -110,13 +114,7 @@ def sign_out(ctx: Context, session_id: str, remote_addr: str | None) -> None:
     """Revoke the session and record `logout`; nothing happens for a session that is no longer live."""
     now = wallclock()
     with ctx.db.write() as session:
-        found = (
-            session.execute(
-                _LIVE_SESSION.where(WebSession.token_hash == _hash(session_id), WebSession.expires_at > now)
-            )
-            .unique()
-            .first()
-        )
+        found = _live(session, session_id, now)
         if found is None:
             return
         record_id, _last_seen, user = found
