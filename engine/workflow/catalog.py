@@ -75,16 +75,23 @@ def validate_sources(sources: RegionSources, forms_dir: Path) -> CatalogResult:
     load = _form_loader(forms_dir, forms_used)
     problems.extend(check_lanes(parsed))
     specs: dict[str, Any] = {}
-    for process_id in parsed.parser.process_parsers:
+    checked: set[str] = set()
+    # Parsing a process registers its embedded sub-processes as processes of their own, so the
+    # processes the files declare are taken before anything is parsed (issue 23).
+    for process_id in list(parsed.parser.process_parsers):
         try:
             spec = parsed.parser.get_spec(process_id)
-            parsed.parser.get_subprocess_specs(process_id)
+            subprocess_specs = parsed.parser.get_subprocess_specs(process_id)
         except ValidationException as exc:
             problems.append(_spec_problem(parsed, exc, process_id))
             continue
         specs[process_id] = spec
-        for task_spec in spec.task_specs.values():
-            problems.extend(check_task_spec(parsed, task_spec, load))
+        # Embedded sub-processes are only reachable through their parent's specs: check them here.
+        for each in (spec, *subprocess_specs.values()):
+            if each is not None and each.name not in checked:
+                checked.add(each.name)
+                for task_spec in each.task_specs.values():
+                    problems.extend(check_task_spec(parsed, task_spec, load))
         if form_exists(f"{process_id}{START_FORM_SUFFIX}", forms_dir):
             try:
                 load(f"{process_id}{START_FORM_SUFFIX}")
