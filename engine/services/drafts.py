@@ -302,6 +302,9 @@ def overlay_sources(ctx: Context, region: str, drafts: dict[str, str]) -> Region
             own = f"{_origin_prefix(region)}{PARAMETERS_FILE}"
             kept = [p for p in sources.parameters if p.origin != own]
             sources.parameters = [*kept, source]
+        else:
+            # Checked on its own too: a draft form no task names yet is still going to be deployed.
+            sources.forms[name] = SourceFile(name, f"{DRAFT_ORIGIN}forms/definitions/{name}", text.encode())
     return sources
 
 
