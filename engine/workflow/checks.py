@@ -3,6 +3,7 @@ script, condition, timer and DMN cell compiles in the sandbox (design.md §4).""
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -151,6 +152,10 @@ def _dmn_match(input_expression: str, cell: str) -> str:
     """Rebuild the expression Spiff's DMNEngine.evaluate will run for a cell (spiffworkflow-notes §4)."""
     if "?" in cell:
         return cell.replace("?", "dmninputexpr")
-    if check_expression(cell) is None:
-        return f"({input_expression}) == ({cell})"
-    return f"{input_expression}{cell}"
+    # DMNEngine.needs_eq asks the script engine's validate, which is ast.parse: a cell that parses on
+    # its own ("north", __import__('os')) is compared with ==, anything else is glued on (< 10).
+    try:
+        ast.parse(cell)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return f"{input_expression}{cell}"
+    return f"({input_expression}) == ({cell})"

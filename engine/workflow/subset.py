@@ -199,10 +199,11 @@ def namespace(node: etree._Element) -> str | None:
 
 
 def element_of(node: etree._Element) -> str | None:
-    """The id of the node or of its nearest ancestor that has one: the element a problem is about."""
+    """The id of the node or of its nearest ancestor that has one: the element a problem is about.
+    An event definition's own id is skipped: the designer sees, and looks for, the event."""
     current: etree._Element | None = node
     while current is not None:
-        if isinstance(current.tag, str) and current.get("id"):
+        if isinstance(current.tag, str) and current.get("id") and not local(current).endswith("EventDefinition"):
             return current.get("id")
         current = current.getparent()
     return None
@@ -214,6 +215,9 @@ def _problem(origin: str, node: etree._Element, message: str) -> Problem:
 
 def subset_problems(origin: str, tree: etree._ElementTree) -> Iterator[Problem]:
     """Every element, event kind, attribute and extension of the file that the engine does not run."""
+    root = tree.getroot()
+    if namespace(root) != BPMN_NS or local(root) != "definitions":
+        return  # not a BPMN file at all: structure.py says so, once
     for node in tree.iter():
         if not isinstance(node.tag, str) or _inside_reported(node):
             continue  # comments and processing instructions; the content of an element already refused

@@ -47,7 +47,7 @@ def translate_xsd(message: str) -> str:
     where = f"元素 {_names(match['element'])}"
     if match["attribute"]:
         where += f" 的属性 {match['attribute']}"
-    rest = match["rest"].strip()
+    rest = match["rest"].strip().rstrip(".").strip()
     for pattern, chinese in _PATTERNS:
         found = pattern.fullmatch(rest)
         if found:
