@@ -63,9 +63,9 @@ def structure_problems(origin: str, tree: etree._ElementTree) -> Iterator[Proble
         found = short(str(root.tag))
         yield _problem(origin, root, f"不是 BPMN 文件：根元素应为命名空间 {BPMN_NS} 中的 definitions，而不是 {found}")
         return
-    id_problems = list(_id_problems(origin, root))
+    id_problems, duplicated = _id_problems(origin, root)
     yield from id_problems
-    if any("重复" in p.message for p in id_problems):
+    if duplicated:
         return  # with two elements of one id every reference is ambiguous: the rest would mislead
     processes = root.findall(_q("process"))
     if not processes:
@@ -83,26 +83,30 @@ def structure_problems(origin: str, tree: etree._ElementTree) -> Iterator[Proble
             yield _problem(origin, participant, f"参与者（池）引用的流程 {short(ref)} 不在本文件中")
 
 
-def _id_problems(origin: str, root: etree._Element) -> Iterator[Problem]:
+def _id_problems(origin: str, root: etree._Element) -> tuple[list[Problem], bool]:
+    """Missing, malformed and too long ids, and whether any id is used twice."""
+    problems: list[Problem] = []
     seen: dict[str, int] = {}
+    duplicated = False
     for node in root.iter():
         if not isinstance(node.tag, str) or namespace(node) != BPMN_NS:
             continue  # other namespaces' ids (a dialect's form fields) are not BPMN's
         element_id = node.get("id")
         if element_id is None:
             if local(node) in _ANY_FLOW_NODE | _CONTAINERS | {"sequenceFlow", "lane", "message"}:
-                yield Problem(origin, f"{local(node)} 元素缺少标识 id", element_of(node), node.sourceline)
+                problems.append(Problem(origin, f"{local(node)} 元素缺少标识 id", element_of(node), node.sourceline))
             continue
         if not _NCNAME.match(element_id):
-            yield _problem(
-                origin, node, f"标识“{short(element_id)}”不合法：须以字母或下划线开头，只含字母、数字、_、-、."
-            )
+            rule = "须以字母或下划线开头，只含字母、数字、_、-、."
+            problems.append(_problem(origin, node, f"标识“{short(element_id)}”不合法：{rule}"))
         elif len(element_id) > MAX_ELEMENT_ID:
-            yield _problem(origin, node, f"标识过长（{len(element_id)} 个字符，最多 {MAX_ELEMENT_ID}）")
+            problems.append(_problem(origin, node, f"标识过长（{len(element_id)} 个字符，最多 {MAX_ELEMENT_ID}）"))
         if element_id in seen:
-            yield _problem(origin, node, f"标识 {short(element_id)} 重复（第 {seen[element_id]} 行已使用）")
+            duplicated = True
+            problems.append(_problem(origin, node, f"标识 {short(element_id)} 重复（第 {seen[element_id]} 行已使用）"))
         else:
             seen[element_id] = node.sourceline or 0
+    return problems, duplicated
 
 
 def _name_problems(origin: str, process: etree._Element, max_id: int) -> Iterator[Problem]:
