@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.errors import InvalidData, NotFound
+from engine.errors import InvalidData, NotFound, Problem
 from forms.problems import definition_problems
 from forms.refs import resolve_refs
 
@@ -74,9 +74,61 @@ def _parse(key: str, text: str, what: str) -> tuple[Any, list[str]]:
     duplicates: list[str] = []
     try:
         raw = json.loads(text, object_pairs_hook=lambda pairs: _object(pairs, duplicates))
+    except json.JSONDecodeError as exc:
+        reason = next((zh for en, zh in _JSON_ERRORS if exc.msg.startswith(en)), exc.msg)
+        raise InvalidData(f"{what} {key} 的定义不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列{reason}") from exc
     except (ValueError, RecursionError) as exc:
-        raise InvalidData(f"{what} {key} 的定义不是有效的 JSON：{exc}") from exc
+        raise InvalidData(
+            f"{what} {key} 的定义不是有效的 JSON：{'嵌套过深' if isinstance(exc, RecursionError) else exc}"
+        ) from exc
     return raw, [f"键 {name} 重复出现" for name in duplicates]
+
+
+_JSON_ERRORS = (
+    ("Expecting ',' delimiter", "缺少逗号"),
+    ("Expecting ':' delimiter", "缺少冒号"),
+    ("Expecting property name enclosed in double quotes", "键必须写在双引号中"),
+    ("Expecting value", "缺少取值"),
+    ("Extra data", "之后还有多余的内容"),
+    ("Unterminated string", "字符串没有结束引号"),
+    ("Invalid control character", "字符串中有控制字符（换行请写 \\n）"),
+    ("Invalid \\escape", "无效的转义"),
+)
+_WHERE = re.compile(r"^字段 ([^：]+)：")
+_JSON_LINE = re.compile(r"第 (\d+) 行")
+
+
+def definition_file_problems(key: str, text: str, origin: str, forms_dir: Path | None) -> list[Problem]:
+    """Every problem of one definition file (a designer's upload, `dibao processes validate x.json`),
+    each naming the field it is about and, where it can be found, the line of that field."""
+    if not is_valid_form_key(key):
+        return [Problem(origin, f"表单标识 {key[:40]!r} 不合法：文件名只能由小写字母、数字和下划线组成")]
+    try:
+        raw, problems = _parse(key, text, "表单")
+    except InvalidData as exc:
+        line = _JSON_LINE.search(exc.message)
+        return [Problem(origin, exc.message, None, int(line.group(1)) if line else None)]
+    if not isinstance(raw, dict):
+        return [Problem(origin, f"表单 {key} 的定义必须是一个 JSON 对象", None, 1)]
+    if forms_dir is not None:
+        raw, ref_problems = resolve_refs(raw, key, _reader(forms_dir))
+        problems = problems + ref_problems
+    return [_located(origin, text, p) for p in dict.fromkeys(problems + definition_problems(raw))]
+
+
+def _located(origin: str, text: str, message: str) -> Problem:
+    """A problem "字段 members[].name：…" names the field; its line is where its keys first appear in turn."""
+    match = _WHERE.match(message)
+    if match is None:
+        return Problem(origin, message)
+    path = match.group(1)
+    position = 0
+    for part in filter(None, re.split(r"\.|\[\]", path)):
+        found = re.compile(rf'"{re.escape(part)}"\s*:').search(text, position)
+        if found is None:
+            return Problem(origin, message, path)
+        position = found.start()
+    return Problem(origin, message, path, text.count("\n", 0, position) + 1)
 
 
 def _reader(forms_dir: Path) -> Callable[[str], Any]:

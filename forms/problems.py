@@ -7,6 +7,7 @@ value through.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
@@ -163,7 +164,8 @@ def _string_problems(node: Mapping[str, Any], where: str) -> Iterator[str]:
         pattern = node["pattern"]
         try:
             valid = isinstance(pattern, str) and re.compile(pattern) is not None
-        except re.error:
+        except (re.error, RecursionError, OverflowError):
+            # sre's parser recurses once per nested group and caps the compiled size: both are the pattern's fault.
             valid = False
         if not valid:
             yield f"{where}：pattern 不是有效的正则表达式"
@@ -181,6 +183,8 @@ def _number_problems(node: Mapping[str, Any], kind: str, where: str) -> Iterator
     def fits(value: Any) -> TypeGuard[int | float]:
         if isinstance(value, bool):
             return False
+        if isinstance(value, float) and not math.isfinite(value):
+            return False  # JSON's 1e999 and NaN arrive as inf and nan, which bound nothing
         return isinstance(value, int) if kind == "integer" else isinstance(value, int | float)
 
     what = "整数" if kind == "integer" else "数"

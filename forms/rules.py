@@ -47,8 +47,9 @@ def rule_problems(node: Mapping[str, Any], where: str) -> Iterator[str]:
     """Definition problems of the two keywords (checked at deploy like every other keyword)."""
     properties = node.get("properties") if isinstance(node.get("properties"), Mapping) else {}
     assert isinstance(properties, Mapping)  # noqa: S101 - narrowed above
-    if "x-check" in node and node["x-check"] not in CHECKS:
-        yield f"{where}：未知的 x-check {node['x-check']!r}（可用：{'、'.join(CHECKS)}）"
+    # A list or an object here is a mistake too, and must not reach the dict lookup (unhashable).
+    if "x-check" in node and not (isinstance(node["x-check"], str) and node["x-check"] in CHECKS):
+        yield f"{where}：未知的 x-check {str(node['x-check'])[:40]!r}（可用：{'、'.join(CHECKS)}）"
     rules = node.get("x-required-when")
     if rules is None:
         return

@@ -38,21 +38,35 @@ class DeployedVersion:
     new: bool = False
 
 
-def _sources_for_path(ctx: Context, path: Path) -> RegionSources:
-    if not path.exists():
-        raise NotFound(f"路径不存在：{path}")
-    region = region_of_path(ctx.settings.processes_dir, path)
-    if region is not None:
-        return region_sources(ctx.settings.processes_dir, region)
-    return directory_sources(path) if path.is_dir() else file_sources([path])
+def _sources_for_paths(ctx: Context, paths: list[Path]) -> list[RegionSources]:
+    """A path inside processes/ stands for its region's bundle, a directory for its files; loose files
+    are validated together, so a BPMN file and the DMN or called process it needs can be given side by side."""
+    sources: list[RegionSources] = []
+    regions: list[str] = []
+    loose: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise NotFound(f"路径不存在：{path}")
+        region = region_of_path(ctx.settings.processes_dir, path)
+        if region is not None:
+            regions += [] if region in regions else [region]
+        elif path.is_dir():
+            sources.append(directory_sources(path))
+        else:
+            loose.append(path)
+    sources += [region_sources(ctx.settings.processes_dir, r) for r in regions]
+    return [*sources, file_sources(loose)] if loose else sources
 
 
 def validate(ctx: Context, paths: list[Path] | None = None) -> list[CatalogResult]:
     """Validate the given paths, or every region's bundle when none is given. Nothing is stored."""
-    if paths:
-        sources = [_sources_for_path(ctx, p) for p in paths]
-    else:
-        sources = [region_sources(ctx.settings.processes_dir, r) for r in list_regions(ctx.settings.processes_dir)]
+    try:
+        if paths:
+            sources = _sources_for_paths(ctx, paths)
+        else:
+            sources = [region_sources(ctx.settings.processes_dir, r) for r in list_regions(ctx.settings.processes_dir)]
+    except OSError as exc:
+        raise NotFound(f"无法读取 {exc.filename or '文件'}：{exc.strerror or exc}") from exc
     return [validate_sources(s, ctx.settings.forms_dir) for s in sources]
 
 

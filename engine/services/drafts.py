@@ -153,6 +153,8 @@ def _check_content(filename: str, kind: str, content: bytes) -> str:
             json.loads(text)
         except json.JSONDecodeError as exc:
             raise InvalidData("表单定义无法解析", {"file": [f"{filename} 第 {exc.lineno} 行：{exc.msg}"]}) from None
+        except RecursionError:  # the json module nests recursively: "[[[[…" a few thousand deep
+            raise InvalidData("表单定义无法解析", {"file": [f"{filename}：嵌套过深"]}) from None
     else:
         parse_parameters(text, filename)  # InvalidData names the file and the parameter
     return text
@@ -302,6 +304,9 @@ def overlay_sources(ctx: Context, region: str, drafts: dict[str, str]) -> Region
             own = f"{_origin_prefix(region)}{PARAMETERS_FILE}"
             kept = [p for p in sources.parameters if p.origin != own]
             sources.parameters = [*kept, source]
+        else:
+            # Checked on its own too: a draft form no task names yet is still going to be deployed.
+            sources.forms[name] = SourceFile(name, f"{DRAFT_ORIGIN}forms/definitions/{name}", text.encode())
     return sources
 
 

@@ -31,6 +31,9 @@ class RegionSources:
     bpmn: dict[str, SourceFile] = field(default_factory=dict)
     dmn: dict[str, SourceFile] = field(default_factory=dict)
     parameters: list[SourceFile] = field(default_factory=list)  # most general first
+    # Form definitions checked on their own (a designer's draft, a file given to `processes validate`);
+    # the forms user tasks name are read from the forms directory either way.
+    forms: dict[str, SourceFile] = field(default_factory=dict)
 
 
 def list_regions(processes_dir: Path) -> list[str]:
@@ -70,13 +73,16 @@ def directory_sources(directory: Path) -> RegionSources:
 
 
 def file_sources(paths: list[Path]) -> RegionSources:
+    """Loose files validated together: BPMN, DMN, a parameter file (*.toml) and form definitions (*.json)."""
     sources = RegionSources(DEFAULT_REGION)
     for path in paths:
         source = SourceFile(path.name, str(path), path.read_bytes())
         if path.suffix == ".dmn":
             sources.dmn[path.name] = source
-        elif path.name == PARAMETERS_FILE:
+        elif path.suffix == ".toml":
             sources.parameters.append(source)
+        elif path.suffix == ".json":
+            sources.forms[path.name] = source
         else:
             sources.bpmn[path.name] = source
     return sources

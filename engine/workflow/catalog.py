@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,16 +18,21 @@ from typing import Any
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.task_spec import SpiffTaskParser
 
-from engine.domain.parameters import parse_parameters
+from engine.domain.parameters import parameter_problems
 from engine.errors import InvalidData, Problem
-from engine.workflow.bundle import RegionSources
-from engine.workflow.checks import BPMN_NS, check_lanes, check_task_spec, user_task_properties
-from engine.workflow.parsing import ParsedFiles, missing_called_process, parse_files, translate
+from engine.workflow.bundle import RegionSources, SourceFile
+from engine.workflow.checks import BPMN_NS, check_decision_tables, check_lanes, check_task_spec, user_task_properties
+from engine.workflow.parsing import ParsedFiles, missing_called_process, missing_decision, parse_files, translate
 from forms import FormDefinition, form_exists, load_form
+from forms.definition import definition_file_problems
+
+log = logging.getLogger(__name__)
 
 # A process may have a start form, forms/definitions/<process_id>_start.json, for its start data.
 START_FORM_SUFFIX = "_start"
 BPMN_PREFIX, DMN_PREFIX, PARAM_PREFIX, FORM_PREFIX = "bpmn/", "dmn/", "parameters/", "forms/"
+# What a designer sees if the checks themselves fail; tests assert it never appears on real input.
+INTERNAL_ERROR = "校验器内部错误：已记入系统日志，请联系系统管理员（文件未部署）"
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,18 @@ def _form_loader(forms_dir: Path, used: dict[str, FormDefinition]) -> Callable[[
 
 
 def validate_sources(sources: RegionSources, forms_dir: Path) -> CatalogResult:
+    """Every problem of the region's files, or its bundles when there is none. Total: whatever the
+    files hold, the answer is a result; an exception here is a bug of the checks, which the last
+    guard turns into a problem saying so (and logs with its trace) rather than a crash."""
+    try:
+        return _validate(sources, forms_dir)
+    except Exception:
+        log.exception("validator failed on region %s", sources.region)
+        where = ", ".join(f.origin for f in [*sources.bpmn.values(), *sources.dmn.values()][:3]) or sources.region
+        return CatalogResult(sources.region, [], [Problem(where, INTERNAL_ERROR)])
+
+
+def _validate(sources: RegionSources, forms_dir: Path) -> CatalogResult:
     origins = {f.origin: f for f in [*sources.bpmn.values(), *sources.dmn.values()]}
     parsed = parse_files(
         {f.origin: f.content for f in sources.bpmn.values()},
@@ -74,22 +92,16 @@ def validate_sources(sources: RegionSources, forms_dir: Path) -> CatalogResult:
     forms_used: dict[str, FormDefinition] = {}
     load = _form_loader(forms_dir, forms_used)
     problems.extend(check_lanes(parsed))
-    specs: dict[str, Any] = {}
-    for process_id in parsed.parser.process_parsers:
-        try:
-            spec = parsed.parser.get_spec(process_id)
-            parsed.parser.get_subprocess_specs(process_id)
-        except ValidationException as exc:
-            problems.append(_spec_problem(parsed, exc, process_id))
-            continue
-        specs[process_id] = spec
-        for task_spec in spec.task_specs.values():
-            problems.extend(check_task_spec(parsed, task_spec, load))
+    problems.extend(check_decision_tables(parsed))
+    specs = _check_processes(parsed, load, problems)
+    for process_id in specs:
         if form_exists(f"{process_id}{START_FORM_SUFFIX}", forms_dir):
             try:
                 load(f"{process_id}{START_FORM_SUFFIX}")
             except InvalidData as exc:
                 problems.append(Problem(f"forms/definitions/{process_id}{START_FORM_SUFFIX}.json", exc.message))
+    for source in sources.forms.values():
+        problems.extend(_form_file_problems(source, forms_dir))
     parameter_files = _parameter_files(sources, problems)
     if problems:
         return CatalogResult(sources.region, [], _unique(problems))
@@ -97,10 +109,45 @@ def validate_sources(sources: RegionSources, forms_dir: Path) -> CatalogResult:
     return CatalogResult(sources.region, bundles, [])
 
 
-def _spec_problem(parsed: ParsedFiles, exc: ValidationException, process_id: str) -> Problem:
-    """Spiff names no element for a missing called process; find the call activity ourselves."""
+def _check_processes(parsed: ParsedFiles, load: Callable[[str], object], problems: list[Problem]) -> dict[str, Any]:
+    """The spec of every process the files declare, checking each task of it and of its sub-processes."""
+    specs: dict[str, Any] = {}
+    checked: set[str] = set()
+    # Parsing a process registers its embedded sub-processes as processes of their own, so the
+    # processes the files declare are taken before anything is parsed (issue 23).
+    for process_id in list(parsed.parser.process_parsers):
+        try:
+            spec = parsed.parser.get_spec(process_id)
+            subprocess_specs = parsed.parser.get_subprocess_specs(process_id)
+        except ValidationException as exc:
+            problem = _spec_problem(parsed, exc, process_id)
+            problems.extend([problem] if problem else [])
+            continue
+        specs[process_id] = spec
+        # Embedded sub-processes are only reachable through their parent's specs: check them here.
+        for each in (spec, *subprocess_specs.values()):
+            if each is not None and each.name not in checked:
+                checked.add(each.name)
+                for task_spec in each.task_specs.values():
+                    problems.extend(check_task_spec(parsed, task_spec, load))
+    return specs
+
+
+def _form_file_problems(source: SourceFile, forms_dir: Path) -> list[Problem]:
+    try:
+        text = source.content.decode("utf-8")
+    except UnicodeDecodeError:
+        return [Problem(source.origin, "表单定义必须是 UTF-8 编码的文本")]
+    return definition_file_problems(Path(source.name).stem, text, source.origin, forms_dir)
+
+
+def _spec_problem(parsed: ParsedFiles, exc: ValidationException, process_id: str) -> Problem | None:
+    """Spiff names no element for a missing called process; find the call activity ourselves.
+    None when the missing process or decision is in a file already refused (reported there)."""
     element = exc.id or process_id
     missing = missing_called_process(exc)
+    if (missing or missing_decision(exc)) in parsed.refused:
+        return None
     if missing:
         for tree in parsed.trees.values():
             for node in tree.iter(f"{{{BPMN_NS}}}callActivity"):
@@ -116,11 +163,12 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 def _parameter_files(sources: RegionSources, problems: list[Problem]) -> dict[str, str]:
     files: dict[str, str] = {}
     for index, source in enumerate(sources.parameters):
-        text = source.content.decode("utf-8", errors="replace")
         try:
-            parse_parameters(text, source.origin)
-        except InvalidData as exc:
-            problems.append(Problem(source.origin, exc.message))
+            text = source.content.decode("utf-8")
+        except UnicodeDecodeError:
+            problems.append(Problem(source.origin, "参数文件必须是 UTF-8 编码的文本"))
+            continue
+        problems.extend(parameter_problems(text, source.origin))
         # The index keeps the layering order (default first) when the files are read back.
         files[f"{PARAM_PREFIX}{index}.toml"] = text
     return files
@@ -153,7 +201,8 @@ def _bundle(
             files[f"{FORM_PREFIX}{form_key}.json"] = json.dumps(
                 dict(forms[form_key].schema), ensure_ascii=False, indent=1, sort_keys=True
             )
-    title = parser.get_process_parser(process_id).get_name()
+    # A nameless (or blank) process is listed under its id rather than as an empty title.
+    title = (parser.get_process_parser(process_id).node.get("name") or "").strip() or process_id
     return ProcessBundle(process_id, title, files, bundle_hash(files))
 
 

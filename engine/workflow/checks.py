@@ -3,11 +3,12 @@ script, condition, timer and DMN cell compiles in the sandbox (design.md §4).""
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from engine.domain.roles import role_for_lane
-from engine.errors import InvalidData, Problem
+from engine.errors import InvalidData, NotFound, Problem
 from engine.workflow.helpers import ENGINE_NAMES, HELPER_NAMES
 from engine.workflow.parsing import ParsedFiles
 from engine.workflow.sandbox import check_expression, check_names, check_script
@@ -105,11 +106,20 @@ def _check_user_task(parsed: ParsedFiles, task_spec: Any, element: str, load_for
             load_form(form_key)
         except InvalidData as exc:
             yield parsed.problem(f"表单 {form_key} 定义有误：{exc.message}", element)
-        except Exception as exc:  # NotFound and the like
-            yield parsed.problem(f"表单 {form_key} 不存在（forms/definitions/{form_key}.json）：{exc}", element)
+        except NotFound as exc:
+            yield parsed.problem(f"{exc.message}（forms/definitions/ 中没有 {form_key}.json）", element)
     due = properties.get("dueWorkingDays")
     if due is not None and not (due.isdigit() and int(due) <= 365):
         yield parsed.problem(f"dueWorkingDays 必须是 0–365 的整数，而不是“{due}”", element)
+
+
+def check_decision_tables(parsed: ParsedFiles) -> Iterator[Problem]:
+    """Every decision table of the files, used by a task or not: a table is a file a designer can
+    deploy on its own, and the what-if commands evaluate tables no task names."""
+    for dmn_parser in parsed.parser.dmn_parsers.values():
+        decision = getattr(dmn_parser, "decision", None)
+        if decision is not None and decision.decisionTables:
+            yield from _check_decision_table(parsed, decision.decisionTables[0])
 
 
 def _check_decision_table(parsed: ParsedFiles, table: Any) -> Iterator[Problem]:
@@ -142,6 +152,10 @@ def _dmn_match(input_expression: str, cell: str) -> str:
     """Rebuild the expression Spiff's DMNEngine.evaluate will run for a cell (spiffworkflow-notes §4)."""
     if "?" in cell:
         return cell.replace("?", "dmninputexpr")
-    if check_expression(cell) is None:
-        return f"({input_expression}) == ({cell})"
-    return f"{input_expression}{cell}"
+    # DMNEngine.needs_eq asks the script engine's validate, which is ast.parse: a cell that parses on
+    # its own ("north", __import__('os')) is compared with ==, anything else is glued on (< 10).
+    try:
+        ast.parse(cell)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return f"{input_expression}{cell}"
+    return f"({input_expression}) == ({cell})"

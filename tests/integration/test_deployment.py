@@ -26,7 +26,7 @@ BAD_BUNDLES = {
     "xxe": (None, "DOCTYPE"),
     "billion_laughs": (None, "DOCTYPE"),
     "malformed": (None, "XML 格式错误"),
-    "schema_invalid": (None, "XSD"),
+    "schema_invalid": ("register", "不支持的 BPMN 元素 dueDate"),
     "import_script": ("prepare_notice", "沙箱"),
     "open_call": ("prepare_notice", "open"),
     "dunder": ("flow_level_gateway_to_county_review", "沙箱"),
