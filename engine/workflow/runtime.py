@@ -52,6 +52,17 @@ class UserTaskView:
     due_working_days: int | None
 
 
+# Automatic steps (scripts, gateways, rules) one advance may run: the national processes run a few
+# dozen; a loop whose condition never turns is stopped here, naming the step it was at.
+MAX_ENGINE_STEPS = 400
+
+
+class EndlessSteps(Exception):
+    def __init__(self, task_spec: Any) -> None:
+        self.task_spec = task_spec
+        super().__init__(f"连续执行了 {MAX_ENGINE_STEPS} 个自动步骤仍未停下（可能是没有出口的循环），已中止")
+
+
 @dataclass(frozen=True)
 class FormCompletion:
     """A completed user task: its data before, and the validated form data it was completed with."""
@@ -245,10 +256,22 @@ class WorkflowRun:
         self.advance()
 
     def advance(self) -> None:
+        steps = 0
+
+        def count(task: Any) -> None:
+            nonlocal steps
+            steps += 1
+            if steps > MAX_ENGINE_STEPS:
+                raise EndlessSteps(task.task_spec)
+
         with _engine_errors():
             # refresh first: do_engine_steps only refreshes at its end (spiffworkflow-notes §3).
             self._workflow.refresh_timers()
-            self._workflow.do_engine_steps()
+            self._workflow.do_engine_steps(did_complete_task=count)
+        if not self._workflow.completed and not self._workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+            # Spiff gives up on a loop of automatic steps after a few hundred without a word; such an
+            # instance would wait for nothing, forever.
+            raise WorkflowFailed("流程停在了既没有待办任务也没有等待事件的位置（可能是没有出口的循环），已中止")
 
     def serialize(self) -> bytes:
         try:

@@ -11,11 +11,14 @@ from typing import Any
 
 import pytest
 
+from engine.errors import WorkflowFailed
 from engine.workflow.host_protocol import Failure, StepResult, dump, load_reply
+from engine.workflow.runtime import MAX_ENGINE_STEPS, LoadedProcess
 from engine.workflow.sandbox import SandboxedEnvironment, ScriptRaisedBaseException, check_expression, check_script
 from engine.workflow.sandbox_limits import SandboxLimitExceeded
 from engine.workflow.sandbox_methods import guarded_getattr
 from engine.workflow.storable import Unstorable, check_storable
+from tests.conftest import BUNDLES
 
 
 def _raise(kind: type[BaseException]) -> Any:
@@ -140,3 +143,16 @@ def test_replies_from_the_engine_child_may_rebuild_only_listed_classes() -> None
 
     with pytest.raises(pickle.UnpicklingError, match=r"builtins\.print"):
         load_reply(pickle.dumps(Exploit()))
+
+
+def test_a_loop_of_automatic_steps_without_an_exit_fails_naming_its_step() -> None:
+    # Spiff itself gives up after a few hundred rounds without a word, leaving an instance that waits
+    # for nothing; the runtime stops it after MAX_ENGINE_STEPS and says where.
+    source = (BUNDLES / "hostile_endless_loop" / "loop_forever.bpmn").read_text(encoding="utf-8")
+    process = LoadedProcess("loop_forever", {"bpmn/loop_forever.bpmn": source})
+    started = time.monotonic()
+    with pytest.raises(WorkflowFailed) as failed:
+        process.start({"n": 0})
+    assert time.monotonic() - started < 5
+    assert failed.value.element == "count"
+    assert f"{MAX_ENGINE_STEPS} 个自动步骤" in failed.value.message
