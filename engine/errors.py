@@ -89,3 +89,15 @@ class RateLimited(DibaoError):
     def __init__(self, message: str, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class AuditKeyError(DibaoError):
+    """The chain key is missing, unreadable or does not fit the chain; nothing was recorded."""
+
+    code = "audit_key"
+
+
+class CheckpointError(DibaoError):
+    """A checkpoint or an auditor key that cannot be used: unreadable, malformed, or not signed by the key."""
+
+    code = "checkpoint"

@@ -17,14 +17,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from engine.context import Context
 from engine.errors import Conflict
+from engine.lookups import get_org_unit
 from engine.persistence import Base
+from engine.records.audit_key import KEY_BYTES, write_key_file
 from engine.services import tasks
-from engine.services.audit_key import KEY_BYTES, write_key_file
-from engine.services.context import Context
 from engine.services.deployment import deploy
 from engine.services.setup import create_demo_data
-from engine.services.users import add_user, get_org_unit
+from engine.services.users import add_user
 from engine.settings import PROJECT_ROOT, Settings
 
 DATA = Path(__file__).parent / "data"

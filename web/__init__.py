@@ -14,8 +14,8 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from engine.context import Context
 from engine.services import web_sessions
-from engine.services.context import Context
 from web import (
     admin_pages,
     attachments,

@@ -2,7 +2,7 @@
 page, events as CSV), the whole-chain check and the report of who viewed personal data.
 
 Read-only: the only POST is the chain check, and nothing here changes a case. Who may open what is
-the services' decision (engine.services.dossier: auditor or admin role, cases of their own unit);
+the services' decision (engine.queries.dossier: auditor or admin role, cases of their own unit);
 every dossier view and export is recorded there as an audit event. Everything here is presentation.
 """
 
@@ -19,9 +19,11 @@ from flask import Blueprint, Response, make_response, render_template, request, 
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from engine import policy
 from engine.errors import InvalidData
-from engine.services import access, auth, case_search, dossier
-from engine.services.audit_chain import VerifyResult
+from engine.queries import case_search, dossier, villages
+from engine.results import VerifyResult
+from engine.services import access
 from web.case_pages import search_request
 from web.deps import context, login_required, page_number, process_titles, username
 from web.diagram_view import diagram_context
@@ -37,7 +39,7 @@ _DATE_FIELDS = {"since": "起始日期", "until": "截止日期"}
 def _navigation() -> dict[str, Any]:
     """Whether the 审计 link belongs in the header of the signed-in user's pages."""
     user = getattr(current_user, "user", None)
-    return {"may_audit": bool(user is not None and access.AUDIT_ROLES & set(user.roles))}
+    return {"may_audit": bool(user is not None and policy.AUDIT_ROLES & set(user.roles))}
 
 
 def _index(verification: VerifyResult | None = None) -> ResponseReturnValue:
@@ -50,7 +52,7 @@ def _index(verification: VerifyResult | None = None) -> ResponseReturnValue:
         desk=desk,
         result=result,
         filters=filters,
-        villages=auth.villages_in_scope(ctx, me),
+        villages=villages.villages_in_scope(ctx, me),
         process_titles=process_titles(),
         statuses=case_search.STATUSES,
         filtered=bool(query),

@@ -14,8 +14,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, current_user, login_user, logout_user
 
 from engine.errors import InvalidData
+from engine.results import SignedInUser
 from engine.services import web_sessions
-from engine.services.auth import LoginRefused, LoginThrottled, SignedInUser
+from engine.services.auth import LoginRefused, LoginThrottled
 from web.deps import context, login_required, remote_addr
 from web.redirects import local_target, safe_redirect_target
 

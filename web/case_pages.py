@@ -13,9 +13,10 @@ from flask import Blueprint, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from engine.errors import InvalidData
-from engine.services import attachments, auth, case_pages, case_search, pii
-from engine.services.case_pages import ENROLLMENT_LABELS, OUTCOME_LABELS
-from engine.services.pii import HouseholdView
+from engine.queries import case_page, case_search, villages
+from engine.queries.case_page import ENROLLMENT_LABELS, OUTCOME_LABELS
+from engine.queries.household import HouseholdView
+from engine.services import attachments, pii
 from web.deps import context, login_required, page_number, process_titles, username
 from web.diagram_view import diagram_context
 
@@ -64,7 +65,7 @@ def _case_page(
     status: int = 200,
 ) -> ResponseReturnValue:
     ctx, me = context(), username()
-    page = case_pages.case_page(ctx, number, me, household)
+    page = case_page.case_page(ctx, number, me, household)
     response = make_response(
         render_template(
             "case.html",
@@ -123,7 +124,7 @@ def search() -> ResponseReturnValue:
         "cases.html",
         result=result,
         filters=filters,
-        villages=auth.villages_in_scope(ctx, me),
+        villages=villages.villages_in_scope(ctx, me),
         process_titles=process_titles(),
         outcome_labels=OUTCOME_LABELS,
         statuses=case_search.STATUSES,

@@ -13,21 +13,13 @@ from typing import Any
 
 import click
 
-from engine.services import (
-    assessment,
-    cases,
-    deployment,
-    legal_clock,
-    notices,
-    reviews,
-    setup,
-    tasks,
-    temporary,
-    timers,
-)
-from engine.services.context import Context
-from engine.services.status import calendar_warnings
-from engine.services.views import CaseView
+from engine.context import Context
+from engine.domain import vocabulary
+from engine.queries import case_view, deployed
+from engine.queries import notices as notice_board
+from engine.queries.status import calendar_warnings
+from engine.results import CaseView
+from engine.services import assessment, cases, deployment, notices, reviews, setup, tasks, temporary, timers
 from web.cli_audit import audit_group
 from web.cli_support import as_option as _as_option
 from web.cli_support import cli_context as _context
@@ -155,7 +147,7 @@ def processes_deploy(region: str | None) -> None:
 def processes_list(as_json: bool) -> None:
     """列出已部署的流程版本。"""
     with _context() as ctx:
-        versions = deployment.list_definitions(ctx)
+        versions = deployed.list_definitions(ctx)
         if as_json:
             _print_json(versions)
             return
@@ -268,7 +260,7 @@ def cases_start(process: str, username: str, data_file: str | None, due: bool, o
 def cases_show(number: str, as_json: bool) -> None:
     """查看案件。"""
     with _context() as ctx:
-        view = cases.show_case(ctx, number)
+        view = case_view.show_case(ctx, number)
         if as_json:
             _print_json(view)
             return
@@ -332,7 +324,7 @@ def _echo_temporary(a: dict[str, Any]) -> None:
 @cases_group.command("extend")
 @click.argument("number")
 @_as_option
-@click.option("--ground", required=True, type=click.Choice(sorted(legal_clock.EXTENSION_GROUNDS)), help="延长事由")
+@click.option("--ground", required=True, type=click.Choice(sorted(vocabulary.EXTENSION_GROUNDS)), help="延长事由")
 @click.option("--reason", required=True, help="延长说明")
 def cases_extend(number: str, username: str, ground: str, reason: str) -> None:
     """延长案件的法定办理时限（一次，至地区上限）。"""
@@ -353,7 +345,7 @@ def notices_group() -> None:
 def notices_list(village: str, as_json: bool) -> None:
     """列出该村/社区正在公示的事项（仅公开字段）。"""
     with _context() as ctx:
-        rows = notices.open_notices(ctx, village)
+        rows = notice_board.open_notices(ctx, village)
         if as_json:
             _print_json(rows)
             return

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
-from engine.services import audit_checkpoint, dossier
-from engine.services.audit_chain import VerifyResult
+from engine.queries import dossier
+from engine.results import VerifyResult
+from engine.services import audit_checkpoint
 from web.cli_support import as_option, cli_context, fail, print_json
 
 _FILE = click.Path(dir_okay=False, path_type=Path)

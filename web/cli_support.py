@@ -14,8 +14,8 @@ from typing import Any, NoReturn
 
 import click
 
+from engine.context import Context
 from engine.errors import BundleInvalid, DibaoError, InvalidData
-from engine.services.context import Context
 
 log = logging.getLogger("dibao.cli")
 

@@ -1,6 +1,6 @@
 """统计看板 (/dashboard): cases by stage, township and region, tasks, the share decided within the legal
 limit, 渐退 ending and re-checks due, as tables with server-drawn SVG bar charts, and each table as CSV
-(/dashboard/<table>.csv). Figures and who may see them are engine.services.dashboard's; this module only
+(/dashboard/<table>.csv). Figures and who may see them are engine.queries.dashboard's; this module only
 lays them out. The page shows the calendar-fallback banner when this or next year has no holiday data.
 """
 
@@ -16,8 +16,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from markupsafe import Markup
 
-from engine.services import dashboard as service
-from engine.services.dashboard import Dashboard
+from engine import policy
+from engine.queries import dashboard as service
+from engine.queries.dashboard import Dashboard
 from web.charts import BLUE, GREEN, VERMILION, Bar, Series, bar_chart, percent_text
 from web.deps import context, login_required, username
 
@@ -44,7 +45,7 @@ class Table:
 def _navigation() -> dict[str, Any]:
     """Whether the 统计看板 link belongs in the header of the signed-in user's pages."""
     user = getattr(current_user, "user", None)
-    return {"may_view_dashboard": bool(user is not None and service.may_view(user.roles))}
+    return {"may_view_dashboard": bool(user is not None and policy.may_view_dashboard(user.roles))}
 
 
 def _share(decided: int, in_time: int) -> str:

@@ -9,9 +9,9 @@ import flask_login
 from flask import current_app, request
 from flask_login import current_user
 
-from engine.services import deployment
-from engine.services.auth import SignedInUser
-from engine.services.context import Context
+from engine.context import Context
+from engine.queries import deployed
+from engine.results import SignedInUser
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -48,6 +48,6 @@ def remote_addr() -> str | None:
 def process_titles() -> dict[str, str]:
     """Process id → title of its newest deployed version (any region)."""
     titles: dict[str, str] = {}
-    for version in deployment.list_definitions(context()):
+    for version in deployed.list_definitions(context()):
         titles[version.process_id] = version.title
     return titles

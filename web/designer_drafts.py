@@ -14,8 +14,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
+from engine import policy
 from engine.errors import BundleInvalid, InvalidData, NotFound
-from engine.services import access, drafts
+from engine.services import drafts
 from engine.services.draft_run import SAMPLE_HOUSEHOLD
 from web.deps import context, login_required, username
 from web.diagram import DiagramError, render_svg
@@ -53,7 +54,7 @@ def index(region: str) -> ResponseReturnValue:
 @login_required
 def upload(region: str) -> ResponseReturnValue:
     ctx, me = context(), username()
-    access.designer_region(ctx, me, region)  # 403 before looking at the upload
+    policy.designer_region(ctx, me, region)  # 403 before looking at the upload
     sent = request.files.get("file")
     if sent is None or not sent.filename:
         return _index_page(region, errors=["请选择要上传的文件"]), 422

@@ -3,7 +3,7 @@
 /designer sends a designer to their own region; /designer/<region> lists the region's effective files
 (默认 or 本地区) and each process's deployed version, with links to its history, diffs, the deployed
 diagram, the modeler and the drafts page. Who may read which region is the service's decision
-(engine.services.designer.workspace: a designer their region, an administrator theirs, read-only).
+(engine.queries.designer.workspace: a designer their region, an administrator theirs, read-only).
 Read-only pages: nothing here changes anything, so nothing here is audited. The drafts and modeler
 pages (web/designer_drafts.py, web/modeler.py) are linked by path, not endpoint, so each page stands
 on its own while the others change.
@@ -17,7 +17,8 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from engine.services import designer
+from engine import policy
+from engine.queries import designer
 from web.deps import context, login_required, username
 from web.diagram import DiagramError, render_svg
 from web.errors import error_page
@@ -29,7 +30,7 @@ bp = Blueprint("designer", __name__, url_prefix="/designer")
 def _navigation() -> dict[str, Any]:
     """Whether the 流程设计 link belongs in the header of the signed-in user's pages."""
     user = getattr(current_user, "user", None)
-    return {"may_design": bool(user is not None and designer.may_design(user.roles))}
+    return {"may_design": bool(user is not None and policy.may_design(user.roles))}
 
 
 @bp.get("")

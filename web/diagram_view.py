@@ -8,7 +8,7 @@ from typing import Any
 from flask import url_for
 from markupsafe import Markup
 
-from engine.services import diagrams
+from engine.queries import diagrams
 from web.deps import context, username
 from web.diagram import DiagramError, element_names, render_svg
 

@@ -19,9 +19,16 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import Conflict, DibaoError, InvalidData, NotFound, PermissionDenied, WorkflowFailed
-from engine.services.audit_chain import AuditKeyError
-from engine.services.audit_checkpoint import CheckpointError
+from engine.errors import (
+    AuditKeyError,
+    CheckpointError,
+    Conflict,
+    DibaoError,
+    InvalidData,
+    NotFound,
+    PermissionDenied,
+    WorkflowFailed,
+)
 
 log = logging.getLogger("dibao.web")
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from flask import Flask
 
 from engine.clock import to_china
-from engine.services.auth import role_label
+from engine.domain.roles import role_label
 
 STATE_LABELS = {"open": "待签收", "claimed": "已签收", "completed": "已办结", "cancelled": "已取消"}
 # design.md §5: every decision form has these values; a step's own extra values show as they are.

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from flask import Blueprint, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from engine.services import auth, tasks
+from engine.queries.villages import villages_in_scope
+from engine.services import tasks
 from web.deps import context, login_required, page_number, process_titles, username
 
 bp = Blueprint("inbox", __name__)
@@ -48,7 +49,7 @@ def index() -> ResponseReturnValue:
     total = next(tab.count for tab in tabs if tab.active)
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     titles = process_titles()
-    villages = auth.villages_in_scope(ctx, user)
+    villages = villages_in_scope(ctx, user)
     return render_template(
         "inbox.html",
         view=view,

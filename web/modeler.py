@@ -20,8 +20,8 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from engine.errors import InvalidData
+from engine.policy import designer_region
 from engine.services import drafts
-from engine.services.access import designer_region
 from web.deps import context, login_required, username
 
 bp = Blueprint("modeler", __name__, url_prefix="/designer/modeler")

@@ -19,7 +19,9 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 
 from engine.errors import Conflict, InvalidData, NotFound, RateLimited
-from engine.services import notices, publication, villages
+from engine.queries import notices as notice_board
+from engine.queries import publication, villages
+from engine.services import notices
 from web.deps import context, remote_addr
 from web.errors import request_id
 
@@ -61,7 +63,7 @@ def _board(
     page = render_template(
         "public_notices.html",
         village=village,
-        notices=notices.open_notices(ctx, village.code),
+        notices=notice_board.open_notices(ctx, village.code),
         published=publication.published_enrollments(ctx, village.code),
         form_for=notice_id,
         values=values or {},

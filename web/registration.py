@@ -18,11 +18,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from engine import policy
 from engine.clock import to_china, utcnow
 from engine.errors import InvalidData
-from engine.services import cases, villages
+from engine.queries import villages
+from engine.results import OrgUnitRef
+from engine.services import cases
 from engine.services.assessment import assess_household
-from engine.services.auth import OrgUnitRef
 from web.deps import context, login_required, process_titles, username
 from web.forms_render import apply_op, parse_submission, render_form
 
@@ -38,7 +40,7 @@ VILLAGE_REQUIRED = "户籍所在村/社区：请选择"
 def _navigation() -> dict[str, Any]:
     """Whether the 受理登记 link belongs in the header of the signed-in user's pages."""
     user = getattr(current_user, "user", None)
-    return {"may_register": bool(user is not None and villages.may_register(user.roles))}
+    return {"may_register": bool(user is not None and policy.may_register(user.roles))}
 
 
 def _with_village_choice(schema: Mapping[str, Any], options: Sequence[OrgUnitRef]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template
 from flask.typing import ResponseReturnValue
 
-from engine.services import status
+from engine.queries import status
 from web.deps import context
 
 bp = Blueprint("system", __name__)

@@ -13,8 +13,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 
 from engine.errors import InvalidData
-from engine.services import attachments, auth, cases, tasks
-from engine.services.views import TaskDetail
+from engine.queries import case_view
+from engine.queries.villages import colleagues, villages_in_scope
+from engine.results import TaskDetail
+from engine.services import attachments, tasks
 from web.attachments import offer_numbers
 from web.deps import context, login_required, process_titles, username
 from web.diagram_view import diagram_context
@@ -36,7 +38,7 @@ def _page(
     summary = detail.summary
     schema = detail.form or {}
     form = render_form(schema, initial_values(schema, detail.data) if values is None else values, errors or {})
-    villages = {v.code: v.name for v in auth.villages_in_scope(ctx, me)}
+    villages = {v.code: v.name for v in villages_in_scope(ctx, me)}
     files = attachments.list_for_case(ctx, me, summary.case_number)
     if files:
         offer_numbers(form.fields)  # the form's "…附件编号" fields suggest the case's attachment numbers
@@ -47,14 +49,14 @@ def _page(
             detail=detail,
             form=form,
             form_title=schema.get("title", ""),
-            case=cases.show_case(ctx, summary.case_number),
+            case=case_view.show_case(ctx, summary.case_number),
             # The process this task belongs to (a 公示 or 民主评议 task shows its called process).
             diagram=diagram_context(summary.case_number, summary.process_id),
             process_titles=process_titles(),
             village_names=villages,
             me=me,
             may_work=summary.state == "open" or (summary.state == "claimed" and summary.assignee == me),
-            colleagues=auth.colleagues(ctx, me, summary.role),
+            colleagues=colleagues(ctx, me, summary.role),
             transfer=transfer or {},
             transfer_errors=transfer_errors or {},
             attachments=files,

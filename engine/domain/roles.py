@@ -60,3 +60,7 @@ def role_for_lane(lane: str | None) -> str | None:
     name = lane.strip()
     key = name if name in ROLE_LABELS else _BY_LABEL.get(name)
     return key if key in CASEWORK_ROLES else None
+
+
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role)

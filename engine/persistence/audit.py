@@ -10,7 +10,7 @@ from engine.persistence.base import Base
 
 
 class AuditEvent(Base):
-    """Append-only. `hash` (HMAC under a key kept outside the database, engine.services.audit_chain) covers
+    """Append-only. `hash` (HMAC under a key kept outside the database, engine.records.audit_chain) covers
     every other column and `prev_hash`, so any edit breaks the chain."""
 
     __tablename__ = "audit_event"

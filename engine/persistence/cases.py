@@ -43,7 +43,7 @@ class Case(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     assessment: Mapped[dict[str, Any] | None] = mapped_column()
     # The household as a clerk last entered it on a form (受理, or a corrected one at 入户调查/核查): what
-    # the engine derives the public 公示 from (engine.services.notice_values), never workflow data.
+    # the engine derives the public 公示 from (engine.records.notice_values), never workflow data.
     household: Mapped[dict[str, Any] | None] = mapped_column()
 
     village: Mapped[OrgUnit] = relationship(foreign_keys=[village_id], lazy="joined")
@@ -53,7 +53,7 @@ class Case(Base):
         return {"village": self.village_id, "township": self.township_id, "county": self.county_id}.get(level)
 
 
-# 统计看板 (engine.services.dashboard): open cases of a county (or, with its township, of a township) in
+# 统计看板 (engine.queries.dashboard): open cases of a county (or, with its township, of a township) in
 # the order the dashboard groups them, with the legal-clock columns for the overdue test; covering.
 Index(
     "ix_case_open_stage",

@@ -49,7 +49,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 class Database:
     def __init__(self, url: str, session_info: dict[str, Any] | None = None, **engine_kwargs: Any) -> None:
         """`session_info`: what every session's `info` starts with (the audit chain key: services find it
-        through the session they already hold, see engine.services.audit_chain)."""
+        through the session they already hold, see engine.records.audit_chain)."""
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         info = dict(session_info or {})

@@ -1,1 +1,2 @@
-"""Use cases, one transaction each. The web layer and the CLI call only this package."""
+"""Commands: use cases that change something, one transaction each (engine.records writes what every
+change writes). Read models live in engine.queries; who may do what in engine.policy."""

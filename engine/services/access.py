@@ -12,21 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from engine.errors import PermissionDenied, Problem
-from engine.persistence import AuditEvent, User
+from engine import policy
+from engine.context import Context
+from engine.errors import Problem
+from engine.lookups import get_case, get_user
+from engine.persistence import AuditEvent
+from engine.policy import check_may_see_case
+from engine.results import DeployedVersion, VerifyResult
 from engine.services import audit_checkpoint, deployment
-from engine.services.audit_chain import VerifyResult
-from engine.services.auth import role_label
-from engine.services.cases import check_may_see_case, get_case
-from engine.services.context import Context
-from engine.services.deployment import DeployedVersion
-from engine.services.users import get_user
 from engine.workflow.bundle import DEFAULT_REGION
 
-DESIGNER = "designer"
-AUDIT_ROLES = frozenset({"auditor", "admin"})
 # Audit details a case's history leaves out: the keyed hash of an objector's address would let staff tell
 # which objections to which cases came from the same sender; the rate limit needs it, readers do not.
 _PRIVATE_DETAILS = frozenset({"client"})
@@ -68,27 +64,9 @@ class HistoryEvent:
     details: dict[str, Any]
 
 
-def _user_with_role(session: Session, username: str, roles: frozenset[str], what: str) -> User:
-    user = get_user(session, username)
-    if not roles & user.roles:
-        raise PermissionDenied(f"无权{what}：需要{'或'.join(sorted(role_label(r) for r in roles))}角色")
-    return user
-
-
-def designer_region(ctx: Context, username: str, region: str | None = None) -> str:
-    """The region a designer works on: their own org unit's (a designer at R-county designs R only).
-    PermissionDenied for a user without the designer role or for another region."""
-    with ctx.db.read() as session:
-        user = _user_with_role(session, username, frozenset({DESIGNER}), "校验或部署流程")
-        own = user.org_unit.region or DEFAULT_REGION
-    if region is not None and region != own:
-        raise PermissionDenied(f"无权操作地区 {region} 的流程：只能校验和部署本地区（{own}）的流程")
-    return own
-
-
 def validate_region(ctx: Context, username: str, region: str | None = None) -> ValidationReport:
     """Validate the designer's region as its files in processes/ are now. Nothing is stored."""
-    own = designer_region(ctx, username, region)
+    own = policy.designer_region(ctx, username, region)
     (result,) = deployment.validate(ctx, [_region_dir(ctx, own)])
     bundles = [ValidBundle(b.process_id, b.title, b.hash) for b in result.bundles]
     return ValidationReport(own, bundles, list(result.problems))
@@ -96,7 +74,7 @@ def validate_region(ctx: Context, username: str, region: str | None = None) -> V
 
 def deploy_region(ctx: Context, username: str, region: str | None = None) -> Deployment:
     """Deploy the designer's region: BundleInvalid (nothing stored) when any bundle fails."""
-    own = designer_region(ctx, username, region)
+    own = policy.designer_region(ctx, username, region)
     return Deployment(own, deployment.deploy(ctx, own, username))
 
 
@@ -109,18 +87,18 @@ def _region_dir(ctx: Context, region: str) -> Path:
 def verify_audit(ctx: Context, username: str) -> VerifyResult:
     """The whole chain, and against the latest checkpoint signed by the configured auditor key, if any."""
     with ctx.db.read() as session:
-        _user_with_role(session, username, AUDIT_ROLES, "校验审计链")
+        policy.user_with_role(session, username, policy.AUDIT_ROLES, "校验审计链")
     return audit_checkpoint.verify_chain(ctx)
 
 
 def latest_checkpoint(ctx: Context, username: str) -> audit_checkpoint.CheckpointStatus | None:
     with ctx.db.read() as session:
-        _user_with_role(session, username, AUDIT_ROLES, "查看审计检查点")
+        policy.user_with_role(session, username, policy.AUDIT_ROLES, "查看审计检查点")
     return audit_checkpoint.latest_status(ctx)
 
 
 def case_history(ctx: Context, number: str, username: str) -> list[HistoryEvent]:
-    """The audit events of a case, oldest first, for whoever may see the case (cases.show_case's rule:
+    """The audit events of a case, oldest first, for whoever may see the case (case_view.show_case's rule:
     staff of its village, township or county)."""
     with ctx.db.read() as session:
         case = get_case(session, number)

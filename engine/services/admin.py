@@ -31,15 +31,16 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.clock import utcnow
+from engine.context import Context
 from engine.domain.roles import CHILD_LEVEL, LEVEL_LABELS, ROLE_LABELS, ROLE_LEVELS, Level
 from engine.errors import Conflict, InvalidData, NotFound, PermissionDenied, WorkflowFailed
+from engine.lookups import get_case, get_user
 from engine.persistence import ApiToken, HumanTask, OrgUnit, ProcessInstance, User, UserRole
-from engine.services import audit, web_sessions
-from engine.services.cases import get_case
-from engine.services.context import Context
-from engine.services.runner import mark_error, persist, prepare
+from engine.records import audit
+from engine.records.writeback import mark_error, persist, prepare
+from engine.services import web_sessions
 from engine.services.setup import DEMO_PASSWORD
-from engine.services.users import add_org_unit, get_user, hash_password
+from engine.services.users import add_org_unit, hash_password
 
 ADMIN = "admin"
 PAGE_SIZE = 20

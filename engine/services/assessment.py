@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from engine.context import Context
 from engine.domain.assessment import assess, household_problems
 from engine.domain.parameters import Parameters, layered_parameters
 from engine.errors import InvalidData
-from engine.services.context import Context
 from engine.workflow.bundle import region_sources
 from forms import FormDefinition, validate_form
 

@@ -27,13 +27,13 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from engine.clock import to_china, utcnow
+from engine.context import Context
 from engine.errors import DibaoError, InvalidData, NotFound
+from engine.lookups import get_case, get_user
 from engine.persistence import Attachment, Case, HumanTask, User
-from engine.services import audit
-from engine.services.cases import check_may_see_case, get_case
-from engine.services.context import Context
+from engine.policy import check_may_see_case
+from engine.records import audit
 from engine.services.tasks import check_may_act  # the very rule of 签收/提交
-from engine.services.users import get_user
 
 MAX_DESCRIPTION = 200
 MAX_FILENAME = 120

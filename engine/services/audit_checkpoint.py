@@ -26,22 +26,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
-from engine.errors import DibaoError
+from engine.context import Context
+from engine.errors import CheckpointError
 from engine.persistence import AuditCheckpoint, AuditEvent, AuditHead
-from engine.services import audit
-from engine.services.audit_chain import VerifyResult
-from engine.services.context import Context
+from engine.records import audit
+from engine.results import VerifyResult
 from engine.settings import Settings
 
 FORMAT = "dibao-audit-checkpoint/1"
 SIGNED = "audit.checkpoint_signed"
 _HEX = frozenset("0123456789abcdef")
-
-
-class CheckpointError(DibaoError):
-    """A checkpoint or an auditor key that cannot be used: unreadable, malformed, or not signed by the key."""
-
-    code = "checkpoint"
 
 
 @dataclass(frozen=True)

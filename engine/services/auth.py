@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
-from engine.domain.roles import ROLE_LABELS, Level
+from engine.context import Context
 from engine.errors import DibaoError, InvalidData
-from engine.persistence import AuditEvent, OrgUnit, User, UserRole
-from engine.services import audit
-from engine.services.context import Context
+from engine.lookups import find_user
+from engine.persistence import AuditEvent, User
+from engine.records import audit
+from engine.results import SignedInUser
 from engine.services.setup import DEMO_PASSWORD
 from engine.services.users import hash_password, verify_password
 
@@ -45,36 +45,6 @@ class LoginThrottled(LoginRefused):
     code = "login_throttled"
 
 
-@dataclass(frozen=True)
-class SignedInUser:
-    username: str
-    display_name: str
-    roles: tuple[str, ...]
-    org_unit_code: str
-    org_unit_name: str
-    org_unit_level: str
-
-    @property
-    def role_labels(self) -> tuple[str, ...]:
-        return tuple(role_label(r) for r in self.roles)
-
-
-@dataclass(frozen=True)
-class OrgUnitRef:
-    code: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Person:
-    username: str
-    display_name: str
-
-
-def role_label(role: str) -> str:
-    return ROLE_LABELS.get(role, role)
-
-
 def as_signed_in(user: User) -> SignedInUser:
     """The service's view of a user row, as sessions and tokens hand it to the web layer."""
     unit = user.org_unit
@@ -85,11 +55,6 @@ def as_signed_in(user: User) -> SignedInUser:
 def _dummy_hash() -> str:
     # Unknown users cost one verification too, so response time does not tell which names exist.
     return hash_password("dibao-no-such-user")
-
-
-def _find_user(session: Session, username: str) -> User | None:
-    """The user whether active or not (users.get_user refuses inactive ones, which login must tell apart)."""
-    return session.scalars(select(User).where(User.username == username)).unique().first()
 
 
 def recent_failures(session: Session, username: str) -> int:
@@ -123,7 +88,7 @@ def authenticate(ctx: Context, username: str, password: str, remote_addr: str | 
     details = {"username": name, "remote_addr": remote_addr}
     with ctx.db.read() as session:
         throttled = recent_failures(session, name) >= MAX_FAILURES
-        user = None if throttled else _find_user(session, name)
+        user = None if throttled else find_user(session, name)
         found = (user.password_hash, user.active, as_signed_in(user), user.id) if user is not None else None
     if throttled:
         _record(ctx, "login_throttled", audit.Actor(None, name), details)
@@ -155,45 +120,5 @@ def _record(ctx: Context, action: str, actor: audit.Actor, details: Mapping[str,
 def load_user(ctx: Context, username: str) -> SignedInUser | None:
     """The user by name, or None once the account is gone or inactive (an API token's user: tokens.py)."""
     with ctx.db.read() as session:
-        user = _find_user(session, username)
+        user = find_user(session, username)
         return as_signed_in(user) if user is not None and user.active else None
-
-
-def villages_in_scope(ctx: Context, username: str) -> list[OrgUnitRef]:
-    """The villages inside the user's own org unit (itself, a township's or a county's), for filters."""
-    with ctx.db.read() as session:
-        user = _find_user(session, username)
-        if user is None:
-            return []
-        unit_id = user.org_unit_id
-        town = aliased(OrgUnit)
-        rows = session.execute(
-            select(OrgUnit.code, OrgUnit.name)
-            .outerjoin(town, town.id == OrgUnit.parent_id)
-            .where(
-                OrgUnit.level == Level.VILLAGE.value,
-                or_(OrgUnit.id == unit_id, OrgUnit.parent_id == unit_id, town.parent_id == unit_id),
-            )
-            .order_by(OrgUnit.code)
-        ).all()
-        return [OrgUnitRef(code, name) for code, name in rows]
-
-
-def colleagues(ctx: Context, username: str, role: str) -> list[Person]:
-    """Other active users of the user's org unit holding `role`: the candidates of a 转办."""
-    with ctx.db.read() as session:
-        user = _find_user(session, username)
-        if user is None:
-            return []
-        rows = session.execute(
-            select(User.username, User.display_name)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(
-                User.org_unit_id == user.org_unit_id,
-                User.active.is_(True),
-                User.id != user.id,
-                UserRole.role == role,
-            )
-            .order_by(User.username)
-        ).all()
-        return [Person(name, display) for name, display in rows]

@@ -2,43 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import policy
 from engine.clock import utcnow
-from engine.domain.roles import CASEWORK_ROLES, Level
-from engine.errors import InvalidData, NotFound, PermissionDenied
-from engine.persistence import Case, Enrollment, HumanTask, Notice, OrgUnit, ProcessInstance, User
-from engine.services import audit, legal_clock
-from engine.services.context import Context
-from engine.services.deployment import latest_definition
-from engine.services.notices import notice_view
-from engine.services.runner import persist, record_new_task
+from engine.context import Context
+from engine.domain.roles import Level
+from engine.errors import InvalidData, NotFound
+from engine.lookups import ancestor_at_level, get_case, get_org_unit, get_user, latest_definition
+from engine.persistence import Case, HumanTask, OrgUnit, ProcessInstance, User
+from engine.queries.case_view import case_view
+from engine.queries.startable import called_processes
+from engine.records import audit, legal_clock
+from engine.records.writeback import persist, record_new_task
+from engine.results import CaseView
 from engine.services.start_enrichment import enrich_start_data
-from engine.services.startable import called_processes
-from engine.services.tasks_query import summaries
-from engine.services.users import ancestor_at_level, get_org_unit, get_user
-from engine.services.views import CaseView, EnrollmentView
 from engine.workflow.catalog import START_FORM_SUFFIX
 from engine.workflow.isolated import IsolatedProcess
 from forms import validate_form
-
-# Who registers cases: caseworkers, not designers, auditors or administrators (who only see them).
-STARTING_ROLES = frozenset({"village_assistant", "township_clerk", "township_head", "county_clerk", "county_approver"})
-VIEWING_ROLES = CASEWORK_ROLES | {"auditor", "admin"}
-
-
-def _check_may_start(user: User, village: OrgUnit) -> None:
-    """Caseworkers start cases for villages inside their own unit (village assistant, township, county)."""
-    if not user.roles & STARTING_ROLES:
-        raise PermissionDenied("只有村/社区协理员、乡镇和县民政经办人员可以登记案件")
-    unit = ancestor_at_level(village, user.org_unit.level)
-    if unit is None or unit.id != user.org_unit_id:
-        raise PermissionDenied(f"无权为 {village.name} 登记案件")
 
 
 def _start_data(process_forms: dict[str, Any], process_id: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -56,7 +42,7 @@ def _start_data(process_forms: dict[str, Any], process_id: str, data: dict[str, 
 def start_case(ctx: Context, process_id: str, username: str, data: dict[str, Any]) -> CaseView:
     with ctx.db.write() as session:
         case = start_in_session(ctx, session, get_user(session, username), process_id, data)
-        return _case_view(ctx, session, case)
+        return case_view(ctx, session, case)
 
 
 @dataclass
@@ -123,7 +109,7 @@ def prepare_start(
     village = cache.get(("village", village_code)) or get_org_unit(session, village_code)
     if village.level != Level.VILLAGE:
         raise InvalidData("启动数据有误", {"village": [f"村/社区：{village.name} 不是村/社区"]})
-    _check_may_start(user, village)
+    policy.check_may_start(user, village)
     cache[("village", village_code)] = village
     if "called" not in cache:
         cache["called"] = called_processes(session)
@@ -213,76 +199,8 @@ def _applicant_name(data: dict[str, Any]) -> str | None:
     return str(name) if name else None
 
 
-def get_case(session: Session, number: str) -> Case:
-    case = session.scalars(select(Case).where(Case.number == number)).first()
-    if case is None:
-        raise NotFound(f"案件 {number} 不存在")
-    return case
-
-
-def show_case(ctx: Context, number: str, username: str | None = None) -> CaseView:
-    """The case; with `username`, only for staff whose unit is the case's village, township or county."""
-    with ctx.db.read() as session:
-        case = get_case(session, number)
-        if username is not None:
-            check_may_see_case(get_user(session, username), case)
-        return _case_view(ctx, session, case)
-
-
-def check_may_see_case(user: User, case: Case) -> None:
-    """Caseworkers, auditors and administrators of the case's village, township or county."""
-    if not user.roles & VIEWING_ROLES:
-        raise PermissionDenied(f"无权查看案件 {case.number}")
-    unit = ancestor_at_level(case.village, user.org_unit.level)
-    if unit is None or unit.id != user.org_unit_id:
-        raise PermissionDenied(f"无权查看案件 {case.number}")
-
-
 def extend_legal_clock(ctx: Context, number: str, username: str, ground: str, reason: str) -> CaseView:
     with ctx.db.write() as session:
         case = get_case(session, number)
         legal_clock.extend(ctx, session, case, username, ground, reason)
-        return _case_view(ctx, session, case)
-
-
-def _case_view(ctx: Context, session: Session, case: Case) -> CaseView:
-    instance = session.scalars(
-        select(ProcessInstance).where(ProcessInstance.case_id == case.id).order_by(ProcessInstance.id.desc())
-    ).first()
-    if instance is None:
-        raise NotFound(f"案件 {case.number} 没有流程实例")
-    tasks = summaries(session, HumanTask.case_id == case.id, order_by=HumanTask.id)
-    view = CaseView.build(
-        case,
-        instance.definition.version,
-        instance.definition.bundle_hash,
-        instance.status,
-        instance.error_message,
-        instance.next_timer_at,
-        dict(case.data),
-        tasks,
-    )
-    notices = [
-        notice_view(n) for n in session.scalars(select(Notice).where(Notice.case_id == case.id).order_by(Notice.id))
-    ]
-    enrollment = session.scalars(select(Enrollment).where(Enrollment.case_id == case.id)).first()
-    return replace(
-        view,
-        outcome=case.outcome,
-        decided_at=case.decided_at,
-        legal_clock=legal_clock.legal_clock(case, ctx.calendar(case.region)),
-        assessment=dict(case.assessment) if case.assessment else None,
-        notices=notices,
-        enrollment=_enrollment_view(enrollment) if enrollment else None,
-    )
-
-
-def _enrollment_view(enrollment: Enrollment) -> EnrollmentView:
-    return EnrollmentView(
-        enrollment.status,
-        f"{enrollment.monthly_amount:.2f}",
-        enrollment.persons,
-        enrollment.covered_members,
-        enrollment.starts_on,
-        enrollment.ends_on,
-    )
+        return case_view(ctx, session, case)

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from engine import clock
+from engine.context import Context
 from engine.errors import InvalidData, PermissionDenied
-from engine.services import audit, timers
-from engine.services.context import Context
-from engine.services.users import get_user
+from engine.lookups import get_user
+from engine.records import audit
+from engine.services import timers
 from engine.workflow.timer_clock import follow_engine_clock
 
 ADMIN = "admin"

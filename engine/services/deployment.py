@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
+from engine.context import Context
 from engine.errors import BundleInvalid, NotFound, Problem
-from engine.persistence import ProcessDefinition, User
-from engine.services import audit
-from engine.services.context import Context
-from engine.services.users import get_user
+from engine.lookups import get_user, latest_version_in
+from engine.persistence import ProcessDefinition
+from engine.queries.deployed import version_of
+from engine.records import audit
+from engine.results import DeployedVersion
 from engine.workflow.bundle import (
-    DEFAULT_REGION,
     RegionSources,
     directory_sources,
     file_sources,
@@ -24,18 +20,6 @@ from engine.workflow.bundle import (
     region_sources,
 )
 from engine.workflow.catalog import CatalogResult, validate_sources
-
-
-@dataclass(frozen=True)
-class DeployedVersion:
-    process_id: str
-    region: str
-    version: int
-    title: str
-    bundle_hash: str
-    deployed_at: datetime
-    deployed_by: str | None
-    new: bool = False
 
 
 def _sources_for_paths(ctx: Context, paths: list[Path]) -> list[RegionSources]:
@@ -70,15 +54,6 @@ def validate(ctx: Context, paths: list[Path] | None = None) -> list[CatalogResul
     return [validate_sources(s, ctx.settings.forms_dir) for s in sources]
 
 
-def _latest(session: Session, process_id: str, region: str) -> ProcessDefinition | None:
-    return session.scalars(
-        select(ProcessDefinition)
-        .where(ProcessDefinition.process_id == process_id, ProcessDefinition.region == region)
-        .order_by(ProcessDefinition.version.desc())
-        .limit(1)
-    ).first()
-
-
 def deploy(ctx: Context, region: str | None = None, actor_username: str | None = None) -> list[DeployedVersion]:
     """Deploy every region (or one). All regions validate before anything is stored: one bad bundle
     refuses the whole deployment, so what is deployed never changes partially."""
@@ -94,9 +69,9 @@ def deploy(ctx: Context, region: str | None = None, actor_username: str | None =
         who = audit.Actor.of(actor, "designer") if actor else audit.SYSTEM
         for result in results:
             for bundle in result.bundles:
-                latest = _latest(session, bundle.process_id, result.region)
+                latest = latest_version_in(session, bundle.process_id, result.region)
                 if latest is not None and latest.bundle_hash == bundle.hash:
-                    deployed.append(_version(latest, None, new=False))
+                    deployed.append(version_of(latest, None, new=False))
                     continue
                 definition = ProcessDefinition(
                     process_id=bundle.process_id,
@@ -121,40 +96,5 @@ def deploy(ctx: Context, region: str | None = None, actor_username: str | None =
                         "files": sorted(bundle.files),
                     },
                 )
-                deployed.append(_version(definition, who.name if actor else None, new=True))
+                deployed.append(version_of(definition, who.name if actor else None, new=True))
     return deployed
-
-
-def _version(definition: ProcessDefinition, deployed_by: str | None, new: bool) -> DeployedVersion:
-    return DeployedVersion(
-        definition.process_id,
-        definition.region,
-        definition.version,
-        definition.title,
-        definition.bundle_hash,
-        definition.deployed_at,
-        deployed_by,
-        new,
-    )
-
-
-def list_definitions(ctx: Context) -> list[DeployedVersion]:
-    with ctx.db.read() as session:
-        rows = session.execute(
-            select(ProcessDefinition, User.username)
-            .outerjoin(User, User.id == ProcessDefinition.deployed_by_id)
-            .order_by(ProcessDefinition.region, ProcessDefinition.process_id, ProcessDefinition.version)
-        ).all()
-        return [
-            DeployedVersion(d.process_id, d.region, d.version, d.title, d.bundle_hash, d.deployed_at, who)
-            for d, who in rows
-        ]
-
-
-def latest_definition(session: Session, process_id: str, region: str) -> ProcessDefinition:
-    """The newest version for the region, falling back to the default region's."""
-    for candidate in (region, DEFAULT_REGION):
-        definition = _latest(session, process_id, candidate)
-        if definition is not None:
-            return definition
-    raise NotFound(f"流程 {process_id} 尚未部署（地区 {region}）")

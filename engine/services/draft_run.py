@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.clock import to_china, utcnow
+from engine.context import Context
 from engine.errors import WorkflowFailed
-from engine.services.context import Context
 from engine.workflow.dry_run import SAMPLE_HOUSEHOLD, DryRunResult
 
 __all__ = ["SAMPLE_HOUSEHOLD", "DryRunResult", "run_bundle"]

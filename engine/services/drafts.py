@@ -27,15 +27,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
+from engine.context import Context
 from engine.domain.parameters import Parameter, Value, parse_parameters
 from engine.domain.roles import Level
 from engine.errors import BundleInvalid, InvalidData, NotFound, Problem
+from engine.lookups import get_user
 from engine.persistence import DraftFile, OrgUnit
-from engine.services import audit, deployment, draft_run, parameter_edit
-from engine.services.access import DESIGNER, ValidBundle, designer_region
-from engine.services.context import Context
-from engine.services.deployment import DeployedVersion
-from engine.services.users import get_user
+from engine.policy import DESIGNER, designer_region
+from engine.records import audit
+from engine.results import DeployedVersion
+from engine.services import deployment, draft_run, parameter_edit
+from engine.services.access import ValidBundle
 from engine.workflow.bundle import DEFAULT_REGION, PARAMETERS_FILE, RegionSources, SourceFile, region_sources
 from engine.workflow.catalog import CatalogResult, validate_sources
 from engine.workflow.checks import BPMN_NS

@@ -22,14 +22,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.clock import to_china, utcnow
+from engine.context import Context
 from engine.errors import Conflict, InvalidData, NotFound, RateLimited, WorkflowFailed
-from engine.persistence import AuditEvent, Notice, Objection, OrgUnit
-from engine.services import audit
-from engine.services.context import Context
-from engine.services.notice_sync import OBJECTION_MESSAGE
-from engine.services.runner import check_instance_usable, mark_error, persist, prepare
+from engine.persistence import AuditEvent, Notice, Objection
+from engine.records import audit
+from engine.records.notice_sync import OBJECTION_MESSAGE
+from engine.records.writeback import check_instance_usable, mark_error, persist, prepare
 from engine.services.tasks import STALE_MESSAGE
-from engine.services.views import NoticeView
 
 PUBLIC = audit.Actor(None, "public")
 MAX_TEXT = 2000
@@ -49,33 +48,6 @@ class ObjectionReceipt:
     objection_id: int
     notice_id: int
     received_at: datetime
-
-
-def notice_view(notice: Notice) -> NoticeView:
-    return NoticeView(
-        notice.id,
-        notice.village.code,
-        notice.village.name,
-        notice.masked_name,
-        notice.persons,
-        f"{notice.proposed_amount:.2f}",
-        notice.starts_at,
-        notice.ends_at,
-        notice.status,
-    )
-
-
-def open_notices(ctx: Context, village_code: str) -> list[NoticeView]:
-    with ctx.db.read() as session:
-        village = session.scalars(select(OrgUnit).where(OrgUnit.code == village_code)).first()
-        if village is None:
-            raise NotFound(f"村/社区 {village_code} 不存在")
-        rows = session.scalars(
-            select(Notice)
-            .where(Notice.village_id == village.id, Notice.status == "open", Notice.ends_at > utcnow())
-            .order_by(Notice.ends_at, Notice.id)
-        )
-        return [notice_view(n) for n in rows]
 
 
 def _clean(text: str, contact: str | None) -> tuple[str, str | None]:

@@ -14,11 +14,11 @@ from datetime import date
 from sqlalchemy import select
 
 from engine.clock import to_china, utcnow
+from engine.context import Context
 from engine.errors import PermissionDenied
+from engine.lookups import get_user
 from engine.persistence import Case, Enrollment, OrgUnit
 from engine.services.cases import start_batch
-from engine.services.context import Context
-from engine.services.users import get_user
 
 PROCESS_ID = "periodic_review"
 CHUNK = 500

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.context import Context
 from engine.domain.roles import Level
 from engine.persistence import OrgUnit, User
 from engine.persistence.migrate import upgrade_to_head
-from engine.services import audit
-from engine.services.audit_key import KeySetup, prepare
-from engine.services.context import Context
-from engine.services.deployment import DeployedVersion, deploy
+from engine.records import audit
+from engine.records.audit_key import KeySetup, prepare
+from engine.results import DeployedVersion
+from engine.services.deployment import deploy
 from engine.services.users import add_org_unit, add_user
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - documented demo credential, refused outside demo mode

@@ -8,16 +8,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
+from engine import policy
 from engine.clock import utcnow
-from engine.errors import Conflict, InvalidData, NotFound, PermissionDenied, WorkflowFailed
+from engine.context import Context
+from engine.errors import Conflict, InvalidData, NotFound, WorkflowFailed
+from engine.lookups import get_user
 from engine.persistence import HumanTask, OrgUnit, ProcessInstance, User
-from engine.services import audit
-from engine.services.context import Context
-from engine.services.notice_values import record_entered_household
-from engine.services.runner import OPEN_STATES, check_instance_usable, mark_error, persist, prepare
-from engine.services.tasks_query import summaries, summary_of
-from engine.services.users import get_user
-from engine.services.views import CompletionResult, TaskDetail, TaskSummary
+from engine.queries.task_summaries import summaries, summary_of
+from engine.records import audit
+from engine.records.notice_values import record_entered_household
+from engine.records.writeback import OPEN_STATES, check_instance_usable, mark_error, persist, prepare
+from engine.results import CompletionResult, TaskDetail, TaskSummary
 
 VIEWS = ("open", "claimed", "done", "overdue")
 STALE_MESSAGE = "该任务已被他人办理或已变更，请刷新后查看"
@@ -109,15 +110,6 @@ def _task_for_work(session: Session, task_id: int) -> HumanTask:
     return task
 
 
-def _may_work(user: User, task: HumanTask) -> bool:
-    return task.role in user.roles and task.org_unit_id == user.org_unit_id
-
-
-def _check_may_work(user: User, task: HumanTask) -> None:
-    if not _may_work(user, task):
-        raise PermissionDenied("无权办理该任务：角色或所属机构不符")
-
-
 def _check_open(task: HumanTask) -> None:
     if task.state not in OPEN_STATES:
         raise Conflict(
@@ -129,7 +121,7 @@ def show_task(ctx: Context, task_id: int, username: str | None = None) -> TaskDe
     with ctx.db.read() as session:
         task = _task(session, task_id)
         if username is not None:
-            _check_may_see(get_user(session, username), task)
+            policy.check_may_see_task(get_user(session, username), task)
         summary = _summary(session, task)
         instance = task.instance
         process = ctx.process(instance.definition)
@@ -149,15 +141,10 @@ def show_task(ctx: Context, task_id: int, username: str | None = None) -> TaskDe
 
 def check_may_act(user: User, task: HumanTask) -> None:
     """The user holds the task's role in its org unit, it is still open, and nobody else claimed it."""
-    _check_may_work(user, task)
+    policy.check_may_work(user, task)
     _check_open(task)
     if task.state == "claimed" and task.assignee_id != user.id:
         raise Conflict("该任务已被他人签收，只能由签收人办理")
-
-
-def _check_may_see(user: User, task: HumanTask) -> None:
-    if not (_may_work(user, task) or task.assignee_id == user.id or task.completed_by_id == user.id):
-        raise PermissionDenied("无权查看该任务")
 
 
 def claim(ctx: Context, task_id: int, username: str) -> TaskSummary:
@@ -190,7 +177,7 @@ def transfer(ctx: Context, task_id: int, username: str, to_username: str, reason
             target = get_user(session, to_username)
         except NotFound:
             raise InvalidData("转办信息有误", {"to": [f"接收人：用户 {to_username} 不存在"]}) from None
-        if not _may_work(target, task) or target.id == user.id:
+        if not policy.may_work(target, task) or target.id == user.id:
             raise InvalidData("转办信息有误", {"to": ["接收人：必须是本机构内具有相同角色的其他人员"]})
         task.state, task.assignee_id = "claimed", target.id
         audit.record_task(

@@ -16,11 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.clock import CHINA, to_china, to_utc, utcnow
+from engine.context import Context
 from engine.domain import temporary
 from engine.errors import InvalidData
 from engine.persistence import Case
 from engine.services.assessment import region_parameters
-from engine.services.context import Context
 from engine.workflow.bundle import region_sources
 from engine.workflow.decisions import evaluate_decision
 from forms import FormDefinition, validate_form

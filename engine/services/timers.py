@@ -10,11 +10,11 @@ from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session, joinedload
 
 from engine.clock import utcnow
+from engine.context import Context
 from engine.errors import WorkflowFailed
 from engine.persistence import ProcessInstance
-from engine.services import audit
-from engine.services.context import Context
-from engine.services.runner import park, persist, prepare
+from engine.records import audit
+from engine.records.writeback import park, persist, prepare
 
 log = logging.getLogger("dibao.timers")
 BATCH = 50

@@ -19,11 +19,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from engine.clock import utcnow
+from engine.context import Context
+from engine.lookups import get_user
 from engine.persistence import ApiToken, User
-from engine.services import audit, auth
-from engine.services.auth import LoginRefused, SignedInUser
-from engine.services.context import Context
-from engine.services.users import get_user
+from engine.records import audit
+from engine.results import SignedInUser
+from engine.services import auth
+from engine.services.auth import LoginRefused
 
 # A working day and then some: a client signs in once per shift, and a stolen token is dead by the next.
 TOKEN_LIFETIME = timedelta(hours=12)

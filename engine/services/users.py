@@ -7,11 +7,10 @@ import os
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.profiles import CHEAPEST, RFC_9106_LOW_MEMORY
-from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.domain.roles import ROLE_LABELS, Level
-from engine.errors import InvalidData, NotFound
+from engine.errors import InvalidData
 from engine.persistence import OrgUnit, User, UserRole
 
 # The cheapest profile exists for test suites that create hundreds of users; never for deployments.
@@ -29,24 +28,6 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _HASHER.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-# Hot statements are built once; a bind parameter carries the value (every service call loads its user).
-_USER_BY_NAME = select(User).where(User.username == bindparam("username"))
-
-
-def get_user(session: Session, username: str) -> User:
-    user = session.scalars(_USER_BY_NAME, {"username": username}).unique().first()
-    if user is None or not user.active:
-        raise NotFound(f"用户 {username} 不存在或已停用")
-    return user
-
-
-def get_org_unit(session: Session, code: str) -> OrgUnit:
-    unit = session.scalars(select(OrgUnit).where(OrgUnit.code == code)).first()
-    if unit is None:
-        raise NotFound(f"组织机构 {code} 不存在")
-    return unit
 
 
 def add_org_unit(
@@ -78,10 +59,3 @@ def add_user(
     session.add(user)
     session.flush()
     return user
-
-
-def ancestor_at_level(unit: OrgUnit, level: str) -> OrgUnit | None:
-    current: OrgUnit | None = unit
-    while current is not None and current.level != level:
-        current = current.parent
-    return current

@@ -28,10 +28,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from engine.clock import wallclock
+from engine.context import Context
 from engine.persistence import User, WebSession
-from engine.services import audit, auth
-from engine.services.auth import INACTIVE_MESSAGE, LoginRefused, SignedInUser
-from engine.services.context import Context
+from engine.records import audit
+from engine.results import SignedInUser
+from engine.services import auth
+from engine.services.auth import INACTIVE_MESSAGE, LoginRefused
 
 # A working day: a clerk signs in once per shift; a cookie copied from a shared computer is dead by the next.
 SESSION_LIFETIME = timedelta(hours=8)

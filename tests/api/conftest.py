@@ -11,11 +11,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
+from engine.context import Context
 from engine.persistence import AuditEvent, Case
-from engine.services import cases, notices, tasks, tokens
-from engine.services.context import Context
+from engine.queries import notices as notice_board
+from engine.results import NoticeView
+from engine.services import cases, tasks, tokens
 from engine.services.setup import DEMO_PASSWORD
-from engine.services.views import NoticeView
 from tests.scenarios.flow import Application
 from tests.scenarios.households import household, member
 from tests.web.conftest import make_app
@@ -96,7 +97,7 @@ def eligible_household() -> dict[str, Any]:
 def application_in_notice(ctx: Context) -> tuple[Application, NoticeView]:
     """A 低保 application of demo-village-1-1 worked up to its 7-day 公示 (call under a frozen clock)."""
     application = Application(ctx, eligible_household()).start().accept().investigate().first_review()
-    (notice,) = notices.open_notices(ctx, "demo-village-1-1")
+    (notice,) = notice_board.open_notices(ctx, "demo-village-1-1")
     return application, notice
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from engine.context import Context
 from engine.persistence import AuditEvent
-from engine.services.context import Context
 from tests.api.conftest import Api, assert_error, counts, eligible_household
 from tests.conftest import BUNDLES
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from freezegun import freeze_time
 
+from engine.context import Context
 from engine.services import tasks, tokens
-from engine.services.context import Context
 from engine.services.setup import DEMO_PASSWORD
 from tests.api.conftest import (
     PEOPLE,

@@ -6,7 +6,7 @@ from typing import Any
 
 from freezegun import freeze_time
 
-from engine.services.context import Context
+from engine.context import Context
 from tests.api.conftest import Api, application_in_notice, assert_error, counts, eligible_household
 
 

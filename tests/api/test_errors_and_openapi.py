@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from engine.context import Context
 from engine.errors import WorkflowFailed
 from engine.services import tasks
-from engine.services.context import Context
 from tests.api.conftest import Api, assert_error, counts, reference_task
 
 # design.md §5, names fixed; plus DELETE /auth/token (sign out) and the document itself.

@@ -11,7 +11,7 @@ from freezegun import freeze_time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.services.context import Context
+from engine.context import Context
 from tests.api.conftest import REGISTER, Api, application_in_notice, counts, eligible_household, reference_task
 
 FUZZ = settings(

@@ -9,10 +9,11 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
+from engine.context import Context
 from engine.errors import RateLimited
 from engine.persistence import AuditEvent
-from engine.services import audit, notices
-from engine.services.context import Context
+from engine.records import audit
+from engine.services import notices
 from tests.api.conftest import Api, application_in_notice, assert_error, counts
 
 START = "2026-11-23 01:00:00"  # Monday 09:00 Beijing time

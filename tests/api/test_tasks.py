@@ -6,8 +6,8 @@ from typing import Any
 
 from freezegun import freeze_time
 
+from engine.context import Context
 from engine.services import tasks
-from engine.services.context import Context
 from tests.api.conftest import REGISTER, Api, application_in_notice, assert_error, counts, reference_task, task_state
 from tests.conftest import add_second_clerk
 

@@ -11,11 +11,12 @@ from flask import Flask
 from freezegun import freeze_time
 from sqlalchemy import select
 
+from engine.context import Context
+from engine.lookups import get_org_unit
 from engine.persistence import ApiToken, AuditEvent, User
 from engine.services import tokens
 from engine.services.auth import MAX_FAILURES
-from engine.services.context import Context
-from engine.services.users import add_user, get_org_unit
+from engine.services.users import add_user
 from tests.api.conftest import Api, assert_error
 from tests.web.conftest import make_app
 

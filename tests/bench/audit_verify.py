@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import select, update
 
 from engine.clock import utcnow
+from engine.context import Context
 from engine.persistence import AuditEvent, AuditHead
-from engine.services import audit
-from engine.services.audit_chain import ChainSeal, seal_of
-from engine.services.context import Context
+from engine.records import audit
+from engine.records.audit_chain import ChainSeal, seal_of
 from tests.bench.common import Outcome, Result, analyze, bench_context, bulk_insert, progress, scaled
 
 NAME = "4. audit verify"

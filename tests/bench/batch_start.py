@@ -26,7 +26,7 @@ HOUSEHOLD = json.loads(
 
 
 def _enrolled(ctx: object, count: int) -> None:
-    from engine.services.context import Context
+    from engine.context import Context
 
     assert isinstance(ctx, Context)
     with ctx.db.write() as session:

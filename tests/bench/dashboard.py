@@ -29,9 +29,9 @@ from typing import Any
 from sqlalchemy import event, select
 
 from engine.clock import utcnow
+from engine.context import Context
 from engine.persistence import Case, Enrollment, HumanTask, OrgUnit, ProcessDefinition, ProcessInstance
-from engine.services import dashboard
-from engine.services.context import Context
+from engine.queries import dashboard
 from tests.bench.common import Outcome, Result, analyze, bench_context, bulk_insert, progress, scaled
 
 NAME = "6. dashboard"

@@ -20,9 +20,9 @@ from freezegun import freeze_time
 from sqlalchemy import func, select
 
 from engine.clock import utcnow
+from engine.context import Context
 from engine.persistence import HumanTask, ProcessInstance
 from engine.services import cases, tasks, timers
-from engine.services.context import Context
 from engine.settings import PROJECT_ROOT
 from tests.bench.common import Outcome, Result, analyze, bench_context, progress, scaled
 from tests.bench.timer_sweep import REGISTER_DATA, _clone, _waiting_instance

@@ -20,9 +20,9 @@ from typing import Any
 from sqlalchemy import event, func, select
 
 from engine.clock import utcnow
+from engine.context import Context
 from engine.persistence import Case, HumanTask, OrgUnit, ProcessDefinition, ProcessInstance, User, UserRole
 from engine.services import tasks
-from engine.services.context import Context
 from tests.bench.common import Outcome, Result, analyze, bench_context, bulk_insert, progress, scaled
 
 NAME = "2. inbox"

@@ -18,9 +18,9 @@ from freezegun import freeze_time
 from sqlalchemy import func, select
 
 from engine.clock import utcnow
+from engine.context import Context
 from engine.persistence import Case, HumanTask, ProcessInstance
 from engine.services import cases, tasks, timers
-from engine.services.context import Context
 from tests.bench.common import Outcome, Result, analyze, bench_context, bulk_insert, progress, scaled
 
 NAME = "3. timer sweep"

@@ -22,10 +22,10 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 from sqlalchemy import select
 
 from engine.clock import to_china, utcnow
+from engine.context import Context
 from engine.domain.id_numbers import check_character
 from engine.persistence import OrgUnit
-from engine.services import audit
-from engine.services.context import Context
+from engine.records import audit
 from engine.services.setup import DEMO_PASSWORD
 from engine.services.users import add_user
 from engine.settings import Settings

@@ -7,11 +7,13 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
+from engine.context import Context
 from engine.errors import InvalidData, PermissionDenied, WorkflowFailed
 from engine.persistence import AuditEvent, Case, ProcessInstance
-from engine.services import admin, audit, cases, tasks, timers
-from engine.services.context import Context
-from engine.services.runner import mark_error
+from engine.queries import case_view
+from engine.records import audit
+from engine.records.writeback import mark_error
+from engine.services import admin, cases, tasks, timers
 from engine.workflow.isolated import IsolatedRun
 
 START = "2026-11-23 01:00:00"  # Monday 09:00 in Beijing
@@ -49,7 +51,7 @@ def test_a_retry_runs_the_due_timer_from_the_last_good_state(ctx: Context) -> No
         assert timers.tick(ctx) == 0  # parked: the worker leaves it alone
         retried = admin.retry_instance(ctx, "admin1", number)
     assert retried.status == "running"
-    view = cases.show_case(ctx, number)
+    view = case_view.show_case(ctx, number)
     assert view.instance_status == "running"
     assert view.error_message is None
     # 5000 ≥ 3200: the county decides.
@@ -73,7 +75,7 @@ def test_a_failure_that_repeats_leaves_the_instance_in_error(ctx: Context, monke
     monkeypatch.setattr(IsolatedRun, "advance", fail)
     with freeze_time(NOTICE_OVER), pytest.raises(WorkflowFailed):
         admin.retry_instance(ctx, "admin1", number)
-    view = cases.show_case(ctx, number)
+    view = case_view.show_case(ctx, number)
     assert (view.instance_status, view.error_message) == ("error", "再次运行超时")
     actions = _actions(ctx, number)
     assert actions.count("workflow_error") == 2
@@ -89,10 +91,10 @@ def test_only_an_administrator_of_the_cases_county_retries_and_only_an_instance_
     seed = _failed_at_the_notice_timer(ctx, "clerk_yantai", "yantai-village")
     with pytest.raises(PermissionDenied):
         admin.retry_instance(ctx, "admin1", seed)
-    assert cases.show_case(ctx, seed).instance_status == "error"
+    assert case_view.show_case(ctx, seed).instance_status == "error"
     with freeze_time(START):
         healthy = cases.start_case(ctx, "reference_review", "clerk2", {"village": "demo-village-2-1"}).number
     with pytest.raises(InvalidData) as refused:
         admin.retry_instance(ctx, "admin1", healthy)
     assert refused.value.fields == {"instance": [f"案件 {healthy} 的流程没有处于出错状态"]}
-    assert cases.show_case(ctx, number).instance_status == "error"
+    assert case_view.show_case(ctx, number).instance_status == "error"

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from engine.context import Context
 from engine.errors import InvalidData, NotFound, PermissionDenied
 from engine.persistence import AuditEvent, OrgUnit, User
 from engine.services import admin, auth, cases, tasks, tokens, web_sessions
 from engine.services.auth import LoginRefused
-from engine.services.context import Context
 from engine.services.setup import DEMO_PASSWORD
 from engine.services.tokens import TokenRefused
 from tests.conftest import add_second_clerk

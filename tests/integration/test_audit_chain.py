@@ -9,8 +9,10 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from engine.services import audit, cases, deployment, tasks
-from engine.services.context import Context
+from engine.context import Context
+from engine.queries import deployed
+from engine.records import audit
+from engine.services import cases, tasks
 from web.cli import main
 
 REGISTER = {"applicant_name": "赵六", "household_size": 2, "requested_amount": "600"}
@@ -42,7 +44,7 @@ def test_intact_chain_verifies(busy_ctx: Context, monkeypatch: pytest.MonkeyPatc
     # demo data, one event per deployed definition, 2 × (case created, task created, task completed)
     assert result.ok
     assert result.first_broken is None
-    assert result.events_checked == 1 + len(deployment.list_definitions(busy_ctx)) + 6
+    assert result.events_checked == 1 + len(deployed.list_definitions(busy_ctx)) + 6
     code, output = _cli_verify(busy_ctx, monkeypatch)
     assert code == 0
     assert f"共 {result.events_checked} 个事件" in output

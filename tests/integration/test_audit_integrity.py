@@ -15,12 +15,14 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import Text, cast, select, text
 
+from engine.context import Context
+from engine.errors import AuditKeyError, CheckpointError
 from engine.persistence import AuditCheckpoint, AuditEvent, AuditHead
-from engine.services import audit, audit_checkpoint, cases, tasks
-from engine.services.audit_chain import GENESIS_HASH, AuditKeyError, ChainSeal, Row, event_row, plain_row_hash, seal_of
-from engine.services.audit_checkpoint import CheckpointError
-from engine.services.audit_key import RESEALED, prepare
-from engine.services.context import Context
+from engine.records import audit
+from engine.records.audit_chain import ChainSeal, Row, event_row, plain_row_hash, seal_of
+from engine.records.audit_key import RESEALED, prepare
+from engine.results import GENESIS_HASH
+from engine.services import audit_checkpoint, cases, tasks
 from web.cli import main
 
 REGISTER = {"applicant_name": "赵六", "household_size": 2, "requested_amount": "600"}

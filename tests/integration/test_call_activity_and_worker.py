@@ -10,9 +10,11 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
+from engine.context import Context
 from engine.persistence import ProcessDefinition, ProcessInstance
-from engine.services import audit, cases, tasks, timers
-from engine.services.context import Context
+from engine.queries import case_view
+from engine.records import audit
+from engine.services import cases, tasks, timers
 from engine.workflow.runtime import LoadedProcess
 from engine.workflow.sandbox import SandboxedEnvironment, SandboxViolation
 from tests.conftest import MakeContext, add_fixture_process
@@ -30,7 +32,7 @@ def test_called_process_runs_and_returns_its_data(make_context: MakeContext, pro
     (child,) = tasks.list_tasks(ctx, "clerk1")
     assert (child.task_name, child.role, child.org_unit) == ("child_review", "township_clerk", "demo-town-1")
     tasks.complete(ctx, child.id, "clerk1", {"decision": "approve", "opinion": "材料齐全"})
-    view = cases.show_case(ctx, number)
+    view = case_view.show_case(ctx, number)
     assert view.status == "closed"
     with ctx.db.read() as session:
         instance = session.scalars(select(ProcessInstance)).one()
@@ -68,12 +70,12 @@ def test_worker_loop_fires_due_timers_until_stopped(ctx: Context) -> None:
         worker.start()
         try:
             for _ in range(500):  # wait for the worker's sweep (bounded), not for the clock
-                if cases.show_case(ctx, number).instance_status == "running":
+                if case_view.show_case(ctx, number).instance_status == "running":
                     break
                 stop.wait(0.01)
         finally:
             stop.set()
             worker.join(timeout=10)
     assert not worker.is_alive()
-    assert cases.show_case(ctx, number).tasks[-1].task_name == "township_review"
+    assert case_view.show_case(ctx, number).tasks[-1].task_name == "township_review"
     assert audit.verify(ctx.db).ok

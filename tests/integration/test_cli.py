@@ -105,7 +105,7 @@ def test_errors_are_plain_chinese_with_no_trace(cli: CliRunner, tmp_path: Path) 
 
 @freeze_time("2026-11-23 01:00:00")
 def test_objection_and_extension_by_command_line(cli: CliRunner, tmp_path: Path) -> None:
-    from engine.services.context import Context
+    from engine.context import Context
     from tests.scenarios.flow import Application
     from tests.scenarios.households import household, member
 

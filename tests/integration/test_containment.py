@@ -20,10 +20,14 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
+from engine import lookups
+from engine.context import Context
 from engine.errors import WorkflowFailed
 from engine.persistence import AuditEvent
-from engine.services import audit, cases, notices, tasks, timers
-from engine.services.context import Context
+from engine.queries import case_view
+from engine.queries import notices as notice_board
+from engine.records import audit
+from engine.services import cases, tasks, timers
 from engine.settings import PROJECT_ROOT
 from engine.workflow.bundle import directory_sources
 from engine.workflow.catalog import validate_sources
@@ -64,7 +68,7 @@ def _two_regions_waiting(ctx: Context) -> dict[str, str]:
 
 def _workflow_errors(ctx: Context, number: str) -> list[dict[str, object]]:
     with ctx.db.read() as session:
-        case_id = cases.get_case(session, number).id
+        case_id = lookups.get_case(session, number).id
         events = session.scalars(
             select(AuditEvent).where(AuditEvent.case_id == case_id, AuditEvent.action == "workflow_error")
         )
@@ -89,7 +93,7 @@ def test_a_hostile_draft_after_the_timer_fails_alone_and_other_regions_fire(
     assert _rss_mb() - memory_before < 200  # whatever the child allocated stayed in the child
 
     element, words = AFTER_THE_TIMER[name]
-    hostile = cases.show_case(ctx, numbers["clerk_yantai"])
+    hostile = case_view.show_case(ctx, numbers["clerk_yantai"])
     assert hostile.instance_status == "error"
     assert hostile.next_timer_at is None
     assert words in (hostile.error_message or ""), hostile.error_message
@@ -97,7 +101,7 @@ def test_a_hostile_draft_after_the_timer_fails_alone_and_other_regions_fire(
         assert element in (hostile.error_message or "")
     assert [e["message"] for e in _workflow_errors(ctx, numbers["clerk_yantai"])] == [hostile.error_message]
 
-    healthy = cases.show_case(ctx, numbers["clerk1"])
+    healthy = case_view.show_case(ctx, numbers["clerk1"])
     assert healthy.instance_status == "running"
     assert [t.task_name for t in healthy.tasks if t.state == "open"] == ["township_review"]
     # The engine host recovered from whatever the child went through: the next step works.
@@ -131,7 +135,7 @@ def test_a_script_that_leaves_unstorable_data_fails_its_step_naming_the_variable
     assert failed.value.element == "prepare_notice"
     assert "leftover.ok[2]" in failed.value.message
     assert "集合" in failed.value.message
-    view = cases.show_case(ctx, number)
+    view = case_view.show_case(ctx, number)
     assert view.instance_status == "error"
     assert [t.state for t in view.tasks] == ["open"]  # the completion was rolled back
     assert audit.verify(ctx.db).ok
@@ -147,15 +151,15 @@ def test_the_worker_thread_survives_a_hostile_instance(make_context: MakeContext
         worker.start()
         try:
             for _ in range(2000):  # wait for the worker's sweep (bounded), not for the clock
-                if cases.show_case(ctx, numbers["clerk_yantai"]).instance_status == "error":
+                if case_view.show_case(ctx, numbers["clerk_yantai"]).instance_status == "error":
                     break
                 stop.wait(0.01)
             assert worker.is_alive()
         finally:
             stop.set()
             worker.join(timeout=10)
-    assert cases.show_case(ctx, numbers["clerk_yantai"]).instance_status == "error"
-    assert cases.show_case(ctx, numbers["clerk1"]).tasks[-1].task_name == "township_review"
+    assert case_view.show_case(ctx, numbers["clerk_yantai"]).instance_status == "error"
+    assert case_view.show_case(ctx, numbers["clerk1"]).tasks[-1].task_name == "township_review"
 
 
 def test_the_public_board_shows_what_the_engine_derives_not_what_a_script_says(
@@ -181,7 +185,7 @@ def test_the_public_board_shows_what_the_engine_derives_not_what_a_script_says(
     with freeze_time(START):
         app = Application(ctx, household, Users.of_region("yantai")).start()
         app.accept().investigate().first_review()
-        (notice,) = notices.open_notices(ctx, "yantai-village")
+        (notice,) = notice_board.open_notices(ctx, "yantai-village")
     # n = 3, p = 1,500 / 3 = 500 < 800: (800 − 500) × 3 = 900.00 for 3 people, under the applicant's name.
     assert (notice.masked_name, notice.persons, notice.proposed_amount) == ("张*", 3, "900.00")
     page = create_app(ctx, {"TESTING": True}).test_client().get("/public/notices/yantai-village").get_data(as_text=True)

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
+from engine.context import Context
 from engine.services import drafts, tasks
-from engine.services.context import Context
 from engine.services.drafts import DryRunReport
 from tests.conftest import BUNDLES, MakeContext
 from web import create_app

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from engine.context import Context
 from engine.errors import BundleInvalid, InvalidData
 from engine.persistence import AuditEvent, ProcessDefinition
+from engine.queries import case_view, deployed
 from engine.services import cases, deployment
-from engine.services.context import Context
 from engine.settings import PROJECT_ROOT
 from engine.workflow.bundle import directory_sources
 from engine.workflow.catalog import validate_sources
@@ -90,7 +91,7 @@ def test_call_activity_bundle_contains_the_called_file() -> None:
 
 
 def test_deploy_creates_a_version_only_when_the_bundle_changed(ctx: Context, processes_dir: Path) -> None:
-    before = {(v.region, v.process_id): v for v in deployment.list_definitions(ctx)}
+    before = {(v.region, v.process_id): v for v in deployed.list_definitions(ctx)}
     assert before[("default", "reference_review")].version == 1
     assert {v.version for v in before.values()} == {1}
     again = deployment.deploy(ctx)
@@ -152,9 +153,9 @@ def test_running_case_keeps_its_version_new_case_gets_the_new_one(
     deployment.deploy(ctx)
     new = cases.start_case(ctx, "reference_review", "clerk1", {"village": "demo-village-1-1"})
     assert (old.process_version, new.process_version) == (1, 2)
-    assert cases.show_case(ctx, old.number).tasks[0].title == "受理登记"
-    assert cases.show_case(ctx, new.number).tasks[0].title == "受理登记（新）"
-    assert cases.show_case(ctx, old.number).process_version == 1
+    assert case_view.show_case(ctx, old.number).tasks[0].title == "受理登记"
+    assert case_view.show_case(ctx, new.number).tasks[0].title == "受理登记（新）"
+    assert case_view.show_case(ctx, old.number).process_version == 1
 
 
 def test_a_start_form_is_packed_and_validates_the_start_data(make_context: MakeContext, tmp_path: Path) -> None:
@@ -177,7 +178,7 @@ def test_a_start_form_is_packed_and_validates_the_start_data(make_context: MakeC
     )
     ctx = make_context(forms_dir=forms_dir)
     (version,) = [
-        v for v in deployment.list_definitions(ctx) if (v.region, v.process_id) == ("default", "reference_review")
+        v for v in deployed.list_definitions(ctx) if (v.region, v.process_id) == ("default", "reference_review")
     ]
     with pytest.raises(InvalidData) as refused:
         cases.start_case(ctx, "reference_review", "clerk1", {"village": "demo-village-1-1", "channel": "fax"})

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from engine.context import Context
 from engine.errors import InvalidData
 from engine.persistence import DraftFile
 from engine.services import drafts
-from engine.services.context import Context
 from tests.integration.test_drafts import PROJECT
 
 

@@ -11,11 +11,12 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
+from engine.context import Context
 from engine.errors import BundleInvalid, InvalidData, PermissionDenied
 from engine.persistence import AuditEvent, DraftFile
+from engine.queries import deployed
 from engine.services import deployment, drafts
 from engine.services.assessment import region_parameters
-from engine.services.context import Context
 
 PROJECT = Path(__file__).resolve().parents[2]
 START = "2026-11-23 01:00:00"
@@ -31,7 +32,7 @@ def _yantai_params(processes_dir: Path) -> bytes:
 
 
 def _versions(ctx: Context, region: str, process_id: str) -> list[int]:
-    return [v.version for v in deployment.list_definitions(ctx) if (v.region, v.process_id) == (region, process_id)]
+    return [v.version for v in deployed.list_definitions(ctx) if (v.region, v.process_id) == (region, process_id)]
 
 
 def _actions(ctx: Context) -> list[str]:
@@ -100,10 +101,10 @@ def test_a_script_that_does_not_compile_is_reported_and_nothing_is_deployed(ctx:
     assert "dibao_application.bpmn" in problem.file
     assert problem.file.startswith(drafts.DRAFT_ORIGIN)
     assert problem.line is not None
-    versions = deployment.list_definitions(ctx)
+    versions = deployed.list_definitions(ctx)
     with pytest.raises(BundleInvalid):
         drafts.deploy_draft(ctx, "designer_yantai", "yantai")
-    assert deployment.list_definitions(ctx) == versions
+    assert deployed.list_definitions(ctx) == versions
     assert not (processes_dir / "regions" / "yantai" / "dibao_application.bpmn").exists()
     assert [d.filename for d in drafts.draft_files(ctx, "designer_yantai", "yantai")] == ["dibao_application.bpmn"]
 

@@ -11,10 +11,14 @@ from freezegun import freeze_time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import lookups
+from engine.context import Context
 from engine.persistence import AuditEvent, HumanTask
-from engine.services import audit, cases, tasks, timers
+from engine.queries import case_view
+from engine.queries import notices as notice_board
+from engine.records import audit
+from engine.services import cases, tasks, timers
 from engine.services import tasks as engine_tasks
-from engine.services.context import Context
 from tests.conftest import MakeContext, add_second_clerk, complete_concurrently
 
 pytestmark = pytest.mark.postgres
@@ -31,7 +35,7 @@ def test_reference_process_end_to_end_on_postgres(ctx: Context) -> None:
         assert timers.tick(ctx) == 1
         (review,) = tasks.list_tasks(ctx, "approver1")
         tasks.complete(ctx, review.id, "approver1", {"decision": "approve", "opinion": "同意"})
-    assert cases.show_case(ctx, number).status == "closed"
+    assert case_view.show_case(ctx, number).status == "closed"
     assert audit.verify(ctx.db).ok
 
 
@@ -104,7 +108,7 @@ def test_two_objections_at_the_same_moment_are_both_delivered(ctx: Context) -> N
 
     app = Application(ctx, household(member("张三", "self", ("wage", "1500.00")), member("李芳", "spouse")))
     app.start().accept().investigate().first_review()
-    (notice,) = notices.open_notices(ctx, "demo-village-1-1")
+    (notice,) = notice_board.open_notices(ctx, "demo-village-1-1")
     both_ready = threading.Barrier(2, timeout=10)
     failures: list[BaseException] = []
 
@@ -133,4 +137,4 @@ def test_two_objections_at_the_same_moment_are_both_delivered(ctx: Context) -> N
 
 def _case_id(ctx: Context, number: str) -> int:
     with ctx.db.read() as session:
-        return cases.get_case(session, number).id
+        return lookups.get_case(session, number).id

@@ -8,10 +8,12 @@ from datetime import datetime
 import pytest
 from freezegun import freeze_time
 
+from engine.context import Context
 from engine.errors import InvalidData
-from engine.services import audit, cases, tasks, timers
-from engine.services.cases import get_case
-from engine.services.context import Context
+from engine.lookups import get_case
+from engine.queries import case_view
+from engine.records import audit
+from engine.services import cases, tasks, timers
 
 START = "2026-11-23 01:00:00"  # Monday 09:00 in Beijing
 
@@ -38,7 +40,7 @@ def _register(ctx: Context, amount: str) -> str:
 @freeze_time(START)
 def test_large_amount_goes_to_the_county_after_the_notice_period(ctx: Context) -> None:
     number = _register(ctx, "5000")
-    view = cases.show_case(ctx, number)
+    view = case_view.show_case(ctx, number)
     assert view.instance_status == "waiting"
     assert view.next_timer_at == datetime(2026, 11, 30, 1, 0, 0)  # notice_days = 7 from parameters.toml
 
@@ -55,7 +57,7 @@ def test_large_amount_goes_to_the_county_after_the_notice_period(ctx: Context) -
         result = tasks.complete(ctx, review.id, "approver1", {"decision": "approve", "opinion": "同意纳入"})
 
     assert result.case_status == "closed"
-    done = cases.show_case(ctx, number)
+    done = case_view.show_case(ctx, number)
     assert (done.status, done.stage, done.instance_status) == ("closed", "已办结", "completed")
     assert [(t.task_name, t.decision, t.completed_by) for t in done.tasks] == [
         ("register", None, "clerk1"),
@@ -73,7 +75,7 @@ def test_small_amount_stays_in_the_township(ctx: Context) -> None:
         (review,) = tasks.list_tasks(ctx, "clerk1")
         assert review.task_name == "township_review"
         tasks.complete(ctx, review.id, "clerk1", {"decision": "reject", "opinion": "家庭收入超过标准"})
-    view = cases.show_case(ctx, number)
+    view = case_view.show_case(ctx, number)
     assert view.status == "closed"
     assert view.tasks[-1].opinion == "家庭收入超过标准"
 

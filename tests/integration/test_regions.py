@@ -7,8 +7,10 @@ from pathlib import Path
 
 from freezegun import freeze_time
 
-from engine.services import deployment, notices
-from engine.services.context import Context
+from engine.context import Context
+from engine.queries import notices as notice_board
+from engine.queries.deployed import list_definitions
+from engine.services import deployment
 from engine.workflow.bundle import list_regions
 from tests.conftest import MakeContext
 from tests.scenarios.flow import Application, Users
@@ -25,7 +27,7 @@ def _household() -> dict[str, object]:
 
 def test_every_region_bundle_deploys_with_every_procedure(ctx: Context) -> None:
     assert set(list_regions(PROJECT / "processes")) >= SEED_REGIONS
-    deployed = {(v.region, v.process_id) for v in deployment.list_definitions(ctx)}
+    deployed = {(v.region, v.process_id) for v in list_definitions(ctx)}
     for region in {"default", *SEED_REGIONS}:
         assert {(region, p) for p in PROCEDURES} <= deployed, region
     for region in SEED_REGIONS:
@@ -75,5 +77,5 @@ def test_a_region_change_reaches_new_cases_and_running_cases_keep_their_version(
         running.first_review()
         fresh.first_review()
         # Under the frozen clock: by the real date both notices may have ended.
-        ends = {n.ends_at.day for n in notices.open_notices(ctx, "yantai-village")}
+        ends = {n.ends_at.day for n in notice_board.open_notices(ctx, "yantai-village")}
     assert ends == {30, 28}  # the running case keeps 7 days, the new one has 5

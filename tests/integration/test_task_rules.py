@@ -6,9 +6,11 @@ import threading
 
 import pytest
 
+from engine.context import Context
 from engine.errors import Conflict, InvalidData, PermissionDenied
-from engine.services import audit, cases, tasks
-from engine.services.context import Context
+from engine.queries import case_view
+from engine.records import audit
+from engine.services import cases, tasks
 from tests.conftest import add_second_clerk, complete_concurrently
 
 REGISTER = {"applicant_name": "李四", "household_size": 2, "requested_amount": "800"}
@@ -91,6 +93,6 @@ def test_two_concurrent_completions_one_wins_one_conflicts(ctx: Context) -> None
     task_id = _open_register_task(ctx)
     barrier = threading.Barrier(2)
     assert complete_concurrently(ctx, task_id, REGISTER, barrier.wait) == ["conflict", "ok"]
-    view = cases.show_case(ctx, tasks.show_task(ctx, task_id).summary.case_number)
+    view = case_view.show_case(ctx, tasks.show_task(ctx, task_id).summary.case_number)
     assert [t.state for t in view.tasks] == ["completed"]
     assert audit.verify(ctx.db).ok

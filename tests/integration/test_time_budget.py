@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from freezegun import freeze_time
 
+from engine.context import Context
 from engine.errors import WorkflowFailed
-from engine.services import audit, cases, tasks, timers
-from engine.services.context import Context
+from engine.queries import case_view
+from engine.records import audit
+from engine.services import cases, tasks, timers
 from tests.conftest import MakeContext, add_fixture_process
 
 REGISTER = {"applicant_name": "王五", "household_size": 1, "requested_amount": "100"}
@@ -39,7 +41,7 @@ def test_spinning_script_after_a_completion_puts_the_instance_in_error(spin_ctx:
     with pytest.raises(WorkflowFailed) as failed:
         tasks.complete(spin_ctx, task.id, "clerk_yantai", REGISTER)
     assert failed.value.element == "prepare_notice"
-    view = cases.show_case(spin_ctx, case.number)
+    view = case_view.show_case(spin_ctx, case.number)
     assert view.instance_status == "error"
     assert "prepare_notice" in (view.error_message or "")
     assert "超时" in (view.error_message or "")
@@ -70,9 +72,9 @@ def test_worker_carries_on_past_a_failing_instance(make_context: MakeContext, pr
     with freeze_time("2026-12-01 01:00:00"):
         assert timers.tick(ctx) == 2
         assert timers.tick(ctx) == 0  # the failed one is parked in error, not retried in a loop
-    failed = cases.show_case(ctx, numbers["clerk_yantai"])
+    failed = case_view.show_case(ctx, numbers["clerk_yantai"])
     assert failed.instance_status == "error"
     assert "decide_level" in (failed.error_message or "")
     assert failed.next_timer_at is None
-    assert cases.show_case(ctx, numbers["clerk1"]).tasks[-1].task_name == "township_review"
+    assert case_view.show_case(ctx, numbers["clerk1"]).tasks[-1].task_name == "township_review"
     assert audit.verify(ctx.db).ok

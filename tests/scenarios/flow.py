@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.context import Context
+from engine.queries import case_view
+from engine.results import CaseView, TaskSummary
 from engine.services import cases, tasks, timers
-from engine.services.context import Context
-from engine.services.views import CaseView, TaskSummary
 
 INVESTIGATORS = ["王调查", "李调查"]
 
@@ -52,7 +53,7 @@ class Application:
 
     # --- reading ---------------------------------------------------------------------------------
     def view(self) -> CaseView:
-        return cases.show_case(self.ctx, self.number)
+        return case_view.show_case(self.ctx, self.number)
 
     def open_tasks(self) -> list[TaskSummary]:
         return [t for t in self.view().tasks if t.state in ("open", "claimed")]
@@ -146,7 +147,7 @@ class Recheck:
         return self
 
     def view(self) -> CaseView:
-        return cases.show_case(self.ctx, self.number)
+        return case_view.show_case(self.ctx, self.number)
 
     def open_task_names(self) -> list[str]:
         return sorted(t.task_name for t in self.view().tasks if t.state in ("open", "claimed"))
@@ -170,4 +171,4 @@ class Recheck:
         return self
 
     def enrollment(self) -> Any:
-        return cases.show_case(self.ctx, self.application).enrollment
+        return case_view.show_case(self.ctx, self.application).enrollment

@@ -13,9 +13,13 @@ from datetime import date, datetime
 import pytest
 from freezegun import freeze_time
 
+from engine import lookups
+from engine.context import Context
 from engine.errors import Conflict, InvalidData, PermissionDenied
-from engine.services import audit, cases, notices, tasks, timers
-from engine.services.context import Context
+from engine.queries import case_view
+from engine.queries import notices as notice_board
+from engine.records import audit
+from engine.services import cases, notices, tasks, timers
 from tests.scenarios.flow import Application, Users
 from tests.scenarios.households import household, member
 
@@ -25,7 +29,7 @@ DAY_5 = "2026-11-28 03:00:00"  # Saturday, day 5 of the 公示
 
 
 def _actions(ctx: Context, number: str) -> list[str]:
-    case = cases.show_case(ctx, number)
+    case = case_view.show_case(ctx, number)
     events = audit.case_history(ctx.db, _case_id(ctx, number))
     assert case.number == number
     return [e.action for e in events]
@@ -33,7 +37,7 @@ def _actions(ctx: Context, number: str) -> list[str]:
 
 def _case_id(ctx: Context, number: str) -> int:
     with ctx.db.read() as session:
-        return cases.get_case(session, number).id
+        return lookups.get_case(session, number).id
 
 
 def _scenario_1() -> dict[str, object]:
@@ -67,14 +71,14 @@ def test_scenario_1_basic_application_is_approved_and_enrolled_from_the_next_mon
     assert app.open_task_names() == ["first_review"]  # uncontested: no 民主评议 node
     app.first_review()
 
-    (notice,) = notices.open_notices(ctx, "demo-village-1-1")
+    (notice,) = notice_board.open_notices(ctx, "demo-village-1-1")
     assert (notice.masked_name, notice.persons, notice.proposed_amount) == ("张*", 3, "900.00")
     assert notice.ends_at == datetime(2026, 11, 30, 1, 0)
     assert app.open_task_names() == []
 
     with freeze_time(NOTICE_OVER):
         assert app.end_notice() == 1
-        assert notices.open_notices(ctx, "demo-village-1-1") == []
+        assert notice_board.open_notices(ctx, "demo-village-1-1") == []
         assert app.open_task_names() == ["county_confirmation"]  # no county visit needed
         # ≤ 10 working days after receipt: Monday 30th + 10 = Monday 14 December.
         assert app.task("county_confirmation").due_at == datetime(2026, 12, 14, 15, 59, 59)
@@ -117,7 +121,7 @@ def test_scenario_2_boundary_household_is_rejected_with_a_written_notice_due_in_
     assert assessment["benefit_amount"] == "0.00"
     app.first_review("reject", "人均收入不低于低保标准，拟不予保障")
     # A proposed rejection is not publicly noticed: it goes straight to the county.
-    assert notices.open_notices(ctx, "demo-village-1-1") == []
+    assert notice_board.open_notices(ctx, "demo-village-1-1") == []
     app.confirm("reject", "家庭人均收入800元，不低于当地低保标准800元，不予确认")
     view = app.view()
     assert (view.outcome, view.decided_amount, view.status) == ("rejected", "0.00", "open")
@@ -174,7 +178,7 @@ def test_scenario_3_excluded_incomes_do_not_count(
     assert assessment is not None
     assert (assessment["per_capita_income"], assessment["benefit_amount"]) == (per_capita, benefit)
     app.first_review()
-    (notice,) = notices.open_notices(ctx, "demo-village-1-1")
+    (notice,) = notice_board.open_notices(ctx, "demo-village-1-1")
     assert notice.proposed_amount == benefit
 
 
@@ -196,7 +200,7 @@ def test_scenario_7_single_person_household_covers_the_disabled_member_alone(ctx
     assert (assessment["category"], assessment["eligible"]) == ("marginal", False)
     assert [(m["name"], m["benefit_amount"]) for m in assessment["single_person_members"]] == [("冯甲", "800.00")]
     app.first_review("approve", "家庭属低保边缘家庭，冯甲为二级肢体残疾，拟按单人户保障")
-    (notice,) = notices.open_notices(ctx, "demo-village-1-1")
+    (notice,) = notice_board.open_notices(ctx, "demo-village-1-1")
     assert (notice.masked_name, notice.persons, notice.proposed_amount) == ("冯*", 1, "800.00")
     with freeze_time(NOTICE_OVER):
         app.end_notice()
@@ -290,12 +294,12 @@ def test_scenario_9_huining_medical_cost_test(ctx: Context, medical: str, illnes
 @freeze_time(START)
 def test_scenario_14_objection_on_day_5_leads_to_democratic_review_and_no_second_notice(ctx: Context) -> None:
     app = Application(ctx, _scenario_1()).start().accept().investigate().first_review()
-    (notice,) = notices.open_notices(ctx, "demo-village-1-1")
+    (notice,) = notice_board.open_notices(ctx, "demo-village-1-1")
     with freeze_time(DAY_5):
         notices.object_to_notice(ctx, notice.id, "该户有一辆货车未申报", contact="13800000000")
         # The 公示 keeps running to its end and takes further objections.
         notices.object_to_notice(ctx, notice.id, "申请人在县城有门面出租")
-        assert [n.id for n in notices.open_notices(ctx, "demo-village-1-1")] == [notice.id]
+        assert [n.id for n in notice_board.open_notices(ctx, "demo-village-1-1")] == [notice.id]
     with freeze_time(NOTICE_OVER):
         app.end_notice()
         with pytest.raises(Conflict, match="公示已于 2026-11-30 09:00 结束"):
@@ -349,7 +353,7 @@ def test_scenario_14_objection_on_day_5_leads_to_democratic_review_and_no_second
 @freeze_time(START)
 def test_scenario_14_objection_can_lead_to_reinvestigation_instead(ctx: Context) -> None:
     app = Application(ctx, _scenario_1()).start().accept().investigate().first_review()
-    (notice,) = notices.open_notices(ctx, "demo-village-1-1")
+    (notice,) = notice_board.open_notices(ctx, "demo-village-1-1")
     with freeze_time(DAY_5):
         notices.object_to_notice(ctx, notice.id, "家里有人在外打工，收入未申报")
     with freeze_time(NOTICE_OVER):
@@ -372,7 +376,7 @@ def test_scenario_14_a_region_that_renotices_after_an_objection(make_context, pr
     )
     ctx = make_context()
     app = Application(ctx, _scenario_1()).start().accept().investigate().first_review()
-    (notice,) = notices.open_notices(ctx, "demo-village-1-1")
+    (notice,) = notice_board.open_notices(ctx, "demo-village-1-1")
     with freeze_time(DAY_5):
         notices.object_to_notice(ctx, notice.id, "收入未如实申报")
     with freeze_time(NOTICE_OVER):
@@ -454,8 +458,8 @@ def test_nobody_outside_the_township_works_the_case(ctx: Context) -> None:
     with pytest.raises(PermissionDenied):
         app.complete("intake_review", "clerk2", {})
     with pytest.raises(PermissionDenied):
-        cases.show_case(ctx, app.number, "clerk2")
-    assert cases.show_case(ctx, app.number, "approver1").number == app.number
+        case_view.show_case(ctx, app.number, "clerk2")
+    assert case_view.show_case(ctx, app.number, "approver1").number == app.number
     assert tasks.list_tasks(ctx, "clerk2") == []
     assert timers.tick(ctx) == 0
 

@@ -13,9 +13,12 @@ from typing import Any
 import pytest
 from freezegun import freeze_time
 
+from engine import lookups
+from engine.context import Context
 from engine.errors import InvalidData
-from engine.services import audit, reviews, timers
-from engine.services.context import Context
+from engine.queries import case_view
+from engine.records import audit
+from engine.services import reviews, timers
 from tests.scenarios.flow import Application, Recheck, Users
 from tests.scenarios.households import household, member
 
@@ -261,12 +264,11 @@ def test_batch_start_of_due_rechecks(ctx: Context) -> None:
         assert (len(batch.started), batch.due) == (3, 3)
         assert reviews.start_due_reviews(ctx, "clerk1").started == []  # in progress: not started twice
         assert reviews.start_due_reviews(ctx, "clerk2").started == []  # other township: nothing in scope
-    from engine.services import cases
 
-    view = cases.show_case(ctx, batch.started[0])
+    view = case_view.show_case(ctx, batch.started[0])
     assert view.kind == "periodic_review"
     assert [t.task_name for t in view.tasks] == ["recheck_investigation"]
-    assert {cases.show_case(ctx, n).data["related_case"] for n in batch.started} == set(numbers)
+    assert {case_view.show_case(ctx, n).data["related_case"] for n in batch.started} == set(numbers)
 
 
 def _refused(review: Recheck, users: Users, months: int, allowed: str) -> None:
@@ -276,10 +278,9 @@ def _refused(review: Recheck, users: Users, months: int, allowed: str) -> None:
 
 
 def _case_id(ctx: Context, number: str) -> int:
-    from engine.services import cases
 
     with ctx.db.read() as session:
-        return cases.get_case(session, number).id
+        return lookups.get_case(session, number).id
 
 
 def _exit_data(ctx: Context, number: str) -> dict[str, Any]:

@@ -15,11 +15,15 @@ from typing import Any
 import pytest
 from freezegun import freeze_time
 
+from engine import lookups
+from engine.context import Context
 from engine.errors import InvalidData
 from engine.persistence import AuditEvent
-from engine.services import audit, cases, notices, tasks, timers
-from engine.services.context import Context
-from engine.services.views import CaseView, TaskSummary
+from engine.queries import case_view
+from engine.queries import notices as notice_board
+from engine.records import audit
+from engine.results import CaseView, TaskSummary
+from engine.services import cases, notices, tasks, timers
 from tests.scenarios.flow import Users
 
 START = "2026-11-23 01:00:00"  # Monday 09:00 Beijing time
@@ -55,7 +59,7 @@ class Request:
         return self
 
     def view(self) -> CaseView:
-        return cases.show_case(self.ctx, self.number)
+        return case_view.show_case(self.ctx, self.number)
 
     def open_tasks(self) -> list[TaskSummary]:
         return [t for t in self.view().tasks if t.state in ("open", "claimed")]
@@ -110,7 +114,7 @@ class Request:
 
 def _case_events(ctx: Context, number: str) -> list[AuditEvent]:
     with ctx.db.read() as session:
-        case_id = cases.get_case(session, number).id
+        case_id = lookups.get_case(session, number).id
     return audit.case_history(ctx.db, case_id)
 
 
@@ -151,7 +155,7 @@ def test_scenario_11_huining_fire_advance_then_county_approves_the_rest(ctx: Con
     with freeze_time("2026-11-25 02:00:00"):
         request.complete_paperwork("2026-11-25")
         # No 公示 for an emergency; the rest goes to the county.
-        assert notices.open_notices(ctx, "huining-village") == []
+        assert notice_board.open_notices(ctx, "huining-village") == []
         assert request.open_task_names() == ["county_approval"]
         request.complete(
             "county_approval",
@@ -348,7 +352,7 @@ def test_scenario_13_bengbu_checks_only_the_spending_of_a_dibao_household(ctx: C
         },
     )
     request.complete("township_review", BENGBU.head, {"decision": "approve", "opinion": "拟予救助，予以公示"})
-    (notice,) = notices.open_notices(ctx, "bengbu-village")
+    (notice,) = notice_board.open_notices(ctx, "bengbu-village")
     # 800 × 2 × 2 = 3,200: within the township's limit.
     assert (notice.masked_name, notice.persons, notice.proposed_amount) == ("王*国", 2, "3200.00")
     with freeze_time("2026-11-30 02:00:00"):
@@ -401,7 +405,7 @@ def test_scenario_13_national_default_takes_the_full_route(ctx: Context) -> None
     )
     request.complete("data_verification", staff.verifier, {"result": "consistent", "report": "未发现异常"})
     request.complete("township_review", staff.head, {"decision": "approve", "opinion": "拟予救助"})
-    (notice,) = notices.open_notices(ctx, "demo-village-1-1")
+    (notice,) = notice_board.open_notices(ctx, "demo-village-1-1")
     notices.object_to_notice(ctx, notice.id, "该户有经营收入未申报")  # an objection during the 公示
     with freeze_time("2026-11-30 02:00:00"):
         timers.tick(ctx)

@@ -8,7 +8,8 @@ import hashlib
 import hmac
 from datetime import datetime
 
-from engine.services.audit_chain import GENESIS_HASH, ChainSeal, Row, plain_row_hash
+from engine.records.audit_chain import ChainSeal, Row, plain_row_hash
+from engine.results import GENESIS_HASH
 
 KEY = bytes.fromhex("00112233445566778899aabbccddeeff" * 2)
 ROW: Row = (

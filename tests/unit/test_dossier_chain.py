@@ -7,12 +7,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Text, cast, select, text
 
+from engine.context import Context
 from engine.errors import NotFound, PermissionDenied
+from engine.lookups import get_org_unit
 from engine.persistence import AuditEvent, AuditHead, Case
-from engine.services import audit, cases, dossier, tasks
-from engine.services.audit_chain import event_row, seal_of
-from engine.services.context import Context
-from engine.services.users import add_user, get_org_unit
+from engine.queries import dossier
+from engine.records import audit
+from engine.records.audit_chain import event_row, seal_of
+from engine.services import cases, tasks
+from engine.services.users import add_user
 
 REGISTER = {"applicant_name": "赵六", "household_size": 2, "requested_amount": "600"}
 

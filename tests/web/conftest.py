@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from engine.context import Context
 from engine.services import cases, tasks
-from engine.services.context import Context
 from engine.services.setup import DEMO_PASSWORD
 from web import create_app
 

@@ -12,11 +12,11 @@ from flask import Flask
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
+from engine.context import Context
 from engine.errors import WorkflowFailed
 from engine.persistence import AuditEvent, Case, OrgUnit, ProcessInstance, User
+from engine.records.writeback import mark_error
 from engine.services import tasks, tokens
-from engine.services.context import Context
-from engine.services.runner import mark_error
 from engine.services.setup import DEMO_PASSWORD
 from tests.conftest import add_second_clerk
 from tests.web.conftest import Browser, open_task

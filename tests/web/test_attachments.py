@@ -14,10 +14,10 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
+from engine.context import Context
 from engine.errors import Conflict, PermissionDenied
 from engine.persistence import Attachment, AuditEvent
 from engine.services import attachments, tasks
-from engine.services.context import Context
 from tests.conftest import add_second_clerk
 from tests.scenarios.flow import INVESTIGATORS, Application
 from tests.scenarios.households import household, member

@@ -12,10 +12,10 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import text
 
+from engine.context import Context
 from engine.persistence import AuditCheckpoint, AuditEvent, AuditHead
+from engine.records.audit_chain import seal_of
 from engine.services import audit_checkpoint, tokens
-from engine.services.audit_chain import seal_of
-from engine.services.context import Context
 from engine.services.setup import DEMO_PASSWORD
 from tests.conftest import MakeContext
 from tests.web.conftest import Browser, make_app

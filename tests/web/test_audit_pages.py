@@ -16,11 +16,14 @@ from click.testing import CliRunner
 from freezegun import freeze_time
 from sqlalchemy import select, text
 
+from engine.context import Context
+from engine.lookups import get_org_unit
 from engine.persistence import AuditEvent, Case
-from engine.services import cases, dossier, notices, pii, tasks
-from engine.services.context import Context
+from engine.queries import case_view, dossier
+from engine.queries import notices as notice_board
+from engine.services import notices, pii, tasks
 from engine.services.setup import DEMO_PASSWORD
-from engine.services.users import add_user, get_org_unit
+from engine.services.users import add_user
 from tests.scenarios.flow import Application
 from tests.scenarios.households import household, member
 from tests.web.conftest import Browser
@@ -49,7 +52,7 @@ def case_number(ctx: Context) -> str:
     """A 低保 application through 公示 with one objection, past the notice period (the timer fired)."""
     with freeze_time(START):
         app = _in_notice(ctx)
-        (notice,) = notices.open_notices(ctx, "demo-village-1-1")
+        (notice,) = notice_board.open_notices(ctx, "demo-village-1-1")
         notices.object_to_notice(ctx, notice.id, "该户有车辆未申报")
     with freeze_time(NOTICE_OVER):
         assert app.end_notice() == 1
@@ -196,7 +199,7 @@ def test_print_page_has_no_navigation(ctx: Context, case_number: str, make_brows
 
 def test_events_csv_has_a_bom_and_defuses_formulas(ctx: Context, case_number: str, make_browser: Any) -> None:
     # A display name crafted as a spreadsheet formula, acting on the case (a claim).
-    task = next(t for t in cases.show_case(ctx, case_number).tasks if t.state == "open")
+    task = next(t for t in case_view.show_case(ctx, case_number).tasks if t.state == "open")
     _add_user(ctx, "clerk_evil", task.org_unit, [task.role], display_name=INJECTION)
     tasks.claim(ctx, task.id, "clerk_evil")
     response = make_browser("auditor1").get(f"/audit/cases/{case_number}/events.csv")
@@ -363,7 +366,7 @@ def test_nothing_an_auditor_does_changes_a_case(ctx: Context, case_number: str, 
     assert browser.post("/audit/verify").status_code == 200
     # Casework the auditor might try through the ordinary pages and services is refused.
     assert browser.post(f"/cases/{case_number}/reveal", {"reason": "审计"}).status_code == 403
-    task = next(t for t in cases.show_case(ctx, case_number).tasks if t.state == "open")
+    task = next(t for t in case_view.show_case(ctx, case_number).tasks if t.state == "open")
     assert browser.post(f"/tasks/{task.id}/claim").status_code == 403
     assert _table_rows(ctx) == before
     added = _events(ctx, case_number)[events_before:]

@@ -8,10 +8,11 @@ from datetime import datetime
 from freezegun import freeze_time
 from sqlalchemy import select, update
 
+from engine.context import Context
+from engine.lookups import get_org_unit
 from engine.persistence import AuditEvent, User
 from engine.services import auth
-from engine.services.context import Context
-from engine.services.users import add_user, get_org_unit
+from engine.services.users import add_user
 from tests.web.conftest import Browser, make_app
 
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from engine import clock
+from engine.context import Context
 from engine.services import tasks
-from engine.services.context import Context
 from tests.conftest import add_second_clerk
 from tests.web.conftest import REGISTER, Browser, open_task
 

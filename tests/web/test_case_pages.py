@@ -10,10 +10,12 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
+from engine.context import Context
 from engine.persistence import AuditEvent
-from engine.services import audit, cases, pii, tasks
-from engine.services.case_search import CaseFilters, search_cases
-from engine.services.context import Context
+from engine.queries import case_view
+from engine.queries.case_search import CaseFilters, search_cases
+from engine.records import audit
+from engine.services import pii, tasks
 from tests.scenarios.flow import Application, Recheck
 from tests.scenarios.households import household, member
 from tests.web.conftest import Browser, open_task
@@ -89,7 +91,7 @@ def test_the_timeline_tells_what_happened_in_chinese(ctx: Context, browser: Brow
         confirmation = app.task("county_confirmation").id
         tasks.claim(ctx, confirmation, "approver1")
         app.confirm()
-        cases_page = cases.show_case(ctx, app.number)
+        cases_page = case_view.show_case(ctx, app.number)
         assert cases_page.outcome == "approved"
     browser.login("clerk1")
     html = _html(browser.get(f"/cases/{app.number}"))
@@ -267,8 +269,8 @@ def test_overdue_filter_finds_undecided_cases_past_their_legal_limit(ctx: Contex
     with freeze_time("2026-12-21 02:00:00"):
         recent = Application(ctx, _family("赵六")).start().accept()
     with freeze_time("2027-01-08 02:00:00"):  # well past the 30 working days of the first one
-        assert cases.show_case(ctx, late.number).legal_clock.overdue  # type: ignore[union-attr]
-        assert not cases.show_case(ctx, recent.number).legal_clock.overdue  # type: ignore[union-attr]
+        assert case_view.show_case(ctx, late.number).legal_clock.overdue  # type: ignore[union-attr]
+        assert not case_view.show_case(ctx, recent.number).legal_clock.overdue  # type: ignore[union-attr]
         browser.login("clerk1")
         html = _html(browser.get("/cases?overdue=1"))
         assert f'href="/cases/{late.number}"' in html

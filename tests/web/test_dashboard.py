@@ -18,12 +18,13 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
+from engine.context import Context
 from engine.errors import InvalidData, PermissionDenied
 from engine.persistence import AuditEvent
-from engine.services import cases, dashboard, reviews
-from engine.services.case_search import overdue_cutoff
-from engine.services.context import Context
-from engine.services.dashboard import Dashboard, in_time_cutoffs
+from engine.queries import case_view, dashboard
+from engine.queries.case_search import overdue_cutoff
+from engine.queries.dashboard import Dashboard, in_time_cutoffs
+from engine.services import cases, reviews
 from tests.scenarios.flow import Application, Recheck, Users
 from tests.scenarios.households import household, member
 from tests.web.conftest import Browser
@@ -78,7 +79,7 @@ def _row(rows: list[Any], name: str) -> Any:
 
 
 def _open_tasks(ctx: Context, numbers: list[str]) -> list[Any]:
-    return [t for n in numbers for t in cases.show_case(ctx, n).tasks if t.state in ("open", "claimed")]
+    return [t for n in numbers for t in case_view.show_case(ctx, n).tasks if t.state in ("open", "claimed")]
 
 
 def test_county_figures_match_the_cases_run_through_the_services(ctx: Context) -> None:
@@ -90,7 +91,7 @@ def test_county_figures_match_the_cases_run_through_the_services(ctx: Context) -
     assert (chengguan.open, chengguan.overdue, chengguan.decided) == (1, 0, 2)
     assert (hexi.open, hexi.overdue, hexi.decided) == (2, 1, 0)  # the unaccepted one has no legal clock
     with freeze_time(LATE):
-        clocks = {key: cases.show_case(ctx, n).legal_clock for key, n in numbers.items()}
+        clocks = {key: case_view.show_case(ctx, n).legal_clock for key, n in numbers.items()}
     assert clocks["stalled"] is not None
     assert clocks["stalled"].overdue
     assert clocks["unaccepted"] is None
@@ -100,7 +101,7 @@ def test_county_figures_match_the_cases_run_through_the_services(ctx: Context) -
     with freeze_time(LATE):
         expected: dict[tuple[str, str], int] = {}
         for key in ("stalled", "unaccepted", "registered"):
-            view = cases.show_case(ctx, numbers[key])
+            view = case_view.show_case(ctx, numbers[key])
             expected[(view.kind, view.stage or "—")] = expected.get((view.kind, view.stage or "—"), 0) + 1
     assert stages == expected
     assert sum(stages.values()) == 3

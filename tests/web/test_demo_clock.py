@@ -15,11 +15,13 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from engine import clock
+from engine.context import Context
 from engine.errors import InvalidData, PermissionDenied
+from engine.lookups import get_org_unit
 from engine.persistence import AuditEvent
-from engine.services import audit, demo_clock
-from engine.services.context import Context
-from engine.services.users import add_user, get_org_unit
+from engine.records import audit
+from engine.services import demo_clock
+from engine.services.users import add_user
 from tests.scenarios.flow import Application
 from tests.scenarios.households import household, member
 from tests.web.conftest import Browser, make_app

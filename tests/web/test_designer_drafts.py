@@ -12,9 +12,10 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
+from engine.context import Context
 from engine.persistence import AuditEvent
-from engine.services import deployment, drafts
-from engine.services.context import Context
+from engine.queries import deployed
+from engine.services import drafts
 from tests.web.conftest import Browser
 
 START = "2026-11-23 01:00:00"
@@ -31,7 +32,7 @@ def _upload(browser: Browser, name: str, content: bytes, *, csrf: bool = True) -
 
 
 def _versions(ctx: Context) -> list[tuple[str, str, int]]:
-    return [(v.region, v.process_id, v.version) for v in deployment.list_definitions(ctx)]
+    return [(v.region, v.process_id, v.version) for v in deployed.list_definitions(ctx)]
 
 
 def _yantai_params(processes_dir: Path) -> bytes:

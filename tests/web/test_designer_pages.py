@@ -7,8 +7,8 @@ import html
 from pathlib import Path
 from typing import Any
 
+from engine.context import Context
 from engine.services import deployment
-from engine.services.context import Context
 from tests.web.conftest import Browser
 
 

@@ -8,9 +8,9 @@ import re
 import pytest
 from freezegun import freeze_time
 
+from engine.context import Context
 from engine.errors import NotFound, PermissionDenied
-from engine.services import diagrams
-from engine.services.context import Context
+from engine.queries import diagrams
 from tests.scenarios.flow import Application
 from tests.scenarios.households import household, member
 from tests.web.conftest import Browser

@@ -8,8 +8,8 @@ import re
 import pytest
 from flask import Flask
 
+from engine.context import Context
 from engine.errors import WorkflowFailed
-from engine.services.context import Context
 from tests.web.conftest import Browser, open_task
 
 _RID = re.compile(r"请求编号 <code>([0-9a-f]{32})</code>")

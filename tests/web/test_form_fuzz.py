@@ -12,7 +12,7 @@ from freezegun import freeze_time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.services.context import Context
+from engine.context import Context
 from tests.api.conftest import application_in_notice, counts
 from tests.web.conftest import Browser, open_task
 

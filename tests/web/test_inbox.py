@@ -6,8 +6,8 @@ import re
 
 from freezegun import freeze_time
 
+from engine.context import Context
 from engine.services import tasks
-from engine.services.context import Context
 from tests.web.conftest import REGISTER, Browser, open_task
 
 MONDAY = "2026-11-23 01:00:00"  # 09:00 in Beijing

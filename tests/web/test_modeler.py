@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
+from engine.context import Context
 from engine.persistence import AuditEvent
 from engine.services import drafts
-from engine.services.context import Context
 from tests.web.conftest import Browser
 from web import modeler
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from engine.context import Context
 from engine.persistence import AuditEvent
 from engine.services import cases, tasks
-from engine.services.context import Context
 from engine.settings import PROJECT_ROOT
 from tests.conftest import MakeContext
 from tests.web.conftest import Browser, make_app

@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from freezegun import freeze_time
 from sqlalchemy import select
 
+from engine.context import Context
 from engine.persistence import AuditEvent
 from engine.services import notices
-from engine.services.context import Context
 from engine.settings import Settings
 from tests.api.conftest import application_in_notice
 from tests.web.conftest import Browser, make_app

@@ -12,8 +12,10 @@ import pytest
 from flask import Flask
 from freezegun import freeze_time
 
-from engine.services import audit, cases, notices, timers
-from engine.services.context import Context
+from engine import lookups
+from engine.context import Context
+from engine.records import audit
+from engine.services import notices, timers
 from tests.scenarios.flow import Application
 from tests.scenarios.households import household, member
 from tests.web.conftest import Browser
@@ -63,7 +65,7 @@ def objection_url(ctx: Context, application: Application) -> str:
 
 def history(ctx: Context, number: str) -> list[Any]:
     with ctx.db.read() as session:
-        case_id = cases.get_case(session, number).id
+        case_id = lookups.get_case(session, number).id
     return audit.case_history(ctx.db, case_id)
 
 

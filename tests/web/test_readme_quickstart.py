@@ -7,7 +7,7 @@ import re
 
 from freezegun import freeze_time
 
-from engine.services.context import Context
+from engine.context import Context
 from tests.api.conftest import counts
 from tests.web.conftest import Browser
 

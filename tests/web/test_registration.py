@@ -15,9 +15,9 @@ import pytest
 from flask import Flask
 from freezegun import freeze_time
 
+from engine.context import Context
 from engine.errors import NotFound
-from engine.services import cases
-from engine.services.context import Context
+from engine.queries import case_view
 from tests.scenarios.households import household, member
 from tests.web.conftest import Browser
 
@@ -65,7 +65,7 @@ def signed_in(app: Flask, username: str) -> Browser:
 
 def no_case_written(ctx: Context) -> bool:
     try:
-        cases.show_case(ctx, "2026-0000001")
+        case_view.show_case(ctx, "2026-0000001")
     except NotFound:
         return True
     return False
@@ -200,7 +200,7 @@ def test_submit_starts_the_case_and_goes_to_its_page(app: Flask, ctx: Context) -
     case_page = browser.get(response.headers["Location"])  # the case page shows the flash message
     assert case_page.status_code == 200
     assert f"已登记案件 {number}" in case_page.get_data(as_text=True)
-    case = cases.show_case(ctx, number)
+    case = case_view.show_case(ctx, number)
     assert (case.kind, case.village, case.status) == (PROCESS, "demo-village-1-1", "open")
     assert case.data["channel"] == "proxy"
     assert [m["name"] for m in case.data["household"]["members"]] == ["张三", "李芳", "张小明"]

@@ -16,9 +16,9 @@ from freezegun import freeze_time
 from sqlalchemy import event, select
 
 from engine import clock
+from engine.context import Context
 from engine.persistence import AuditEvent, User, WebSession
 from engine.services import web_sessions
-from engine.services.context import Context
 from engine.services.setup import DEMO_PASSWORD
 from tests.web.conftest import Browser
 

@@ -7,9 +7,9 @@ import re
 from freezegun import freeze_time
 from sqlalchemy import select
 
+from engine.context import Context
 from engine.persistence import AuditEvent
 from engine.services import tasks, timers
-from engine.services.context import Context
 from tests.conftest import add_second_clerk
 from tests.web.conftest import REGISTER, Browser, open_task
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.services import access, deployment
-from engine.services.audit_chain import VerifyResult
+from engine.queries import deployed
+from engine.results import VerifyResult
+from engine.services import access
 from web.api.core import ctx, me, operation
 from web.api.schemas import (
     AuditVerifySchema,
@@ -27,7 +28,7 @@ _DESIGNER = "流程设计（designer），只限本人所在地区"
     errors=(401,),
 )
 def processes() -> dict[str, Any]:
-    return {"items": deployment.list_definitions(ctx())}
+    return {"items": deployed.list_definitions(ctx())}
 
 
 @operation(

@@ -1,7 +1,7 @@
 """Request bodies whose content is data, documented from that data (web.api.form_schemas):
 
 - POST /cases: one schema per process a case may start with (`oneOf`, told apart by `process`), each from
-  the start form deployed for it (engine.services.startable), so a designer's new start form shows up in
+  the start form deployed for it (engine.queries.startable), so a designer's new start form shows up in
   the document at its deployment;
 - POST /assessments and /assessments/temporary: the request forms the services validate with.
 
@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from engine.services import assessment, startable, temporary
-from engine.services.context import Context
+from engine.context import Context
+from engine.queries import startable
+from engine.services import assessment, temporary
 from forms import FormDefinition
 from web.api.form_schemas import openapi_schema
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.queries import case_view
+from engine.results import CaseView
 from engine.services import access, cases
-from engine.services.views import CaseView
 from web.api.bodies import start_case_body
 from web.api.core import ctx, fields_under, me, operation
 from web.api.links import CASE_LINKS, open_task_links
@@ -44,7 +45,7 @@ def start(body: dict[str, Any]) -> CaseView:
     links={"GetHistory": CASE_LINKS["GetHistory"], **open_task_links("/open_tasks/0/id")},
 )
 def show(number: str) -> CaseView:
-    return cases.show_case(ctx(), number, me())
+    return case_view.show_case(ctx(), number, me())
 
 
 @operation(

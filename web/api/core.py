@@ -18,10 +18,10 @@ from typing import Any, cast
 from flask import Blueprint, Response, g, jsonify, request
 from marshmallow import Schema, ValidationError
 
+from engine.context import Context
 from engine.errors import InvalidData
+from engine.results import SignedInUser
 from engine.services import tokens
-from engine.services.auth import SignedInUser
-from engine.services.context import Context
 from web.api.bodies import BodyDocument
 from web.api.errors import ApiError, init_blueprint
 from web.deps import context

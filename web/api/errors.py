@@ -26,7 +26,9 @@ from werkzeug.exceptions import HTTPException
 
 from engine.domain.assessment import ParameterProblem
 from engine.errors import (
+    AuditKeyError,
     BundleInvalid,
+    CheckpointError,
     Conflict,
     DibaoError,
     InvalidData,
@@ -35,8 +37,6 @@ from engine.errors import (
     RateLimited,
     WorkflowFailed,
 )
-from engine.services.audit_chain import AuditKeyError
-from engine.services.audit_checkpoint import CheckpointError
 from engine.services.auth import LoginRefused, LoginThrottled
 from web.errors import AUDIT_UNAVAILABLE, request_id
 

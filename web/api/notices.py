@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.queries import notices as notice_board
 from engine.services import notices
 from web.api.core import ctx, operation, remote_addr
 from web.api.schemas import NoticeListSchema, NoticeQuerySchema, ObjectionReceiptSchema, ObjectionRequestSchema
@@ -28,7 +29,7 @@ from web.api.schemas import NoticeListSchema, NoticeQuerySchema, ObjectionReceip
     },
 )
 def board(query: dict[str, Any]) -> dict[str, Any]:
-    return {"village": query["village"], "items": notices.open_notices(ctx(), query["village"])}
+    return {"village": query["village"], "items": notice_board.open_notices(ctx(), query["village"])}
 
 
 @operation(

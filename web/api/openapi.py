@@ -13,8 +13,8 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from engine.services import deployment
-from engine.services.context import Context
+from engine.context import Context
+from engine.queries import deployed
 from web.api.bodies import Components
 from web.api.core import BEARER_SCHEME, OPERATIONS, Operation, ctx, operation
 from web.api.errors import HTTP_MESSAGES
@@ -86,7 +86,7 @@ _LOCK = threading.Lock()
 
 def document(context: Context) -> dict[str, Any]:
     """The document for what is deployed now (built once per set of deployed versions)."""
-    key = tuple((v.process_id, v.region, v.version) for v in deployment.list_definitions(context))
+    key = tuple((v.process_id, v.region, v.version) for v in deployed.list_definitions(context))
     built = _CACHE.get(key)
     if built is None:
         built = _build(context)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.services import cases, tasks
-from engine.services.views import CompletionResult, TaskSummary
+from engine.queries import case_view
+from engine.results import CompletionResult, TaskSummary
+from engine.services import tasks
 from web.api.core import ctx, fields_under, me, operation
 from web.api.links import case_of_task, open_task_links
 from web.api.schemas import (
@@ -61,7 +62,7 @@ def show(task_id: int) -> dict[str, Any]:
         "data": {key: value for key, value in detail.data.items() if key in properties},
         "earlier_opinions": detail.earlier_opinions,
         # Whoever may see the task may see its case summary (as on the task page).
-        "case": cases.show_case(ctx(), detail.summary.case_number),
+        "case": case_view.show_case(ctx(), detail.summary.case_number),
     }
 
 

@@ -1,7 +1,7 @@
 """统计看板 (issue 6): aggregates over the user's township or county, read from indexed columns only.
 
 Nothing here restores a workflow: every figure is a GROUP BY over `case_file`, `human_task` or
-`enrollment`, which the processes keep current (engine.services.case_sync, runner).
+`enrollment`, which the processes keep current (engine.records.case_sync, runner).
 
 Definitions (the page's captions say the same in Chinese):
 - open: `Case.status == "open"`; its stage is `Case.stage` (what the process waits for now);
@@ -35,29 +35,23 @@ from typing import Any
 from sqlalchemy import ColumnElement, DateTime, Integer, and_, case, column, func, literal, or_, select, values
 from sqlalchemy.orm import Session
 
+from engine import policy
 from engine.clock import CHINA, to_china, to_utc, utcnow
+from engine.context import Context
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.roles import Level
-from engine.errors import InvalidData, PermissionDenied
+from engine.errors import InvalidData
+from engine.lookups import get_user
 from engine.persistence import Case, Enrollment, HumanTask, OrgUnit, User
-from engine.services import audit
-from engine.services.case_search import overdue_cutoff, process_titles
-from engine.services.context import Context
-from engine.services.status import calendar_warnings
-from engine.services.users import get_user
+from engine.queries.case_search import overdue_cutoff, process_titles
+from engine.queries.status import calendar_warnings
+from engine.records import audit
 
-DASHBOARD_ROLES = frozenset(
-    {"township_head", "county_clerk", "county_approver", "coordination_committee", "auditor", "admin"}
-)
 OPEN_TASK_STATES = ("open", "claimed")
 SOON_DAYS = 30
 LIST_LIMIT = 50
 EXPORT_LIMIT = 10_000
 OTHER = "（其他）"
-
-
-def may_view(roles: Iterable[str]) -> bool:
-    return bool(DASHBOARD_ROLES.intersection(roles))
 
 
 # --- what the service returns ----------------------------------------------------------------------
@@ -184,13 +178,6 @@ class _Scope:
         return county + self.narrower
 
 
-def _check_user(user: User) -> None:
-    if not may_view(user.roles):
-        raise PermissionDenied("无权查看统计看板：仅限乡镇负责人、县民政经办人和审批人、县协调机制、审计和系统管理人员")
-    if user.org_unit.level not in (Level.TOWNSHIP.value, Level.COUNTY.value):
-        raise PermissionDenied("统计看板只对乡镇和县级机构的人员开放")
-
-
 def _scope(session: Session, user: User, region: str | None) -> _Scope:
     """The townships and villages below the user's unit (optionally of one region), and the matching
     conditions on cases. A township's cases also carry its county's id (set at registration from the
@@ -247,7 +234,7 @@ def dashboard(
     period_start = _year_before(today)
     with ctx.db.read() as session:
         user = get_user(session, username)
-        _check_user(user)
+        policy.check_dashboard_user(user)
         scope = _scope(session, user, region or None)
         open_rows = _open_cases(session, scope)
         overdue = _overdue_cases(ctx, session, scope, {(r, lim) for _, r, _, _, lim, _ in open_rows}, today)
@@ -281,11 +268,11 @@ def record_export(ctx: Context, username: str, table: str, rows: int, region: st
     recorded as `dashboard_exported`. Page views are not recorded (they show what case search shows)."""
     with ctx.db.write() as session:
         user = get_user(session, username)
-        _check_user(user)
+        policy.check_dashboard_user(user)
         audit.record(
             session,
             "dashboard_exported",
-            audit.Actor.of(user, min(user.roles & DASHBOARD_ROLES)),
+            audit.Actor.of(user, min(user.roles & policy.DASHBOARD_ROLES)),
             details={"table": table, "rows": rows, "region": region, "scope": user.org_unit.code},
         )
 

@@ -8,24 +8,16 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import policy
 from engine.clock import to_china, utcnow
+from engine.context import Context
 from engine.domain.calendar import WorkingCalendar
-from engine.errors import Conflict, InvalidData, PermissionDenied
+from engine.domain.vocabulary import EXTENSION_GROUNDS
+from engine.errors import Conflict, InvalidData
+from engine.lookups import get_user
 from engine.persistence import Case, ProcessInstance
-from engine.services import audit
-from engine.services.context import Context
-from engine.services.users import ancestor_at_level, get_user
-from engine.services.views import LegalClock
-
-# Who may extend: the township head who runs the procedure, and the county that decides.
-EXTENDING_ROLES = frozenset({"township_head", "county_approver", "county_clerk"})
-# 通知2022 四(一): the grounds for extending.
-EXTENSION_GROUNDS = {
-    "objection": "公示有异议",
-    "separated_household": "人户分离",
-    "remote_application": "异地申办",
-    "hard_investigation": "家庭经济状况调查难度较大",
-}
+from engine.records import audit
+from engine.results import LegalClock
 
 
 def legal_clock(case: Case, calendar: WorkingCalendar, now: datetime | None = None) -> LegalClock | None:
@@ -48,9 +40,7 @@ def legal_clock(case: Case, calendar: WorkingCalendar, now: datetime | None = No
 def extend(ctx: Context, session: Session, case: Case, username: str, ground: str, reason: str) -> None:
     """Extend the limit to the region's maximum, once, with the ground and a written reason."""
     user = get_user(session, username)
-    scope = ancestor_at_level(case.village, user.org_unit.level)
-    if not (user.roles & EXTENDING_ROLES) or scope is None or scope.id != user.org_unit_id:
-        raise PermissionDenied("无权延长该案件的办理时限")
+    policy.check_may_extend(user, case)
     errors: dict[str, list[str]] = {}
     if ground not in EXTENSION_GROUNDS:
         errors["ground"] = ["延长事由：必须是 " + "、".join(EXTENSION_GROUNDS.values()) + " 之一"]
@@ -74,7 +64,7 @@ def extend(ctx: Context, session: Session, case: Case, username: str, ground: st
     before = case.clock_limit_days
     case.clock_limit_days = max(extended, before or 0)
     case.clock_extension_reason = f"{EXTENSION_GROUNDS[ground]}：{reason.strip()}"
-    role = min(user.roles & EXTENDING_ROLES)
+    role = min(user.roles & policy.EXTENDING_ROLES)
     audit.record(
         session,
         "legal_clock_extended",

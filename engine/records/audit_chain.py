@@ -9,7 +9,7 @@ stores (engine.persistence.jsontext), so verification streams plain rows and nev
 
 Chains written before the key existed used plain SHA-256 over the same message (`plain_row_hash`); that
 function only serves `dibao init` to check such a chain once before re-sealing it under the key
-(engine.services.audit_key), never verification.
+(engine.records.audit_key), never verification.
 
 How audit.record finds the key: `Context` builds one `ChainKey` per database and puts it in every
 Session's `info` (SQLAlchemy's sessionmaker `info=`), and `seal_of(session)` takes it from there. Dozens
@@ -28,17 +28,16 @@ import hmac
 import json
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Text, cast
 from sqlalchemy.orm import Session
 
-from engine.errors import DibaoError
+from engine.errors import AuditKeyError
 from engine.persistence import AuditEvent, AuditHead
 from engine.persistence.jsontext import canonical_json
+from engine.results import GENESIS_HASH, VerifyResult
 
-GENESIS_HASH = "0" * 64
 CHAIN_KEY_INFO = "dibao_chain_key"  # the Session.info entry holding the database's ChainKey
 
 # seq, occurred_at, action, actor_id, actor_name, actor_role, actor_org, case_id, instance_id, task_id,
@@ -131,12 +130,6 @@ class ChainSeal:
         return self._mac(f"head\n{seq}\n{hash_}".encode())
 
 
-class AuditKeyError(DibaoError):
-    """The chain key is missing, unreadable or does not fit the chain; nothing was recorded."""
-
-    code = "audit_key"
-
-
 class ChainKey:
     """The key of one database, loaded once, on first use."""
 
@@ -181,16 +174,6 @@ def event_row(event: AuditEvent, details_text: str | None = None) -> Row:
         event.prev_hash,
         event.hash,
     )
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    ok: bool
-    events_checked: int
-    first_broken: int | None  # seq of the first event that does not fit
-    reason: str | None = None
-    head_seq: int = 0  # the head the chain was checked against (seq and hash of its last event)
-    head_hash: str = GENESIS_HASH
 
 
 def verify_rows(

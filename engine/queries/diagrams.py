@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from lxml import etree
 from sqlalchemy import select
 
+from engine.context import Context
 from engine.errors import NotFound
+from engine.lookups import get_case, get_user
 from engine.persistence import ProcessDefinition, ProcessInstance
-from engine.services.cases import check_may_see_case, get_case
-from engine.services.context import Context
-from engine.services.users import get_user
+from engine.policy import check_may_see_case
 from engine.workflow.catalog import BPMN_PREFIX
 from engine.workflow.xmlsafe import UnsafeXml, parse_xml
 

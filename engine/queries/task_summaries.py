@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, aliased
 
 from engine.persistence import Case, HumanTask, OrgUnit, User
-from engine.services.views import TaskSummary, task_summary
+from engine.results import TaskSummary, task_summary
 
 # Built once: constructing aliases per call was a visible share of every task completion.
 _UNIT, _VILLAGE = aliased(OrgUnit, name="task_unit"), aliased(OrgUnit, name="task_village")

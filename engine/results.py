@@ -7,7 +7,11 @@ from datetime import date, datetime
 from typing import Any
 
 from engine.clock import utcnow
+from engine.domain.roles import role_label
 from engine.persistence import Case, HumanTask
+
+# The hash before the first audit event (engine.records.audit_chain).
+GENESIS_HASH = "0" * 64
 
 
 @dataclass(frozen=True)
@@ -175,3 +179,51 @@ class CompletionResult:
     case_status: str
     stage: str | None
     new_tasks: list[TaskSummary]
+
+
+@dataclass(frozen=True)
+class SignedInUser:
+    username: str
+    display_name: str
+    roles: tuple[str, ...]
+    org_unit_code: str
+    org_unit_name: str
+    org_unit_level: str
+
+    @property
+    def role_labels(self) -> tuple[str, ...]:
+        return tuple(role_label(r) for r in self.roles)
+
+
+@dataclass(frozen=True)
+class OrgUnitRef:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class DeployedVersion:
+    process_id: str
+    region: str
+    version: int
+    title: str
+    bundle_hash: str
+    deployed_at: datetime
+    deployed_by: str | None
+    new: bool = False
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    events_checked: int
+    first_broken: int | None  # seq of the first event that does not fit
+    reason: str | None = None
+    head_seq: int = 0  # the head the chain was checked against (seq and hash of its last event)
+    head_hash: str = GENESIS_HASH

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from engine.clock import utcnow
+from engine.context import Context
 from engine.domain.privacy import mask_name
 from engine.persistence import Enrollment, Notice, OrgUnit
-from engine.services.auth import OrgUnitRef
-from engine.services.context import Context
+from engine.results import OrgUnitRef
 
 PUBLISHED_STATUSES = ("active", "gradual_exit")
 

@@ -16,14 +16,14 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.clock import CHINA, to_china, to_utc, utcnow
+from engine.context import Context
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.roles import Level
 from engine.errors import InvalidData, PermissionDenied
+from engine.lookups import get_user
 from engine.persistence import Case, OrgUnit, ProcessDefinition, User
-from engine.services import legal_clock
-from engine.services.context import Context
-from engine.services.users import get_user
-from engine.services.views import LegalClock
+from engine.records import legal_clock
+from engine.results import LegalClock
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

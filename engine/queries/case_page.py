@@ -15,14 +15,16 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from engine import lookups, policy
 from engine.clock import to_china
+from engine.context import Context
 from engine.domain.roles import ROLE_LABELS
+from engine.lookups import get_user
 from engine.persistence import AuditEvent, Case, OrgUnit, ProcessInstance, User
-from engine.services import cases
-from engine.services.context import Context
-from engine.services.pii import HouseholdView, household_view, may_reveal
-from engine.services.users import get_user
-from engine.services.views import CaseView, TaskSummary
+from engine.policy import may_reveal
+from engine.queries import case_view
+from engine.queries.household import HouseholdView, household_view
+from engine.results import CaseView, TaskSummary
 from forms import FormDefinition
 
 OUTCOME_LABELS = {
@@ -90,11 +92,11 @@ def case_page(ctx: Context, number: str, username: str, household: HouseholdView
     """Everything the case page shows, for staff who may see the case (PermissionDenied otherwise).
 
     `household` replaces the masked household (the result of pii.reveal_household, for that page view)."""
-    view = cases.show_case(ctx, number, username)
+    view = case_view.show_case(ctx, number, username)
     with ctx.db.read() as session:
         user = get_user(session, username)
-        case = cases.get_case(session, number)
-        cases.check_may_see_case(user, case)
+        case = lookups.get_case(session, number)
+        policy.check_may_see_case(user, case)
         instance = session.scalars(
             select(ProcessInstance).where(ProcessInstance.case_id == case.id).order_by(ProcessInstance.id.desc())
         ).first()
@@ -245,7 +247,7 @@ def _fixed(text: str) -> Describe:
     return lambda event, d, title, forms: text
 
 
-# The auditor's export formats (engine.services.dossier offers these).
+# The auditor's export formats (engine.queries.dossier offers these).
 EXPORT_LABELS = {"json": "JSON 文件", "print": "打印页", "csv": "事件 CSV", "pii_csv": "个人信息查看记录 CSV"}
 SENTENCES: dict[str, Describe] = {
     "case_created": _case_created,

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.context import Context
 from engine.persistence import ProcessDefinition
-from engine.services.context import Context
 from engine.workflow.catalog import BPMN_PREFIX, FORM_PREFIX, START_FORM_SUFFIX
 from engine.workflow.xmlsafe import UnsafeXml, parse_xml
 from forms import FormDefinition

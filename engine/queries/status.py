@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from engine.clock import utcnow
+from engine.context import Context
 from engine.persistence import AuditHead, ProcessInstance
-from engine.services.context import Context
-from engine.services.deployment import DeployedVersion, list_definitions
+from engine.queries.deployed import list_definitions
+from engine.results import DeployedVersion
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,13 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.clock import to_china, to_utc, utcnow
+from engine.context import Context
 from engine.domain.roles import ROLE_LEVELS
 from engine.errors import Conflict, WorkflowFailed
 from engine.persistence import Case, HumanTask, ProcessInstance
-from engine.services import audit
-from engine.services.case_sync import apply_enrollment_change, enroll_if_approved, sync_case
-from engine.services.context import Context
-from engine.services.notice_sync import sync_notices
+from engine.records import audit
+from engine.records.case_sync import apply_enrollment_change, enroll_if_approved, sync_case
+from engine.records.notice_sync import sync_notices
 from engine.workflow.isolated import IsolatedRun
 from engine.workflow.runtime import UserTaskView
 

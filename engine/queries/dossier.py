@@ -24,8 +24,10 @@ from sqlalchemy import ColumnElement, Text, cast, false, or_, select
 from sqlalchemy.orm import Session
 
 from engine.clock import CHINA, to_china, to_utc, utcnow
+from engine.context import Context
 from engine.domain.roles import ROLE_LABELS, Level
 from engine.errors import InvalidData, PermissionDenied
+from engine.lookups import get_case, get_user
 from engine.persistence import (
     AuditEvent,
     AuditHead,
@@ -37,10 +39,8 @@ from engine.persistence import (
     ProcessInstance,
     User,
 )
-from engine.services import audit
-from engine.services.access import AUDIT_ROLES
-from engine.services.audit_chain import GENESIS_HASH, ChainSeal, Row, VerifyResult, event_row, seal_of
-from engine.services.case_pages import (
+from engine.policy import AUDIT_ROLES, check_may_see_case
+from engine.queries.case_page import (
     CHANNEL_LABELS,
     ENROLLMENT_LABELS,
     EXPORT_LABELS,
@@ -49,12 +49,11 @@ from engine.services.case_pages import (
     SENTENCES,
     Describe,
 )
-from engine.services.cases import check_may_see_case, get_case
-from engine.services.context import Context
-from engine.services.diagrams import bundle_processes
-from engine.services.tasks_query import summaries
-from engine.services.users import get_user
-from engine.services.views import TaskSummary
+from engine.queries.diagrams import bundle_processes
+from engine.queries.task_summaries import summaries
+from engine.records import audit
+from engine.records.audit_chain import ChainSeal, Row, event_row, seal_of
+from engine.results import GENESIS_HASH, TaskSummary, VerifyResult
 from forms import FormDefinition
 
 DOSSIER_VIEWED = "audit.dossier_viewed"

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from engine.clock import utcnow
 from engine.domain.privacy import mask_name
 from engine.persistence import Case, Enrollment, ProcessInstance
-from engine.services import audit
+from engine.records import audit
 
 # Applications end approved / rejected / withdrawn / not_accepted; re-checks and exits end with what
 # they did to the enrollment.

@@ -10,32 +10,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
 
+from engine import policy
+from engine.context import Context
 from engine.domain.roles import Level
 from engine.errors import InvalidData, NotFound, PermissionDenied
-from engine.persistence import OrgUnit
-from engine.services.auth import OrgUnitRef, villages_in_scope
-from engine.services.context import Context
-from engine.services.deployment import latest_definition
-from engine.services.users import ancestor_at_level, get_user
+from engine.lookups import ancestor_at_level, find_user, get_user, latest_definition
+from engine.persistence import OrgUnit, User, UserRole
+from engine.results import OrgUnitRef, Person
 from engine.workflow.catalog import START_FORM_SUFFIX
-
-# The village assistant helps a household apply; the township takes it (审确 Art. 2, 4, 10).
-REGISTRAR_ROLES = frozenset({"village_assistant", "township_clerk", "township_head"})
-NOT_REGISTRAR_MESSAGE = "只有村/社区协理员、乡镇经办人和乡镇负责人可以受理登记"
-
-
-def may_register(roles: tuple[str, ...] | frozenset[str]) -> bool:
-    return bool(REGISTRAR_ROLES.intersection(roles))
 
 
 def registration_villages(ctx: Context, username: str) -> list[OrgUnitRef]:
     """The villages the user may register applications for; PermissionDenied for other roles."""
     with ctx.db.read() as session:
         roles = get_user(session, username).roles
-    if not may_register(roles):
-        raise PermissionDenied(NOT_REGISTRAR_MESSAGE)
+    if not policy.may_register(roles):
+        raise PermissionDenied(policy.NOT_REGISTRAR_MESSAGE)
     return villages_in_scope(ctx, username)
 
 
@@ -75,3 +68,43 @@ def public_village(ctx: Context, code: str) -> OrgUnitRef:
         if row is None:
             raise NotFound(f"村/社区 {code} 不存在")
         return OrgUnitRef(row.code, row.name)
+
+
+def villages_in_scope(ctx: Context, username: str) -> list[OrgUnitRef]:
+    """The villages inside the user's own org unit (itself, a township's or a county's), for filters."""
+    with ctx.db.read() as session:
+        user = find_user(session, username)
+        if user is None:
+            return []
+        unit_id = user.org_unit_id
+        town = aliased(OrgUnit)
+        rows = session.execute(
+            select(OrgUnit.code, OrgUnit.name)
+            .outerjoin(town, town.id == OrgUnit.parent_id)
+            .where(
+                OrgUnit.level == Level.VILLAGE.value,
+                or_(OrgUnit.id == unit_id, OrgUnit.parent_id == unit_id, town.parent_id == unit_id),
+            )
+            .order_by(OrgUnit.code)
+        ).all()
+        return [OrgUnitRef(code, name) for code, name in rows]
+
+
+def colleagues(ctx: Context, username: str, role: str) -> list[Person]:
+    """Other active users of the user's org unit holding `role`: the candidates of a 转办."""
+    with ctx.db.read() as session:
+        user = find_user(session, username)
+        if user is None:
+            return []
+        rows = session.execute(
+            select(User.username, User.display_name)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(
+                User.org_unit_id == user.org_unit_id,
+                User.active.is_(True),
+                User.id != user.id,
+                UserRole.role == role,
+            )
+            .order_by(User.username)
+        ).all()
+        return [Person(name, display) for name, display in rows]

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from engine.domain.calendar import WorkingCalendar, default_calendar
 from engine.persistence.db import Database
 from engine.persistence.process import ProcessDefinition
-from engine.services.audit_chain import CHAIN_KEY_INFO, ChainKey
-from engine.services.audit_key import read_key
+from engine.records.audit_chain import CHAIN_KEY_INFO, ChainKey
+from engine.records.audit_key import read_key
 from engine.settings import Settings
 from engine.workflow.host import EngineHost, shared_host
 from engine.workflow.isolated import IsolatedProcess

@@ -1,5 +1,5 @@
 """The append-only, hash-chained audit log (design.md §3 AuditEvent). Events are sealed under the chain key,
-which every session of a Context carries (engine.services.audit_chain explains how and why)."""
+which every session of a Context carries (engine.records.audit_chain explains how and why)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from engine.clock import utcnow
 from engine.domain.id_numbers import is_valid_id_number, mask_id_number
 from engine.persistence import AuditEvent, AuditHead, HumanTask, User
 from engine.persistence.db import Database
-from engine.services.audit_chain import GENESIS_HASH, ROW_COLUMNS, VerifyResult, seal_of, verify_rows
+from engine.records.audit_chain import ROW_COLUMNS, seal_of, verify_rows
+from engine.results import GENESIS_HASH, VerifyResult
 
 _ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 

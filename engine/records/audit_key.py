@@ -1,6 +1,6 @@
 """The chain key's file and the one-time upgrade of older chains (`dibao init`).
 
-The key that seals the audit chain (engine.services.audit_chain, which also explains how services reach
+The key that seals the audit chain (engine.records.audit_chain, which also explains how services reach
 it) is kept outside the database: a file under instance/ (DIBAO_AUDIT_KEY_FILE), created here with mode
 0600, or the DIBAO_AUDIT_KEY setting. Nothing ever falls back to the unkeyed hash: without a key there is
 no recording and no verification. A chain written before the key is re-sealed only in the `dibao init`
@@ -18,20 +18,20 @@ from pathlib import Path
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from engine.errors import AuditKeyError
 from engine.persistence import AuditEvent, AuditHead
 from engine.persistence.db import Database
-from engine.services import audit
-from engine.services.audit_chain import (
+from engine.records import audit
+from engine.records.audit_chain import (
     CHAIN_KEY_INFO,
-    GENESIS_HASH,
     ROW_COLUMNS,
-    AuditKeyError,
     ChainKey,
     ChainSeal,
     Row,
     plain_row_hash,
     verify_rows,
 )
+from engine.results import GENESIS_HASH
 from engine.settings import Settings
 
 KEY_BYTES = 32

@@ -1,7 +1,7 @@
 """The designer's read-only views of a region (issue 6): its effective process set with each file's origin,
 the deployed versions of its processes, and a readable diff between two versions.
 
-Scope: a designer reads their own region only (access.designer_region); an administrator may read the
+Scope: a designer reads their own region only (policy.designer_region); an administrator may read the
 region of their own org unit, read-only (`may_edit` False: the page offers no edit or deploy links).
 Reads change nothing and are not audited; drafts and deployments (engine/services/drafts.py) are.
 """
@@ -14,12 +14,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import policy
+from engine.context import Context
 from engine.errors import InvalidData, NotFound, PermissionDenied
+from engine.lookups import get_user
 from engine.persistence import ProcessDefinition, User
-from engine.services import access
-from engine.services.context import Context
-from engine.services.diagrams import bundle_processes
-from engine.services.users import get_user
+from engine.queries.diagrams import bundle_processes
 from engine.workflow.bundle import DEFAULT_REGION, PARAMETERS_FILE, SourceFile, region_sources
 from engine.workflow.bundle_diff import BundleDiff, diff_bundles
 from engine.workflow.catalog import CatalogResult, validate_sources
@@ -129,18 +129,13 @@ def workspace(ctx: Context, username: str, region: str | None = None) -> Workspa
         user = get_user(session, username)
         roles = set(user.roles)
         own = user.org_unit.region or DEFAULT_REGION
-    if access.DESIGNER in roles:
-        return Workspace(access.designer_region(ctx, username, region), may_edit=True)
+    if policy.DESIGNER in roles:
+        return Workspace(policy.designer_region(ctx, username, region), may_edit=True)
     if ADMIN in roles:
         if region is not None and region != own:
             raise PermissionDenied(f"无权查看地区 {region} 的流程：只能查看本地区（{own}）的流程")
         return Workspace(own, may_edit=False)
     raise PermissionDenied("无权进入流程设计工作台：需要流程设计角色")
-
-
-def may_design(roles: tuple[str, ...] | list[str] | frozenset[str]) -> bool:
-    """Whether the 流程设计 link belongs in the user's header (the same rule as `workspace`)."""
-    return bool({access.DESIGNER, ADMIN} & set(roles))
 
 
 def process_set(ctx: Context, username: str, region: str) -> ProcessSet:

@@ -2,7 +2,7 @@
 
 A process is in 公示 while it waits for the `notice_objection` message (processes/default/
 public_notice.bpmn), until the timer racing that message. The row's public fields are derived by the
-engine from the case record (engine.services.notice_values), so the public board can only ever show
+engine from the case record (engine.records.notice_values), so the public board can only ever show
 the public fields (domain.md §3), whatever a process designer puts in the data.
 """
 
@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from engine.clock import to_china, utcnow
 from engine.errors import DibaoError
 from engine.persistence import Case, Notice, ProcessInstance
-from engine.services import audit
-from engine.services.notice_values import public_values
+from engine.records import audit
+from engine.records.notice_values import public_values
 from engine.workflow.isolated import IsolatedRun
 from engine.workflow.runtime import WaitingMessage
 
