@@ -28,16 +28,15 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from engine.clock import utcnow
 from engine.context import Context
 from engine.domain.roles import CHILD_LEVEL, LEVEL_LABELS, ROLE_LABELS, ROLE_LEVELS, Level
-from engine.errors import Conflict, InvalidData, NotFound, PermissionDenied, WorkflowFailed
+from engine.errors import InvalidData, NotFound, PermissionDenied
 from engine.lookups import get_case, get_user
 from engine.persistence import ApiToken, HumanTask, OrgUnit, ProcessInstance, User, UserRole
 from engine.records import audit
-from engine.records.writeback import mark_error, persist, prepare
+from engine.records.advancing import advancing
 from engine.services import web_sessions
 from engine.services.setup import DEMO_PASSWORD
 from engine.services.users import add_org_unit, hash_password
@@ -706,42 +705,31 @@ class Retry:
 def retry_instance(ctx: Context, username: str, number: str) -> Retry:
     """Take a case's instance out of `error`: restore its last good state (what the failed transaction
     left stored), run the engine steps again (due timers fire) and persist, in one audited transaction.
-    A step that fails again leaves the instance in `error` with the new message (runner.mark_error) and
-    raises WorkflowFailed; a failure at a task completion is retried by completing the task again."""
-    instance_id: int | None = None
-    actor = audit.SYSTEM
-    try:
-        with ctx.db.write() as session:
-            scope = _scope(session, username)
-            actor = scope.actor
-            case = get_case(session, number)
-            if case.village_id not in scope.unit_ids:
-                raise PermissionDenied(f"无权处理案件 {number}：不属于{scope.root.name}及其下级机构")
-            instance = session.scalars(
-                select(ProcessInstance)
-                .where(ProcessInstance.case_id == case.id, ProcessInstance.status == "error")
-                .order_by(ProcessInstance.id.desc())
-            ).first()
-            if instance is None:
-                raise InvalidData("无需重试", {"instance": [f"案件 {number} 的流程没有处于出错状态"]})
-            instance_id = instance.id
-            previous = {"message": instance.error_message, "element": instance.error_element}
-            open_before = prepare(session, instance.id)
-            run = ctx.process(instance.definition).restore(instance.state)
-            run.advance()
-            audit.record(
-                session,
-                "admin.instance_retried",
-                actor,
-                case_id=case.id,
-                instance_id=instance.id,
-                details={"previous_error": previous},
-            )
-            persist(ctx, session, case, instance, run, actor, open_before)
-            return Retry(case.number, instance.status, case.stage)
-    except StaleDataError:
-        raise Conflict("流程实例已被其他操作更新，请刷新后再试") from None
-    except WorkflowFailed as failure:
-        if instance_id is not None:
-            mark_error(ctx, instance_id, failure, actor)
-        raise
+    A step that fails again leaves the instance in `error` with the new message (writeback.mark_error)
+    and raises WorkflowFailed; a failure at a task completion is retried by completing the task again."""
+    with advancing(ctx) as step:
+        scope = _scope(step.session, username)
+        case = get_case(step.session, number)
+        if case.village_id not in scope.unit_ids:
+            raise PermissionDenied(f"无权处理案件 {number}：不属于{scope.root.name}及其下级机构")
+        instance = step.session.scalars(
+            select(ProcessInstance)
+            .where(ProcessInstance.case_id == case.id, ProcessInstance.status == "error")
+            .order_by(ProcessInstance.id.desc())
+        ).first()
+        if instance is None:
+            raise InvalidData("无需重试", {"instance": [f"案件 {number} 的流程没有处于出错状态"]})
+        previous = {"message": instance.error_message, "element": instance.error_element}
+        run = step.begin(instance, scope.actor, retry=True)
+        run.advance()
+        details = {"previous_error": previous}
+        audit.record(
+            step.session,
+            "admin.instance_retried",
+            scope.actor,
+            case_id=case.id,
+            instance_id=instance.id,
+            details=details,
+        )
+        step.finish(case, run)
+        return Retry(case.number, instance.status, case.stage)

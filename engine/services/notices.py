@@ -19,15 +19,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from engine.clock import to_china, utcnow
 from engine.context import Context
-from engine.errors import Conflict, InvalidData, NotFound, RateLimited, WorkflowFailed
+from engine.errors import Conflict, InvalidData, NotFound, RateLimited
 from engine.persistence import AuditEvent, Notice, Objection
 from engine.records import audit
+from engine.records.advancing import advancing
 from engine.records.notice_sync import OBJECTION_MESSAGE
-from engine.records.writeback import check_instance_usable, mark_error, persist, prepare
 from engine.services.tasks import STALE_MESSAGE
 
 PUBLIC = audit.Actor(None, "public")
@@ -137,50 +136,40 @@ def object_to_notice(
 def _object(
     ctx: Context, notice_id: int, text: str, contact: str | None, channel: str, client: str | None
 ) -> ObjectionReceipt:
-    instance_id: int | None = None
-    try:
-        with ctx.db.write() as session:
-            if client is not None:
-                audit.lock_head(session)  # serialises objections on PostgreSQL too, before counting
-                _check_rate(session, client, notice_id)
-            notice = session.get(Notice, notice_id)
-            if notice is None:
-                raise NotFound(f"公示 {notice_id} 不存在")
-            now = utcnow()
-            if notice.status != "open" or now >= notice.ends_at:
-                ended = to_china(notice.ends_at)
-                raise Conflict(f"该公示已于 {ended:%Y-%m-%d %H:%M} 结束，不再受理异议；如有情况请向乡镇（街道）反映")
-            instance = notice.instance
-            instance_id = instance.id
-            check_instance_usable(instance)
-            open_before = prepare(session, instance.id)
-            objection = Objection(notice_id=notice.id, text=text, contact=contact, channel=channel, received_at=now)
-            session.add(objection)
-            session.flush()
-            run = ctx.process(instance.definition).restore(instance.state)
-            run.send_message(
-                OBJECTION_MESSAGE, {"objection_id": objection.id, "text": text, "received_at": now.isoformat()}
-            )
-            audit.record(
-                session,
-                "objection_received",
-                PUBLIC,
-                case_id=notice.case_id,
-                instance_id=instance.id,
-                details={
-                    "notice_id": notice.id,
-                    "objection_id": objection.id,
-                    "channel": channel,
-                    "text": text,
-                    "contact_given": contact is not None,
-                    **({"client": client} if client is not None else {}),
-                },
-            )
-            persist(ctx, session, notice.case, instance, run, PUBLIC, open_before)
-            return ObjectionReceipt(objection.id, notice.id, now)
-    except StaleDataError:
-        raise Conflict(STALE_MESSAGE) from None
-    except WorkflowFailed as failure:
-        if instance_id is not None:
-            mark_error(ctx, instance_id, failure, PUBLIC)
-        raise
+    with advancing(ctx, stale=STALE_MESSAGE) as step:
+        session = step.session
+        if client is not None:
+            audit.lock_head(session)  # serialises objections on PostgreSQL too, before counting
+            _check_rate(session, client, notice_id)
+        notice = session.get(Notice, notice_id)
+        if notice is None:
+            raise NotFound(f"公示 {notice_id} 不存在")
+        now = utcnow()
+        if notice.status != "open" or now >= notice.ends_at:
+            ended = to_china(notice.ends_at)
+            raise Conflict(f"该公示已于 {ended:%Y-%m-%d %H:%M} 结束，不再受理异议；如有情况请向乡镇（街道）反映")
+        run = step.begin(notice.instance, PUBLIC)
+        objection = Objection(notice_id=notice.id, text=text, contact=contact, channel=channel, received_at=now)
+        session.add(objection)
+        session.flush()
+        run.send_message(
+            OBJECTION_MESSAGE, {"objection_id": objection.id, "text": text, "received_at": now.isoformat()}
+        )
+        details = {
+            "notice_id": notice.id,
+            "objection_id": objection.id,
+            "channel": channel,
+            "text": text,
+            "contact_given": contact is not None,
+            **({"client": client} if client is not None else {}),
+        }
+        audit.record(
+            session,
+            "objection_received",
+            PUBLIC,
+            case_id=notice.case_id,
+            instance_id=notice.instance_id,
+            details=details,
+        )
+        step.finish(notice.case, run)
+        return ObjectionReceipt(objection.id, notice.id, now)

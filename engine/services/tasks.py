@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from engine import policy
 from engine.clock import utcnow
@@ -16,9 +15,12 @@ from engine.lookups import get_user
 from engine.persistence import HumanTask, OrgUnit, ProcessInstance, User
 from engine.queries.task_summaries import summaries, summary_of
 from engine.records import audit
+from engine.records.advancing import advancing
 from engine.records.notice_values import record_entered_household
-from engine.records.writeback import OPEN_STATES, check_instance_usable, mark_error, persist, prepare
+from engine.records.writeback import OPEN_STATES
 from engine.results import CompletionResult, TaskDetail, TaskSummary
+from engine.workflow.runtime import FormCompletion
+from forms import FormDefinition
 
 VIEWS = ("open", "claimed", "done", "overdue")
 STALE_MESSAGE = "该任务已被他人办理或已变更，请刷新后查看"
@@ -92,18 +94,11 @@ def _view_conditions(user: User, view: str) -> list[Any]:
     return conditions
 
 
-def _task(session: Session, task_id: int) -> HumanTask:
-    task = session.get(HumanTask, task_id, options=_WORK_OPTIONS)
-    if task is None:
-        raise NotFound(f"任务 {task_id} 不存在")
-    return task
-
-
+# The task with its instance, definition and case in one round trip.
 _WORK_OPTIONS = (joinedload(HumanTask.instance).joinedload(ProcessInstance.definition), joinedload(HumanTask.case))
 
 
-def _task_for_work(session: Session, task_id: int) -> HumanTask:
-    """The task with its instance, definition and case in one round trip."""
+def _task(session: Session, task_id: int) -> HumanTask:
     task = session.get(HumanTask, task_id, options=_WORK_OPTIONS)
     if task is None:
         raise NotFound(f"任务 {task_id} 不存在")
@@ -193,51 +188,43 @@ def transfer(ctx: Context, task_id: int, username: str, to_username: str, reason
 
 def complete(ctx: Context, task_id: int, username: str, data: dict[str, Any]) -> CompletionResult:
     """Validate the form, run the workflow on, and store everything, or change nothing at all."""
-    instance_id: int | None = None
-    actor = audit.SYSTEM
-    try:
-        with ctx.db.write() as session:
-            user, task = get_user(session, username), _task_for_work(session, task_id)
-            check_may_act(user, task)
-            instance = task.instance
-            instance_id, actor = instance.id, audit.Actor.of(user, task.role)
-            check_instance_usable(instance)
-            open_before = prepare(session, instance.id)
-            process = ctx.process(instance.definition)
-            form = process.forms.get(task.form_key or "")
-            if form is None:
-                raise WorkflowFailed(f"任务“{task.title}”的表单 {task.form_key} 不在流程包中", task.task_name)
-            run = process.restore(instance.state)
-            # Validated against the form with the task's data as context, in the engine host's child,
-            # which restores the state once for both.
-            completion = run.complete_form(task.spiff_task_id, task.form_key or "", data)
-            before, clean = completion.before, completion.clean
-            now = utcnow()
-            record_entered_household(task.case, form, clean)
-            task.state, task.completed_at, task.completed_by = "completed", now, user
-            task.assignee = task.assignee or user
-            task.decision = _text(clean.get("decision"))
-            task.opinion = _text(clean.get("opinion"))
-            audit.record_task(
-                session,
-                "task_completed",
-                actor,
-                task,
-                at=now,
-                form=task.form_key,
-                changes=audit.changes(before, clean),
-            )
-            case = task.case
-            created = persist(ctx, session, case, instance, run, actor, open_before)
-            return CompletionResult(
-                summary_of(task), case.number, case.status, case.stage, [summary_of(t) for t in created]
-            )
-    except StaleDataError:
-        raise Conflict(STALE_MESSAGE) from None
-    except WorkflowFailed as failure:
-        if instance_id is not None:
-            mark_error(ctx, instance_id, failure, actor)
-        raise
+    with advancing(ctx, stale=STALE_MESSAGE) as step:
+        user, task = get_user(step.session, username), _task(step.session, task_id)
+        check_may_act(user, task)
+        actor = audit.Actor.of(user, task.role)
+        run = step.begin(task.instance, actor)
+        form = ctx.process(task.instance.definition).forms.get(task.form_key or "")
+        if form is None:
+            raise WorkflowFailed(f"任务“{task.title}”的表单 {task.form_key} 不在流程包中", task.task_name)
+        # Validated against the form with the task's data as context, in the engine host's child,
+        # which restores the state once for both.
+        completion = run.complete_form(task.spiff_task_id, task.form_key or "", data)
+        _record_completion(step.session, task, user, actor, form, completion)
+        case = task.case
+        created = step.finish(case, run)
+        return CompletionResult(
+            summary_of(task), case.number, case.status, case.stage, [summary_of(t) for t in created]
+        )
+
+
+def _record_completion(
+    session: Session, task: HumanTask, user: User, actor: audit.Actor, form: FormDefinition, done: FormCompletion
+) -> None:
+    now = utcnow()
+    record_entered_household(task.case, form, done.clean)
+    task.state, task.completed_at, task.completed_by = "completed", now, user
+    task.assignee = task.assignee or user
+    task.decision = _text(done.clean.get("decision"))
+    task.opinion = _text(done.clean.get("opinion"))
+    audit.record_task(
+        session,
+        "task_completed",
+        actor,
+        task,
+        at=now,
+        form=task.form_key,
+        changes=audit.changes(done.before, done.clean),
+    )
 
 
 def _text(value: Any) -> str | None:

@@ -14,7 +14,8 @@ from engine.context import Context
 from engine.errors import WorkflowFailed
 from engine.persistence import ProcessInstance
 from engine.records import audit
-from engine.records.writeback import park, persist, prepare
+from engine.records.advancing import Advance
+from engine.records.writeback import park
 
 log = logging.getLogger("dibao.timers")
 BATCH = 50
@@ -82,20 +83,15 @@ def _fire_alone(ctx: Context, session: Session, instance: ProcessInstance) -> No
 
 def _fire(ctx: Context, session: Session, instance: ProcessInstance) -> None:
     """Restore, advance and persist; a failure raises before anything of this instance is written."""
-    open_before = prepare(session, instance.id)
-    run = ctx.process(instance.definition).restore(instance.state)
+    step = Advance.within(ctx, session)
     due = instance.next_timer_at
+    run = step.begin(instance)
     run.advance()
-    case = instance.case
+    details = {"due_at": due.isoformat() if due else None}
     audit.record(
-        session,
-        "timer_fired",
-        audit.SYSTEM,
-        case_id=case.id,
-        instance_id=instance.id,
-        details={"due_at": due.isoformat() if due else None},
+        session, "timer_fired", audit.SYSTEM, case_id=instance.case_id, instance_id=instance.id, details=details
     )
-    persist(ctx, session, case, instance, run, open_before=open_before)
+    step.finish(instance.case, run)
 
 
 def run_worker(ctx: Context, stop: threading.Event, interval: float = 5.0) -> None:
