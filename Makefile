@@ -1,4 +1,4 @@
-# dibao task runner. Every target creates the virtual environment it needs (style.md §4).
+# dibao task runner. Every target creates the virtual environment it needs.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -66,10 +66,10 @@ test-browser: $(STAMP) modeler-assets ## the walkthrough in a real headless Chro
 fuzz-api: $(STAMP) ## Schemathesis against a temporary demo server (all phases and checks; DIBAO_FUZZ_EXAMPLES per operation)
 	$(BIN)/python -m tests.fuzz.api
 
-check: test ## everything CI checks
+check: test ## make test, then ruff format --check
 	$(BIN)/ruff format --check engine web forms tests
 
-bench: $(STAMP) ## the benchmarks of design.md §9 (slow; figures go in the README)
+bench: $(STAMP) ## the benchmarks (slow; targets and figures in docs/benchmarks.md)
 	DIBAO_FAST_PASSWORD_HASH=1 $(BIN)/python -m tests.bench
 
 clean: ## remove the virtual environment, the local database and the npm-installed modeler assets

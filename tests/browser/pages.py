@@ -20,7 +20,7 @@ CHANNELS = {"window": "窗口申请", "online": "网上申请", "proxy": "村（
 
 
 def walkthrough(name: str) -> dict[str, Any]:
-    """One step's data of README "Running a 低保 application by hand" (tests/data/walkthrough)."""
+    """One step's data of docs/walkthrough.md "Running a 低保 application by hand" (tests/data/walkthrough)."""
     data: dict[str, Any] = json.loads((WALKTHROUGH / f"{name}.json").read_text(encoding="utf-8"))
     return data
 

@@ -1,6 +1,6 @@
-"""A 低保 application in a real Chromium against a real `dibao serve`: README "Running a 低保 application by
-hand" done by the demo users through the pages, from 受理登记 through 公示 (the clock travelled past its
-7 days on /demo/clock) to 审核确认, plus an objection from the public board to a second application.
+"""A 低保 application in a real Chromium against a real `dibao serve`: docs/walkthrough.md "Running a 低保
+application by hand" done by the demo users through the pages, from 受理登记 through 公示 (the clock travelled
+past its 7 days on /demo/clock) to 审核确认, plus an objection from the public board to a second application.
 
 Screenshots go to artifacts/screenshots/ (kept by CI): the inbox, a task form with a validation error,
 the case page with its diagram, the public board, and a few more of the way there (05-10)."""

@@ -156,7 +156,7 @@ def _complete(cli: CliRunner, user: str, name: str, data_file: str) -> str:
 
 @freeze_time("2026-11-23 01:00:00")
 def test_readme_walkthrough_of_a_dibao_application(cli: CliRunner) -> None:
-    """The README's 低保 walkthrough, file for file (keeps the README true)."""
+    """The 低保 walkthrough of docs/walkthrough.md, file for file (keeps the page true)."""
     start = str(WALKTHROUGH / "start.json")
     number = _ok(cli.invoke(main, ["cases", "start", "dibao_application", "--as", "clerk1", "--data", start])).strip()
     _complete(cli, "clerk1", "intake_review", "intake.json")

@@ -1,5 +1,5 @@
-"""README "Your first completed task, in the browser", step by step through the real pages (the browser
-test drives the same path in Chromium). If a label or a step changes, this fails and the README must follow."""
+"""docs/walkthrough.md "Your first completed task, in the browser", step by step through the real pages (the
+browser test drives the same path in Chromium). If a label or a step changes, this fails and the page must follow."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tests.web.conftest import Browser
 
 START = "2026-11-23 01:00:00"  # Monday 09:00 in Beijing
 MEMBER = "f.household.members.0"
-# Step 2 exactly as the README says it, as the browser posts it.
+# Step 2 exactly as docs/walkthrough.md says it, as the browser posts it.
 REGISTRATION = {
     "process": "dibao_application",
     "f.village": "demo-village-1-1",
@@ -48,7 +48,7 @@ def test_the_readme_quickstart_in_the_workspace(ctx: Context, browser: Browser) 
     inbox = _html(browser.get("/"))
     assert "待办" in inbox
     assert "/tasks/" not in inbox
-    # 2. 受理登记 with the labels the README names.
+    # 2. 受理登记 with the labels docs/walkthrough.md names.
     form = _html(browser.get("/cases/new"))
     for label in (
         "申请事项",
