@@ -11,7 +11,7 @@ import click
 from engine.queries import dossier
 from engine.results import VerifyResult
 from engine.services import audit_checkpoint
-from web.cli_support import as_option, cli_context, fail, print_json
+from web.cli.support import as_option, cli_context, fail, print_json
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
 

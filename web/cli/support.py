@@ -1,5 +1,5 @@
 """What every `dibao` command shares: the engine context with errors turned into Chinese messages and exit
-codes (no stack trace reaches the user), JSON output, and the --as option."""
+codes (no stack trace reaches the user), JSON output, the --as option, and reading a JSON data file."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -68,3 +69,17 @@ def cli_context() -> Iterator[Context]:
 
 def as_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--as", "username", required=True, help="以该用户身份操作")(func)
+
+
+def read_data(path: str) -> dict[str, Any]:
+    """The JSON object in the file at `path` (`-`: standard input); a Chinese message and exit 1 otherwise."""
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        data = json.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"无法读取数据文件 {path}：{exc}")
+    except json.JSONDecodeError as exc:
+        fail(f"数据文件 {path} 不是合法的 JSON：第 {exc.lineno} 行 {exc.msg}")
+    if not isinstance(data, dict):
+        fail(f"数据文件 {path} 必须是 JSON 对象")
+    return data
