@@ -67,6 +67,48 @@ def _description(bars: Sequence[Bar], series: Sequence[Series], text: Callable[[
     return "；".join(parts)
 
 
+def _legend(series: Sequence[Series]) -> list[str]:
+    parts = []
+    x = LABEL_WIDTH
+    for item in series:
+        parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{escape(item.colour)}"/>')
+        parts.append(f'<text x="{x + 16}" y="15" fill="#1f2933">{escape(item.name)}</text>')
+        x += 24 + FONT_SIZE * len(item.name)
+    return parts
+
+
+def _row(
+    bar: Bar,
+    series: Sequence[Series],
+    y: float,
+    group_height: float,
+    scale_max: float,
+    value_text: Callable[[float], str],
+) -> list[str]:
+    """One row at height `y`: its label (the whole of a shortened one as a tooltip), a bar and a value per series."""
+    parts = ["<g>"]
+    if bar.label != _short(bar.label):
+        parts.append(f"<title>{escape(bar.label)}</title>")
+    label_y = y + group_height / 2 + FONT_SIZE / 2 - 2
+    parts.append(
+        f'<text x="{LABEL_WIDTH - 8}" y="{label_y:.1f}" text-anchor="end" fill="#1f2933">'
+        f"{escape(_short(bar.label))}</text>"
+    )
+    for index, (item, value) in enumerate(zip(series, bar.values, strict=True)):
+        bar_y = y + index * (BAR_HEIGHT + BAR_GAP)
+        length = PLOT_WIDTH * min(max(value, 0) / scale_max, 1) if scale_max > 0 else 0
+        parts.append(
+            f'<rect x="{LABEL_WIDTH}" y="{bar_y}" width="{length:.1f}" height="{BAR_HEIGHT}" '
+            f'fill="{escape(item.colour)}"/>'
+        )
+        parts.append(
+            f'<text x="{LABEL_WIDTH + length + 4:.1f}" y="{bar_y + BAR_HEIGHT - 3}" fill="#1f2933">'
+            f"{escape(value_text(value))}</text>"
+        )
+    parts.append("</g>")
+    return parts
+
+
 def bar_chart(
     chart_id: str,
     title: str,
@@ -97,35 +139,11 @@ def bar_chart(
         f'<desc id="{chart_id}-desc">{escape(_description(bars, series, value_text))}</desc>',
     ]
     if len(series) > 1:
-        x = LABEL_WIDTH
-        for item in series:
-            parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{escape(item.colour)}"/>')
-            parts.append(f'<text x="{x + 16}" y="15" fill="#1f2933">{escape(item.name)}</text>')
-            x += 24 + FONT_SIZE * len(item.name)
+        parts.extend(_legend(series))
     if not bars:
         parts.append(f'<text x="{LABEL_WIDTH}" y="{top + 14}" fill="{GREY}">暂无数据</text>')
     for row, bar in enumerate(bars):
-        y = top + row * (group_height + GROUP_GAP)
-        parts.append("<g>")
-        if bar.label != _short(bar.label):
-            parts.append(f"<title>{escape(bar.label)}</title>")
-        label_y = y + group_height / 2 + FONT_SIZE / 2 - 2
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{label_y:.1f}" text-anchor="end" fill="#1f2933">'
-            f"{escape(_short(bar.label))}</text>"
-        )
-        for index, (item, value) in enumerate(zip(series, bar.values, strict=True)):
-            bar_y = y + index * (BAR_HEIGHT + BAR_GAP)
-            length = PLOT_WIDTH * min(max(value, 0) / scale_max, 1) if scale_max > 0 else 0
-            parts.append(
-                f'<rect x="{LABEL_WIDTH}" y="{bar_y}" width="{length:.1f}" height="{BAR_HEIGHT}" '
-                f'fill="{escape(item.colour)}"/>'
-            )
-            parts.append(
-                f'<text x="{LABEL_WIDTH + length + 4:.1f}" y="{bar_y + BAR_HEIGHT - 3}" fill="#1f2933">'
-                f"{escape(value_text(value))}</text>"
-            )
-        parts.append("</g>")
+        parts.extend(_row(bar, series, top + row * (group_height + GROUP_GAP), group_height, scale_max, value_text))
     parts.append(
         f'<line x1="{LABEL_WIDTH}" y1="{top - 2}" x2="{LABEL_WIDTH}" y2="{height - 2}" stroke="{GREY}" '
         'stroke-width="1"/>'
