@@ -1,5 +1,6 @@
-"""A case's process diagram ready for the `diagram_figure.html` include, shared by the case page and the task
-page: the service's view of where the case is, drawn to SVG, and the names a reader needs beside it."""
+"""A case's process diagram ready for the `kit/_diagram_figure.html` include, shared by the case page, the task
+page and the audit dossier: the service's view of where the case is, drawn to SVG, and the names a reader
+needs beside it."""
 
 from __future__ import annotations
 
