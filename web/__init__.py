@@ -1,6 +1,18 @@
-"""The Flask application: the clerk workspace (login, 工作台, task pages) and the status page.
+"""The Flask application, one blueprint package per workspace (flaskr-style):
 
-create_app(ctx, test_config) builds one app around one engine Context; `dibao serve` runs it.
+- clerk/: 工作台, task pages, 受理登记, 案件查询 and case pages, attachments;
+- public/: the 公示 board (no login), the status page and the health check;
+- designer/: process sets, versions, diffs, drafts, the modeler;
+- audit/: the auditor's read-only workspace;
+- dashboard/: 统计看板;
+- admin/: users, roles, org units, the demo clock;
+- api/: the JSON API under /api/v1;
+- auth/: signing in and out;
+- kit/: what they share, with no routes (templates/kit/ likewise).
+
+Templates sit in the matching folders of templates/. The `dibao` command line (cli/) is a delivery layer
+of its own beside the app. create_app(ctx, test_config) builds one app around one engine Context;
+`dibao serve` runs it.
 """
 
 from __future__ import annotations
@@ -16,27 +28,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.context import Context
 from engine.services import web_sessions
-from web import (
-    admin_pages,
-    attachments,
-    audit_pages,
-    auth,
-    case_pages,
-    dashboard,
-    demo_clock,
-    designer_drafts,
-    designer_pages,
-    errors,
-    filters,
-    inbox,
-    modeler,
-    public,
-    registration,
-    routing,
-    system,
-    task_pages,
-)
+from web import admin, audit, auth, clerk, dashboard, designer, public
 from web.api import init_app as init_api
+from web.kit import errors, filters, routing
 
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 _SECURITY_HEADERS = {
@@ -108,16 +102,8 @@ def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = 
     init_api(app)  # the JSON API under /api/v1: bearer tokens, no cookies, so exempt from CSRF
     auth.init_app(app)
     filters.init_app(app)
-    for blueprint in (inbox.bp, task_pages.bp, system.bp, registration.bp, public.bp):
-        app.register_blueprint(blueprint)
-    app.register_blueprint(case_pages.bp)  # 案件查询, case pages and their diagrams
-    app.register_blueprint(attachments.bp)  # 附件 upload on a task page, download with scope checks
-    app.register_blueprint(audit_pages.bp)  # /audit: the auditor's read-only workspace
-    app.register_blueprint(dashboard.bp)  # /dashboard
-    app.register_blueprint(demo_clock.bp)  # /demo/clock: demo mode only
-    app.register_blueprint(admin_pages.bp)  # /admin: users, roles and org units of the admin's subtree
-    app.register_blueprint(designer_pages.bp)  # /designer: process sets, versions, diffs
-    app.register_blueprint(designer_drafts.bp)  # /designer/drafts: upload, parameters, validate, dry run, deploy
-    app.register_blueprint(modeler.bp)  # /designer/modeler: bpmn-js, where npm installed it
+    for workspace in (clerk, public, audit, dashboard, admin, designer):
+        for blueprint in workspace.BLUEPRINTS:
+            app.register_blueprint(blueprint)
     app.after_request(_security_headers)
     return app

@@ -10,7 +10,7 @@ from werkzeug.routing import ValidationError
 
 from tests.api.conftest import Api, assert_error
 from tests.web.conftest import Browser
-from web.routing import MAX_ID, IdConverter
+from web.kit.routing import MAX_ID, IdConverter
 
 # The numbers: above 2^63, they reached SQLite and came back as OverflowError (500).
 HUGE = ("29816864197275811840", "9223372036854775808", "6509797197731604950574694400")

@@ -32,7 +32,7 @@ from engine.settings import Settings
 from tests.browser.api import Api
 from tests.browser.conftest import Server
 from tests.browser.pages import sign_in, walkthrough
-from web import modeler
+from web.designer import modeler
 
 pytestmark = pytest.mark.browser
 

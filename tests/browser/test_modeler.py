@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import Server
 from tests.browser.pages import sign_in
-from web import modeler
+from web.designer import modeler
 
 pytestmark = pytest.mark.browser
 

@@ -113,7 +113,7 @@ def investigate(page: Page, number: str) -> None:
     page.get_by_label("入户调查表（调查人员与在场成员签字）附件编号").fill(visit["signed_record"])
     page.get_by_label("调查情况").fill(visit["findings"])
     # The optional 核实后的家庭情况 cannot be left empty in a browser today: its first member's fields carry
-    # the HTML `required` attribute (web/forms_render.py renders array items as always present), so the
+    # the HTML `required` attribute (web/kit/forms_render.py renders array items as always present), so the
     # investigator confirms the household as declared; the assessment is the same.
     fill_household(page, group(page, "核实后的家庭情况"), walkthrough("start")["household"])
     submit_task(page, "入户调查")

@@ -9,8 +9,8 @@ import zipfile
 import pytest
 
 from engine.services.attachments import JPEG, OFD, PDF, PNG, TIFF, FileType, format_size, sanitise_filename, sniff
-from web.attachments import content_disposition, offer_numbers
-from web.forms_render import Field
+from web.clerk.attachments import content_disposition, offer_numbers
+from web.kit.forms_render import Field
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
 

@@ -1,4 +1,4 @@
-"""web.charts: server-drawn SVG bar charts, well-formed, accessible, with every text escaped."""
+"""web.dashboard.charts: server-drawn SVG bar charts, well-formed, accessible, with every text escaped."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from markupsafe import Markup
 
-from web.charts import BLUE, VERMILION, Bar, Series, bar_chart, percent_text
+from web.dashboard.charts import BLUE, VERMILION, Bar, Series, bar_chart, percent_text
 
 SVG = "{http://www.w3.org/2000/svg}"
 

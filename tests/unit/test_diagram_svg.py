@@ -1,4 +1,4 @@
-"""web/diagram.py: BPMN DI drawn as SVG. Every shape and flow of the real procedures is drawn, lanes show
+"""web/kit/diagram/: BPMN DI drawn as SVG. Every shape and flow of the real procedures is drawn, lanes show
 the Chinese role labels, states become classes and colours, and names from a BPMN file are escaped."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 
 from engine.settings import PROJECT_ROOT
-from web.diagram import DiagramError, call_activities, element_names, render_svg, wrap
+from web.kit.diagram import DiagramError, call_activities, element_names, render_svg, wrap
 
 PROCESSES = PROJECT_ROOT / "processes"
 APPLICATION = PROCESSES / "default" / "dibao_application.bpmn"

@@ -1,4 +1,4 @@
-"""web.redirects.local_target: a path on this site or None, for any string at all.
+"""web.kit.redirects.local_target: a path on this site or None, for any string at all.
 
 `browser_view` reads a Location value the way the URL standard tells browsers to, so the property
 is about where a browser would really go, not about what the string looks like."""
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from web.redirects import MAX_LENGTH, local_target
+from web.kit.redirects import MAX_LENGTH, local_target
 
 _C0_OR_SPACE = "".join(chr(c) for c in range(0x21))
 

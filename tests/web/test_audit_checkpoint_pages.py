@@ -19,7 +19,7 @@ from engine.services import audit_checkpoint, tokens
 from engine.services.setup import DEMO_PASSWORD
 from tests.conftest import MakeContext
 from tests.web.conftest import Browser, make_app
-from web.errors import AUDIT_UNAVAILABLE
+from web.kit.errors import AUDIT_UNAVAILABLE
 
 
 def _html(response: Any) -> str:

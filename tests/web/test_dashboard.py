@@ -28,7 +28,8 @@ from engine.services import cases, reviews
 from tests.scenarios.flow import Application, Recheck, Users
 from tests.scenarios.households import household, member
 from tests.web.conftest import Browser
-from web.dashboard import TABLE_NAMES, csv_cell
+from web.dashboard.tables import TABLE_NAMES
+from web.kit.csv_export import csv_cell
 
 START = "2026-11-23 01:00:00"  # Monday 09:00 Beijing time
 NOTICE_OVER = "2026-11-30 02:00:00"

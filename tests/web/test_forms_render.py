@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from engine.errors import InvalidData
 from forms import load_form, validate_form
-from web.forms_render import Field, apply_op, parse_submission, render_form
+from web.kit.forms_render import Field, apply_op, parse_submission, render_form
 
 HOUSEHOLD = load_form("household")
 VALID_ID = "110101199003074514"
@@ -133,7 +133,7 @@ def test_item_counts_are_capped() -> None:
 def test_nested_fields_render_as_fieldsets_with_buttons(app: Flask) -> None:
     form = render_form(HOUSEHOLD.schema, {"members": [{}, {"incomes": [{}]}]}, {})
     with app.test_request_context():
-        macros = app.jinja_env.get_template("_fields.html").module
+        macros = app.jinja_env.get_template("kit/_fields.html").module
         html = "".join(str(macros.render_field(f)) for f in form.fields)  # type: ignore[attr-defined]
     assert '<legend>家庭成员<span class="req" title="必填">*</span></legend>' in html
     assert '<input type="hidden" name="f.members._n" value="2">' in html

@@ -1,4 +1,4 @@
-"""The in-browser BPMN modeler (web/modeler.py): who may open it, the XML it loads (the draft's copy, else
+"""The in-browser BPMN modeler (web/designer/modeler.py): who may open it, the XML it loads (the draft's copy, else
 the region's effective file), saving the edited XML as a draft (CSRF, 422 for broken XML), the page under
 the application's CSP (no inline script), and the note shown where `make modeler-assets` found no npm."""
 
@@ -16,7 +16,7 @@ from engine.context import Context
 from engine.persistence import AuditEvent
 from engine.services import drafts
 from tests.web.conftest import Browser
-from web import modeler
+from web.designer import modeler
 
 FILE = "dibao_application.bpmn"
 PAGE = f"/designer/modeler/default/{FILE}"

@@ -9,7 +9,7 @@ from flask import Flask
 from web.api import admin, assessments, cases, notices, openapi, tasks, tokens
 from web.api.core import OPERATIONS, bp
 from web.api.errors import http_error
-from web.errors import answer_in_json_under
+from web.kit.errors import answer_in_json_under
 
 __all__ = ["OPERATIONS", "admin", "assessments", "bp", "cases", "init_app", "notices", "openapi", "tasks", "tokens"]
 

@@ -38,7 +38,7 @@ from engine.errors import (
     WorkflowFailed,
 )
 from engine.services.auth import LoginRefused, LoginThrottled
-from web.errors import AUDIT_UNAVAILABLE, request_id
+from web.kit.errors import AUDIT_UNAVAILABLE, request_id
 
 log = logging.getLogger("dibao.api")
 

@@ -19,10 +19,10 @@ from web.api.bodies import Components
 from web.api.core import BEARER_SCHEME, OPERATIONS, Operation, ctx, operation
 from web.api.errors import HTTP_MESSAGES
 from web.api.schemas import ErrorSchema
-from web.routing import MAX_ID, MIN_ID
+from web.kit.routing import MAX_ID, MIN_ID
 
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
-# What each URL converter matches, as a JSON Schema (web.routing): anything outside is a 404.
+# What each URL converter matches, as a JSON Schema (web.kit.routing): anything outside is a 404.
 _CONVERTERS: dict[str, dict[str, Any]] = {
     "id": {"type": "integer", "format": "int64", "minimum": MIN_ID, "maximum": MAX_ID},
     "": {"type": "string", "pattern": "^[^/]+$"},

@@ -1,0 +1,11 @@
+"""系统管理, the administrator's workspace: users, roles, org units and retrying a failed case (pages, under
+/admin), and the demo clock (demo_clock, /demo/clock): it moves the time of the whole system, so only an
+administrator may, and only in demo mode."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from web.admin import demo_clock, pages
+
+BLUEPRINTS: tuple[Blueprint, ...] = (pages.bp, demo_clock.bp)

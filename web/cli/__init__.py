@@ -1,0 +1,45 @@
+"""The `dibao` command line (design.md §5): a delivery layer beside the web app, one module per command group.
+
+server (init, serve, worker, tick), processes, assess (assess, assess-temporary), cases, tasks, notices and
+audit; support holds what they share. Every command calls engine.services and engine.queries, nothing below.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import click
+
+from web.cli.assess import assess_command, assess_temporary_command
+from web.cli.audit import audit_group
+from web.cli.cases import cases_group
+from web.cli.notices import notices_group
+from web.cli.processes import processes
+from web.cli.server import init, serve, tick, worker
+from web.cli.tasks import tasks_group
+
+
+@click.group()
+def main() -> None:
+    """低保审批系统命令行。数据库由 DIBAO_DATABASE_URL 指定（默认 instance/ 下的 SQLite 文件）。"""
+    logging.basicConfig(
+        level=logging.DEBUG if os.environ.get("DIBAO_DEBUG") else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+for _command in (
+    init,
+    serve,
+    worker,
+    tick,
+    processes,
+    assess_command,
+    assess_temporary_command,
+    cases_group,
+    notices_group,
+    tasks_group,
+    audit_group,
+):
+    main.add_command(_command)

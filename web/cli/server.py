@@ -1,0 +1,76 @@
+"""`dibao init`, `serve`, `worker` and `tick`: the database and processes/ ready, the web server with its
+timer thread, a timer worker of its own, and one pass over the due timers."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import click
+
+from engine.context import Context
+from engine.queries.status import calendar_warnings
+from engine.services import setup, timers
+from web.cli.support import cli_context
+
+
+@click.command("init")
+@click.option("--demo", is_flag=True, help="同时创建示范机构与示范用户")
+def init(demo: bool) -> None:
+    """创建/升级数据库结构并部署 processes/。"""
+    with cli_context() as ctx:
+        result = setup.init(ctx, demo=demo)
+        new = [d for d in result.deployed if d.new]
+        click.echo(f"数据库已就绪；新部署 {len(new)} 个流程版本，共 {len(result.deployed)} 个流程")
+        if result.key.created:
+            click.echo(f"已生成审计链密钥：{result.key.key_file}（权限 0600；请另行备份，不要与数据库放在一起）")
+        if result.key.resealed:
+            click.echo(
+                f"已用密钥重新封存原有审计链：第 1–{result.key.resealed} 号事件"
+                f"（原链尾哈希 {result.key.old_head_hash}）"
+            )
+        if demo:
+            click.echo(f"示范数据：新建 {result.demo_users_created} 个用户（密码 {setup.DEMO_PASSWORD}）")
+        for warning in calendar_warnings(ctx, [date.today().year, date.today().year + 1]):
+            click.echo(f"警告：{warning}", err=True)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """启动网页服务，并在进程内运行定时器。"""
+    from web import create_app
+
+    ctx = Context.from_settings()
+    stop = threading.Event()
+    worker = threading.Thread(target=timers.run_worker, args=(ctx, stop), name="dibao-timers", daemon=True)
+    worker.start()
+    click.echo(f"低保审批系统：http://{host}:{port}/")
+    try:
+        create_app(ctx).run(host=host, port=port, threaded=True)
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+
+
+@click.command("worker")
+@click.option("--interval", default=5.0, show_default=True, help="无到期定时器时的轮询间隔（秒）")
+def worker(interval: float) -> None:
+    """持续处理到期定时器（PostgreSQL 上可同时运行多个）。"""
+    ctx = Context.from_settings()
+    stop = threading.Event()
+    click.echo("定时器进程已启动，Ctrl-C 退出")
+    try:
+        timers.run_worker(ctx, stop, interval)
+    except KeyboardInterrupt:
+        stop.set()
+    finally:
+        ctx.close()
+
+
+@click.command("tick")
+def tick() -> None:
+    """处理当前所有到期定时器一次，输出处理数量。"""
+    with cli_context() as ctx:
+        click.echo(timers.tick(ctx))

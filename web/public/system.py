@@ -1,0 +1,21 @@
+"""Pages that need no login: the status page and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template
+from flask.typing import ResponseReturnValue
+
+from engine.queries import status
+from web.kit.deps import context
+
+bp = Blueprint("system", __name__)
+
+
+@bp.get("/status")
+def status_page() -> ResponseReturnValue:
+    return render_template("public/status.html", report=status.system_status(context()))
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    return jsonify({"ok": True})
