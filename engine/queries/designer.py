@@ -269,7 +269,7 @@ def latest_version(ctx: Context, username: str, region: str, process_id: str) ->
 
 
 def diagram(ctx: Context, username: str, region: str, process_id: str, version: int) -> VersionDiagram:
-    """The BPMN text that draws `process_id` as deployed in that version (web/diagram.py draws it)."""
+    """The BPMN text that draws `process_id` as deployed in that version (web/kit/diagram/ draws it)."""
     space = workspace(ctx, username, region)
     with ctx.db.read() as session:
         definition, row = _definition(session, space.region, process_id, version)

@@ -2,7 +2,7 @@
 
 The BPMN text comes from the case's deployed definition (the version the case runs on, never the
 files in processes/ now), the states from its restored workflow. Drawing is the web layer's job
-(web/diagram.py); this returns the data.
+(web/kit/diagram/); this returns the data.
 
 Which sequence flows were taken is not recorded by SpiffWorkflow, so it is derived: a flow counts as
 taken when both its ends were reached (done or active), except from an active element to another
