@@ -14,10 +14,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.context import Context
-from engine.errors import PermissionDenied
-from engine.lookups import get_case, get_user
+from engine.lookups import get_case
 from engine.persistence import Case, User
-from engine.policy import AUDIT_ROLES, check_may_see_case
+from engine.policy import AUDIT_ROLES, check_may_see_case, user_with_role
 from engine.queries.case_page import EXPORT_LABELS
 from engine.queries.dossier.model import AuditorDesk
 from engine.records import audit
@@ -37,10 +36,7 @@ def auditor_desk(ctx: Context, username: str) -> AuditorDesk:
 
 def auditor(session: Session, username: str) -> User:
     """The user, if they hold the auditor or admin role (PermissionDenied otherwise)."""
-    user = get_user(session, username)
-    if not user.roles & AUDIT_ROLES:
-        raise PermissionDenied("无权使用审计功能：需要审计或系统管理角色")
-    return user
+    return user_with_role(session, username, AUDIT_ROLES, "使用审计功能")
 
 
 def case_for_auditor(session: Session, username: str, number: str) -> tuple[User, Case]:
