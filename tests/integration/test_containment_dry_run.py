@@ -50,7 +50,7 @@ def test_guarded_operations_are_refused_at_once(ctx: Context, bundle: str, words
 
 def test_a_memory_hog_ends_at_the_childs_cap(make_context: MakeContext) -> None:
     # A generous CPU budget, so that the memory cap (not the time budget) is what stops it.
-    ctx = make_context(script_budget=5.0)
+    ctx = make_context(script_budget=5.0, engine_timeout=60.0)
     before = _rss_mb()
     report = _dry_run(ctx, "hostile_script_memory")  # a comprehension of 10⁶ strings of 1 MB
     assert report.run is not None
