@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from engine.domain.calendar import WorkingCalendar, default_calendar
 from engine.persistence.db import Database
@@ -22,6 +23,7 @@ class Context:
     db: Database
     _processes: dict[int, IsolatedProcess] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _values: dict[str, Any] = field(default_factory=dict)  # small caches of read models (queries.deployed)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Context:
@@ -38,6 +40,15 @@ class Context:
             with self._lock:
                 self._processes[definition.id] = process
         return process
+
+    def cached(self, key: str) -> Any:
+        """A value a read model keeps for the life of the process, or None; the read model decides when
+        it is stale (it stores what it needs to tell, e.g. the newest definition id)."""
+        return self._values.get(key)
+
+    def cache(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._values[key] = value
 
     def engine_host(self) -> EngineHost:
         """The child processes that run engine steps, shared with every Context of this process."""

@@ -227,3 +227,34 @@ class VerifyResult:
     reason: str | None = None
     head_seq: int = 0  # the head the chain was checked against (seq and hash of its last event)
     head_hash: str = GENESIS_HASH
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    id: int
+    number: str
+    case_number: str
+    task_id: int | None
+    task_title: str | None
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_by_name: str
+    uploaded_at: datetime  # naive UTC
+    description: str | None
+
+    @property
+    def size_text(self) -> str:
+        return format_size(self.size)
+
+
+def format_size(size: int) -> str:
+    """Bytes as people read them: 512 字节, 35 KB, 1.2 MB (binary units, as the limit is set)."""
+    if size < 1024:
+        return f"{size} 字节"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    megabytes = size / (1024 * 1024)
+    return f"{megabytes:.0f} MB" if megabytes == int(megabytes) else f"{megabytes:.1f} MB"

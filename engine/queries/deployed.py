@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from engine.context import Context
 from engine.persistence import ProcessDefinition, User
@@ -33,3 +34,24 @@ def list_definitions(ctx: Context) -> list[DeployedVersion]:
             DeployedVersion(d.process_id, d.region, d.version, d.title, d.bundle_hash, d.deployed_at, who)
             for d, who in rows
         ]
+
+
+def process_titles(ctx: Context, session: Session | None = None) -> dict[str, str]:
+    """Process id → a title for it: its latest version's in the last region by name (regions keep the
+    national titles). Cached in the Context and read again only when a new version has been deployed
+    since (one indexed max(id) per call instead of every definition on every page)."""
+    if session is None:
+        with ctx.db.read() as own:
+            return process_titles(ctx, own)
+    newest = session.scalar(select(func.max(ProcessDefinition.id))) or 0
+    cached = ctx.cached("process_titles")
+    if cached is not None and cached[0] == newest:
+        return dict(cached[1])
+    rows = session.execute(
+        select(ProcessDefinition.process_id, ProcessDefinition.title).order_by(
+            ProcessDefinition.region, ProcessDefinition.process_id, ProcessDefinition.version
+        )
+    ).all()
+    titles: dict[str, str] = dict(rows)  # type: ignore[arg-type]
+    ctx.cache("process_titles", (newest, titles))
+    return dict(titles)

@@ -19,11 +19,12 @@ from dataclasses import dataclass
 
 from lxml import etree
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine.context import Context
 from engine.errors import NotFound
 from engine.lookups import get_case, get_user
-from engine.persistence import ProcessDefinition, ProcessInstance
+from engine.persistence import Case, ProcessDefinition, ProcessInstance
 from engine.policy import check_may_see_case
 from engine.workflow.catalog import BPMN_PREFIX
 from engine.workflow.xmlsafe import UnsafeXml, parse_xml
@@ -124,34 +125,46 @@ def case_diagram(ctx: Context, number: str, username: str, process_id: str | Non
     with ctx.db.read() as session:
         case = get_case(session, number)
         check_may_see_case(get_user(session, username), case)
-        instance = session.scalars(
-            select(ProcessInstance).where(ProcessInstance.case_id == case.id).order_by(ProcessInstance.id.desc())
-        ).first()
-        if instance is None:
-            raise NotFound(f"案件 {number} 没有流程实例")
-        definition = instance.definition
-        main = definition.process_id
-        sources = bundle_processes(definition)
-        wanted = process_id or main
-        source = sources.get(wanted)
-        if source is None:
-            raise NotFound(f"案件 {number} 的流程中没有 {wanted}")
-        all_states = ctx.process(definition).restore(instance.state).element_states() if instance.state else {}
-        states = dict(all_states.get(wanted, {}))
-        # An embedded subprocess runs as a workflow of its own but is drawn inside its parent's diagram.
-        for name, elements in all_states.items():
-            if name not in sources:
-                for element, state in elements.items():
-                    states.setdefault(element, state)
-        return DiagramView(
-            case_number=case.number,
-            process_id=wanted,
-            title=source.title,
-            main_process_id=main,
-            bpmn=source.bpmn,
-            states=states,
-            flows_taken=flows_taken(source.flows, states),
-            calls={call: called for call, called in source.calls.items() if called in sources},
-            process_titles={pid: s.title for pid, s in sources.items()},
-            instance_status=instance.status,
-        )
+        instance = latest_instance(session, case)
+        states = ctx.process(instance.definition).read(instance.state).element_states() if instance.state else {}
+        return diagram_view(case, instance, states, process_id)
+
+
+def latest_instance(session: Session, case: Case) -> ProcessInstance:
+    instance = session.scalars(
+        select(ProcessInstance).where(ProcessInstance.case_id == case.id).order_by(ProcessInstance.id.desc())
+    ).first()
+    if instance is None:
+        raise NotFound(f"案件 {case.number} 没有流程实例")
+    return instance
+
+
+def diagram_view(
+    case: Case, instance: ProcessInstance, all_states: dict[str, dict[str, str]], process_id: str | None = None
+) -> DiagramView:
+    """The view from states a caller has already read off the instance's workflow (one restore per page)."""
+    definition = instance.definition
+    main = definition.process_id
+    sources = bundle_processes(definition)
+    wanted = process_id or main
+    source = sources.get(wanted)
+    if source is None:
+        raise NotFound(f"案件 {case.number} 的流程中没有 {wanted}")
+    states = dict(all_states.get(wanted, {}))
+    # An embedded subprocess runs as a workflow of its own but is drawn inside its parent's diagram.
+    for name, elements in all_states.items():
+        if name not in sources:
+            for element, state in elements.items():
+                states.setdefault(element, state)
+    return DiagramView(
+        case_number=case.number,
+        process_id=wanted,
+        title=source.title,
+        main_process_id=main,
+        bpmn=source.bpmn,
+        states=states,
+        flows_taken=flows_taken(source.flows, states),
+        calls={call: called for call, called in source.calls.items() if called in sources},
+        process_titles={pid: s.title for pid, s in sources.items()},
+        instance_status=instance.status,
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from engine import policy
 from engine.context import Context
@@ -74,37 +74,41 @@ def villages_in_scope(ctx: Context, username: str) -> list[OrgUnitRef]:
     """The villages inside the user's own org unit (itself, a township's or a county's), for filters."""
     with ctx.db.read() as session:
         user = find_user(session, username)
-        if user is None:
-            return []
-        unit_id = user.org_unit_id
-        town = aliased(OrgUnit)
-        rows = session.execute(
-            select(OrgUnit.code, OrgUnit.name)
-            .outerjoin(town, town.id == OrgUnit.parent_id)
-            .where(
-                OrgUnit.level == Level.VILLAGE.value,
-                or_(OrgUnit.id == unit_id, OrgUnit.parent_id == unit_id, town.parent_id == unit_id),
-            )
-            .order_by(OrgUnit.code)
-        ).all()
-        return [OrgUnitRef(code, name) for code, name in rows]
+        return villages_of(session, user) if user is not None else []
+
+
+def villages_of(session: Session, user: User) -> list[OrgUnitRef]:
+    unit_id = user.org_unit_id
+    town = aliased(OrgUnit)
+    rows = session.execute(
+        select(OrgUnit.code, OrgUnit.name)
+        .outerjoin(town, town.id == OrgUnit.parent_id)
+        .where(
+            OrgUnit.level == Level.VILLAGE.value,
+            or_(OrgUnit.id == unit_id, OrgUnit.parent_id == unit_id, town.parent_id == unit_id),
+        )
+        .order_by(OrgUnit.code)
+    ).all()
+    return [OrgUnitRef(code, name) for code, name in rows]
 
 
 def colleagues(ctx: Context, username: str, role: str) -> list[Person]:
     """Other active users of the user's org unit holding `role`: the candidates of a 转办."""
     with ctx.db.read() as session:
         user = find_user(session, username)
-        if user is None:
-            return []
-        rows = session.execute(
-            select(User.username, User.display_name)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(
-                User.org_unit_id == user.org_unit_id,
-                User.active.is_(True),
-                User.id != user.id,
-                UserRole.role == role,
-            )
-            .order_by(User.username)
-        ).all()
-        return [Person(name, display) for name, display in rows]
+        return colleagues_of(session, user, role) if user is not None else []
+
+
+def colleagues_of(session: Session, user: User, role: str) -> list[Person]:
+    rows = session.execute(
+        select(User.username, User.display_name)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(
+            User.org_unit_id == user.org_unit_id,
+            User.active.is_(True),
+            User.id != user.id,
+            UserRole.role == role,
+        )
+        .order_by(User.username)
+    ).all()
+    return [Person(name, display) for name, display in rows]

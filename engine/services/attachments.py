@@ -18,21 +18,19 @@ import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import IO
 from uuid import uuid4
 
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session
-
 from engine.clock import to_china, utcnow
 from engine.context import Context
 from engine.errors import DibaoError, InvalidData, NotFound
-from engine.lookups import get_case, get_user
-from engine.persistence import Attachment, Case, HumanTask, User
+from engine.lookups import get_user
+from engine.persistence import Attachment, HumanTask, User
 from engine.policy import check_may_see_case
+from engine.queries.attachments import attachment_views
 from engine.records import audit
+from engine.results import AttachmentView, format_size
 from engine.services.tasks import check_may_act  # the very rule of 签收/提交
 
 MAX_DESCRIPTION = 200
@@ -65,40 +63,9 @@ class AttachmentDamaged(DibaoError):
 
 
 @dataclass(frozen=True)
-class AttachmentView:
-    id: int
-    number: str
-    case_number: str
-    task_id: int | None
-    task_title: str | None
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-    uploaded_by: str
-    uploaded_by_name: str
-    uploaded_at: datetime  # naive UTC
-    description: str | None
-
-    @property
-    def size_text(self) -> str:
-        return format_size(self.size)
-
-
-@dataclass(frozen=True)
 class Download:
     attachment: AttachmentView
     content: bytes  # the verified bytes themselves: what was checked is what is sent
-
-
-def format_size(size: int) -> str:
-    """Bytes as people read them: 512 字节, 35 KB, 1.2 MB (binary units, as the limit is set)."""
-    if size < 1024:
-        return f"{size} 字节"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    megabytes = size / (1024 * 1024)
-    return f"{megabytes:.0f} MB" if megabytes == int(megabytes) else f"{megabytes:.1f} MB"
 
 
 def sniff(head: bytes) -> FileType | None:
@@ -260,25 +227,7 @@ def upload(
             sha256=sha256,
         )
         session.flush()
-        return _views(session, Attachment.id == row.id)[0]
-
-
-def list_for_case(ctx: Context, username: str, case_number: str) -> list[AttachmentView]:
-    """The case's attachments in upload order, for whoever may see the case."""
-    with ctx.db.read() as session:
-        case = get_case(session, case_number)
-        check_may_see_case(get_user(session, username), case)
-        return _views(session, Attachment.case_id == case.id)
-
-
-def list_for_task(ctx: Context, username: str, task_id: int) -> list[AttachmentView]:
-    """The attachments uploaded on one task, for whoever may see its case."""
-    with ctx.db.read() as session:
-        task = session.get(HumanTask, task_id)
-        if task is None:
-            raise NotFound(f"任务 {task_id} 不存在")
-        check_may_see_case(get_user(session, username), task.case)
-        return _views(session, Attachment.task_id == task.id)
+        return attachment_views(session, Attachment.id == row.id)[0]
 
 
 def open_for_download(ctx: Context, username: str, attachment_id: int) -> Download:
@@ -299,7 +248,7 @@ def open_for_download(ctx: Context, username: str, attachment_id: int) -> Downlo
             audit.record(
                 session, "attachment.downloaded", actor, case_id=row.case_id, task_id=row.task_id, details=details
             )
-            return Download(_views(session, Attachment.id == row.id)[0], content)
+            return Download(attachment_views(session, Attachment.id == row.id)[0], content)
         audit.record(
             session,
             "attachment.integrity_failed",
@@ -320,33 +269,3 @@ def _read_blob(ctx: Context, sha256: str) -> bytes | None:
         return blob_path(ctx, sha256).read_bytes()
     except FileNotFoundError:
         return None
-
-
-def _views(session: Session, condition: ColumnElement[bool]) -> list[AttachmentView]:
-    """Attachments matching `condition` with their case number, task title and uploader, in one query."""
-    query = (
-        select(Attachment, Case.number, HumanTask.title, User.username, User.display_name)
-        .join(Case, Case.id == Attachment.case_id)
-        .outerjoin(HumanTask, HumanTask.id == Attachment.task_id)
-        .join(User, User.id == Attachment.uploaded_by_id)
-        .where(condition)
-        .order_by(Attachment.id)
-    )
-    return [
-        AttachmentView(
-            a.id,
-            a.number,
-            case_number,
-            a.task_id,
-            task_title,
-            a.filename,
-            a.content_type,
-            a.size,
-            a.sha256,
-            uploader,
-            display_name,
-            a.uploaded_at,
-            a.description,
-        )
-        for a, case_number, task_title, uploader, display_name in session.execute(query)
-    ]

@@ -18,7 +18,7 @@ from engine.records import audit
 from engine.records.advancing import advancing
 from engine.records.notice_values import record_entered_household
 from engine.records.writeback import OPEN_STATES
-from engine.results import CompletionResult, TaskDetail, TaskSummary
+from engine.results import CompletionResult, TaskSummary
 from engine.workflow.runtime import FormCompletion
 from forms import FormDefinition
 
@@ -110,28 +110,6 @@ def _check_open(task: HumanTask) -> None:
         raise Conflict(
             f"任务“{task.title}”已{ {'completed': '办结', 'cancelled': '取消'}.get(task.state, '变更') }，无法再操作"
         )
-
-
-def show_task(ctx: Context, task_id: int, username: str | None = None) -> TaskDetail:
-    with ctx.db.read() as session:
-        task = _task(session, task_id)
-        if username is not None:
-            policy.check_may_see_task(get_user(session, username), task)
-        summary = _summary(session, task)
-        instance = task.instance
-        process = ctx.process(instance.definition)
-        form = process.forms.get(task.form_key or "")
-        data: dict[str, Any] = {}
-        if task.state in OPEN_STATES:
-            data = process.restore(instance.state).task_data(task.spiff_task_id)
-        earlier = summaries(
-            session,
-            HumanTask.case_id == task.case_id,
-            HumanTask.state == "completed",
-            HumanTask.opinion.is_not(None),
-            order_by=HumanTask.completed_at,
-        )
-        return TaskDetail(summary, task.form_key, dict(form.schema) if form else None, data, earlier)
 
 
 def check_may_act(user: User, task: HumanTask) -> None:

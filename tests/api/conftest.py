@@ -14,8 +14,9 @@ from werkzeug.test import TestResponse
 from engine.context import Context
 from engine.persistence import AuditEvent, Case
 from engine.queries import notices as notice_board
+from engine.queries import task_page
 from engine.results import NoticeView
-from engine.services import cases, tasks, tokens
+from engine.services import cases, tokens
 from engine.services.setup import DEMO_PASSWORD
 from tests.scenarios.flow import Application
 from tests.scenarios.households import household, member
@@ -102,7 +103,7 @@ def application_in_notice(ctx: Context) -> tuple[Application, NoticeView]:
 
 
 def task_state(ctx: Context, task_id: int) -> tuple[str, str | None]:
-    summary = tasks.show_task(ctx, task_id).summary
+    summary = task_page.show_task(ctx, task_id).summary
     return summary.state, summary.assignee
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from freezegun import freeze_time
 
 from engine.context import Context
-from engine.services import tasks
+from engine.queries import task_page
 from tests.api.conftest import REGISTER, Api, application_in_notice, assert_error, counts, reference_task, task_state
 from tests.conftest import add_second_clerk
 
@@ -147,4 +147,4 @@ def test_out_of_scope_tasks_are_403_and_unknown_ones_404(ctx: Context, api_as: A
     assert_error(clerk2.post("/api/v1/tasks/999999/complete", {"data": {}}), 404)
     assert counts(ctx) == before
     assert task_state(ctx, task_id) == ("open", None)
-    assert tasks.show_task(ctx, task_id).summary.state == "open"
+    assert task_page.show_task(ctx, task_id).summary.state == "open"

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from engine.context import Context
 from engine.errors import InvalidData, NotFound, PermissionDenied
 from engine.persistence import AuditEvent, OrgUnit, User
+from engine.queries import task_page
 from engine.services import admin, auth, cases, tasks, tokens, web_sessions
 from engine.services.auth import LoginRefused
 from engine.services.setup import DEMO_PASSWORD
@@ -230,7 +231,7 @@ def test_deactivation_ends_sign_in_and_tokens_and_returns_claimed_tasks(ctx: Con
         tokens.verify_token(ctx, token)
     assert auth.load_user(ctx, "clerk1") is None
     assert web_sessions.load(ctx, browser_session) is None  # a signed-in web session ends with the next request
-    summary = tasks.show_task(ctx, task_id).summary
+    summary = task_page.show_task(ctx, task_id).summary
     assert (summary.state, summary.assignee) == ("open", None)
     assert task_id in [t.id for t in tasks.list_tasks(ctx, "clerk1b")]  # back in the township's 待办
     (event,) = _events(ctx, "admin.user_deactivated")
@@ -291,11 +292,11 @@ def test_roles_change_takes_effect_and_is_audited_with_before_and_after(ctx: Con
     loaded = auth.load_user(ctx, "clerk1")
     assert loaded is not None
     assert loaded.roles == ("township_clerk", "township_head")
-    assert tasks.show_task(ctx, task_id).summary.state == "claimed"
+    assert task_page.show_task(ctx, task_id).summary.state == "claimed"
 
     dropped = admin.set_roles(ctx, "admin1", "clerk1", ["township_head"])
     assert dropped.released_tasks == 1  # the clerk's claimed 受理登记 goes back to 待办
-    assert tasks.show_task(ctx, task_id).summary.state == "open"
+    assert task_page.show_task(ctx, task_id).summary.state == "open"
     events = _events(ctx, "admin.roles_changed")
     assert [(e.details["before"], e.details["after"]) for e in events] == [
         (["township_clerk"], ["township_clerk", "township_head"]),

@@ -8,7 +8,7 @@ import pytest
 
 from engine.context import Context
 from engine.errors import Conflict, InvalidData, PermissionDenied
-from engine.queries import case_view
+from engine.queries import case_view, task_page
 from engine.records import audit
 from engine.services import cases, tasks
 from tests.conftest import add_second_clerk, complete_concurrently
@@ -32,7 +32,7 @@ def test_other_township_and_other_roles_cannot_see_or_act(ctx: Context) -> None:
         with pytest.raises(PermissionDenied):
             tasks.complete(ctx, task_id, username, REGISTER)
         with pytest.raises(PermissionDenied):
-            tasks.show_task(ctx, task_id, username)
+            task_page.show_task(ctx, task_id, username)
 
 
 def test_village_assistant_may_not_start_a_case_in_another_village(ctx: Context) -> None:
@@ -93,6 +93,6 @@ def test_two_concurrent_completions_one_wins_one_conflicts(ctx: Context) -> None
     task_id = _open_register_task(ctx)
     barrier = threading.Barrier(2)
     assert complete_concurrently(ctx, task_id, REGISTER, barrier.wait) == ["conflict", "ok"]
-    view = case_view.show_case(ctx, tasks.show_task(ctx, task_id).summary.case_number)
+    view = case_view.show_case(ctx, task_page.show_task(ctx, task_id).summary.case_number)
     assert [t.state for t in view.tasks] == ["completed"]
     assert audit.verify(ctx.db).ok

@@ -19,7 +19,7 @@ from engine import lookups
 from engine.context import Context
 from engine.errors import InvalidData
 from engine.persistence import AuditEvent
-from engine.queries import case_view
+from engine.queries import case_view, task_page
 from engine.queries import notices as notice_board
 from engine.records import audit
 from engine.results import CaseView, TaskSummary
@@ -74,7 +74,7 @@ class Request:
 
     def data(self, name: str) -> dict[str, Any]:
         """The process data as the open task `name` sees it."""
-        return tasks.show_task(self.ctx, self.task(name).id).data
+        return task_page.show_task(self.ctx, self.task(name).id).data
 
     def complete(self, name: str, user: str, data: dict[str, Any]) -> None:
         tasks.complete(self.ctx, self.task(name).id, user, data)

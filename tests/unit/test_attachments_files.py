@@ -8,7 +8,8 @@ import zipfile
 
 import pytest
 
-from engine.services.attachments import JPEG, OFD, PDF, PNG, TIFF, FileType, format_size, sanitise_filename, sniff
+from engine.results import format_size
+from engine.services.attachments import JPEG, OFD, PDF, PNG, TIFF, FileType, sanitise_filename, sniff
 from web.clerk.attachments import content_disposition, offer_numbers
 from web.kit.forms_render import Field
 

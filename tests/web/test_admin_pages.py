@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from engine.context import Context
 from engine.errors import WorkflowFailed
 from engine.persistence import AuditEvent, Case, OrgUnit, ProcessInstance, User
+from engine.queries import task_page
 from engine.records.writeback import mark_error
 from engine.services import tasks, tokens
 from engine.services.setup import DEMO_PASSWORD
@@ -162,7 +163,7 @@ def test_deactivation_ends_the_session_the_token_and_the_claim(ctx: Context, app
     assert clerk.get("/").status_code == 302  # the open session ends with its next request
     assert _browser(make_browser, None).login("clerk1").status_code == 401
     assert api.get("/api/v1/tasks", headers=headers).status_code == 401
-    summary = tasks.show_task(ctx, task_id).summary
+    summary = task_page.show_task(ctx, task_id).summary
     assert (summary.state, summary.assignee) == ("open", None)
     colleague = _browser(make_browser, None)
     assert colleague.login("clerk1b", "pw-12345678").status_code == 302  # tests.conftest.add_second_clerk
@@ -273,7 +274,7 @@ def test_posts_without_the_csrf_token_are_refused(ctx: Context, make_browser: An
 def test_an_instance_in_error_is_retried_from_the_case_page(ctx: Context, make_browser: Any) -> None:
     with freeze_time("2026-11-23 01:00:00"):
         task_id = open_task(ctx)
-        number = tasks.show_task(ctx, task_id).summary.case_number
+        number = task_page.show_task(ctx, task_id).summary.case_number
         tasks.complete(
             ctx, task_id, "clerk1", {"applicant_name": "张三", "household_size": 3, "requested_amount": "5000"}
         )

@@ -17,6 +17,8 @@ from sqlalchemy import func, select
 from engine.context import Context
 from engine.errors import Conflict, PermissionDenied
 from engine.persistence import Attachment, AuditEvent
+from engine.queries import attachments as attachment_lists
+from engine.queries import task_page
 from engine.services import attachments, tasks
 from tests.conftest import add_second_clerk
 from tests.scenarios.flow import INVESTIGATORS, Application
@@ -88,7 +90,7 @@ def test_a_clerk_uploads_a_pdf_and_everyone_who_sees_the_case_finds_it(ctx: Cont
     assert 'type="file"' in page
     assert '<option value="FJ-2026-000001">' in page  # the datalist for "…附件编号" fields
 
-    case_number = tasks.show_task(ctx, task_id).summary.case_number
+    case_number = task_page.show_task(ctx, task_id).summary.case_number
     for who in ("clerk1", "head1", "approver1", "auditor1"):
         case_page = _html(make_browser(who).get(f"/cases/{case_number}"))
         assert "材料/附件" in case_page
@@ -290,9 +292,9 @@ def test_only_the_assignee_uploads_on_a_claimed_task_and_nobody_on_a_completed_o
     assert 'type="file"' not in page
     assert len(_rows(ctx)) == 1
     # The lists check the case's scope like the case page does.
-    assert [a.filename for a in attachments.list_for_task(ctx, "auditor1", task_id)] == ["a.pdf"]
+    assert [a.filename for a in attachment_lists.list_for_task(ctx, "auditor1", task_id)] == ["a.pdf"]
     with pytest.raises(PermissionDenied):
-        attachments.list_for_task(ctx, "clerk2", task_id)
+        attachment_lists.list_for_task(ctx, "clerk2", task_id)
 
 
 @freeze_time(START)
@@ -322,7 +324,7 @@ def test_the_register_form_still_completes_with_attachments_on_the_page(ctx: Con
     assert browser.post(f"/tasks/{task_id}/complete", REGISTER).status_code == 302
     with ctx.db.read() as session:
         assert session.scalar(select(func.count()).select_from(Attachment)) == 1
-    assert tasks.show_task(ctx, task_id).summary.state == "completed"
+    assert task_page.show_task(ctx, task_id).summary.state == "completed"
 
 
 def test_the_case_timeline_tells_uploads_and_downloads_in_words(ctx: Context, make_browser: Any) -> None:

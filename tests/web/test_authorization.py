@@ -9,6 +9,8 @@ import pytest
 
 from engine import clock
 from engine.context import Context
+from engine.queries import attachments as attachment_lists
+from engine.queries import task_page
 from engine.services import tasks
 from tests.conftest import add_second_clerk
 from tests.web.conftest import REGISTER, Browser, open_task
@@ -53,7 +55,7 @@ def test_nobody_else_sees_or_acts_on_a_township_task(ctx: Context, make_browser:
     assert unclaim.status_code == 302
     location = unclaim.headers["Location"]
     assert (location == "/") if who else location.startswith("/login")
-    summary = tasks.show_task(ctx, task_id).summary
+    summary = task_page.show_task(ctx, task_id).summary
     assert (summary.state, summary.assignee) == ("claimed", "clerk1")  # nothing changed
 
 
@@ -67,7 +69,7 @@ def test_the_township_clerk_may_do_everything(ctx: Context, make_browser: object
     assert browser.post(f"/tasks/{first}/transfer", {"to": "clerk1b", "reason": "休假"}).status_code == 302
     assert browser.get(f"/tasks/{first}").status_code == 200  # still visible: same role and township
     assert browser.post(f"/tasks/{second}/complete", REGISTER).status_code == 302
-    assert tasks.show_task(ctx, second).summary.state == "completed"
+    assert task_page.show_task(ctx, second).summary.state == "completed"
 
 
 def test_anonymous_posts_without_a_token_are_refused_before_anything_else(ctx: Context, make_browser: object) -> None:
@@ -78,7 +80,7 @@ def test_anonymous_posts_without_a_token_are_refused_before_anything_else(ctx: C
     signed_in = _browser(make_browser, "clerk1")
     for action in ("claim", "unclaim", "transfer", "complete"):
         assert signed_in.post(f"/tasks/{task_id}/{action}", REGISTER, csrf=False).status_code == 400
-    assert tasks.show_task(ctx, task_id).summary.state == "open"
+    assert task_page.show_task(ctx, task_id).summary.state == "open"
 
 
 @pytest.mark.parametrize("who", ["admin1", "clerk1", "head1", "approver1", "auditor1", "designer1", None])
@@ -96,7 +98,7 @@ def test_only_auditors_and_admins_of_the_county_open_the_audit_workspace(
     ctx: Context, make_browser: object, who: str | None
 ) -> None:
     task_id = open_task(ctx)
-    number = tasks.show_task(ctx, task_id).summary.case_number
+    number = task_page.show_task(ctx, task_id).summary.case_number
     browser = _browser(make_browser, who)
     expected = {"auditor1": 200, "admin1": 200, None: 302}.get(who, 403)
     for url in (
@@ -111,7 +113,7 @@ def test_only_auditors_and_admins_of_the_county_open_the_audit_workspace(
         assert browser.get(url).status_code == expected, url
     assert browser.post("/audit/verify").status_code == expected
     assert browser.post("/audit/verify", csrf=False).status_code == 400
-    assert tasks.show_task(ctx, task_id).summary.state == "open"  # the workspace changes no case
+    assert task_page.show_task(ctx, task_id).summary.state == "open"  # the workspace changes no case
 
 
 @pytest.mark.parametrize(
@@ -138,7 +140,7 @@ def test_attachments_upload_for_task_workers_download_for_case_viewers(
     assert sent.status_code == upload
     assert browser.get(f"/attachments/{stored.id}").status_code == download
     expected = 2 if upload == 303 else 1
-    assert len(attachments.list_for_case(ctx, "clerk1", stored.case_number)) == expected
+    assert len(attachment_lists.list_for_case(ctx, "clerk1", stored.case_number)) == expected
 
 
 ADMIN_ROUTES = (

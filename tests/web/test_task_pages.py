@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from engine.context import Context
 from engine.persistence import AuditEvent
+from engine.queries import task_page
 from engine.services import tasks, timers
 from tests.conftest import add_second_clerk
 from tests.web.conftest import REGISTER, Browser, open_task
@@ -85,13 +86,13 @@ def test_claim_unclaim_round_trip(ctx: Context, browser: Browser) -> None:
     page = _html(browser.get(f"/tasks/{task_id}"))
     assert "已签收任务“受理登记”" in page
     assert "您已签收该任务" in page
-    assert tasks.show_task(ctx, task_id).summary.assignee == "clerk1"
+    assert task_page.show_task(ctx, task_id).summary.assignee == "clerk1"
 
     assert browser.post(f"/tasks/{task_id}/unclaim").status_code == 302
     page = _html(browser.get(f"/tasks/{task_id}"))
     assert "已取消签收" in page
     assert "该任务尚未签收" in page
-    assert tasks.show_task(ctx, task_id).summary.state == "open"
+    assert task_page.show_task(ctx, task_id).summary.state == "open"
 
 
 def test_a_task_claimed_by_a_colleague_shows_no_form(ctx: Context, browser: Browser) -> None:
@@ -125,7 +126,7 @@ def test_transfer_needs_a_colleague_and_a_reason(ctx: Context, browser: Browser)
     assert moved.status_code == 302
     assert moved.headers["Location"] == "/"
     assert "已将任务“受理登记”转办给 clerk1b" in _html(browser.get("/"))
-    summary = tasks.show_task(ctx, task_id).summary
+    summary = task_page.show_task(ctx, task_id).summary
     assert (summary.state, summary.assignee) == ("claimed", "clerk1b")
     with ctx.db.read() as session:
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "task_transferred")).one()
@@ -139,7 +140,7 @@ def test_complete_round_trip(ctx: Context, browser: Browser) -> None:
     assert done.status_code == 302
     assert done.headers["Location"] == "/"
     assert "已提交任务“受理登记”（案件 2026-0000001）；案件当前阶段：等待期满" in _html(browser.get("/"))
-    summary = tasks.show_task(ctx, task_id).summary
+    summary = task_page.show_task(ctx, task_id).summary
     assert (summary.state, summary.completed_by) == ("completed", "clerk1")
     page = _html(browser.get(f"/tasks/{task_id}"))
     assert "办理结果" in page
@@ -198,7 +199,7 @@ def test_add_and_remove_buttons_without_a_nested_form_are_refused(ctx: Context, 
     browser.login("clerk1")
     response = browser.post(f"/tasks/{task_id}/complete", {**REGISTER, "_op": "add:applicant_name"})
     assert response.status_code == 400
-    assert tasks.show_task(ctx, task_id).summary.state == "open"
+    assert task_page.show_task(ctx, task_id).summary.state == "open"
 
 
 def test_the_task_page_shows_its_process_diagram_with_the_task_as_the_current_position(
@@ -212,4 +213,4 @@ def test_the_task_page_shows_its_process_diagram_with_the_task_as_the_current_po
     assert 'id="bpmn-current"' in diagram  # the anchor the legend's 在图中定位 link jumps to
     current = re.search(r"当前所在：<strong>([^<]+)</strong>", diagram)
     assert current, "the legend names where the case is"
-    assert current.group(1) == tasks.show_task(ctx, task_id).summary.title
+    assert current.group(1) == task_page.show_task(ctx, task_id).summary.title

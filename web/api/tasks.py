@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.queries import case_view
+from engine.queries import case_view, task_page
 from engine.results import CompletionResult, TaskSummary
 from engine.services import tasks
 from web.api.core import ctx, fields_under, me, operation
@@ -52,7 +52,7 @@ def list_tasks(query: dict[str, Any]) -> dict[str, Any]:
     links=case_of_task("/task/case_number"),
 )
 def show(task_id: int) -> dict[str, Any]:
-    detail = tasks.show_task(ctx(), task_id, me())
+    detail = task_page.show_task(ctx(), task_id, me())
     properties = (detail.form or {}).get("properties", {})
     return {
         "task": detail.summary,

@@ -16,6 +16,7 @@ from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 from engine.errors import InvalidData
+from engine.results import format_size
 from engine.services import attachments
 from web.kit.deps import context, login_required, username
 from web.kit.errors import error_page
@@ -33,7 +34,7 @@ def _upload_rules() -> dict[str, Any]:
     return {
         "attachment_accept": attachments.ACCEPT,
         "attachment_types": attachments.ALLOWED_LABELS,
-        "attachment_limit": attachments.format_size(context().settings.attachment_max_bytes),
+        "attachment_limit": format_size(context().settings.attachment_max_bytes),
         "attachment_datalist": DATALIST_ID,
     }
 

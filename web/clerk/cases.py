@@ -13,10 +13,11 @@ from flask import Blueprint, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from engine.errors import InvalidData
+from engine.queries import attachments as attachment_lists
 from engine.queries import case_page, case_search, villages
 from engine.queries.case_page import ENROLLMENT_LABELS, OUTCOME_LABELS
 from engine.queries.household import HouseholdView
-from engine.services import attachments, pii
+from engine.services import pii
 from web.kit.case_diagram import diagram_context
 from web.kit.case_search import search_request
 from web.kit.deps import context, login_required, page_number, process_titles, username
@@ -79,7 +80,7 @@ def _case_page(
             enrollment_labels=ENROLLMENT_LABELS,
             reason=reason,
             reveal_errors=reveal_errors or {},
-            attachments=attachments.list_for_case(ctx, me, number),
+            attachments=attachment_lists.list_for_case(ctx, me, number),
         ),
         status,
     )

@@ -13,20 +13,19 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 
 from engine.errors import InvalidData
-from engine.queries import case_view
-from engine.queries.villages import colleagues, villages_in_scope
-from engine.results import TaskDetail
-from engine.services import attachments, tasks
+from engine.queries import task_page
+from engine.queries.task_page import TaskPage
+from engine.services import tasks
 from web.clerk.attachments import offer_numbers
-from web.kit.case_diagram import diagram_context
-from web.kit.deps import context, login_required, process_titles, username
+from web.kit.case_diagram import render_diagram
+from web.kit.deps import context, login_required, username
 from web.kit.forms_render import apply_op, initial_values, parse_submission, render_form
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
 
 def _page(
-    detail: TaskDetail,
+    page: TaskPage,
     values: Mapping[str, Any] | None = None,
     errors: Mapping[str, list[str]] | None = None,
     *,
@@ -34,13 +33,11 @@ def _page(
     transfer_errors: Mapping[str, list[str]] | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
-    ctx, me = context(), username()
+    me, detail = username(), page.detail
     summary = detail.summary
     schema = detail.form or {}
     form = render_form(schema, initial_values(schema, detail.data) if values is None else values, errors or {})
-    villages = {v.code: v.name for v in villages_in_scope(ctx, me)}
-    files = attachments.list_for_case(ctx, me, summary.case_number)
-    if files:
+    if page.attachments:
         offer_numbers(form.fields)  # the form's "…附件编号" fields suggest the case's attachment numbers
     return (
         render_template(
@@ -49,26 +46,30 @@ def _page(
             detail=detail,
             form=form,
             form_title=schema.get("title", ""),
-            case=case_view.show_case(ctx, summary.case_number),
+            case=page.case,
             # The process this task belongs to (a 公示 or 民主评议 task shows its called process).
-            diagram=diagram_context(summary.case_number, summary.process_id),
-            process_titles=process_titles(),
-            village_names=villages,
+            diagram=render_diagram(page.diagram),
+            process_titles=page.process_titles,
+            village_names={v.code: v.name for v in page.villages},
             me=me,
             may_work=summary.state == "open" or (summary.state == "claimed" and summary.assignee == me),
-            colleagues=colleagues(ctx, me, summary.role),
+            colleagues=page.colleagues,
             transfer=transfer or {},
             transfer_errors=transfer_errors or {},
-            attachments=files,
+            attachments=page.attachments,
         ),
         status,
     )
 
 
+def _task_page(task_id: int) -> TaskPage:
+    return task_page.task_page(context(), task_id, username())
+
+
 @bp.get("/<id:task_id>")
 @login_required
 def show(task_id: int) -> ResponseReturnValue:
-    return _page(tasks.show_task(context(), task_id, username()))
+    return _page(_task_page(task_id))
 
 
 @bp.post("/<id:task_id>/claim")
@@ -95,8 +96,8 @@ def transfer(task_id: int) -> ResponseReturnValue:
     try:
         summary = tasks.transfer(ctx, task_id, me, target, reason)
     except InvalidData as exc:
-        detail = tasks.show_task(ctx, task_id, me)
-        return _page(detail, transfer={"to": target, "reason": reason}, transfer_errors=exc.fields, status=422)
+        page = _task_page(task_id)
+        return _page(page, transfer={"to": target, "reason": reason}, transfer_errors=exc.fields, status=422)
     flash(f"已将任务“{summary.title}”转办给 {summary.assignee}", "success")
     return redirect(url_for("inbox.index"))
 
@@ -105,18 +106,17 @@ def transfer(task_id: int) -> ResponseReturnValue:
 @login_required
 def complete(task_id: int) -> ResponseReturnValue:
     ctx, me = context(), username()
-    detail = tasks.show_task(ctx, task_id, me)
-    schema = detail.form or {}
+    schema = task_page.task_form(ctx, task_id, me) or {}  # what the submission means; no restore needed
     values = parse_submission(schema, request.form)
     op = request.form.get("_op", "submit")
     if op != "submit":  # 添加 / 删除 an item of a list: show the form again, nothing is stored
         if not apply_op(schema, values, op):
             abort(400)
-        return _page(detail, values)
+        return _page(_task_page(task_id), values)
     try:
-        result = tasks.complete(ctx, task_id, me, values)
+        result = tasks.complete(ctx, task_id, me, values)  # the one restore: in the engine host
     except InvalidData as exc:
-        return _page(detail, values, exc.fields, status=422)
+        return _page(_task_page(task_id), values, exc.fields, status=422)
     stage = f"；案件当前阶段：{result.stage}" if result.stage else ""
     flash(f"已提交任务“{result.task.title}”（案件 {result.case_number}）{stage}", "success")
     return redirect(url_for("inbox.index"))

@@ -6,6 +6,7 @@ import json
 
 import click
 
+from engine.queries import task_page
 from engine.services import tasks
 from web.cli.support import as_option, cli_context, print_json, read_data
 
@@ -37,7 +38,7 @@ def tasks_list(username: str, view: str, as_json: bool) -> None:
 def tasks_show(task_id: int, as_json: bool) -> None:
     """查看任务及其表单定义。"""
     with cli_context() as ctx:
-        detail = tasks.show_task(ctx, task_id)
+        detail = task_page.show_task(ctx, task_id)
         if as_json:
             print_json(detail)
             return

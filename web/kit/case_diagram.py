@@ -16,7 +16,12 @@ from web.kit.diagram import DiagramError, element_names, render_svg
 
 def diagram_context(number: str, process_id: str | None = None, *, prefix: str = "bpmn") -> dict[str, Any]:
     """The diagram of one of the case's processes (its main one by default), with what the page says around it."""
-    view = diagrams.case_diagram(context(), number, username(), process_id)
+    return render_diagram(diagrams.case_diagram(context(), number, username(), process_id), prefix=prefix)
+
+
+def render_diagram(view: diagrams.DiagramView, *, prefix: str = "bpmn") -> dict[str, Any]:
+    """A diagram view the caller already has (the task page reads it with everything else), drawn."""
+    number = view.case_number
     links = {
         call: url_for("case_pages.diagram", number=number, process_id=called)
         for call, called in view.calls.items()

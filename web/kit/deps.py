@@ -46,8 +46,5 @@ def remote_addr() -> str | None:
 
 
 def process_titles() -> dict[str, str]:
-    """Process id → title of its newest deployed version (any region)."""
-    titles: dict[str, str] = {}
-    for version in deployed.list_definitions(context()):
-        titles[version.process_id] = version.title
-    return titles
+    """Process id → its title (cached by the engine until a new version is deployed)."""
+    return deployed.process_titles(context())
