@@ -31,10 +31,8 @@ from engine.domain.parameters import Parameter, Value, layered_parameters
 from engine.domain.roles import ROLE_LABELS, role_for_lane
 from engine.errors import InvalidData
 from engine.workflow.catalog import BPMN_PREFIX, DMN_PREFIX, FORM_PREFIX, PARAM_PREFIX
+from engine.workflow.namespaces import BPMN_NS, SPIFF_NS
 from engine.workflow.xmlsafe import UnsafeXml, parse_xml
-
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 
