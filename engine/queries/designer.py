@@ -23,10 +23,10 @@ from engine.queries.diagrams import bundle_processes
 from engine.workflow.bundle import DEFAULT_REGION, PARAMETERS_FILE, SourceFile, region_sources
 from engine.workflow.bundle_diff import BundleDiff, diff_bundles
 from engine.workflow.catalog import CatalogResult, validate_sources
+from engine.workflow.namespaces import BPMN_NS
 from engine.workflow.xmlsafe import UnsafeXml, parse_xml
 
 ADMIN = "admin"
-_BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
 ORIGIN_LABELS = {"default": "默认", "region": "本地区", "merged": "默认 + 本地区（逐项覆盖）"}
 
@@ -171,7 +171,7 @@ def _process_ids(content: bytes) -> tuple[str, ...]:
         root = parse_xml(content).getroot()
     except UnsafeXml:
         return ()
-    return tuple(str(p.get("id")) for p in root.iter(f"{{{_BPMN}}}process") if p.get("id"))
+    return tuple(str(p.get("id")) for p in root.iter(f"{{{BPMN_NS}}}process") if p.get("id"))
 
 
 def _process_rows(files: list[RegionFile], on_disk: CatalogResult, latest: dict[str, Version]) -> list[ProcessRow]:

@@ -27,9 +27,8 @@ from engine.lookups import get_case, get_user
 from engine.persistence import Case, ProcessDefinition, ProcessInstance
 from engine.policy import check_may_see_case
 from engine.workflow.catalog import BPMN_PREFIX
+from engine.workflow.namespaces import BPMN_NS
 from engine.workflow.xmlsafe import UnsafeXml, parse_xml
-
-_BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
 
 @dataclass(frozen=True)
@@ -85,7 +84,7 @@ def bundle_processes(definition: ProcessDefinition) -> dict[str, ProcessSource]:
             root = parse_xml(text.encode()).getroot()
         except UnsafeXml:
             continue  # refused at deployment already; nothing to draw
-        for process in root.iter(f"{{{_BPMN}}}process"):
+        for process in root.iter(f"{{{BPMN_NS}}}process"):
             process_id = str(process.get("id") or "")
             if process_id:
                 found[process_id] = _source(process_id, name, text, process)
@@ -97,12 +96,12 @@ def bundle_processes(definition: ProcessDefinition) -> dict[str, ProcessSource]:
 def _source(process_id: str, file: str, text: str, process: etree._Element) -> ProcessSource:
     flows = tuple(
         (str(flow.get("id")), str(flow.get("sourceRef")), str(flow.get("targetRef")))
-        for flow in process.iter(f"{{{_BPMN}}}sequenceFlow")
+        for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow")
         if flow.get("id")
     )
     calls = {
         str(call.get("id")): str(call.get("calledElement"))
-        for call in process.iter(f"{{{_BPMN}}}callActivity")
+        for call in process.iter(f"{{{BPMN_NS}}}callActivity")
         if call.get("id") and call.get("calledElement")
     }
     title = (process.get("name") or "").strip() or process_id

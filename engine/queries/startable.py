@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 from engine.context import Context
 from engine.persistence import ProcessDefinition
 from engine.workflow.catalog import BPMN_PREFIX, FORM_PREFIX, START_FORM_SUFFIX
+from engine.workflow.namespaces import BPMN_NS
 from engine.workflow.xmlsafe import UnsafeXml, parse_xml
 from forms import FormDefinition
 
-_BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 # Bundle hash → the process ids its BPMN calls. Keyed by content, not by row id: ids of another database
 # (a test's, a second server's) may name other bundles.
 _CALLS: dict[str, frozenset[str]] = {}
@@ -39,7 +39,7 @@ def _calls_of(files: Mapping[str, Any]) -> frozenset[str]:
             root = parse_xml(text.encode()).getroot()
         except UnsafeXml:  # refused at deploy already; nothing deployed can be unparsable
             continue
-        for call in root.iter(f"{{{_BPMN}}}callActivity"):
+        for call in root.iter(f"{{{BPMN_NS}}}callActivity"):
             if call.get("calledElement"):
                 called.add(str(call.get("calledElement")))
     return frozenset(called)

@@ -40,7 +40,7 @@ from engine.services import deployment, draft_run, parameter_edit
 from engine.services.access import ValidBundle
 from engine.workflow.bundle import DEFAULT_REGION, PARAMETERS_FILE, RegionSources, SourceFile, region_sources
 from engine.workflow.catalog import CatalogResult, validate_sources
-from engine.workflow.checks import BPMN_NS
+from engine.workflow.namespaces import BPMN_NS
 from engine.workflow.xmlsafe import UnsafeXml, parse_xml
 
 MAX_DRAFT_BYTES = 1024 * 1024  # one file; the largest reference BPMN is well under 100 KB

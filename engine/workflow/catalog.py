@@ -21,7 +21,8 @@ from SpiffWorkflow.spiff.parser.task_spec import SpiffTaskParser
 from engine.domain.parameters import parameter_problems
 from engine.errors import InvalidData, Problem
 from engine.workflow.bundle import RegionSources, SourceFile
-from engine.workflow.checks import BPMN_NS, check_decision_tables, check_lanes, check_task_spec, user_task_properties
+from engine.workflow.checks import check_decision_tables, check_lanes, check_task_spec, user_task_properties
+from engine.workflow.namespaces import BPMN_NS
 from engine.workflow.parsing import ParsedFiles, missing_called_process, missing_decision, parse_files, translate
 from forms import FormDefinition, form_exists, load_form
 from forms.definition import definition_file_problems

@@ -10,10 +10,10 @@ from typing import Any
 from engine.domain.roles import role_for_lane
 from engine.errors import InvalidData, NotFound, Problem
 from engine.workflow.helpers import ENGINE_NAMES, HELPER_NAMES
+from engine.workflow.namespaces import BPMN_NS
 from engine.workflow.parsing import ParsedFiles
 from engine.workflow.sandbox import check_expression, check_names, check_script
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 KNOWN_CALLABLES = HELPER_NAMES | ENGINE_NAMES
 
 FormLoader = Callable[[str], object]

@@ -24,7 +24,7 @@ from engine.domain.assessment import ParameterProblem, assess, household_problem
 from engine.domain.parameters import layered_parameters
 from engine.errors import DibaoError, InvalidData
 from engine.workflow.catalog import BPMN_PREFIX, START_FORM_SUFFIX, bundle_parameter_texts
-from engine.workflow.checks import BPMN_NS
+from engine.workflow.namespaces import BPMN_NS
 from engine.workflow.runtime import LoadedProcess, WorkflowRun
 from engine.workflow.xmlsafe import UnsafeXml, parse_xml
 from forms import FormDefinition, validate_form

@@ -19,8 +19,9 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.errors import Problem
 from engine.workflow.dmn_subset import decision_ids, dmn_problems
+from engine.workflow.namespaces import BPMN_NS
 from engine.workflow.structure import structure_problems
-from engine.workflow.subset import BPMN_NS, element_of, subset_problems
+from engine.workflow.subset import element_of, subset_problems
 from engine.workflow.xmlsafe import UnsafeXml, parse_xml
 from engine.workflow.xsd_messages import translate_xsd
 

@@ -15,16 +15,8 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from engine.errors import Problem
-from engine.workflow.subset import (
-    BPMN_NS,
-    FLOW_NODES,
-    OTHER_FLOW_NODES,
-    SPIFF_NS,
-    element_of,
-    local,
-    namespace,
-    short,
-)
+from engine.workflow.namespaces import BPMN_NS, SPIFF_NS
+from engine.workflow.subset import FLOW_NODES, OTHER_FLOW_NODES, element_of, local, namespace, short
 
 # What the database keeps of a process and its steps (engine.persistence.process): longer is refused.
 MAX_PROCESS_ID, MAX_ELEMENT_ID, MAX_NAME = 64, 100, 200

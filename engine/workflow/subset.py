@@ -14,9 +14,8 @@ from collections.abc import Iterator
 from lxml import etree
 
 from engine.errors import Problem
+from engine.workflow.namespaces import BPMN_NS, SPIFF_NS
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 # Diagram interchange (shapes, edges, bounds, colours): drawing only, never executed.
 DIAGRAM_NAMESPACES = frozenset(
     {

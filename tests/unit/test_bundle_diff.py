@@ -1,4 +1,4 @@
-"""The readable diff between two bundles (engine/workflow/bundle_diff.py): each kind of edit a designer
+"""The readable diff between two bundles (engine/workflow/bundle_diff/): each kind of edit a designer
 makes to the reference process comes out as the sentence a reader expects, and nothing else does."""
 
 from __future__ import annotations
