@@ -24,6 +24,8 @@ def run_bundle(
     """Run `process_id` of a validated bundle from `start` data as far as it goes without waiting.
     A run the engine host had to stop (its time or memory limit) comes back as a result saying so."""
     try:
-        return ctx.engine_host().dry_run(files, process_id, region, start, time_budget=ctx.settings.script_budget)
+        return ctx.engine_host().dry_run(
+            files, process_id, region, start, time_budget=ctx.settings.script_budget, calendar_dir=ctx.calendar_dir
+        )
     except WorkflowFailed as stopped:
         return DryRunResult(region, process_id, to_china(utcnow()).date(), stopped=f"试运行被中止：{stopped.message}")
