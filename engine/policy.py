@@ -75,6 +75,12 @@ def designer_region(ctx: Context, username: str, region: str | None = None) -> s
     return own
 
 
+def check_audit_role(ctx: Context, username: str, what: str) -> None:
+    """Auditors and administrators only (verifying the audit chain, its checkpoints); `what` names the action."""
+    with ctx.db.read() as session:
+        user_with_role(session, username, AUDIT_ROLES, what)
+
+
 @dataclass(frozen=True)
 class AdminScope:
     """An administrator and what they manage: their own org unit and every unit below it (admin1 at a
