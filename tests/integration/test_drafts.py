@@ -131,6 +131,23 @@ def test_a_designer_touches_only_their_region(ctx: Context, who: str, region: st
         designer.draft_files(ctx, who, region)
     with pytest.raises(PermissionDenied):
         designer.deploy(ctx, region, who, drafts=True)
+    with pytest.raises(PermissionDenied):
+        designer.deploy(ctx, region, who)
+
+
+def test_one_deploy_entry_point_a_designer_deploys_their_own_region_under_their_name(
+    ctx: Context, processes_dir: Path
+) -> None:
+    """The files of the region changed on disk (the JSON API's region deploy): no region means the
+    designer's own; the new version names them; the system's deploy then finds nothing new."""
+    (processes_dir / "regions/yantai/parameters.toml").write_bytes(_yantai_params(processes_dir))
+    deployed = designer.deploy(ctx, None, "designer_yantai")
+    assert {v.region for v in deployed} == {"yantai"}
+    (changed,) = [v for v in deployed if v.process_id == "dibao_application"]
+    assert (changed.new, changed.deployed_by) == (True, "designer_yantai")
+    assert not [v for v in designer.deploy(ctx) if v.new]
+    with pytest.raises(ValueError, match="designer"):
+        designer.deploy(ctx, "yantai", drafts=True)
 
 
 def test_effective_file_is_the_draft_else_the_region_file(ctx: Context, processes_dir: Path) -> None:
