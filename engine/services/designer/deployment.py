@@ -44,7 +44,7 @@ def deploy(
 
     Without `username` the system deploys (the CLI). With it a designer does: the region is their own
     (policy.designer_region; None means it), and the versions name them. With `drafts` the designer's
-    drafts are validated, written into processes/ and cleared (deploy_drafts). BundleInvalid, with
+    drafts are validated, written into processes/ and cleared (_deploy_drafts). BundleInvalid, with
     nothing stored, when any bundle fails."""
     if username is not None:
         region = designer_region(ctx, username, region)
