@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from engine.domain.calendar import WorkingCalendar, default_calendar
+from engine.domain.calendar import WorkingCalendar, calendar_for
 from engine.persistence.db import Database
 from engine.persistence.process import ProcessDefinition
 from engine.records.audit_chain import CHAIN_KEY_INFO, ChainKey
 from engine.records.audit_key import read_key
 from engine.settings import Settings
+from engine.workflow.bundle import calendar_dir
 from engine.workflow.host import EngineHost, shared_host
 from engine.workflow.isolated import IsolatedProcess
 from engine.workflow.runtime import LoadedProcess
@@ -35,7 +37,13 @@ class Context:
         run in the engine host's child processes (engine.workflow.host)."""
         process = self._processes.get(definition.id)
         if process is None:
-            loaded = LoadedProcess(definition.process_id, definition.files, region=definition.region, read_only=True)
+            loaded = LoadedProcess(
+                definition.process_id,
+                definition.files,
+                region=definition.region,
+                calendar_dir=self.calendar_dir,
+                read_only=True,
+            )
             process = IsolatedProcess(loaded, self.engine_host(), self.settings.script_budget)
             with self._lock:
                 self._processes[definition.id] = process
@@ -57,8 +65,12 @@ class Context:
             workers=settings.engine_workers, memory_mb=settings.engine_memory_mb, timeout=settings.engine_timeout
         )
 
+    @property
+    def calendar_dir(self) -> Path:
+        return calendar_dir(self.settings.processes_dir)
+
     def calendar(self, region: str | None = None) -> WorkingCalendar:
-        return default_calendar(region)
+        return calendar_for(self.calendar_dir, region)
 
     def close(self) -> None:
         self.db.dispose()

@@ -10,7 +10,9 @@ these rules.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.context import Context
@@ -21,6 +23,7 @@ from engine.persistence import Case, HumanTask, OrgUnit, User
 from engine.workflow.bundle import DEFAULT_REGION
 
 ADMIN = "admin"
+ADMIN_DENIED_MESSAGE = "无权进行系统管理：需要系统管理角色"
 
 
 # Who registers cases: caseworkers, not designers, auditors or administrators (who only see them).
@@ -70,6 +73,51 @@ def designer_region(ctx: Context, username: str, region: str | None = None) -> s
     if region is not None and region != own:
         raise PermissionDenied(f"无权操作地区 {region} 的流程：只能校验和部署本地区（{own}）的流程")
     return own
+
+
+def check_audit_role(ctx: Context, username: str, what: str) -> None:
+    """Auditors and administrators only (verifying the audit chain, its checkpoints); `what` names the action."""
+    with ctx.db.read() as session:
+        user_with_role(session, username, AUDIT_ROLES, what)
+
+
+@dataclass(frozen=True)
+class AdminScope:
+    """An administrator and what they manage: their own org unit and every unit below it (admin1 at a
+    county manages the county, its townships and their villages; never the units of another county)."""
+
+    admin: User
+    root: OrgUnit
+    unit_ids: frozenset[int]
+
+    def check_covers(self, unit_id: int | None, what: str) -> None:
+        """PermissionDenied naming `what` ("管理用户 x") for a unit outside the scope."""
+        if unit_id not in self.unit_ids:
+            raise PermissionDenied(f"无权{what}：不属于{self.root.name}及其下级机构")
+
+
+def unit_subtree(session: Session, root_id: int) -> set[int]:
+    """The unit and every unit below it: one query per level (three for a county)."""
+    ids, frontier = {root_id}, [root_id]
+    while frontier:
+        below = session.scalars(select(OrgUnit.id).where(OrgUnit.parent_id.in_(frontier))).all()
+        frontier = [unit_id for unit_id in below if unit_id not in ids]  # a damaged tree cannot loop
+        ids.update(frontier)
+    return ids
+
+
+def admin_scope(session: Session, username: str) -> AdminScope:
+    """The scope of a holder of the admin role; PermissionDenied for anyone else."""
+    admin = get_user(session, username)
+    if ADMIN not in admin.roles:
+        raise PermissionDenied(ADMIN_DENIED_MESSAGE)
+    return AdminScope(admin, admin.org_unit, frozenset(unit_subtree(session, admin.org_unit_id)))
+
+
+def check_admin(ctx: Context, username: str) -> None:
+    """The admin role check on its own, so a non-administrator hears 403 before any input is looked at."""
+    with ctx.db.read() as session:
+        admin_scope(session, username)
 
 
 def may_work(user: User, task: HumanTask) -> bool:

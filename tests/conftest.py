@@ -23,13 +23,16 @@ from engine.lookups import get_org_unit
 from engine.persistence import Base
 from engine.records.audit_key import KEY_BYTES, write_key_file
 from engine.services import tasks
-from engine.services.deployment import deploy
+from engine.services.designer import deploy
 from engine.services.setup import create_demo_data
 from engine.services.users import add_user
 from engine.settings import PROJECT_ROOT, Settings
+from engine.workflow.bundle import calendar_dir
 
 DATA = Path(__file__).parent / "data"
 BUNDLES = DATA / "bundles"
+# The repository's working-day calendar, for tests that build engine pieces without a Context.
+CALENDAR_DIR = calendar_dir(PROJECT_ROOT / "processes")
 POSTGRES_URL = os.environ.get("DIBAO_TEST_POSTGRES_URL")
 
 MakeContext = Callable[..., Context]

@@ -9,7 +9,8 @@ A year's days off come from, in order, each layer overriding the one before:
 
 A year covered by neither the package nor a national data file falls back to weekends only, and
 says so: a warning on the "dibao.calendar" logger plus `fallback_years`/`coverage()` for banners.
-The file format is documented in processes/calendar/README.md.
+The file format is documented in processes/calendar/README.md. Where the data directory is
+(processes/calendar/ under Settings.processes_dir) is for the caller to say: this module reads no settings.
 """
 
 from __future__ import annotations
@@ -31,8 +32,6 @@ from engine.errors import InvalidData
 logger = logging.getLogger("dibao.calendar")
 
 Coverage = Literal["package", "file", "fallback"]
-
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "processes" / "calendar"
 
 _YEAR_FILE = re.compile(r"(\d{4})\.toml")
 # Region names become path components; anything else could escape the data directory.
@@ -249,6 +248,7 @@ class WorkingCalendar:
 
 
 @cache
-def default_calendar(region: str | None = None) -> WorkingCalendar:
-    """The calendar over the repository's processes/calendar, one instance per region."""
-    return WorkingCalendar(DEFAULT_DATA_DIR, region)
+def calendar_for(data_dir: Path, region: str | None = None) -> WorkingCalendar:
+    """The calendar over `data_dir`, one instance per directory and region for the life of the process
+    (its files are read and checked once)."""
+    return WorkingCalendar(data_dir, region)

@@ -3,7 +3,7 @@ the deployed versions of its processes, and a readable diff between two versions
 
 Scope: a designer reads their own region only (policy.designer_region); an administrator may read the
 region of their own org unit, read-only (`may_edit` False: the page offers no edit or deploy links).
-Reads change nothing and are not audited; drafts and deployments (engine/services/drafts.py) are.
+Reads change nothing and are not audited; drafts and deployments (engine.services.designer) are.
 """
 
 from __future__ import annotations

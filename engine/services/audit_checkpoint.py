@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import policy
 from engine.clock import utcnow
 from engine.context import Context
 from engine.errors import CheckpointError
@@ -276,6 +277,18 @@ def verify_chain(ctx: Context) -> VerifyResult:
     with ctx.db.read() as session:
         anchor = _trusted_anchor(ctx, session)
     return audit.verify(ctx.db, anchor)
+
+
+def verify_audit(ctx: Context, username: str) -> VerifyResult:
+    """verify_chain for an auditor or administrator (校验全部, `GET /api/v1/audit/verify`)."""
+    policy.check_audit_role(ctx, username, "校验审计链")
+    return verify_chain(ctx)
+
+
+def latest_checkpoint(ctx: Context, username: str) -> CheckpointStatus | None:
+    """latest_status for an auditor or administrator (the auditor's index page)."""
+    policy.check_audit_role(ctx, username, "查看审计检查点")
+    return latest_status(ctx)
 
 
 def _trusted_anchor(ctx: Context, session: Session) -> tuple[int, str] | None:

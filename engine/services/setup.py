@@ -15,7 +15,7 @@ from engine.persistence.migrate import upgrade_to_head
 from engine.records import audit
 from engine.records.audit_key import KeySetup, prepare
 from engine.results import DeployedVersion
-from engine.services.deployment import deploy
+from engine.services.designer import deploy
 from engine.services.users import add_org_unit, add_user
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - documented demo credential, refused outside demo mode

@@ -67,7 +67,11 @@ def assess_temporary(ctx: Context, region: str, payload: Mapping[str, Any]) -> d
     def decide(basis: Mapping[str, Any]) -> Any:
         # The data key the process's business rule task sees is `grant_basis`: same table, same input.
         outputs = evaluate_decision(
-            sources, temporary.DECISION_ID, {"grant_basis": dict(basis)}, time_budget=ctx.settings.script_budget
+            sources,
+            temporary.DECISION_ID,
+            {"grant_basis": dict(basis)},
+            time_budget=ctx.settings.script_budget,
+            calendar_dir=ctx.calendar_dir,
         )
         return outputs.get("approval_level")
 

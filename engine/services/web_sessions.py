@@ -9,6 +9,7 @@ the user is active. So these end it at once, whatever the browser's cookie still
 - signing out revokes that one session;
 - deactivation and a password reset revoke all of that user's sessions (engine.services.admin). A
   reset means the old password may be known to somebody else, who may already be signed in.
+The administrator's user page counts a user's live sessions (engine.queries.admin).
 
 Lifetimes follow the real clock (engine.clock.wallclock), not the demo clock that `/demo/clock`
 travels. A session lasts SESSION_LIFETIME from sign-in, and the web layer's signed cookie has the same
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.clock import wallclock
@@ -146,13 +147,3 @@ def revoke_all(session: Session, user_id: int, reason: str) -> list[int]:
             update(WebSession).where(WebSession.id.in_(live)).values(revoked_at=now, revoked_reason=reason[:32])
         )
     return live
-
-
-def live_count(session: Session, user_id: int) -> int:
-    """Sessions of the user that would open a page now (for the administrator's user page)."""
-    count = session.scalar(
-        select(func.count())
-        .select_from(WebSession)
-        .where(WebSession.user_id == user_id, WebSession.revoked_at.is_(None), WebSession.expires_at > wallclock())
-    )
-    return int(count or 0)

@@ -2,7 +2,9 @@
 
 processes/default/ holds the national procedures; processes/regions/<region>/ holds a region's
 overrides: a BPMN or DMN file with the same name replaces the default one, new files add processes,
-and parameters.toml is layered on top of the default one (parameter by parameter).
+and parameters.toml is layered on top of the default one (parameter by parameter). The working-day
+calendar's data files live in processes/calendar/. This module is the one place that knows the layout;
+callers pass the processes directory they were configured with (Settings.processes_dir).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from engine.errors import NotFound
 
 DEFAULT_REGION = "default"
 PARAMETERS_FILE = "parameters.toml"
+_REGIONS = "regions"  # the directory under processes/ holding one directory per region
 _REGION_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 
@@ -36,8 +39,24 @@ class RegionSources:
     forms: dict[str, SourceFile] = field(default_factory=dict)
 
 
+def region_path(region: str) -> str:
+    """A region's directory relative to the processes directory, as origins in messages spell it:
+    "default/" or "regions/<region>/"."""
+    return f"{DEFAULT_REGION}/" if region == DEFAULT_REGION else f"{_REGIONS}/{region}/"
+
+
+def region_dir(processes_dir: Path, region: str) -> Path:
+    """Where a region's process files live. `region` is a region's name, never a path a user typed."""
+    return processes_dir / region_path(region)
+
+
+def calendar_dir(processes_dir: Path) -> Path:
+    """The working-day calendar's data files (engine.domain.calendar reads them)."""
+    return processes_dir / "calendar"
+
+
 def list_regions(processes_dir: Path) -> list[str]:
-    regions_dir = processes_dir / "regions"
+    regions_dir = processes_dir / _REGIONS
     names = sorted(p.name for p in regions_dir.iterdir() if p.is_dir()) if regions_dir.is_dir() else []
     return [DEFAULT_REGION, *(n for n in names if _REGION_NAME.match(n))]
 
@@ -59,9 +78,9 @@ def region_sources(processes_dir: Path, region: str) -> RegionSources:
     if region != DEFAULT_REGION and region not in list_regions(processes_dir):
         raise NotFound(f"地区 {region} 没有流程目录（processes/regions/{region}/）")
     sources = RegionSources(region)
-    _add_dir(sources, processes_dir / DEFAULT_REGION, f"{DEFAULT_REGION}/")
+    _add_dir(sources, region_dir(processes_dir, DEFAULT_REGION), region_path(DEFAULT_REGION))
     if region != DEFAULT_REGION:
-        _add_dir(sources, processes_dir / "regions" / region, f"regions/{region}/")
+        _add_dir(sources, region_dir(processes_dir, region), region_path(region))
     return sources
 
 
@@ -97,6 +116,6 @@ def region_of_path(processes_dir: Path, path: Path) -> str | None:
     parts = relative.parts
     if not parts or parts[0] == DEFAULT_REGION:
         return DEFAULT_REGION
-    if parts[0] == "regions" and len(parts) > 1:
+    if parts[0] == _REGIONS and len(parts) > 1:
         return parts[1]
     return None

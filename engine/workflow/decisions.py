@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -55,6 +56,7 @@ def evaluate_decision(
     *,
     time_budget: float = 1.0,
     today: Callable[[], date] | None = None,
+    calendar_dir: Path,
 ) -> dict[str, Any]:
     """The outputs of decision table `decision_id` of the region's files for task data `data`.
 
@@ -77,7 +79,9 @@ def evaluate_decision(
     parameters = layered_parameters(
         (source.origin, source.content.decode("utf-8", errors="replace")) for source in sources.parameters
     )
-    script_engine = make_script_engine(build_helpers(parameters, today, region=sources.region), time_budget)
+    script_engine = make_script_engine(
+        build_helpers(parameters, today, region=sources.region, calendar_dir=calendar_dir), time_budget
+    )
     call = _Call(dict(data), script_engine, decision_id, origin)
     try:
         result: dict[str, Any] = engine.result(call)

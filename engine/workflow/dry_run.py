@@ -4,7 +4,7 @@ automatically, and report the path it takes and the assessment under the draft's
 Nothing is stored: the process runs on the real engine runtime (engine.workflow.runtime.LoadedProcess,
 the sandboxed script engine, the bundle's parameters and forms) but without a case, an instance row or
 human tasks. It runs inside the engine host's child process (engine.workflow.host_child), like every
-engine step, so a hostile draft cannot hold the web server; engine.services.draft_run sends it there.
+engine step, so a hostile draft cannot hold the web server; engine.services.designer.dry_runs sends it there.
 Each user task gets "minimal valid data" built from its form: the approving choice of an
 enum ("approve", "accept", "agree", "pass" … when offered), the values the task already carries for
 fields of the same name (the household), today for dates, the lowest allowed number, and "试运行" for

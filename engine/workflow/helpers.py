@@ -1,20 +1,22 @@
 """Domain helpers that BPMN scripts, conditions, timers and DMN cells may call by name.
 
 The set of names is fixed here so deploy-time validation can refuse calls to anything else.
-Each helper is bound to one deployed definition (its region and parameters).
+Each helper is bound to one deployed definition (its region and parameters) and to the working-day
+calendar's data directory the caller was configured with (engine.workflow.bundle.calendar_dir).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from engine.clock import to_china, utcnow
 from engine.domain.assessment import add_months
 from engine.domain.assessment import assess as assess_household
 from engine.domain.benefit import benefit_proposal, first_of_next_month, review_finding
-from engine.domain.calendar import default_calendar
+from engine.domain.calendar import calendar_for
 from engine.domain.democratic_review import review_result
 from engine.domain.gradual_exit import exit_period, exit_rules, review_interval_months
 from engine.domain.parameters import Parameters
@@ -52,6 +54,7 @@ def build_helpers(
     today: Callable[[], date] | None = None,
     *,
     region: str = DEFAULT_REGION,
+    calendar_dir: Path,
 ) -> dict[str, Callable[..., Any]]:
     # The calendar day in China: a decision taken at 07:00 Beijing time is dated that day, not the day before.
     current_day = today or (lambda: to_china(utcnow()).date())
@@ -91,7 +94,7 @@ def build_helpers(
     def working_days_later_iso(days: int) -> str:
         """The end of the `days`-th working day after today in China, as a task's due date is counted,
         for a timeDate timer whose limit is a region parameter (补办手续 within N working days)."""
-        return default_calendar(region).due_at(to_china(utcnow()), int(days)).astimezone(UTC).isoformat()
+        return calendar_for(calendar_dir, region).due_at(to_china(utcnow()), int(days)).astimezone(UTC).isoformat()
 
     def deadline_passed(moment_iso: str) -> bool:
         """Whether a deadline set by one of the *_later_iso helpers lies in the past (a late step)."""

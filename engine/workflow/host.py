@@ -34,6 +34,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from engine.clock import utcnow
@@ -158,9 +159,16 @@ class EngineHost:
         return reply
 
     def dry_run(
-        self, files: Mapping[str, str], process_id: str, region: str, start: Mapping[str, Any], *, time_budget: float
+        self,
+        files: Mapping[str, str],
+        process_id: str,
+        region: str,
+        start: Mapping[str, Any],
+        *,
+        time_budget: float,
+        calendar_dir: Path,
     ) -> DryRunResult:
-        ref = ProcessRef(ProcessRef.key_of(process_id, region, time_budget, files), process_id, region, time_budget)
+        ref = ProcessRef.of(process_id, region, time_budget, calendar_dir, files)
         reply = self.run(Request("dry_run", ref, utcnow().isoformat(), args={"start": dict(start)}), files)
         if isinstance(reply, Failure):
             raise reply.error()

@@ -53,7 +53,9 @@ class _Processes:
             return loaded
         if ref.files is None:
             return None
-        loaded = LoadedProcess(ref.process_id, ref.files, time_budget=ref.time_budget, region=ref.region)
+        loaded = LoadedProcess(
+            ref.process_id, ref.files, time_budget=ref.time_budget, region=ref.region, calendar_dir=ref.calendar_dir
+        )
         self._loaded[ref.key] = loaded
         if len(self._loaded) > CACHED_PROCESSES:
             self._loaded.popitem(last=False)

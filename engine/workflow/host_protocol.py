@@ -15,6 +15,7 @@ import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from engine.errors import Conflict, DibaoError, InvalidData, NotFound, WorkflowFailed
@@ -23,21 +24,26 @@ from engine.workflow.runtime import FormCompletion, UserTaskView, WaitingMessage
 
 @dataclass(frozen=True)
 class ProcessRef:
-    """Which process to run. ``files`` travel only when the child may not have the process yet."""
+    """Which process to run. ``files`` travel only when the child may not have the process yet;
+    ``calendar_dir`` is the parent's working-day calendar (its Settings.processes_dir)."""
 
     key: str
     process_id: str
     region: str
     time_budget: float
+    calendar_dir: Path
     files: Mapping[str, str] | None = None
 
-    @staticmethod
-    def key_of(process_id: str, region: str, time_budget: float, files: Mapping[str, str]) -> str:
-        digest = hashlib.sha256(f"{process_id}\0{region}\0{time_budget!r}".encode())
+    @classmethod
+    def of(
+        cls, process_id: str, region: str, time_budget: float, calendar_dir: Path, files: Mapping[str, str]
+    ) -> ProcessRef:
+        """A reference (without the files) keyed by everything the child's parsed process depends on."""
+        digest = hashlib.sha256(f"{process_id}\0{region}\0{time_budget!r}\0{calendar_dir}".encode())
         for name in sorted(files):
             digest.update(f"\0{name}\0{len(files[name])}\0".encode())
             digest.update(files[name].encode())
-        return digest.hexdigest()
+        return cls(digest.hexdigest(), process_id, region, time_budget, calendar_dir)
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,7 @@ class IsolatedProcess:
             raise ValueError("IsolatedProcess needs a read-only LoadedProcess")
         self._loaded = loaded
         self._host = host
-        key = ProcessRef.key_of(loaded.process_id, loaded.region, time_budget, loaded.files)
-        self._ref = ProcessRef(key, loaded.process_id, loaded.region, time_budget)
+        self._ref = ProcessRef.of(loaded.process_id, loaded.region, time_budget, loaded.calendar_dir, loaded.files)
 
     @property
     def process_id(self) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -94,6 +95,7 @@ class LoadedProcess:
         time_budget: float = 1.0,
         today: Callable[[], date] | None = None,
         region: str = DEFAULT_REGION,
+        calendar_dir: Path,
         read_only: bool = False,
     ) -> None:
         """`read_only`: for restoring stored states to read them; no script, condition or DMN cell
@@ -104,6 +106,7 @@ class LoadedProcess:
             raise BundleInvalid(parsed.problems)
         self.process_id = process_id
         self.region = region
+        self.calendar_dir = calendar_dir
         self.files: Mapping[str, str] = dict(files)
         self.spec = parsed.parser.get_spec(process_id)
         self.subprocess_specs = parsed.parser.get_subprocess_specs(process_id)
@@ -122,7 +125,9 @@ class LoadedProcess:
         self.script_engine = (
             make_read_only_engine()
             if read_only
-            else make_script_engine(build_helpers(self.parameters, today, region=region), time_budget)
+            else make_script_engine(
+                build_helpers(self.parameters, today, region=region, calendar_dir=calendar_dir), time_budget
+            )
         )
 
     def _attach(self, workflow: BpmnWorkflow) -> BpmnWorkflow:

@@ -18,6 +18,7 @@ from engine.settings import PROJECT_ROOT
 from engine.workflow.bundle import file_sources
 from engine.workflow.catalog import validate_sources
 from engine.workflow.runtime import LoadedProcess, WorkflowRun
+from tests.conftest import CALENDAR_DIR
 
 DATA = Path(__file__).parent.parent / "data" / "bpmn_subset"
 FORMS = PROJECT_ROOT / "forms" / "definitions"
@@ -30,7 +31,7 @@ def load(name: str, *extra: str) -> LoadedProcess:
     result = validate_sources(file_sources(files), FORMS)
     assert result.problems == []
     (bundle,) = [b for b in result.bundles if b.process_id == name]
-    return LoadedProcess(name, bundle.files)
+    return LoadedProcess(name, bundle.files, calendar_dir=CALENDAR_DIR)
 
 
 def ready(run: WorkflowRun) -> list[tuple[str, str]]:

@@ -53,7 +53,7 @@ def test_restored_workflows_run_scripts_only_in_the_sandbox(ctx: Context) -> Non
     with pytest.raises(SandboxViolation):
         reader.evaluate("1 + 1", {})
     # Where steps run (the engine host's child), a restored workflow gets the sandboxed engine back.
-    executing = LoadedProcess(process_id, files).restore(state)
+    executing = LoadedProcess(process_id, files, calendar_dir=ctx.calendar_dir).restore(state)
     environment = executing._workflow.script_engine.environment
     assert isinstance(environment, SandboxedEnvironment)
     assert "open" not in environment.globals["__builtins__"]

@@ -12,8 +12,8 @@ import time
 import pytest
 
 from engine.context import Context
-from engine.services import drafts, tasks
-from engine.services.drafts import DryRunReport
+from engine.services import designer, tasks
+from engine.services.designer import DryRunReport
 from tests.conftest import BUNDLES, MakeContext
 from web import create_app
 
@@ -27,8 +27,8 @@ def _rss_mb() -> float:
 
 def _dry_run(ctx: Context, bundle: str) -> DryRunReport:
     content = (BUNDLES / bundle / "reference_review.bpmn").read_bytes()
-    drafts.save_file(ctx, "designer_yantai", "yantai", "reference_review.bpmn", content)
-    return drafts.dry_run(ctx, "designer_yantai", "yantai", "reference_review", "{}")
+    designer.save_file(ctx, "designer_yantai", "yantai", "reference_review.bpmn", content)
+    return designer.dry_run(ctx, "designer_yantai", "yantai", "reference_review", "{}")
 
 
 @pytest.mark.parametrize(

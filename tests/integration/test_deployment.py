@@ -14,7 +14,7 @@ from engine.context import Context
 from engine.errors import BundleInvalid, InvalidData
 from engine.persistence import AuditEvent, ProcessDefinition
 from engine.queries import case_view, deployed
-from engine.services import cases, deployment
+from engine.services import cases, designer
 from engine.settings import PROJECT_ROOT
 from engine.workflow.bundle import directory_sources
 from engine.workflow.catalog import validate_sources
@@ -94,13 +94,13 @@ def test_deploy_creates_a_version_only_when_the_bundle_changed(ctx: Context, pro
     before = {(v.region, v.process_id): v for v in deployed.list_definitions(ctx)}
     assert before[("default", "reference_review")].version == 1
     assert {v.version for v in before.values()} == {1}
-    again = deployment.deploy(ctx)
+    again = designer.deploy(ctx)
     assert not any(v.new for v in again)
     assert _count(ctx, ProcessDefinition) == len(before)
 
     params = processes_dir / "default" / "parameters.toml"
     params.write_text(params.read_text().replace("[notice_days]\n2021-07-01 = 7", "[notice_days]\n2021-07-01 = 10"))
-    changed = {(v.region, v.process_id): v for v in deployment.deploy(ctx)}
+    changed = {(v.region, v.process_id): v for v in designer.deploy(ctx)}
     # The default parameters are part of every bundle, regions' included (they are layered).
     assert all(v.new and v.version == 2 for v in changed.values())
     key = ("default", "reference_review")
@@ -112,7 +112,7 @@ def test_bad_file_refuses_the_whole_deployment_and_changes_nothing(ctx: Context,
     add_fixture_process(processes_dir, "good_call")  # valid and new: must not be deployed either
     add_fixture_process(processes_dir, "import_script/reference_review.bpmn", region="yantai")
     with pytest.raises(BundleInvalid) as refused:
-        deployment.deploy(ctx)
+        designer.deploy(ctx)
     assert any(p.element == "prepare_notice" and "regions/yantai/" in p.file for p in refused.value.problems)
     assert _count(ctx, ProcessDefinition) == definitions
     assert _count(ctx, AuditEvent) == events
@@ -121,7 +121,7 @@ def test_bad_file_refuses_the_whole_deployment_and_changes_nothing(ctx: Context,
 def test_region_override_replaces_the_default_file(ctx: Context, processes_dir: Path) -> None:
     params = processes_dir / "regions" / "yantai" / "parameters.toml"
     params.write_text(params.read_text(encoding="utf-8") + "\n[notice_days]\n2021-07-01 = 5\n", encoding="utf-8")
-    versions = {(v.region, v.process_id): v for v in deployment.deploy(ctx)}
+    versions = {(v.region, v.process_id): v for v in designer.deploy(ctx)}
     assert versions[("yantai", "reference_review")].new
     assert versions[("default", "reference_review")].new is False
     yantai_case = cases.start_case(ctx, "reference_review", "clerk_yantai", {"village": "yantai-village"})
@@ -150,7 +150,7 @@ def test_running_case_keeps_its_version_new_case_gets_the_new_one(
     bpmn.write_text(
         bpmn.read_text(encoding="utf-8").replace('name="受理登记"', 'name="受理登记（新）"', 1), encoding="utf-8"
     )
-    deployment.deploy(ctx)
+    designer.deploy(ctx)
     new = cases.start_case(ctx, "reference_review", "clerk1", {"village": "demo-village-1-1"})
     assert (old.process_version, new.process_version) == (1, 2)
     assert case_view.show_case(ctx, old.number).tasks[0].title == "受理登记"

@@ -10,7 +10,7 @@ from freezegun import freeze_time
 from engine.context import Context
 from engine.queries import notices as notice_board
 from engine.queries.deployed import list_definitions
-from engine.services import deployment
+from engine.services import designer
 from engine.workflow.bundle import list_regions
 from tests.conftest import MakeContext
 from tests.scenarios.flow import Application, Users
@@ -66,7 +66,7 @@ def test_a_region_change_reaches_new_cases_and_running_cases_keep_their_version(
     params.write_text(params.read_text(encoding="utf-8") + "\n[notice_days]\n2021-07-01 = 5\n", encoding="utf-8")
     bpmn = (processes_dir / "default" / "dibao_application.bpmn").read_text(encoding="utf-8")
     (region / "dibao_application.bpmn").write_text(bpmn.replace('name="初审"', 'name="乡镇初审"'), encoding="utf-8")
-    changed = {(v.region, v.process_id): v for v in deployment.deploy(ctx) if v.new}
+    changed = {(v.region, v.process_id): v for v in designer.deploy(ctx) if v.new}
     assert ("yantai", "dibao_application") in changed
     assert ("default", "dibao_application") not in changed
     with freeze_time("2026-11-23 01:00:00"):

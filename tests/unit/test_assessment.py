@@ -32,6 +32,7 @@ from engine.workflow.helpers import HELPER_NAMES, build_helpers
 from engine.workflow.sandbox import make_script_engine
 from engine.workflow.serializer import dump_state
 from forms import load_form
+from tests.conftest import CALENDAR_DIR
 from tests.unit.test_sandbox import end_data, script_process, workflow
 
 DEFAULTS = (PROJECT_ROOT / "processes" / "default" / "parameters.toml").read_text(encoding="utf-8")
@@ -593,7 +594,7 @@ def test_the_form_and_the_domain_agree_on_every_choice() -> None:
 
 
 def test_helper_names_are_honest() -> None:
-    assert set(build_helpers(params())) == HELPER_NAMES
+    assert set(build_helpers(params(), calendar_dir=CALENDAR_DIR)) == HELPER_NAMES
     assert "assess" in HELPER_NAMES
 
 
@@ -604,7 +605,7 @@ def test_the_assess_helper_runs_in_the_sandbox_and_its_result_serializes() -> No
         member("丙"),
         member("丁"),
     )
-    engine = make_script_engine(build_helpers(params(**HUINING), region="huining"), 1.0)
+    engine = make_script_engine(build_helpers(params(**HUINING), region="huining", calendar_dir=CALENDAR_DIR), 1.0)
     wf = workflow(script_process('assessment = assess(household, "2026-11-01")'), {"household": data}, engine=engine)
     wf.do_engine_steps()
     result = end_data(wf)["assessment"]
@@ -623,6 +624,6 @@ def test_the_assess_helper_runs_in_the_sandbox_and_its_result_serializes() -> No
 
 
 def test_the_assess_helper_refuses_a_bad_date() -> None:
-    helper = build_helpers(params())["assess"]
+    helper = build_helpers(params(), calendar_dir=CALENDAR_DIR)["assess"]
     with pytest.raises(ValueError, match="不是有效日期"):
         helper(household(member("甲", "self")), "2026-13-01")

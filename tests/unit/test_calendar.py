@@ -13,11 +13,23 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from freezegun import freeze_time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.domain.calendar import DEFAULT_DATA_DIR, WorkingCalendar, default_calendar, load_year_file
+from engine.context import Context
+from engine.domain.calendar import WorkingCalendar, calendar_for, load_year_file
+from engine.domain.parameters import layered_parameters
 from engine.errors import InvalidData
+from engine.settings import Settings
+from engine.workflow.bundle import calendar_dir
+from engine.workflow.helpers import build_helpers
+
+DEFAULT_DATA_DIR = calendar_dir(Settings().processes_dir)
+
+
+def default_calendar(region: str | None = None) -> WorkingCalendar:
+    return calendar_for(DEFAULT_DATA_DIR, region)
 
 
 @pytest.fixture
@@ -179,10 +191,12 @@ def test_region_name_cannot_escape_the_data_directory(tmp_path: Path) -> None:
         WorkingCalendar(tmp_path, region="../etc")
 
 
-def test_repository_data_files_are_valid_and_default_calendar_is_cached() -> None:
+def test_repository_data_files_are_valid_and_default_calendar_is_cached(tmp_path: Path) -> None:
     assert load_year_file(DEFAULT_DATA_DIR / "2027.toml").published is False
     assert default_calendar() is default_calendar()
     assert default_calendar("default") is not default_calendar()
+    # Another processes directory (DIBAO_PROCESSES_DIR) has a calendar of its own.
+    assert calendar_for(tmp_path) is not default_calendar()
 
 
 @settings(database=None, max_examples=200, deadline=None)
@@ -205,3 +219,21 @@ def test_an_unpublished_year_file_must_not_carry_dates(tmp_path: Path) -> None:
     path = _write(tmp_path / "2031.toml", text)
     with pytest.raises(InvalidData, match="published = false"):
         load_year_file(path)
+
+
+def test_the_calendar_follows_the_configured_processes_directory(tmp_path: Path) -> None:
+    """DIBAO_PROCESSES_DIR moves the calendar's data files with the process files: the Context's calendar
+    (task due dates, the legal clock) and the BPMN helper working_days_later_iso both read
+    <processes>/calendar/, not the repository's."""
+    _write(tmp_path / "calendar" / "2030.toml", 'source = "测试"\nholidays = [2030-03-06]\nworkdays = []\n')
+    ctx = Context.from_settings(Settings(database_url="sqlite://", processes_dir=tmp_path))
+    try:
+        assert not ctx.calendar().is_working_day(date(2030, 3, 6))  # the Wednesday made a holiday there
+        assert default_calendar().is_working_day(date(2030, 3, 6))  # the repository has no 2030 file
+        moved = build_helpers(layered_parameters([]), calendar_dir=ctx.calendar_dir)["working_days_later_iso"]
+        repository = build_helpers(layered_parameters([]), calendar_dir=DEFAULT_DATA_DIR)["working_days_later_iso"]
+        with freeze_time("2030-03-05 01:00:00"):  # Tuesday 09:00 in China; one working day later:
+            assert moved(1) == "2030-03-07T15:59:59+00:00"  # the end of Thursday in China
+            assert repository(1) == "2030-03-06T15:59:59+00:00"  # the end of Wednesday
+    finally:
+        ctx.close()

@@ -18,7 +18,7 @@ from engine.workflow.sandbox import SandboxedEnvironment, ScriptRaisedBaseExcept
 from engine.workflow.sandbox_limits import SandboxLimitExceeded
 from engine.workflow.sandbox_methods import guarded_getattr
 from engine.workflow.storable import Unstorable, check_storable
-from tests.conftest import BUNDLES
+from tests.conftest import BUNDLES, CALENDAR_DIR
 
 
 def _raise(kind: type[BaseException]) -> Any:
@@ -149,7 +149,7 @@ def test_a_loop_of_automatic_steps_without_an_exit_fails_naming_its_step() -> No
     # Spiff itself gives up after a few hundred rounds without a word, leaving an instance that waits
     # for nothing; the runtime stops it after MAX_ENGINE_STEPS and says where.
     source = (BUNDLES / "hostile_endless_loop" / "loop_forever.bpmn").read_text(encoding="utf-8")
-    process = LoadedProcess("loop_forever", {"bpmn/loop_forever.bpmn": source})
+    process = LoadedProcess("loop_forever", {"bpmn/loop_forever.bpmn": source}, calendar_dir=CALENDAR_DIR)
     started = time.monotonic()
     with pytest.raises(WorkflowFailed) as failed:
         process.start({"n": 0})

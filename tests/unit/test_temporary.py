@@ -35,6 +35,7 @@ from engine.workflow.bundle import region_sources
 from engine.workflow.decisions import evaluate_decision
 from engine.workflow.helpers import HELPER_NAMES, build_helpers
 from forms import FormDefinition, load_form
+from tests.conftest import CALENDAR_DIR
 
 PROCESSES = PROJECT_ROOT / "processes"
 DESIGN_KEYS = {"amount", "months_counted", "approval_level", "advance_payment", "explanation"}
@@ -66,7 +67,9 @@ def _by_table(region: str) -> Any:
     sources = region_sources(PROCESSES, region)
 
     def decide(basis: Mapping[str, Any]) -> Any:
-        return evaluate_decision(sources, DECISION_ID, {"grant_basis": dict(basis)}).get("approval_level")
+        return evaluate_decision(sources, DECISION_ID, {"grant_basis": dict(basis)}, calendar_dir=CALENDAR_DIR).get(
+            "approval_level"
+        )
 
     return decide
 
@@ -340,7 +343,7 @@ def test_the_start_form_offers_the_domain_values() -> None:
 
 
 def _helpers(region: str = "default") -> dict[str, Any]:
-    return build_helpers(_parameters(region), lambda: date(2026, 11, 23), region=region)
+    return build_helpers(_parameters(region), lambda: date(2026, 11, 23), region=region, calendar_dir=CALENDAR_DIR)
 
 
 def test_the_helpers_are_registered() -> None:

@@ -33,6 +33,7 @@ from engine.workflow.decisions import evaluate_decision
 from engine.workflow.runtime import LoadedProcess
 from engine.workflow.xmlsafe import UnsafeXml, parse_xml
 from forms.definition import FormDefinition, definition_file_problems
+from tests.conftest import CALENDAR_DIR
 from tests.unit.bpmn_documents import Document, documents
 from tests.unit.bpmn_documents import xml_text as texts
 from tests.unit.other_documents import decision_tables, form_texts, parameter_files
@@ -98,7 +99,7 @@ def test_any_bpmn_file_is_accepted_or_refused_with_located_problems(tmp_path_fac
     event("accepted" if result.ok else "refused")
     if result.ok and document.acyclic:
         for bundle in result.bundles:
-            _start(LoadedProcess(bundle.process_id, bundle.files))
+            _start(LoadedProcess(bundle.process_id, bundle.files, calendar_dir=CALENDAR_DIR))
 
 
 def _start(process: LoadedProcess) -> None:
@@ -157,7 +158,7 @@ def test_any_dmn_file_is_accepted_or_refused_and_what_is_accepted_evaluates(
         }
         # A cell may fail on the data (a name it does not have): WorkflowFailed says which.
         with contextlib.suppress(WorkflowFailed):
-            outputs = evaluate_decision(sources, decision, data)
+            outputs = evaluate_decision(sources, decision, data, calendar_dir=CALENDAR_DIR)
             event("accepted, evaluated" if outputs else "accepted, no row matched")
 
 

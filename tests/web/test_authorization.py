@@ -266,7 +266,7 @@ def test_the_bpmn_modeler_is_for_the_designer_of_the_region(
 ) -> None:
     """/designer/modeler: only the region's designer opens the page, loads the XML or saves a draft;
     a refused save stores nothing."""
-    from engine.services import drafts
+    from engine.services import designer
 
     browser = _browser(make_browser, who)
     assert browser.get(MODELER_PAGE).status_code == status
@@ -278,7 +278,7 @@ def test_the_bpmn_modeler_is_for_the_designer_of_the_region(
         headers={"X-CSRFToken": browser.token()},
     )
     assert saved.status_code == status
-    assert len(drafts.draft_files(ctx, "designer1", "default")) == (1 if status == 200 else 0)
+    assert len(designer.draft_files(ctx, "designer1", "default")) == (1 if status == 200 else 0)
 
 
 DRAFT_ROUTES = (

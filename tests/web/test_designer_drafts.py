@@ -15,7 +15,7 @@ from sqlalchemy import select
 from engine.context import Context
 from engine.persistence import AuditEvent
 from engine.queries import deployed
-from engine.services import drafts
+from engine.services import designer
 from tests.web.conftest import Browser
 
 START = "2026-11-23 01:00:00"
@@ -101,13 +101,13 @@ def test_hostile_or_bad_xml_is_refused(make_browser: Any, ctx: Context, content:
     assert message in text
     assert "evil.bpmn" in text
     assert "root:" not in text
-    assert drafts.draft_files(ctx, "designer_yantai", "yantai") == []
+    assert designer.draft_files(ctx, "designer_yantai", "yantai") == []
 
 
 def test_csrf_is_required(make_browser: Any, ctx: Context, processes_dir: Path) -> None:
     browser = make_browser("designer_yantai")
     assert _upload(browser, "parameters.toml", _yantai_params(processes_dir), csrf=False).status_code == 400
-    assert drafts.draft_files(ctx, "designer_yantai", "yantai") == []
+    assert designer.draft_files(ctx, "designer_yantai", "yantai") == []
     assert browser.post(f"{BASE}/deploy", csrf=False).status_code == 400
 
 
@@ -135,15 +135,15 @@ def test_the_parameter_form_saves_a_draft(make_browser: Any, ctx: Context) -> No
     bad = browser.post(f"{BASE}/parameters", {"p-notice_days-0-date": "2021-07-01", "p-notice_days-0-value": "五"})
     assert bad.status_code == 422
     assert "取值必须是数字" in bad.get_data(as_text=True)
-    assert drafts.draft_files(ctx, "designer_yantai", "yantai") == []
-    form = drafts.parameters_form(ctx, "designer_yantai", "yantai")
+    assert designer.draft_files(ctx, "designer_yantai", "yantai") == []
+    form = designer.parameters_form(ctx, "designer_yantai", "yantai")
     data = {}
     for row in form.rows:
         for index, (start, value) in enumerate(row.periods):
             data[f"p-{row.name}-{index}-date"], data[f"p-{row.name}-{index}-value"] = start, value
     data["p-notice_days-1-date"], data["p-notice_days-1-value"] = "2026-01-01", "5"
     assert browser.post(f"{BASE}/parameters", data).status_code == 302
-    text = drafts.effective_file(ctx, "designer_yantai", "yantai", "parameters.toml").decode()
+    text = designer.effective_file(ctx, "designer_yantai", "yantai", "parameters.toml").decode()
     assert "[notice_days]\n2021-07-01 = 7\n2026-01-01 = 5" in text
 
 
@@ -160,7 +160,7 @@ def test_dry_run_shows_the_path_and_the_assessment(make_browser: Any, ctx: Conte
     browser = make_browser("designer_yantai")
     page = browser.get(f"{BASE}/dry-run").get_data(as_text=True)
     assert "registered_type" in page  # the textarea comes prefilled with a household
-    household = json.dumps(drafts.draft_run.SAMPLE_HOUSEHOLD, ensure_ascii=False)
+    household = json.dumps(designer.SAMPLE_HOUSEHOLD, ensure_ascii=False)
     reply = browser.post(f"{BASE}/dry-run", {"process_id": "dibao_application", "household": household})
     assert reply.status_code == 200
     text = reply.get_data(as_text=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.context import Context
-from engine.services import deployment
+from engine.services import designer
 from tests.web.conftest import Browser
 
 
@@ -115,7 +115,7 @@ def test_a_new_version_shows_in_history_and_diff(ctx: Context, processes_dir: Pa
     row = page[page.index('<code class="muted">reference_review</code>') :]
     assert row.index("有未部署的修改") < row.index("</tr>")
 
-    deployed = {v.process_id: v for v in deployment.deploy(ctx, "default", "designer1") if v.new}
+    deployed = {v.process_id: v for v in designer.deploy(ctx, "default", "designer1") if v.new}
     assert deployed["reference_review"].version == 2
 
     page = _text(browser, "/designer/default")

@@ -14,7 +14,7 @@ from werkzeug.test import TestResponse
 
 from engine.context import Context
 from engine.persistence import AuditEvent
-from engine.services import drafts
+from engine.services import designer
 from tests.web.conftest import Browser
 from web.designer import modeler
 
@@ -100,7 +100,7 @@ def test_only_the_regions_designer_opens_loads_or_saves(
             assert reply.headers["Location"].startswith("/login")
     saved = _save(browser, PAGE, _edited(ctx))
     assert saved.status_code == status
-    assert [d.filename for d in drafts.draft_files(ctx, "designer1", "default")] == ([FILE] if status == 200 else [])
+    assert [d.filename for d in designer.draft_files(ctx, "designer1", "default")] == ([FILE] if status == 200 else [])
 
 
 def test_a_designer_of_another_region_works_on_their_own(ctx: Context, make_browser: Any) -> None:
@@ -133,7 +133,7 @@ def test_saving_stores_a_draft_that_the_modeler_then_loads(ctx: Context, make_br
     body = reply.get_json()
     assert body["ok"] is True
     assert "已保存草稿" in body["message"]
-    (draft,) = drafts.draft_files(ctx, "designer1", "default")
+    (draft,) = designer.draft_files(ctx, "designer1", "default")
     assert (draft.filename, draft.kind, draft.updated_by) == (FILE, "bpmn", "designer1")
     assert draft.replaces == f"default/{FILE}"
     assert browser.get(XML).get_data() == edited
@@ -164,7 +164,7 @@ def test_broken_xml_is_refused_with_a_chinese_message(
     assert answer["message"] == expected
     assert answer["errors"]
     assert all(FILE in m for m in answer["errors"])
-    assert drafts.draft_files(ctx, "designer1", "default") == []
+    assert designer.draft_files(ctx, "designer1", "default") == []
 
 
 def test_saving_needs_the_csrf_token(ctx: Context, make_browser: Any) -> None:
@@ -174,7 +174,7 @@ def test_saving_needs_the_csrf_token(ctx: Context, make_browser: Any) -> None:
         PAGE, data=_edited(ctx), content_type="application/xml", headers={"X-CSRFToken": "forged"}
     )
     assert wrong.status_code == 400
-    assert drafts.draft_files(ctx, "designer1", "default") == []
+    assert designer.draft_files(ctx, "designer1", "default") == []
 
 
 @pytest.mark.parametrize("name", ["parameters.toml", "reference_approval_level.dmn", "missing.bpmn", "..bpmn"])
@@ -183,4 +183,4 @@ def test_only_existing_bpmn_files_open(ctx: Context, make_browser: Any, name: st
     assert browser.get(f"/designer/modeler/default/{name}").status_code == 404
     assert browser.get(f"/designer/modeler/default/{name}/xml").status_code == 404
     assert _save(browser, f"/designer/modeler/default/{name}", b"<x/>").status_code == 404
-    assert drafts.draft_files(ctx, "designer1", "default") == []
+    assert designer.draft_files(ctx, "designer1", "default") == []

@@ -6,7 +6,7 @@ from typing import Any
 
 from engine.queries import deployed
 from engine.results import VerifyResult
-from engine.services import access
+from engine.services import audit_checkpoint, designer
 from web.api.core import ctx, me, operation
 from web.api.schemas import (
     AuditVerifySchema,
@@ -43,8 +43,8 @@ def processes() -> dict[str, Any]:
     errors=(400, 401, 403, 404, 422),
     description="校验未通过时 ok 为 false，problems 逐条列出文件、行号、元素和问题。",
 )
-def validate(body: dict[str, Any]) -> access.ValidationReport:
-    return access.validate_region(ctx(), me(), body.get("region"))
+def validate(body: dict[str, Any]) -> designer.ValidationReport:
+    return designer.validate_region(ctx(), me(), body.get("region"))
 
 
 @operation(
@@ -59,8 +59,8 @@ def validate(body: dict[str, Any]) -> access.ValidationReport:
     errors=(400, 401, 403, 404, 422),
     description="任一流程包校验未通过时不部署任何内容，得到 422（bundle_invalid，problems 列出问题）。",
 )
-def deploy(body: dict[str, Any]) -> access.Deployment:
-    return access.deploy_region(ctx(), me(), body.get("region"))
+def deploy(body: dict[str, Any]) -> designer.Deployment:
+    return designer.deploy_region(ctx(), me(), body.get("region"))
 
 
 @operation(
@@ -73,4 +73,4 @@ def deploy(body: dict[str, Any]) -> access.Deployment:
     errors=(401, 403),
 )
 def verify() -> VerifyResult:
-    return access.verify_audit(ctx(), me())
+    return audit_checkpoint.verify_audit(ctx(), me())

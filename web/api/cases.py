@@ -1,12 +1,12 @@
-"""Starting a case, reading it and its history (cases.* and access.case_history check the org scope)."""
+"""Starting a case, reading it and its history (cases.* and case_history checks the org scope)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from engine.queries import case_view
+from engine.queries import case_history, case_view
 from engine.results import CaseView
-from engine.services import access, cases
+from engine.services import cases
 from web.api.bodies import start_case_body
 from web.api.core import ctx, fields_under, me, operation
 from web.api.links import CASE_LINKS, open_task_links
@@ -58,4 +58,4 @@ def show(number: str) -> CaseView:
     errors=(401, 403, 404),
 )
 def history(number: str) -> dict[str, Any]:
-    return {"case_number": number, "events": access.case_history(ctx(), number, me())}
+    return {"case_number": number, "events": case_history.case_history(ctx(), number, me())}

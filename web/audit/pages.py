@@ -21,7 +21,7 @@ from engine import policy
 from engine.errors import InvalidData
 from engine.queries import case_search, dossier, villages
 from engine.results import VerifyResult
-from engine.services import access
+from engine.services import audit_checkpoint
 from web.kit.case_diagram import diagram_context
 from web.kit.case_search import search_request
 from web.kit.csv_export import csv_text
@@ -56,7 +56,7 @@ def _index(verification: VerifyResult | None = None) -> ResponseReturnValue:
         prev_url=_url(".index", {**query, "page": result.page - 1}) if result.page > 1 else None,
         next_url=_url(".index", {**query, "page": result.page + 1}) if result.page < result.pages else None,
         verification=verification,
-        checkpoint=access.latest_checkpoint(ctx, me),
+        checkpoint=audit_checkpoint.latest_checkpoint(ctx, me),
     )
 
 
@@ -70,8 +70,8 @@ def index() -> ResponseReturnValue:
 @login_required
 def verify_all() -> ResponseReturnValue:
     """校验全部: the whole chain, from the first event to the head, and against the latest checkpoint signed by
-    the configured auditor key (access.verify_audit checks the role)."""
-    return _index(access.verify_audit(context(), username()))
+    the configured auditor key (audit_checkpoint.verify_audit checks the role)."""
+    return _index(audit_checkpoint.verify_audit(context(), username()))
 
 
 def _url(endpoint: str, values: dict[str, Any]) -> str:

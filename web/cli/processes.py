@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from engine.queries import deployed
-from engine.services import deployment
+from engine.services import designer
 from web.cli.support import cli_context, fail, print_json
 
 
@@ -21,7 +21,7 @@ def processes() -> None:
 def processes_validate(paths: tuple[Path, ...]) -> None:
     """校验流程文件；无问题时退出码为 0。"""
     with cli_context() as ctx:
-        results = deployment.validate(ctx, list(paths))
+        results = designer.validate(ctx, list(paths))
         problems = [p for r in results for p in r.problems]
         for problem in problems:
             click.echo(str(problem))
@@ -35,7 +35,7 @@ def processes_validate(paths: tuple[Path, ...]) -> None:
 def processes_deploy(region: str | None) -> None:
     """部署有变化的流程包为新版本。"""
     with cli_context() as ctx:
-        for version in deployment.deploy(ctx, region):
+        for version in designer.deploy(ctx, region):
             mark = "新版本" if version.new else "未变化"
             click.echo(
                 f"{version.region}\t{version.process_id}\tv{version.version}\t{mark}\t{version.bundle_hash[:12]}"

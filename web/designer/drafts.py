@@ -1,6 +1,6 @@
 """流程设计草稿 (/designer/drafts/<region>): upload, parameter editing, validate, preview, dry run, deploy.
 
-Everything here is presentation; engine.services.drafts decides who may do what (a designer of region R
+Everything here is presentation; engine.services.designer decides who may do what (a designer of region R
 touches R only: PermissionDenied → 403), checks the files and audits every action. Forms carry the CSRF
 token; bad input re-renders the page with the message and 422, nothing saved.
 """
@@ -16,8 +16,7 @@ from markupsafe import Markup
 
 from engine import policy
 from engine.errors import BundleInvalid, InvalidData, NotFound
-from engine.services import drafts
-from engine.services.draft_run import SAMPLE_HOUSEHOLD
+from engine.services import designer
 from web.kit.deps import context, login_required, username
 from web.kit.diagram import DiagramError, render_svg
 
@@ -31,16 +30,16 @@ def _messages(exc: InvalidData) -> list[str]:
     return details or [exc.message]
 
 
-def _index_page(region: str, *, report: drafts.DraftReport | None = None, errors: list[str] | None = None) -> str:
+def _index_page(region: str, *, report: designer.DraftReport | None = None, errors: list[str] | None = None) -> str:
     ctx, me = context(), username()
     return render_template(
         "designer/drafts_index.html",
         region=region,
-        files=drafts.draft_files(ctx, me, region),
+        files=designer.draft_files(ctx, me, region),
         report=report,
         errors=errors or [],
         kind_labels=KIND_LABELS,
-        max_kb=drafts.MAX_DRAFT_BYTES // 1024,
+        max_kb=designer.MAX_DRAFT_BYTES // 1024,
     )
 
 
@@ -58,9 +57,9 @@ def upload(region: str) -> ResponseReturnValue:
     sent = request.files.get("file")
     if sent is None or not sent.filename:
         return _index_page(region, errors=["请选择要上传的文件"]), 422
-    content = sent.stream.read(drafts.MAX_DRAFT_BYTES + 1)
+    content = sent.stream.read(designer.MAX_DRAFT_BYTES + 1)
     try:
-        view = drafts.save_file(ctx, me, region, sent.filename, content)
+        view = designer.save_file(ctx, me, region, sent.filename, content)
     except InvalidData as exc:
         return _index_page(region, errors=[f"{exc.message}：{m}" for m in _messages(exc)]), 422
     flash(f"已保存草稿 {view.filename}", "success")
@@ -70,7 +69,7 @@ def upload(region: str) -> ResponseReturnValue:
 @bp.post("/<region>/files/<filename>/delete")
 @login_required
 def delete(region: str, filename: str) -> ResponseReturnValue:
-    drafts.delete_file(context(), username(), region, filename)
+    designer.delete_file(context(), username(), region, filename)
     flash(f"已删除草稿 {filename}", "success")
     return redirect(url_for("designer_drafts.index", region=region))
 
@@ -78,7 +77,7 @@ def delete(region: str, filename: str) -> ResponseReturnValue:
 @bp.post("/<region>/discard")
 @login_required
 def discard(region: str) -> ResponseReturnValue:
-    names = drafts.discard_draft(context(), username(), region)
+    names = designer.discard_draft(context(), username(), region)
     flash(f"已放弃草稿（{len(names)} 个文件）" if names else "没有草稿可放弃", "success")
     return redirect(url_for("designer_drafts.index", region=region))
 
@@ -86,7 +85,7 @@ def discard(region: str) -> ResponseReturnValue:
 @bp.post("/<region>/validate")
 @login_required
 def validate(region: str) -> ResponseReturnValue:
-    report = drafts.validate_draft(context(), username(), region)
+    report = designer.validate_draft(context(), username(), region)
     return _index_page(region, report=report)
 
 
@@ -95,9 +94,11 @@ def validate(region: str) -> ResponseReturnValue:
 def deploy(region: str) -> ResponseReturnValue:
     ctx, me = context(), username()
     try:
-        deployed = drafts.deploy_draft(ctx, me, region)
+        deployed = designer.deploy(ctx, region, me, drafts=True)
     except BundleInvalid as exc:
-        report = drafts.DraftReport(region, [f.filename for f in drafts.draft_files(ctx, me, region)], [], exc.problems)
+        report = designer.DraftReport(
+            region, [f.filename for f in designer.draft_files(ctx, me, region)], [], exc.problems
+        )
         return _index_page(region, report=report, errors=["校验未通过，没有部署"]), 422
     except InvalidData as exc:
         return _index_page(region, errors=_messages(exc)), 422
@@ -109,7 +110,7 @@ def deploy(region: str) -> ResponseReturnValue:
 # ---- parameters --------------------------------------------------------------------------------------
 
 
-def _submitted_rows(form: drafts.ParameterForm) -> dict[str, list[tuple[str, str]] | None]:
+def _submitted_rows(form: designer.ParameterForm) -> dict[str, list[tuple[str, str]] | None]:
     """The parameter rows as posted: p-<name>-<i>-date / -value, and reset-<name> to drop an override."""
     changes: dict[str, list[tuple[str, str]] | None] = {}
     for row in form.rows:
@@ -132,12 +133,12 @@ def _submitted_rows(form: drafts.ParameterForm) -> dict[str, list[tuple[str, str
 @login_required
 def parameters(region: str) -> ResponseReturnValue:
     ctx, me = context(), username()
-    form = drafts.parameters_form(ctx, me, region)
+    form = designer.parameters_form(ctx, me, region)
     errors: dict[str, list[str]] = {}
     message = ""
     if request.method == "POST":
         try:
-            drafts.save_parameters(ctx, me, region, _submitted_rows(form))
+            designer.save_parameters(ctx, me, region, _submitted_rows(form))
         except InvalidData as exc:
             errors, message = exc.fields, exc.message
         else:
@@ -160,7 +161,7 @@ def parameters(region: str) -> ResponseReturnValue:
 @bp.get("/<region>/preview/<filename>")
 @login_required
 def preview(region: str, filename: str) -> ResponseReturnValue:
-    source = drafts.preview(context(), username(), region, filename)
+    source = designer.preview(context(), username(), region, filename)
     diagrams: list[dict[str, Any]] = []
     for index, process_id in enumerate(source.process_ids):
         try:
@@ -176,10 +177,10 @@ def preview(region: str, filename: str) -> ResponseReturnValue:
 @login_required
 def dry_run(region: str) -> ResponseReturnValue:
     ctx, me = context(), username()
-    process_ids = drafts.process_ids(ctx, me, region)
-    household = json.dumps(SAMPLE_HOUSEHOLD, ensure_ascii=False, indent=2)
+    process_ids = designer.process_ids(ctx, me, region)
+    household = json.dumps(designer.SAMPLE_HOUSEHOLD, ensure_ascii=False, indent=2)
     process_id = "dibao_application" if "dibao_application" in process_ids else (process_ids or [""])[0]
-    report: drafts.DryRunReport | None = None
+    report: designer.DryRunReport | None = None
     errors: list[str] = []
     if request.method == "POST":
         household = request.form.get("household", "")
@@ -188,7 +189,7 @@ def dry_run(region: str) -> ResponseReturnValue:
             errors.append(f"流程：没有流程 {process_id!r}")
         else:
             try:
-                report = drafts.dry_run(ctx, me, region, process_id, household)
+                report = designer.dry_run(ctx, me, region, process_id, household)
             except (InvalidData, NotFound) as exc:
                 errors.extend(_messages(exc) if isinstance(exc, InvalidData) else [exc.message])
     page = render_template(

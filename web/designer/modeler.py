@@ -1,13 +1,13 @@
 """浏览器内的 BPMN 建模器（bpmn-js，由 Makefile 从 npm 安装）.
 
-Three routes per BPMN file of the designer's region, all scope-checked by access.designer_region
+Three routes per BPMN file of the designer's region, all scope-checked by policy.designer_region
 (a designer edits only their own region; anyone else gets 403, visitors the login page):
 - GET  /designer/modeler/<region>/<file>.bpmn       the modeler page (or, where `make modeler-assets`
   found no npm, a page saying so and pointing to the drafts page, where upload still works);
 - GET  /designer/modeler/<region>/<file>.bpmn/xml   the file as the designer now sees it (their draft's
   copy, else the region's effective file), which web/static/modeler/modeler.js imports;
 - POST /designer/modeler/<region>/<file>.bpmn       the exported XML as the request body (CSRF token in
-  the X-CSRFToken header) → drafts.save_file → JSON {ok, message}, or 422 {ok: false, message, errors}.
+  the X-CSRFToken header) → designer.save_file → JSON {ok, message}, or 422 {ok: false, message, errors}.
 Validation and deployment stay on the drafts page (/designer/drafts/<region>): one place does them.
 """
 
@@ -21,7 +21,7 @@ from flask.typing import ResponseReturnValue
 
 from engine.errors import InvalidData
 from engine.policy import designer_region
-from engine.services import drafts
+from engine.services import designer
 from web.kit.deps import context, login_required, username
 
 bp = Blueprint("modeler", __name__, url_prefix="/designer/modeler")
@@ -55,7 +55,7 @@ def page(region: str, filename: str) -> ResponseReturnValue:
     _check(region, filename)
     installed = assets_installed()
     if installed:
-        drafts.effective_file(context(), username(), region, filename)  # NotFound → 404, not an empty canvas
+        designer.effective_file(context(), username(), region, filename)  # NotFound → 404, not an empty canvas
     return render_template("designer/modeler.html", region=region, filename=filename, installed=installed)
 
 
@@ -63,7 +63,7 @@ def page(region: str, filename: str) -> ResponseReturnValue:
 @login_required
 def xml(region: str, filename: str) -> ResponseReturnValue:
     _check(region, filename)
-    content = drafts.effective_file(context(), username(), region, filename)
+    content = designer.effective_file(context(), username(), region, filename)
     response = Response(content, content_type="application/xml; charset=utf-8")
     response.headers["Cache-Control"] = "no-store"  # a draft changes with every save
     return response
@@ -74,10 +74,10 @@ def xml(region: str, filename: str) -> ResponseReturnValue:
 def save(region: str, filename: str) -> ResponseReturnValue:
     _check(region, filename)
     # The modeler edits files that exist (the region's or a draft); new files come by upload on the drafts page.
-    drafts.effective_file(context(), username(), region, filename)
+    designer.effective_file(context(), username(), region, filename)
     content = request.get_data()  # the raw XML; save_file checks size, encoding and that it parses safely
     try:
-        drafts.save_file(context(), username(), region, filename, content)
+        designer.save_file(context(), username(), region, filename, content)
     except InvalidData as exc:
         errors = [m for messages in exc.fields.values() for m in messages] or [exc.message]
         return jsonify(ok=False, message=exc.message, errors=errors), 422

@@ -1,4 +1,5 @@
-"""Editing a parameters.toml in a form while keeping its comments.
+"""Editing a parameters.toml's text while keeping its comments (the designer's parameter form writes
+through it; designer.parameters).
 
 The files are simple (design.md §2): comment lines, then one `[name]` table per parameter holding
 `YYYY-MM-DD = value` lines. We cut a file into blocks, one per table with the comment lines right above
