@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from engine.domain.vocabulary import ROLE_LABELS
+
 
 class Level(StrEnum):
     COUNTY = "county"
@@ -11,27 +13,9 @@ class Level(StrEnum):
     VILLAGE = "village"
 
 
-LEVEL_LABELS: dict[Level, str] = {
-    Level.COUNTY: "县（市、区）",
-    Level.TOWNSHIP: "乡镇（街道）",
-    Level.VILLAGE: "村（社区）",
-}
-
 # The level of the units directly below a unit of this level (a village has none).
 CHILD_LEVEL: dict[Level, Level] = {Level.COUNTY: Level.TOWNSHIP, Level.TOWNSHIP: Level.VILLAGE}
 
-ROLE_LABELS: dict[str, str] = {
-    "village_assistant": "村/社区协理员",
-    "township_clerk": "乡镇经办人",
-    "township_head": "乡镇负责人",
-    "verification_center": "县核对机构",
-    "county_clerk": "县民政经办人",
-    "county_approver": "县民政审批人",
-    "coordination_committee": "县困难群众基本生活保障协调机制",
-    "designer": "流程设计",
-    "auditor": "审计",
-    "admin": "系统管理",
-}
 
 # The level of the org unit that works a task in a lane of this role.
 ROLE_LEVELS: dict[str, Level] = {

@@ -26,28 +26,10 @@ from typing import Any, NoReturn
 
 from engine.domain.assessment import ParameterProblem
 from engine.domain.parameters import Parameters
+from engine.domain.vocabulary import APPROVAL_LEVELS, HOUSEHOLD_TYPES, TEMPORARY_CAUSES, TEMPORARY_KINDS
 from engine.errors import InvalidData
 
-KINDS: dict[str, str] = {"emergency": "急难型", "expenditure": "支出型"}
-CAUSES: dict[str, str] = {
-    "fire": "火灾",
-    "traffic_accident": "交通事故",
-    "major_illness": "突发重大疾病",
-    "disaster": "自然灾害",
-    "other": "其他",
-}
 # The household's standing when it applies: 低保家庭, 特困供养人员, 低保边缘家庭, or none of these.
-HOUSEHOLD_TYPES: dict[str, str] = {
-    "dibao": "低保家庭",
-    "tekun": "特困供养人员家庭",
-    "marginal": "低保边缘家庭",
-    "other": "其他家庭",
-}
-LEVELS: dict[str, str] = {
-    "township": "乡镇人民政府（街道办事处）审批",
-    "county": "县级民政部门审批",
-    "committee": "县级困难群众基本生活保障工作协调机制一事一议",
-}
 # Who the rest of an emergency grant goes to, in a sentence ("其余 … 元报县级民政部门审批").
 _LEVEL_SHORT: dict[str, str] = {
     "township": "乡镇",
@@ -156,9 +138,10 @@ def assess_temporary(
     calculation = _calculate(request, parameters)
     basis = _basis(calculation)
     level = decide_level(basis)
-    if level not in LEVELS:
+    if level not in APPROVAL_LEVELS:
         raise ParameterProblem(
-            f"审批层级决策表 {DECISION_ID} 没有给出有效的审批层级（得到 {level!r}，应为 {'、'.join(LEVELS)} 之一）；"
+            f"审批层级决策表 {DECISION_ID} 没有给出有效的审批层级"
+            f"（得到 {level!r}，应为 {'、'.join(APPROVAL_LEVELS)} 之一）；"
             f"事由 {basis['cause']}，救助金额 {basis['amount']} 元"
         )
     return _Explained(calculation, str(level), region).result()
@@ -178,7 +161,7 @@ class _Explained:
         s, limit = _money(rules.standard), _money(rules.township_limit)
         recipient = "，已是本地低保或特困救助对象" if r.existing_recipient else ""
         self.lines.append(
-            f"{KINDS[r.kind]}临时救助，事由：{CAUSES[r.cause]}；{HOUSEHOLD_TYPES[r.household_type]}{recipient}"
+            f"{TEMPORARY_KINDS[r.kind]}临时救助，事由：{TEMPORARY_CAUSES[r.cause]}；{HOUSEHOLD_TYPES[r.household_type]}{recipient}"
         )
         self.lines.append(f"救助标准按城市低保标准 {s} 元/人·月计算")
         if r.months > rules.months_cap:
@@ -194,7 +177,7 @@ class _Explained:
             f"乡镇审批限额 = 低保标准 {s} 元 × {_plain(rules.township_limit_multiplier)} = {limit} 元；"
             f"救助金额 {amount} 元{above}乡镇审批限额"
         )
-        self.lines.append(f"按本地区审批层级决策表，由{LEVELS[self.level]}")
+        self.lines.append(f"按本地区审批层级决策表，由{APPROVAL_LEVELS[self.level]}")
         if self.level == "committee":
             self.lines.append("一事一议：救助金额不受上述计算公式约束，以协调机制会议纪要核定的金额为准")
         advance = c.advance
@@ -336,8 +319,8 @@ def parse_request(raw: Any) -> Request:
         _invalid("existing_recipient", "必须是 true 或 false")
     return Request(
         as_of=day,
-        kind=_choice(raw, "kind", KINDS),
-        cause=_choice(raw, "cause", CAUSES),
+        kind=_choice(raw, "kind", TEMPORARY_KINDS),
+        cause=_choice(raw, "cause", TEMPORARY_CAUSES),
         persons=_whole(raw, "persons", MAX_PERSONS),
         months=_whole(raw, "months", MAX_MONTHS),
         household_type=_choice(raw, "household_type", HOUSEHOLD_TYPES),

@@ -1,16 +1,37 @@
-"""The system's words: code → Chinese label tables that pages, the CLI, exports and the dossier share."""
+"""The system's words: every code → Chinese label table, in one place for pages, the CLI, exports and
+the dossier alike, so that one code reads the same everywhere and no raw key reaches a user.
+
+Codes are the values stored in the database, in task data and in the fixed JSON contracts
+(docs/contracts.md); each table names the field it labels. Region names are data, not code: they come
+from each region's README (engine.queries.regions).
+"""
 
 from __future__ import annotations
 
-# 通知2022 四(一): the grounds for extending.
-EXTENSION_GROUNDS = {
-    "objection": "公示有异议",
-    "separated_household": "人户分离",
-    "remote_application": "异地申办",
-    "hard_investigation": "家庭经济状况调查难度较大",
-}
+# --- people and units ------------------------------------------------------------------------------
 
-# The state of a process instance (ProcessInstance.status), as the auditor's dossier names it.
+ROLE_LABELS: dict[str, str] = {
+    "village_assistant": "村/社区协理员",
+    "township_clerk": "乡镇经办人",
+    "township_head": "乡镇负责人",
+    "verification_center": "县核对机构",
+    "county_clerk": "县民政经办人",
+    "county_approver": "县民政审批人",
+    "coordination_committee": "县困难群众基本生活保障协调机制",
+    "designer": "流程设计",
+    "auditor": "审计",
+    "admin": "系统管理",
+}
+# OrgUnit.level (engine.domain.roles.Level; a StrEnum, so its members look these up directly).
+LEVEL_LABELS: dict[str, str] = {"county": "县（市、区）", "township": "乡镇（街道）", "village": "村（社区）"}
+# Who acted when no user did: the engine's own steps and the public notice board.
+NON_USER_ACTOR_LABELS = {"system": "系统", "public": "公众"}
+
+# --- cases, tasks, decisions -----------------------------------------------------------------------
+
+CASE_STATUS_LABELS = {"open": "办理中", "closed": "已办结", "cancelled": "已撤销"}
+TASK_STATE_LABELS = {"open": "待签收", "claimed": "已签收", "completed": "已办结", "cancelled": "已取消"}
+# ProcessInstance.status, as the auditor's dossier names it.
 INSTANCE_STATUS_LABELS = {
     "running": "办理中",
     "waiting": "等待中",
@@ -18,9 +39,183 @@ INSTANCE_STATUS_LABELS = {
     "error": "出错",
     "cancelled": "已撤销",
 }
-
+# The `decision` of a review form (docs/contracts.md#decision-forms): the three every form has and the
+# further values some steps need. A form words them for its own step (x-enum-labels); these are the
+# general words lists and timelines use.
+DECISION_LABELS = {
+    "approve": "通过",
+    "reject": "不予通过",
+    "return": "退回",
+    "reinvestigate": "重新调查",
+    "democratic_review": "组织民主评议",
+    "supplement": "补充材料",
+    "withdraw": "撤回申请",
+}
+# Case.outcome: what the process decided.
+OUTCOME_LABELS = {
+    "approved": "批准（确认保障）",
+    "rejected": "不予批准",
+    "withdrawn": "申请人撤回",
+    "not_accepted": "不予受理",
+    "no_change": "维持原保障",
+    "raise": "增发",
+    "reduce": "减发",
+    "gradual_exit": "渐退",
+    "stop": "停发",
+}
+ENROLLMENT_STATUS_LABELS = {"active": "保障中", "gradual_exit": "渐退中", "stopped": "已停发"}
 # The values an enrollment change records before and after (the dossier's 变更数据 of `enrollment_changed`).
 ENROLLMENT_FIELD_LABELS = {"status": "保障状态", "monthly_amount": "每月保障金额（元）", "ends_on": "渐退截止日期"}
+# Where an objection came from.
+OBJECTION_CHANNEL_LABELS = {"public": "公示栏在线提交", "api": "接口提交", "web": "网页", "cli": "工作人员代为登记"}
+# 通知2022 四(一): the grounds for extending the legal clock.
+EXTENSION_GROUNDS = {
+    "objection": "公示有异议",
+    "separated_household": "人户分离",
+    "remote_application": "异地申办",
+    "hard_investigation": "家庭经济状况调查难度较大",
+}
 
-# Who acted when no user did: the engine's own steps and the public notice board.
-NON_USER_ACTOR_LABELS = {"system": "系统", "public": "公众"}
+# --- households and the assessment -----------------------------------------------------------------
+
+# The assessment's category: a sentence where the result stands alone (试算, CLI), a word in a table.
+CATEGORY_LABELS = {"dibao": "符合低保条件", "marginal": "低保边缘家庭（不符合低保条件）", "none": "不符合低保条件"}
+CATEGORY_SHORT_LABELS = {"dibao": "低保", "marginal": "低保边缘", "none": "不符合条件"}
+RELATION_LABELS = {
+    "self": "本人（申请人）",
+    "spouse": "配偶",
+    "child": "子女",
+    "parent": "父母",
+    "grandparent": "祖父母、外祖父母",
+    "grandchild": "孙子女、外孙子女",
+    "sibling": "兄弟姐妹",
+    "other": "其他",
+}
+EMPLOYMENT_LABELS = {
+    "employed": "就业",
+    "self_employed": "灵活就业/自营",
+    "unemployed": "失业",
+    "retired": "退休",
+    "student": "在校学生",
+    "none": "无",
+}
+REGISTERED_TYPES: dict[str, str] = {"urban": "城镇", "rural": "农村"}
+INCOME_KINDS: dict[str, str] = {
+    "wage": "工资性收入",
+    "business": "经营净收入",
+    "property": "财产净收入",
+    "transfer": "其他转移净收入",
+    "support": "赡养（抚养、扶养）费",
+    "basic_pension": "基础养老金",
+    "pension": "养老金",
+    "scholarship": "奖学金",
+    "family_planning": "计划生育奖励与扶助金",
+    "veteran_allowance": "优待抚恤金",
+    "reward": "见义勇为等奖励",
+    "assistance": "政府救助款物",
+    "old_age_allowance": "高龄津贴",
+    "other": "其他收入",
+}
+EXPENSE_KINDS: dict[str, str] = {
+    "medical": "医疗支出",
+    "education": "教育支出",
+    "disability": "残疾康复支出",
+    "care": "护理支出",
+}
+DISABILITY_TYPES: dict[str, str] = {
+    "physical": "肢体残疾",
+    "intellectual": "智力残疾",
+    "mental": "精神残疾",
+    "visual": "视力残疾",
+    "hearing": "听力残疾",
+    "speech": "言语残疾",
+    "multiple": "多重残疾",
+}
+DISABILITY_GRADES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+
+# --- temporary assistance --------------------------------------------------------------------------
+
+TEMPORARY_KINDS: dict[str, str] = {"emergency": "急难型", "expenditure": "支出型"}
+TEMPORARY_CAUSES: dict[str, str] = {
+    "fire": "火灾",
+    "traffic_accident": "交通事故",
+    "major_illness": "突发重大疾病",
+    "disaster": "自然灾害",
+    "other": "其他",
+}
+# The household's standing when it applies: 低保家庭, 特困供养人员, 低保边缘家庭, or none of these.
+HOUSEHOLD_TYPES: dict[str, str] = {
+    "dibao": "低保家庭",
+    "tekun": "特困供养人员家庭",
+    "marginal": "低保边缘家庭",
+    "other": "其他家庭",
+}
+APPROVAL_LEVELS: dict[str, str] = {
+    "township": "乡镇人民政府（街道办事处）审批",
+    "county": "县级民政部门审批",
+    "committee": "县级困难群众基本生活保障工作协调机制一事一议",
+}
+
+# --- processes and the designer's work -------------------------------------------------------------
+
+# Where an effective file of a region comes from.
+ORIGIN_LABELS = {"default": "默认", "region": "本地区", "merged": "默认 + 本地区（逐项覆盖）"}
+# What a draft file is.
+FILE_KIND_LABELS = {"bpmn": "BPMN 流程", "dmn": "DMN 决策表", "form": "表单定义", "parameters": "参数"}
+# A diagram element's state on a case's diagram.
+DIAGRAM_STATE_LABELS = {"done": "已完成", "active": "当前所在", "pending": "未到达"}
+# BPMN task types, element kinds of a version diff, form field types, timer kinds, event kinds.
+TASK_TYPES: dict[str, str] = {
+    "task": "任务",
+    "userTask": "用户任务",
+    "scriptTask": "脚本任务",
+    "serviceTask": "服务任务",
+    "businessRuleTask": "决策任务",
+    "manualTask": "手工任务",
+    "sendTask": "发送任务",
+    "receiveTask": "接收任务",
+}
+DIFF_KIND_LABELS: dict[str, str] = {
+    "process": "流程",
+    "task": "任务",
+    "flow": "顺序流",
+    "lane": "泳道",
+    "timer": "定时器",
+    "call": "调用活动",
+    "decision": "决策表",
+    "rule": "决策规则",
+    "form": "表单",
+    "field": "表单字段",
+    "parameter": "参数",
+    "file": "文件",
+}
+FIELD_TYPES = {
+    "string": "文本",
+    "number": "数字",
+    "integer": "整数",
+    "boolean": "是/否",
+    "array": "列表",
+    "object": "分组",
+}
+TIMER_KINDS = {"timeDuration": "时长", "timeDate": "时间", "timeCycle": "周期"}
+EVENT_LABELS = {
+    "startEvent": "开始事件",
+    "endEvent": "结束事件",
+    "intermediateThrowEvent": "中间抛出事件",
+    "intermediateCatchEvent": "中间捕获事件",
+    "boundaryEvent": "边界事件",
+}
+EVENT_DEFINITION_LABELS = {
+    "timerEventDefinition": "定时器",
+    "messageEventDefinition": "消息",
+    "terminateEventDefinition": "终止",
+}
+# Audit exports a case's dossier offers.
+EXPORT_LABELS = {"json": "JSON 文件", "print": "打印页", "csv": "事件 CSV", "pii_csv": "个人信息查看记录 CSV"}
+# Fields a 查看完整身份证号 reveals (the PII report).
+PII_FIELD_LABELS = {"household.members.id_number": "家庭成员身份证号"}
+
+
+def label(table: dict[str, str], code: object) -> str:
+    """The label of `code`, or the code itself for a value no table knows (never an error on a page)."""
+    return table.get(str(code), str(code)) if code is not None else ""

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from engine.clock import utcnow, wallclock
 from engine.context import Context
-from engine.domain.roles import CHILD_LEVEL, LEVEL_LABELS, ROLE_LABELS, ROLE_LEVELS, Level
+from engine.domain.roles import CHILD_LEVEL, ROLE_LEVELS, Level
+from engine.domain.vocabulary import LEVEL_LABELS, ROLE_LABELS
 from engine.errors import InvalidData, NotFound
 from engine.persistence import ApiToken, HumanTask, OrgUnit, User, UserRole, WebSession
 from engine.policy import AdminScope, admin_scope, unit_subtree

@@ -18,7 +18,16 @@ from sqlalchemy.orm import Session
 from engine import lookups, policy
 from engine.clock import to_china
 from engine.context import Context
-from engine.domain.roles import ROLE_LABELS
+from engine.domain.vocabulary import (
+    DECISION_LABELS,
+    ENROLLMENT_STATUS_LABELS,
+    EXPORT_LABELS,
+    OBJECTION_CHANNEL_LABELS,
+    OUTCOME_LABELS,
+    PII_FIELD_LABELS,
+    ROLE_LABELS,
+    label,
+)
 from engine.lookups import get_user
 from engine.persistence import AuditEvent, Case, OrgUnit, ProcessInstance, User
 from engine.policy import may_reveal
@@ -26,22 +35,6 @@ from engine.queries import case_view
 from engine.queries.household import HouseholdView, household_view
 from engine.results import CaseView, TaskSummary
 from forms import FormDefinition
-
-OUTCOME_LABELS = {
-    "approved": "批准（确认保障）",
-    "rejected": "不予批准",
-    "withdrawn": "申请人撤回",
-    "not_accepted": "不予受理",
-    "no_change": "维持原保障",
-    "raise": "增发",
-    "reduce": "减发",
-    "gradual_exit": "渐退",
-    "stop": "停发",
-}
-ENROLLMENT_LABELS = {"active": "保障中", "gradual_exit": "渐退中", "stopped": "已停发"}
-DECISION_LABELS = {"approve": "通过", "reject": "不予通过", "return": "退回"}
-CHANNEL_LABELS = {"public": "公示栏在线提交", "web": "网页", "cli": "工作人员代为登记"}
-FIELD_LABELS = {"household.members.id_number": "家庭成员身份证号"}
 
 
 @dataclass(frozen=True)
@@ -230,7 +223,7 @@ def _enrollment_changed(
     before, after = _mapping(d.get("before")), _mapping(d.get("after"))
 
     def status(side: Mapping[str, Any]) -> str:
-        return ENROLLMENT_LABELS.get(str(side.get("status")), str(side.get("status") or "—"))
+        return ENROLLMENT_STATUS_LABELS.get(str(side.get("status")), str(side.get("status") or "—"))
 
     text = f"保障变更（复核案件 {d.get('by_case', '?')}）：{status(before)} → {status(after)}"
     text += f"，每月 {before.get('monthly_amount')} → {after.get('monthly_amount')} 元"
@@ -239,7 +232,7 @@ def _enrollment_changed(
 
 def _pii(event: AuditEvent, d: Mapping[str, Any], title: str, forms: Mapping[str, FormDefinition]) -> str:
     fields = d.get("fields")
-    names = "、".join(FIELD_LABELS.get(str(f), str(f)) for f in fields) if isinstance(fields, list) else ""
+    names = "、".join(PII_FIELD_LABELS.get(str(f), str(f)) for f in fields) if isinstance(fields, list) else ""
     return f"查看完整的{names or '个人信息'}，理由：{d.get('reason', '')}"
 
 
@@ -248,7 +241,6 @@ def _fixed(text: str) -> Describe:
 
 
 # The auditor's export formats (engine.queries.dossier offers these).
-EXPORT_LABELS = {"json": "JSON 文件", "print": "打印页", "csv": "事件 CSV", "pii_csv": "个人信息查看记录 CSV"}
 SENTENCES: dict[str, Describe] = {
     "case_created": _case_created,
     "task_created": _created,
@@ -264,7 +256,7 @@ SENTENCES: dict[str, Describe] = {
     ),
     "notice_closed": _fixed("公示结束"),
     "objection_received": lambda e, d, title, f: (
-        f"收到公示异议（{CHANNEL_LABELS.get(str(d.get('channel')), str(d.get('channel') or ''))}）：{d.get('text', '')}"
+        f"收到公示异议（{label(OBJECTION_CHANNEL_LABELS, d.get('channel'))}）：{d.get('text', '')}"
     ),
     "legal_clock_started": lambda e, d, title, f: (
         f"受理，法定办理时限开始计算（{d.get('limit_working_days', '?')} 个工作日）"

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine import policy
 from engine.context import Context
+from engine.domain.vocabulary import ORIGIN_LABELS
 from engine.errors import InvalidData, NotFound, PermissionDenied
 from engine.lookups import get_user
 from engine.persistence import ProcessDefinition, User
@@ -28,7 +29,6 @@ from engine.workflow.xmlsafe import UnsafeXml, parse_xml
 
 ADMIN = "admin"
 
-ORIGIN_LABELS = {"default": "默认", "region": "本地区", "merged": "默认 + 本地区（逐项覆盖）"}
 
 # What the process table says about the files on disk against the latest deployed version.
 UP_TO_DATE = "与已部署版本一致"

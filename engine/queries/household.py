@@ -8,44 +8,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from engine.domain.id_numbers import mask_id_number
-
-RELATION_LABELS = {
-    "self": "本人（申请人）",
-    "spouse": "配偶",
-    "child": "子女",
-    "parent": "父母",
-    "grandparent": "祖父母、外祖父母",
-    "grandchild": "孙子女、外孙子女",
-    "sibling": "兄弟姐妹",
-    "other": "其他",
-}
-
-
-DISABILITY_TYPES = {
-    "physical": "肢体",
-    "intellectual": "智力",
-    "mental": "精神",
-    "visual": "视力",
-    "hearing": "听力",
-    "speech": "言语",
-    "multiple": "多重",
-}
-
-
-GRADES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
-
-
-EMPLOYMENT = {
-    "employed": "就业",
-    "self_employed": "灵活就业/自营",
-    "unemployed": "失业",
-    "retired": "退休",
-    "student": "在校学生",
-    "none": "无",
-}
-
-
-REGISTERED_TYPES = {"urban": "城镇", "rural": "农村"}
+from engine.domain.vocabulary import (
+    DISABILITY_GRADES,
+    DISABILITY_TYPES,
+    EMPLOYMENT_LABELS,
+    REGISTERED_TYPES,
+    RELATION_LABELS,
+)
 
 
 @dataclass(frozen=True)
@@ -92,9 +61,9 @@ def _member(member: dict[str, Any], reveal: bool) -> MemberView:
     disability_text = None
     if isinstance(disability, dict):
         raw_grade = disability.get("grade")
-        grade = GRADES.get(raw_grade, str(raw_grade)) if isinstance(raw_grade, int) else str(raw_grade or "")
+        grade = DISABILITY_GRADES.get(raw_grade, str(raw_grade)) if isinstance(raw_grade, int) else str(raw_grade or "")
         kind = DISABILITY_TYPES.get(str(disability.get("type")), str(disability.get("type") or ""))
-        disability_text = f"{kind}{grade}".strip() or "有"
+        disability_text = f"{grade}{kind}".strip() or "有"
     employment = member.get("employment")
     status = employment.get("status") if isinstance(employment, dict) else None
     total = Decimal(0)
@@ -107,7 +76,7 @@ def _member(member: dict[str, Any], reveal: bool) -> MemberView:
         id_number=raw_id if reveal else mask_id_number(raw_id),
         disability=disability_text,
         major_illness=bool(member.get("major_illness")),
-        employment=EMPLOYMENT.get(str(status), str(status)) if status else None,
+        employment=EMPLOYMENT_LABELS.get(str(status), str(status)) if status else None,
         monthly_income=f"{total:.2f}",
     )
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.clock import CHINA, to_china, to_utc, utcnow
 from engine.context import Context
-from engine.domain import temporary
+from engine.domain import temporary, vocabulary
 from engine.errors import InvalidData
 from engine.persistence import Case
 from engine.services.assessment import region_parameters
@@ -37,11 +37,11 @@ REQUEST_FORM: dict[str, Any] = {
     "required": ["as_of", "kind", "cause", "persons", "months", "household_type"],
     "properties": {
         "as_of": {"type": "string", "format": "date", "title": "测算日期"},
-        "kind": _enum("救助类型", temporary.KINDS),
-        "cause": _enum("困难事由", temporary.CAUSES),
+        "kind": _enum("救助类型", vocabulary.TEMPORARY_KINDS),
+        "cause": _enum("困难事由", vocabulary.TEMPORARY_CAUSES),
         "persons": {"type": "integer", "title": "受困家庭人口（人）", "minimum": 1, "maximum": temporary.MAX_PERSONS},
         "months": {"type": "integer", "title": "困难持续月数（月）", "minimum": 1, "maximum": temporary.MAX_MONTHS},
-        "household_type": _enum("家庭类型", temporary.HOUSEHOLD_TYPES),
+        "household_type": _enum("家庭类型", vocabulary.HOUSEHOLD_TYPES),
         "existing_recipient": {"type": "boolean", "title": "已是本地低保或特困救助对象"},
     },
     "x-order": ["as_of", "kind", "cause", "persons", "months", "household_type", "existing_recipient"],

@@ -9,7 +9,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.profiles import CHEAPEST, RFC_9106_LOW_MEMORY
 from sqlalchemy.orm import Session
 
-from engine.domain.roles import ROLE_LABELS, Level
+from engine.domain.roles import Level
+from engine.domain.vocabulary import ROLE_LABELS
 from engine.errors import InvalidData
 from engine.persistence import OrgUnit, User, UserRole
 

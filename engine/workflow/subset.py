@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from engine.domain.vocabulary import EVENT_DEFINITION_LABELS, EVENT_LABELS
 from engine.errors import Problem
 from engine.workflow.namespaces import BPMN_NS, SPIFF_NS
 
@@ -147,18 +148,6 @@ EVENT_DEFINITIONS: dict[str, frozenset[str]] = {
     "intermediateCatchEvent": frozenset({"timerEventDefinition", "messageEventDefinition"}),
     "boundaryEvent": frozenset({"timerEventDefinition", "messageEventDefinition"}),
 }
-EVENT_LABELS = {
-    "startEvent": "开始事件",
-    "endEvent": "结束事件",
-    "intermediateThrowEvent": "中间抛出事件",
-    "intermediateCatchEvent": "中间捕获事件",
-    "boundaryEvent": "边界事件",
-}
-_DEFINITION_LABELS = {
-    "timerEventDefinition": "定时器",
-    "messageEventDefinition": "消息",
-    "terminateEventDefinition": "终止",
-}
 # spiffworkflow:* extensions the engine reads, and where: anything else would be ignored silently.
 SPIFF_EXTENSIONS = {
     "properties": frozenset({"userTask"}),
@@ -283,13 +272,13 @@ def _event_kind(origin: str, node: etree._Element, kind: str) -> Iterator[Proble
         return
     definition = definitions[0] if definitions else ""
     allowed = EVENT_DEFINITIONS[kind]
-    if definition in allowed or (definition and definition not in _DEFINITION_LABELS):
+    if definition in allowed or (definition and definition not in EVENT_DEFINITION_LABELS):
         return  # an unknown definition is refused as an element of its own
     if definition == "":
-        kinds = "或".join(_DEFINITION_LABELS[d] for d in sorted(allowed))
+        kinds = "或".join(EVENT_DEFINITION_LABELS[d] for d in sorted(allowed))
         yield _problem(origin, node, f"{label}必须带一个{kinds}事件定义")
     else:
-        what = _DEFINITION_LABELS[definition]
+        what = EVENT_DEFINITION_LABELS[definition]
         hint = "流程由受理登记或系统启动，开始事件不带事件定义" if kind == "startEvent" else "请删除该事件定义"
         yield _problem(origin, node, f"不支持{what}{label} {definition}：{hint}")
 

@@ -129,7 +129,7 @@ def validate_and_deploy(page: Page, folder: Path) -> None:
     page.get_by_role("button", name="校验草稿").click()
     expect(page.get_by_role("status").filter(has_text="校验通过")).to_be_visible()
     _shot(page, folder, "20-designer-drafts-valid.png")
-    page.get_by_role("button", name=f"部署到 {REGION}").click()
+    page.get_by_role("button", name="部署到 烟台").click()  # the region by its name, not its code
     expect(page.get_by_role("status").filter(has_text="已部署")).to_contain_text("dibao_application")
     expect(page.get_by_text("本地区没有草稿")).to_be_visible()
 

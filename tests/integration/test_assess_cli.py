@@ -52,7 +52,7 @@ def test_scenario_1_as_json(cli: CliRunner) -> None:
 
 def test_scenario_1_as_a_summary(cli: CliRunner) -> None:
     output = _ok(cli.invoke(main, ["assess", "--region", "default", str(SCENARIO_1)]))
-    assert "地区 default，评估日期 2026-11-01：符合低保条件" in output
+    assert "全国默认，评估日期 2026-11-01：符合低保条件" in output
     assert "人均收入 500.00 元" in output
     assert "补差金额 900.00 元/月" in output
     assert "单人户：无" in output

@@ -68,7 +68,7 @@ def test_scenario_11_in_huining_and_by_the_national_default(cli: CliRunner, tmp_
 
 def test_a_summary_in_chinese(cli: CliRunner, tmp_path: Path) -> None:
     output = _ok(cli.invoke(main, ["assess-temporary", "--region", "huining", _file(tmp_path, SCENARIO_11)]))
-    assert "地区 huining，测算日期 2026-11-23：急难型临时救助" in output
+    assert "会宁，测算日期 2026-11-23：急难型临时救助" in output
     assert "救助金额 9600.00 元（计 4 个月）；乡镇审批限额 3200.00 元" in output
     assert "审批层级：县级民政部门审批" in output
     assert "先行救助：乡镇先行发放 3200.00 元，其余 6400.00 元报审批" in output

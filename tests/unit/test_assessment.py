@@ -13,12 +13,8 @@ from typing import Any
 import pytest
 
 from engine.domain.assessment import (
-    DISABILITY_TYPES,
     EMPLOYMENT_STATUSES,
-    EXPENSE_KINDS,
-    INCOME_KINDS,
     PARAMETER_NAMES,
-    REGISTERED_TYPES,
     RELATIONS,
     ParameterProblem,
     add_months,
@@ -26,6 +22,7 @@ from engine.domain.assessment import (
     household_problems,
 )
 from engine.domain.parameters import Parameters, Value, layered_parameters
+from engine.domain.vocabulary import DISABILITY_TYPES, EXPENSE_KINDS, INCOME_KINDS, REGISTERED_TYPES
 from engine.errors import InvalidData
 from engine.settings import PROJECT_ROOT
 from engine.workflow.helpers import HELPER_NAMES, build_helpers

@@ -11,14 +11,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.domain.assessment import (
-    DISABILITY_TYPES,
-    EMPLOYMENT_STATUSES,
-    EXPENSE_KINDS,
-    INCOME_KINDS,
-    assess,
-)
+from engine.domain.assessment import EMPLOYMENT_STATUSES, assess
 from engine.domain.parameters import Parameters, layered_parameters
+from engine.domain.vocabulary import DISABILITY_TYPES, EXPENSE_KINDS, INCOME_KINDS
 from engine.settings import PROJECT_ROOT
 
 DEFAULTS = (PROJECT_ROOT / "processes" / "default" / "parameters.toml").read_text(encoding="utf-8")

@@ -17,17 +17,8 @@ from sqlalchemy.orm import Session
 
 from engine.domain.assessment import ParameterProblem
 from engine.domain.parameters import Parameters, layered_parameters
-from engine.domain.temporary import (
-    CAUSES,
-    DECISION_ID,
-    HOUSEHOLD_TYPES,
-    KINDS,
-    LEVELS,
-    PARAMETER_NAMES,
-    assess_temporary,
-    settle,
-    temporary_basis,
-)
+from engine.domain.temporary import DECISION_ID, PARAMETER_NAMES, assess_temporary, settle, temporary_basis
+from engine.domain.vocabulary import APPROVAL_LEVELS, HOUSEHOLD_TYPES, TEMPORARY_CAUSES, TEMPORARY_KINDS
 from engine.errors import InvalidData, WorkflowFailed
 from engine.services.start_enrichment import enrich_start_data
 from engine.settings import PROJECT_ROOT
@@ -152,7 +143,7 @@ def test_money_is_rounded_half_up_once_at_output() -> None:
 def test_levels_come_from_the_region_table(region: str, cause: str, persons: int, months: int, level: str) -> None:
     result = _assess(region, cause=cause, persons=persons, months=months)
     assert result["approval_level"] == level
-    assert f"按本地区审批层级决策表，由{LEVELS[level]}" in result["explanation"]
+    assert f"按本地区审批层级决策表，由{APPROVAL_LEVELS[level]}" in result["explanation"]
 
 
 def test_committee_cases_say_the_formula_does_not_bind() -> None:
@@ -333,8 +324,8 @@ def test_every_parameter_exists_in_the_defaults() -> None:
 def test_the_start_form_offers_the_domain_values() -> None:
     form = load_form("temporary_assistance_start").schema
     properties = form["properties"]
-    assert properties["kind"]["enum"] == list(KINDS)
-    assert properties["cause"]["enum"] == list(CAUSES)
+    assert properties["kind"]["enum"] == list(TEMPORARY_KINDS)
+    assert properties["cause"]["enum"] == list(TEMPORARY_CAUSES)
     assert properties["household_type"]["enum"] == list(HOUSEHOLD_TYPES)
     assert form["x-enrich"] == "prior_grants"
 

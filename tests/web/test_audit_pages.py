@@ -103,7 +103,7 @@ def test_the_auditor_sees_every_event_in_order_with_version_and_a_sound_chain(
     # The version in force and its bundle hash, as the case_created event recorded them.
     created = events[0]
     assert created.action == "case_created"
-    assert f"v{created.details['version']}（default）" in html
+    assert f"v{created.details['version']}（全国默认）" in html
     assert created.details["bundle_hash"] in html
     # Who, with which role, in which unit, when (Beijing time), and what changed.
     for text_shown in ("城关镇经办人", "clerk1", "乡镇经办人", "城关镇"):

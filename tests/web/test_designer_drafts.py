@@ -49,12 +49,12 @@ def test_upload_validate_deploy(make_browser: Any, ctx: Context, processes_dir: 
     page = browser.get(BASE).get_data(as_text=True)
     assert "parameters.toml" in page
     assert "regions/yantai/parameters.toml" in page  # the file it replaces
-    assert "部署到 yantai" not in page  # no deploy button before a successful validation
+    assert "部署到 烟台" not in page  # no deploy button before a successful validation
     report = browser.post(f"{BASE}/validate")
     assert report.status_code == 200
     text = report.get_data(as_text=True)
     assert "校验通过" in text
-    assert "部署到 yantai" in text
+    assert "部署到 烟台" in text
     before = _versions(ctx)
     reply = browser.post(f"{BASE}/deploy")
     assert reply.status_code == 302
@@ -78,7 +78,7 @@ def test_a_broken_bpmn_is_reported_and_not_deployed(make_browser: Any, ctx: Cont
     assert "校验未通过" in text
     assert "<code>register</code>" in text
     assert "dibao_application.bpmn" in text
-    assert "部署到 yantai" not in text
+    assert "部署到 烟台" not in text
     before = _versions(ctx)
     reply = browser.post(f"{BASE}/deploy")
     assert reply.status_code == 422

@@ -31,7 +31,7 @@ def test_a_designer_is_sent_to_their_region(make_browser: Any) -> None:
 def test_designer1_sees_the_default_set_all_default(make_browser: Any) -> None:
     browser = _browser(make_browser, "designer1")
     page = _text(browser, "/designer/default")
-    assert "流程设计 · 地区 default" in page
+    assert "流程设计 · 全国默认" in page
     assert "<code>dibao_application.bpmn</code>" in page
     assert "<code>reference_approval_level.dmn</code>" in page
     assert "origin-region" not in page

@@ -12,10 +12,10 @@ from typing import Any
 from flask import Blueprint, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from engine.domain.vocabulary import CATEGORY_SHORT_LABELS, ENROLLMENT_STATUS_LABELS, OUTCOME_LABELS
 from engine.errors import InvalidData
 from engine.queries import attachments as attachment_lists
 from engine.queries import case_page, case_search, villages
-from engine.queries.case_page import ENROLLMENT_LABELS, OUTCOME_LABELS
 from engine.queries.household import HouseholdView
 from engine.services import pii
 from web.kit.case_diagram import diagram_context
@@ -24,7 +24,6 @@ from web.kit.deps import context, login_required, page_number, process_titles, u
 
 bp = Blueprint("case_pages", __name__, url_prefix="/cases")
 
-CATEGORY_LABELS = {"dibao": "低保", "marginal": "低保边缘", "none": "不符合条件"}
 APPROVAL_LEVELS = {"township": "乡镇审批", "county": "县级审批", "committee": "县协调机制一事一议"}
 # Assessment keys worth a line of their own on the page (the rest is in its explanation).
 ASSESSMENT_FIELDS = (
@@ -51,7 +50,7 @@ def _assessment_lines(assessment: dict[str, Any] | None) -> list[tuple[str, str]
         if value is None or isinstance(value, dict | list):
             continue
         if key == "category":
-            value = CATEGORY_LABELS.get(str(value), value)
+            value = CATEGORY_SHORT_LABELS.get(str(value), value)
         elif key == "approval_level":
             value = APPROVAL_LEVELS.get(str(value), value)
         lines.append((label, str(value)))
@@ -77,7 +76,7 @@ def _case_page(
             diagram=diagram_context(number),
             process_titles=process_titles(),
             outcome_labels=OUTCOME_LABELS,
-            enrollment_labels=ENROLLMENT_LABELS,
+            enrollment_labels=ENROLLMENT_STATUS_LABELS,
             reason=reason,
             reveal_errors=reveal_errors or {},
             attachments=attachment_lists.list_for_case(ctx, me, number),

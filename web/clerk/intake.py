@@ -21,6 +21,7 @@ from flask_login import current_user
 
 from engine import policy
 from engine.clock import to_china, utcnow
+from engine.domain.vocabulary import CATEGORY_LABELS
 from engine.errors import InvalidData
 from engine.queries import villages
 from engine.results import OrgUnitRef
@@ -33,7 +34,6 @@ bp = Blueprint("intake", __name__)
 
 # Processes whose start form is {village, channel, household} (design.md §5), so 试算 applies.
 PROCESSES = ("dibao_application",)
-CATEGORY_LABELS = {"dibao": "符合低保条件", "marginal": "低保边缘家庭（不符合低保条件）", "none": "不符合低保条件"}
 VILLAGE_REQUIRED = "户籍所在村/社区：请选择"
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
+from engine.domain.vocabulary import APPROVAL_LEVELS, CATEGORY_LABELS, TEMPORARY_KINDS
+from engine.queries.regions import region_name
 from engine.services import assessment, temporary
-from web.cli.labels import CATEGORY_LABELS, KIND_LABELS, LEVEL_LABELS
 from web.cli.support import cli_context, print_json, read_data
 
 
@@ -21,7 +22,9 @@ def assess_command(region: str, as_json: bool, data_file: str) -> None:
         if as_json:
             print_json(result)
             return
-        click.echo(f"地区 {result['region']}，评估日期 {result['as_of']}：{CATEGORY_LABELS[result['category']]}")
+        click.echo(
+            f"{region_name(ctx, result['region'])}，评估日期 {result['as_of']}：{CATEGORY_LABELS[result['category']]}"
+        )
         click.echo(f"低保标准 {result['standard']} 元/人·月；人均收入 {result['per_capita_income']} 元")
         click.echo(f"补差金额 {result['benefit_amount']} 元/月")
         singles = result["single_person_members"]
@@ -48,12 +51,13 @@ def assess_temporary_command(region: str, as_json: bool, data_file: str) -> None
         if as_json:
             print_json(result)
             return
-        click.echo(f"地区 {result['region']}，测算日期 {result['as_of']}：{KIND_LABELS[result['kind']]}临时救助")
+        where = region_name(ctx, result["region"])
+        click.echo(f"{where}，测算日期 {result['as_of']}：{TEMPORARY_KINDS[result['kind']]}临时救助")
         click.echo(
             f"救助金额 {result['amount']} 元（计 {result['months_counted']} 个月）；"
             f"乡镇审批限额 {result['township_limit']} 元"
         )
-        click.echo(f"审批层级：{LEVEL_LABELS[result['approval_level']]}")
+        click.echo(f"审批层级：{APPROVAL_LEVELS[result['approval_level']]}")
         if result["kind"] == "emergency":
             click.echo(f"先行救助：乡镇先行发放 {result['advance_payment']} 元，其余 {result['remainder']} 元报审批")
         click.echo("依据：")

@@ -8,10 +8,10 @@ from typing import Any
 import click
 
 from engine.domain import vocabulary
+from engine.domain.vocabulary import APPROVAL_LEVELS
 from engine.queries import case_view
 from engine.results import CaseView
 from engine.services import cases, reviews
-from web.cli.labels import LEVEL_LABELS
 from web.cli.support import as_option, cli_context, fail, print_json, read_data
 
 
@@ -104,7 +104,7 @@ def _echo_decision(view: CaseView) -> None:
 def _echo_temporary(a: dict[str, Any]) -> None:
     """A 临时救助 case's calculation and, once decided, its settlement (advance and remainder)."""
     click.echo(
-        f"临时救助测算：救助金额 {a.get('amount')} 元，{LEVEL_LABELS.get(str(a.get('approval_level')), '-')}，"
+        f"临时救助测算：救助金额 {a.get('amount')} 元，{APPROVAL_LEVELS.get(str(a.get('approval_level')), '-')}，"
         f"先行救助 {a.get('advance_payment')} 元，其余 {a.get('remainder')} 元"
     )
     settlement = a.get("settlement")

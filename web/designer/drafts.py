@@ -15,14 +15,13 @@ from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from engine import policy
+from engine.domain.vocabulary import FILE_KIND_LABELS
 from engine.errors import BundleInvalid, InvalidData, NotFound
 from engine.services import designer
 from web.kit.deps import context, login_required, username
 from web.kit.diagram import DiagramError, render_svg
 
 bp = Blueprint("designer_drafts", __name__, url_prefix="/designer/drafts")
-
-KIND_LABELS = {"bpmn": "BPMN 流程", "dmn": "DMN 决策表", "form": "表单定义", "parameters": "参数"}
 
 
 def _messages(exc: InvalidData) -> list[str]:
@@ -38,7 +37,7 @@ def _index_page(region: str, *, report: designer.DraftReport | None = None, erro
         files=designer.draft_files(ctx, me, region),
         report=report,
         errors=errors or [],
-        kind_labels=KIND_LABELS,
+        kind_labels=FILE_KIND_LABELS,
         max_kb=designer.MAX_DRAFT_BYTES // 1024,
     )
 

@@ -1,4 +1,5 @@
-"""Template filters: China time, and Chinese labels for task states, roles and decisions."""
+"""Template filters: China time, and the Chinese words of engine.domain.vocabulary (task states, roles,
+decisions, case statuses, assessment categories) and of the regions (their README titles)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,9 @@ from flask import Flask
 
 from engine.clock import to_china
 from engine.domain.roles import role_label
-
-STATE_LABELS = {"open": "待签收", "claimed": "已签收", "completed": "已办结", "cancelled": "已取消"}
-# design.md §5: every decision form has these values; a step's own extra values show as they are.
-DECISION_LABELS = {"approve": "通过", "reject": "不予通过", "return": "退回"}
-CASE_STATUS_LABELS = {"open": "办理中", "closed": "已办结", "cancelled": "已撤销"}
+from engine.domain.vocabulary import CASE_STATUS_LABELS, CATEGORY_SHORT_LABELS, DECISION_LABELS, TASK_STATE_LABELS
+from engine.queries.regions import region_name
+from web.kit.deps import context
 
 
 def china_date(moment: datetime | None) -> str:
@@ -35,6 +34,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(china_date, "china_date")
     app.add_template_filter(china_time, "china_time")
     app.add_template_filter(role_label, "role_label")
-    app.add_template_filter(_label(STATE_LABELS), "state_label")
+    app.add_template_filter(_label(TASK_STATE_LABELS), "state_label")
     app.add_template_filter(_label(DECISION_LABELS), "decision_label")
     app.add_template_filter(_label(CASE_STATUS_LABELS), "case_status_label")
+    app.add_template_filter(_label(CATEGORY_SHORT_LABELS), "category_label")
+    app.add_template_filter(lambda region: region_name(context(), region) or "—", "region_name")

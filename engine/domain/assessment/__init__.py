@@ -17,20 +17,13 @@ written) and run (the order of the rules and the output). This package exposes w
 
 from __future__ import annotations
 
-from engine.domain.assessment.codes import (
-    CATEGORIES,
-    DISABILITY_TYPES,
-    EMPLOYMENT_STATUSES,
-    EXPENSE_KINDS,
-    INCOME_KINDS,
-    REGISTERED_TYPES,
-    RELATIONS,
-)
+from engine.domain.assessment.codes import CATEGORIES, EMPLOYMENT_STATUSES, RELATIONS
 from engine.domain.assessment.deductions import add_months
 from engine.domain.assessment.household import Disability, Expense, Household, Income, Member
 from engine.domain.assessment.rules import PARAMETER_NAMES, ParameterProblem, Rules, read_rules
 from engine.domain.assessment.run import assess
 from engine.domain.assessment.shape import household_problems, parse_household
+from engine.domain.vocabulary import DISABILITY_TYPES, EXPENSE_KINDS, INCOME_KINDS, REGISTERED_TYPES
 
 __all__ = [
     "CATEGORIES",

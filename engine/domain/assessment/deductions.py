@@ -10,10 +10,10 @@ import calendar
 from datetime import date
 from decimal import Decimal
 
-from engine.domain.assessment.codes import EXPENSE_KINDS
 from engine.domain.assessment.explanation import money, percent, plain
 from engine.domain.assessment.household import Household
 from engine.domain.assessment.rules import Rules
+from engine.domain.vocabulary import EXPENSE_KINDS
 
 _WORKING = frozenset({"employed", "self_employed"})
 

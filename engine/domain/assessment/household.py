@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from engine.domain.assessment.codes import DISABILITY_GRADES, DISABILITY_TYPES
+from engine.domain.vocabulary import DISABILITY_GRADES, DISABILITY_TYPES
 
 # 重残: grade 1–2 of any type, or grade 3 of these types (domain.md §6.5).
 _SEVERE_AT_GRADE_3 = frozenset({"intellectual", "mental"})

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from engine.domain.assessment.codes import INCOME_KINDS
 from engine.domain.assessment.explanation import money
 from engine.domain.assessment.household import Household
 from engine.domain.assessment.rules import Rules
+from engine.domain.vocabulary import INCOME_KINDS
 
 # Why an excluded kind is left out, as the regulations name it (Art. 13 and the 十四五 pension rule).
 _EXCLUSION_GROUNDS: dict[str, str] = {

@@ -9,8 +9,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from engine.domain.assessment.codes import INCOME_KINDS
 from engine.domain.parameters import Parameters
+from engine.domain.vocabulary import INCOME_KINDS
 from engine.errors import DibaoError
 
 PARAMETER_NAMES = (

@@ -9,7 +9,6 @@ from datetime import date
 from decimal import Context, Decimal, localcontext
 from typing import Any
 
-from engine.domain.assessment.codes import REGISTERED_TYPES
 from engine.domain.assessment.decision import benefit, category
 from engine.domain.assessment.deductions import employment_cost_deduction, rigid_expense_deduction
 from engine.domain.assessment.explanation import money
@@ -19,6 +18,7 @@ from engine.domain.assessment.rules import Rules, read_rules
 from engine.domain.assessment.shape import parse_household
 from engine.domain.assessment.single_person import single_person_members
 from engine.domain.parameters import Parameters
+from engine.domain.vocabulary import REGISTERED_TYPES
 
 # Far above what money needs (16 digits before the point, 2 after): per-capita income is a quotient
 # kept at full precision, and rounding it early would move households across the standard.

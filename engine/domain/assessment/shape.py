@@ -13,16 +13,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, NoReturn
 
-from engine.domain.assessment.codes import (
-    DISABILITY_GRADES,
-    DISABILITY_TYPES,
-    EMPLOYMENT_STATUSES,
-    EXPENSE_KINDS,
-    INCOME_KINDS,
-    REGISTERED_TYPES,
-    RELATIONS,
-)
+from engine.domain.assessment.codes import EMPLOYMENT_STATUSES, RELATIONS
 from engine.domain.assessment.household import Disability, Expense, Household, Income, Member
+from engine.domain.vocabulary import DISABILITY_GRADES, DISABILITY_TYPES, EXPENSE_KINDS, INCOME_KINDS, REGISTERED_TYPES
 from engine.errors import InvalidData
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.context import Context
+from engine.domain.vocabulary import EXPORT_LABELS
 from engine.lookups import get_case
 from engine.persistence import Case, User
 from engine.policy import AUDIT_ROLES, check_may_see_case, user_with_role
-from engine.queries.case_page import EXPORT_LABELS
 from engine.queries.dossier.model import AuditorDesk
 from engine.records import audit
 

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
 from engine.context import Context
+from engine.domain.vocabulary import OBJECTION_CHANNEL_LABELS, OUTCOME_LABELS
 from engine.errors import InvalidData
 from engine.persistence import AuditEvent, Case, HumanTask, Notice, Objection, OrgUnit, ProcessInstance, User
-from engine.queries.case_page import CHANNEL_LABELS, OUTCOME_LABELS
 from engine.queries.diagrams import bundle_processes
 from engine.queries.dossier.access import (
     DOSSIER_VIEWED,
@@ -169,7 +169,7 @@ def _objections(session: Session, case: Case) -> list[ObjectionEntry]:
             int(notice_id),
             o.received_at,
             china(o.received_at),
-            CHANNEL_LABELS.get(o.channel, o.channel),
+            OBJECTION_CHANNEL_LABELS.get(o.channel, o.channel),
             o.text,
             bool(o.contact),
         )

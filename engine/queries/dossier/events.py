@@ -16,10 +16,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.domain.roles import ROLE_LABELS
-from engine.domain.vocabulary import ENROLLMENT_FIELD_LABELS, NON_USER_ACTOR_LABELS
+from engine.domain.vocabulary import (
+    ENROLLMENT_FIELD_LABELS,
+    ENROLLMENT_STATUS_LABELS,
+    NON_USER_ACTOR_LABELS,
+    PII_FIELD_LABELS,
+    ROLE_LABELS,
+)
 from engine.persistence import AuditEvent, OrgUnit, ProcessInstance, User
-from engine.queries.case_page import ENROLLMENT_LABELS, FIELD_LABELS, SENTENCES, Describe
+from engine.queries.case_page import SENTENCES, Describe
 from engine.queries.dossier.access import DOSSIER_VIEWED, EXPORT_FORMATS, EXPORTED, PII_VIEWED
 from engine.queries.dossier.model import Change, DossierEvent, PiiView
 from engine.queries.dossier.times import china
@@ -32,6 +37,9 @@ _OWN_SENTENCES: dict[str, Describe] = {
     DOSSIER_VIEWED: lambda e, d, title, f: "查阅本案审计档案（身份证号遮蔽显示）",
     EXPORTED: lambda e, d, title, f: f"导出本案审计档案（{EXPORT_FORMATS.get(str(d.get('format')), d.get('format'))}）",
 }
+
+
+_STATUS = ENROLLMENT_STATUS_LABELS
 
 
 def dossier_event(
@@ -75,7 +83,7 @@ def pii_view(event: AuditEvent, number: str, people: Mapping[int, User], orgs: M
     details = event.details or {}
     if event.action == PII_VIEWED:
         fields = details.get("fields")
-        names = "、".join(FIELD_LABELS.get(str(f), str(f)) for f in fields) if isinstance(fields, list) else ""
+        names = "、".join(PII_FIELD_LABELS.get(str(f), str(f)) for f in fields) if isinstance(fields, list) else ""
         what = f"完整的{names or '个人信息'}"
     elif event.action == EXPORTED:
         what = f"导出审计档案（{EXPORT_FORMATS.get(str(details.get('format')), details.get('format'))}，身份证号遮蔽）"
@@ -158,7 +166,9 @@ def _changes(action: str, details: Mapping[str, Any], forms: Mapping[str, FormDe
         before, after = details.get("before"), details.get("after")
         if isinstance(before, dict) and isinstance(after, dict):
             return [
-                _change(key, label, before.get(key), after.get(key), ENROLLMENT_LABELS if key == "status" else None)
+                _change(
+                    key, label, before.get(key), after.get(key), ENROLLMENT_STATUS_LABELS if key == "status" else None
+                )
                 for key, label in ENROLLMENT_FIELD_LABELS.items()
                 if before.get(key) != after.get(key)
             ]

@@ -11,7 +11,8 @@ import secrets
 from collections.abc import Iterable, Sequence
 
 from engine.context import Context
-from engine.domain.roles import LEVEL_LABELS, ROLE_LABELS, ROLE_LEVELS
+from engine.domain.roles import ROLE_LEVELS
+from engine.domain.vocabulary import LEVEL_LABELS, ROLE_LABELS
 from engine.persistence import OrgUnit
 from engine.policy import ADMIN, AdminScope
 from engine.queries.admin import level_label

@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.context import Context
-from engine.domain.roles import LEVEL_LABELS, Level
+from engine.domain.roles import Level
+from engine.domain.vocabulary import LEVEL_LABELS
 from engine.errors import InvalidData
 from engine.persistence import OrgUnit
 from engine.policy import AdminScope, admin_scope

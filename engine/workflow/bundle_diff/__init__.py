@@ -25,8 +25,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from engine.domain.vocabulary import DIFF_KIND_LABELS
 from engine.workflow.bundle_diff.bpmn import diff_bpmn
-from engine.workflow.bundle_diff.changes import ADDED, CHANGED, KIND_LABELS, REMOVED, BundleDiff, Change, ChangeGroup
+from engine.workflow.bundle_diff.changes import ADDED, CHANGED, REMOVED, BundleDiff, Change, ChangeGroup
 from engine.workflow.bundle_diff.dmn import diff_dmn
 from engine.workflow.bundle_diff.form_schemas import diff_forms
 from engine.workflow.bundle_diff.parameters import diff_parameters, parameter_labels
@@ -35,7 +36,7 @@ from engine.workflow.catalog import BPMN_PREFIX, DMN_PREFIX, FORM_PREFIX, PARAM_
 __all__ = [
     "ADDED",
     "CHANGED",
-    "KIND_LABELS",
+    "DIFF_KIND_LABELS",
     "REMOVED",
     "BundleDiff",
     "Change",

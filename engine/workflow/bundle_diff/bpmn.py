@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from engine.domain.roles import ROLE_LABELS, role_for_lane
+from engine.domain.roles import role_for_lane
+from engine.domain.vocabulary import ROLE_LABELS, TASK_TYPES, TIMER_KINDS
 from engine.workflow.bundle_diff.changes import Change, quote, show
 from engine.workflow.bundle_diff.compare import (
     Attribute,
@@ -24,18 +25,6 @@ from engine.workflow.bundle_diff.compare import (
     top_level,
 )
 from engine.workflow.namespaces import BPMN_NS, SPIFF_NS
-
-TASK_TYPES: dict[str, str] = {
-    "task": "任务",
-    "userTask": "用户任务",
-    "scriptTask": "脚本任务",
-    "serviceTask": "服务任务",
-    "businessRuleTask": "决策任务",
-    "manualTask": "手工任务",
-    "sendTask": "发送任务",
-    "receiveTask": "接收任务",
-}
-TIMER_KINDS = {"timeDuration": "时长", "timeDate": "时间", "timeCycle": "周期"}
 
 
 @dataclass(frozen=True)

@@ -8,28 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from engine.domain.vocabulary import DIFF_KIND_LABELS
+
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 
 # Kinds in the order the diff page shows them, with their headings.
-KIND_LABELS: dict[str, str] = {
-    "process": "流程",
-    "task": "任务",
-    "flow": "顺序流",
-    "lane": "泳道",
-    "timer": "定时器",
-    "call": "调用活动",
-    "decision": "决策表",
-    "rule": "决策规则",
-    "form": "表单",
-    "field": "表单字段",
-    "parameter": "参数",
-    "file": "文件",
-}
 
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # a key of KIND_LABELS
+    kind: str  # a key of DIFF_KIND_LABELS
     action: str  # ADDED | REMOVED | CHANGED
     scope: str  # what it belongs to, for the reader: "流程 dibao_application", "表单 dibao_first_review"
     element: str | None  # the element id, rule id, field path or parameter name
@@ -52,10 +40,10 @@ class BundleDiff:
         return not self.changes
 
     def groups(self) -> list[ChangeGroup]:
-        """Changes by kind, in KIND_LABELS order; kinds without changes are left out."""
+        """Changes by kind, in DIFF_KIND_LABELS order; kinds without changes are left out."""
         return [
             ChangeGroup(kind, label, [c for c in self.changes if c.kind == kind])
-            for kind, label in KIND_LABELS.items()
+            for kind, label in DIFF_KIND_LABELS.items()
             if any(c.kind == kind for c in self.changes)
         ]
 

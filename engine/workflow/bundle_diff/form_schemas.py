@@ -10,18 +10,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from engine.domain.vocabulary import FIELD_TYPES
 from engine.workflow.bundle_diff.changes import Change, file_problem, quote
 from engine.workflow.bundle_diff.compare import Attribute, Kind, Pair, attribute_changes, compare, top_level
 from engine.workflow.catalog import FORM_PREFIX
-
-FIELD_TYPES = {
-    "string": "文本",
-    "number": "数字",
-    "integer": "整数",
-    "boolean": "是/否",
-    "array": "列表",
-    "object": "分组",
-}
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ from collections.abc import Collection, Mapping
 
 from lxml import etree
 
+from engine.domain.vocabulary import DIAGRAM_STATE_LABELS
 from web.kit.diagram.bpmn import Box, local
-from web.kit.diagram.svg import STATE_LABELS, Svg
+from web.kit.diagram.svg import Svg
 
 
 class Drawing:
@@ -52,7 +53,7 @@ class Drawing:
             group.set("id", f"{self.svg.prefix}-current")
             self.current_marked = True
         name = (element.get("name") or "").strip()
-        described = f"{name or element_id}（{STATE_LABELS[state]}）"
+        described = f"{name or element_id}（{DIAGRAM_STATE_LABELS[state]}）"
         if href:
             described += "：点击查看子流程"
         self.svg.text_el(group, "title", described)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from engine.domain.roles import ROLE_LABELS
+from engine.domain.vocabulary import ROLE_LABELS
 from web.kit.diagram.bpmn import Box, bounds, local
 from web.kit.diagram.drawing import Drawing
 from web.kit.diagram.svg import Look

@@ -12,7 +12,6 @@ from web.kit.diagram.text import fmt
 
 SVG = "http://www.w3.org/2000/svg"
 
-STATE_LABELS = {"done": "已完成", "active": "当前所在", "pending": "未到达"}
 FONT = '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif'
 
 
