@@ -134,7 +134,7 @@ def check_may_see_task(user: User, task: HumanTask) -> None:
         raise PermissionDenied("无权查看该任务")
 
 
-# domain.md §9: township staff see ID and income; the county's caseworkers and the data-matching centre
+# docs/rules.md#privacy: township staff see ID and income; the county's caseworkers and the data-matching centre
 # work with them. Village assistants, the committee, auditors, designers and admins see them masked.
 REVEALING_ROLES = frozenset(
     {"township_clerk", "township_head", "county_clerk", "county_approver", "verification_center"}

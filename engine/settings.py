@@ -1,7 +1,8 @@
 """Every setting the system reads from the environment, in one documented place.
 
 DIBAO_DATABASE_URL   SQLAlchemy URL; default: SQLite file instance/dibao.sqlite3 under the project root.
-DIBAO_DEMO           "1" allows the demo password (design.md §6); set by `dibao init --demo` runs and `make run`.
+DIBAO_DEMO           "1" allows the demo password (docs/contracts.md#demo-data); set by `dibao init --demo` runs and
+`make run`.
 DIBAO_PROCESSES_DIR  process bundles (default: processes/ in the project root).
 DIBAO_FORMS_DIR      form definitions (default: forms/definitions/).
 DIBAO_SCRIPT_BUDGET  seconds a single script, condition or DMN cell may run (default 1.0).

@@ -1,6 +1,6 @@
 """`{"$ref": "<form key>"}`: a field whose schema is another form definition of the same directory.
 
-The household data of design.md §5 is entered on several forms (the 低保 application's start form,
+The household data of docs/contracts.md is entered on several forms (the 低保 application's start form,
 the what-if assessment, re-checks); writing it once in forms/definitions/household.json and
 referring to it keeps them from drifting apart. A reference is expanded when a definition is
 loaded from its directory, so a FormDefinition (and the form packed into a process bundle) never

@@ -1,4 +1,4 @@
-"""Working-day calendar (design.md §7): time limits are counted in 工作日.
+"""Working-day calendar (docs/contracts.md#working-days): time limits are counted in 工作日.
 
 A year's days off come from, in order, each layer overriding the one before:
 

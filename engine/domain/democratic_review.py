@@ -1,4 +1,4 @@
-"""民主评议 tallies (domain.md §2): recusal, attendance and the region's pass threshold.
+"""民主评议 tallies (docs/rules.md#democratic-review): recusal, attendance and the region's pass threshold.
 
 Participants related to the applicant are recused: they neither count as present nor vote. The
 result passes when the votes for reach numerator/denominator of those present (default 2/3).

@@ -1,8 +1,9 @@
-"""渐退 (gradual exit) and re-check scheduling (domain.md §4, §7; design.md §8).
+"""渐退 (gradual exit) and re-check scheduling (docs/rules.md#gradual-exit, docs/rules.md#re-checks,
+docs/rules.md#choices).
 
 A re-check that finds per-capita income at or above the standard leads either to 渐退, a period in
 which the benefit continues before it stops, or to a plain stop with written reasons. The gateways
-of domain.md §4 are decided here from the region's parameters, so the BPMN only routes on the result:
+of docs/rules.md#gradual-exit are decided here from the region's parameters, so the BPMN only routes on the result:
 
 1. was the rise caused by something the region accepts (`gradual_exit_causes`: national and 会宁
    employment only; 烟台 and 泰安 also other improvements; 蚌埠 any rise)?

@@ -1,4 +1,4 @@
-"""Region parameters with effective dates (design.md §2, domain.md §8a).
+"""Region parameters with effective dates (docs/contracts.md#layout, docs/rules.md#regions).
 
 A parameters.toml holds one table per parameter whose keys are effective-from dates:
 

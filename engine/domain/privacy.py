@@ -1,4 +1,4 @@
-"""What the public may see of a person (domain.md §3: publish nothing unrelated)."""
+"""What the public may see of a person (docs/rules.md#public-notice: publish nothing unrelated)."""
 
 from __future__ import annotations
 

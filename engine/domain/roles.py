@@ -1,4 +1,4 @@
-"""Roles, their Chinese labels and the org-unit level whose staff hold them (design.md §3)."""
+"""Roles, their Chinese labels and the org-unit level whose staff hold them (docs/contracts.md#data-model)."""
 
 from __future__ import annotations
 

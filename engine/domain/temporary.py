@@ -1,5 +1,5 @@
 """临时救助 (temporary assistance): the amount, the advance payment and the settlement
-(domain.md §5, design.md §5 and §8).
+(docs/rules.md#temporary-assistance, docs/contracts.md#temporary-assistance-json, docs/rules.md#choices).
 
 amount = S × persons × min(months, cap), S the urban 低保 standard (会宁's formula, used wherever a
 region keeps it) → township limit = multiplier × S → the approval level, which a region's DMN table
@@ -129,9 +129,9 @@ def _basis(calculation: _Calculation) -> dict[str, Any]:
 def assess_temporary(
     request: Mapping[str, Any], parameters: Parameters, region: str, decide_level: LevelDecision
 ) -> dict[str, Any]:
-    """The temporary-assistance output of design.md §5, with the level `decide_level` gives for the basis.
+    """The temporary-assistance output of docs/contracts.md, with the level `decide_level` gives for the basis.
 
-    Keys: amount, months_counted, approval_level, advance_payment, explanation (design.md §5), plus
+    Keys: amount, months_counted, approval_level, advance_payment, explanation (docs/contracts.md), plus
     region, as_of, kind, cause, standard, township_limit and remainder (what the approval level
     still decides after the advance). ParameterProblem when the table gives no valid level.
     """

@@ -33,7 +33,8 @@ class Case(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     related_case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"))
-    # The legal clock (domain.md §1 step 10): started at 受理, limit in working days, optional extension.
+    # The legal clock (docs/rules.md#legal-clock): started at 受理, limit in working days,
+    # optional extension.
     clock_started_at: Mapped[datetime | None] = mapped_column(DateTime)
     clock_limit_days: Mapped[int | None] = mapped_column(Integer)
     clock_extension_reason: Mapped[str | None] = mapped_column(Text)

@@ -14,7 +14,7 @@ from engine.persistence.process import ProcessInstance
 
 
 class Notice(Base):
-    """A 审核公示 entry. Only public fields are stored here (domain.md §3): the masked name, how many
+    """A 审核公示 entry. Only public fields are stored here (docs/rules.md#public-notice): the masked name, how many
     people the benefit covers, the proposed amount and the village, so the public board reads nothing else."""
 
     __tablename__ = "notice"
@@ -55,7 +55,7 @@ class Objection(Base):
 
 
 class Enrollment(Base):
-    """Who is covered, since when, for how much (design.md §3). Active enrollments are the 公布 list."""
+    """Who is covered, since when, for how much (docs/contracts.md#data-model). Active enrollments are the 公布 list."""
 
     __tablename__ = "enrollment"
 

@@ -1,4 +1,4 @@
-"""What the 系统管理 pages read (design.md §5 `/admin`): the administrator's org unit tree, their users a
+"""What the 系统管理 pages read (docs/contracts.md `/admin`): the administrator's org unit tree, their users a
 page at a time, one user and one unit; and the scope-bounded lookups the admin commands
 (engine.services.admin) share with these pages.
 
@@ -99,7 +99,7 @@ class UserDetail:
 
 
 def role_choices(level: str | None = None) -> list[RoleChoice]:
-    """Every role (or those fitting a unit of `level`), in the order of design.md §3."""
+    """Every role (or those fitting a unit of `level`), in the order of docs/contracts.md#data-model."""
     return [
         RoleChoice(key, label, ROLE_LEVELS[key].value, LEVEL_LABELS[ROLE_LEVELS[key]])
         for key, label in ROLE_LABELS.items()

@@ -1,7 +1,7 @@
 """What the case page shows besides the CaseView: the timeline in plain Chinese, documents, related
 cases and the (masked) household. Read from columns and the audit log: no workflow restore.
 
-The timeline is the case's audit events (design.md §3: one row per thing that happened), each turned
+The timeline is the case's audit events (docs/contracts.md#data-model: one row per thing that happened), each turned
 into a sentence; an action this module does not know yet still appears, under its code.
 """
 

@@ -1,4 +1,4 @@
-"""A case's BPMN diagram with where it has been and where it is now (design.md §5, case page).
+"""A case's BPMN diagram with where it has been and where it is now (docs/contracts.md, case page).
 
 The BPMN text comes from the case's deployed definition (the version the case runs on, never the
 files in processes/ now), the states from its restored workflow. Drawing is the web layer's job

@@ -1,6 +1,6 @@
 """The public side of a village (no login): the long-term 公布 list and which villages have a 公示 open.
 
-公布 (审确 Art. 24, domain.md §3) shows the recipient's name, the number of people covered and the
+公布 (审确 Art. 24, docs/rules.md#public-notice) shows the recipient's name, the number of people covered and the
 amount, for as long as the household is covered (active, or paid during its 渐退 period). Names are
 masked as on the 公示 (张*, 王*明); a 单人户 shows the covered members, not the household's applicant,
 and nothing else of the household (no ID, address, income, other members) ever leaves this module.

@@ -1,8 +1,9 @@
-"""What a village decides for 受理登记 (design.md §5 `/cases/new`): who may register for it, its region
+"""What a village decides for 受理登记 (docs/contracts.md `/cases/new`): who may register for it, its region
 (the parameters a 试算 uses), the start form of a process there, and its public name (the 公示 board).
 
 Scope follows cases.start_case: staff register cases for villages inside their own org unit. The page
-is for the staff who take applications (domain.md §1 steps 1–2); start_case itself still checks scope
+is for the staff who take applications (docs/rules.md#intake); start_case itself still
+checks scope
 for every caller, so this module only keeps the page from offering what would be refused anyway.
 """
 

@@ -1,4 +1,4 @@
-"""The append-only, hash-chained audit log (design.md §3 AuditEvent). Events are sealed under the chain key,
+"""The append-only, hash-chained audit log (docs/contracts.md#audit-events). Events are sealed under the chain key,
 which every session of a Context carries (engine.records.audit_chain explains how and why)."""
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ SYSTEM = Actor(None, "system")
 
 
 def mask_pii(value: Any) -> Any:
-    """ID numbers never enter the audit log in clear (domain.md §9: mask ID numbers in logs)."""
+    """ID numbers never enter the audit log in clear (docs/rules.md#privacy: mask ID numbers in logs)."""
     if isinstance(value, str) and _ID_LIKE.match(value) and is_valid_id_number(value):
         return mask_id_number(value)
     if isinstance(value, dict):

@@ -5,7 +5,7 @@ audit_key), over every column and the previous event's hash; the head row carrie
 seq and hash. Without the key nobody can recompute a hash after an edit, nor move the head back onto an
 earlier event after deleting the tail. The details are hashed as the exact canonical text the database
 stores (engine.persistence.jsontext), so verification streams plain rows and never parses the JSON:
-1,000,000 events must verify in ≤ 20 s (design.md §9).
+1,000,000 events must verify in ≤ 20 s (docs/contracts.md#performance-targets).
 
 Chains written before the key existed used plain SHA-256 over the same message (`plain_row_hash`); that
 function only serves `dibao init` to check such a chain once before re-sealing it under the key

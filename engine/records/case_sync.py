@@ -73,7 +73,7 @@ def sync_case(
 def enroll_if_approved(
     session: Session, case: Case, instance: ProcessInstance, data: dict[str, Any], actor: audit.Actor
 ) -> None:
-    """An approved application enters the long-term 公布 list (domain.md §3) as an active enrollment.
+    """An approved application enters the long-term 公布 list (docs/rules.md#public-notice) as an active enrollment.
 
     Only processes that grant a monthly benefit set `benefit_start`; a one-off grant (临时救助) does not."""
     if case.outcome != "approved" or data.get("outcome") != "approved" or not data.get("benefit_start"):

@@ -1,4 +1,5 @@
-"""The legal clock of a case (domain.md §1 step 10): 30 working days from 受理, extendable to 45 with a
+"""The legal clock of a case (docs/rules.md#legal-clock): 30 working days from 受理, extendable to
+45 with a
 recorded reason; a case past its limit is flagged (scenario 15: at working day 31 with no extension)."""
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A process is in 公示 while it waits for the `notice_objection` message (processes/default/
 public_notice.bpmn), until the timer racing that message. The row's public fields are derived by the
 engine from the case record (engine.records.notice_values), so the public board can only ever show
-the public fields (domain.md §3), whatever a process designer puts in the data.
+the public fields (docs/rules.md#public-notice), whatever a process designer puts in the data.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from engine.workflow.isolated import IsolatedRun
 from engine.workflow.runtime import WaitingMessage
 
 OBJECTION_MESSAGE = "notice_objection"
-DEFAULT_NOTICE_DAYS = 7  # domain.md §3
+DEFAULT_NOTICE_DAYS = 7  # docs/rules.md#public-notice
 
 
 def sync_notices(

@@ -1,4 +1,4 @@
-"""The heart of every state change (design.md §4 Running): after the workflow moved, write its state,
+"""The heart of every state change (docs/contracts.md#running): after the workflow moved, write its state,
 bring the HumanTask rows in line with the ready user tasks, stamp audit events and the next timer.
 Callers hold the transaction; nothing here commits."""
 

@@ -1,4 +1,4 @@
-"""The what-if household assessment (design.md §5: `dibao assess`, POST /api/v1/assessments).
+"""The what-if household assessment (docs/contracts.md: `dibao assess`, POST /api/v1/assessments).
 
 This assessment reads the parameter files as they are in processes/ now (the region's
 parameters.toml layered over the default one), so it answers "what would this household get
@@ -36,7 +36,7 @@ REQUEST_FORM: dict[str, Any] = {
 
 
 def assess_household(ctx: Context, region: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-    """The what-if assessment (design.md §5) of `{"as_of": "YYYY-MM-DD", "household": {...}}`.
+    """The what-if assessment (docs/contracts.md) of `{"as_of": "YYYY-MM-DD", "household": {...}}`.
 
     The parameters are the region's files in processes/ as they are now; a running case instead
     uses the parameters deployed with its process version (the BPMN `assess` helper).

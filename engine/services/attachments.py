@@ -1,4 +1,4 @@
-"""附件 (design.md §3): files uploaded on a task, stored content-addressed, listed and downloaded by
+"""附件 (docs/contracts.md#data-model): files uploaded on a task, stored content-addressed, listed and downloaded by
 whoever may see the case.
 
 Who uploads: whoever may work the task right now (the rule 签收 and 提交 use: the task's role in the

@@ -93,7 +93,8 @@ def authenticate(ctx: Context, username: str, password: str, remote_addr: str | 
     if throttled:
         _record(ctx, "login_throttled", audit.Actor(None, name), details)
         raise LoginThrottled(THROTTLED_MESSAGE)
-    # The demo password is public (design.md §6): refused outside demo mode whatever the stored hash says.
+    # The demo password is public (docs/contracts.md#demo-data): refused outside demo mode whatever the stored hash
+    # says.
     if password == DEMO_PASSWORD and not ctx.settings.demo:
         _record(ctx, "login_failed", audit.Actor(None, name), {**details, "reason": "demo_password"})
         raise LoginRefused(DEMO_MESSAGE)

@@ -1,4 +1,4 @@
-"""The 公示 board and objections (design.md §3 Notice / Objection, §5 `dibao notices object`).
+"""The 公示 board and objections (docs/contracts.md#notices-and-objections, `dibao notices object`).
 
 Reading needs no login: only the public fields are stored on a Notice. An objection is recorded and
 delivered to the waiting process as the BPMN message `notice_objection` in one transaction, so it is

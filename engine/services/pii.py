@@ -1,4 +1,4 @@
-"""Personal data on case pages (domain.md §9): ID numbers masked unless a role that needs them asks,
+"""Personal data on case pages (docs/rules.md#privacy): ID numbers masked unless a role that needs them asks,
 with a reason, and every such view logged as the audit event `pii_viewed`.
 
 The household is shown as the case recorded it at registration (its start data), in a view that

@@ -1,4 +1,5 @@
-"""动态复核 in bulk (issue 4; design.md §9: 10,000 re-check cases in one batch at ≥ 300 cases/s).
+"""动态复核 in bulk (issue 4; docs/contracts.md#performance-targets: 10,000 re-check cases in one batch at ≥ 300
+cases/s).
 
 Every active enrollment whose `next_review_on` has come is started as a `periodic_review` case with
 the household as last verified and the amount paid now. One transaction per chunk: a failure stops

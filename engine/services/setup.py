@@ -1,5 +1,5 @@
 """`dibao init`: schema, the audit chain key, deployment of processes/, and the demo org tree and users
-(design.md §6)."""
+(docs/contracts.md#demo-data)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""临时救助 use cases: the what-if calculation (`dibao assess-temporary`, design.md §5) and the count of
-earlier grants a new request starts with (the repeat-grant rule, domain.md §10 scenario 12).
+"""临时救助 use cases: the what-if calculation (`dibao assess-temporary`, docs/contracts.md) and the count of
+earlier grants a new request starts with (the repeat-grant rule, docs/rules.md#scenarios scenario 12).
 
 The what-if reads the region's files in processes/ as they are now, like `dibao assess`: the
 parameters and the region's DMN table `temporary_approval_level`, evaluated by the engine exactly as
@@ -30,7 +30,7 @@ def _enum(title: str, labels: Mapping[str, str]) -> dict[str, Any]:
     return {"type": "string", "title": title, "enum": list(labels), "x-enum-labels": dict(labels)}
 
 
-# The what-if request (design.md §5 "Temporary assistance input"), with the domain's own labels.
+# The what-if request (docs/contracts.md "Temporary assistance input"), with the domain's own labels.
 REQUEST_FORM: dict[str, Any] = {
     "title": "临时救助测算",
     "type": "object",
@@ -49,7 +49,7 @@ REQUEST_FORM: dict[str, Any] = {
 
 
 def assess_temporary(ctx: Context, region: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-    """The temporary-assistance result of design.md §5 for `payload` under the region's current files.
+    """The temporary-assistance result of docs/contracts.md for `payload` under the region's current files.
 
     NotFound for an unknown region; InvalidData with one Chinese message per field for bad input;
     ParameterProblem when a parameter is missing or the table gives no level; BundleInvalid or

@@ -1,4 +1,4 @@
-"""Firing due timers (design.md §4 Timers): `dibao tick` once, `dibao worker` in a loop."""
+"""Firing due timers (docs/contracts.md#timers): `dibao tick` once, `dibao worker` in a loop."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Where process files live and how a region's effective file set is assembled (design.md §2).
+"""Where process files live and how a region's effective file set is assembled (docs/contracts.md#layout).
 
 processes/default/ holds the national procedures; processes/regions/<region>/ holds a region's
 overrides: a BPMN or DMN file with the same name replaces the default one, new files add processes,

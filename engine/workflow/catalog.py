@@ -1,4 +1,4 @@
-"""Validate a region's process files and cut them into per-process bundles (design.md §4).
+"""Validate a region's process files and cut them into per-process bundles (docs/contracts.md#engine).
 
 A bundle is everything one process needs to run: its BPMN file, the files of the processes it calls
 (transitively), the DMN files of the decisions they use, the layered parameters and the forms its

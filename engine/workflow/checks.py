@@ -1,5 +1,5 @@
 """Deploy-time checks of parsed specs: lanes map to roles, user tasks name existing forms, and every
-script, condition, timer and DMN cell compiles in the sandbox (design.md §4)."""
+script, condition, timer and DMN cell compiles in the sandbox (docs/contracts.md#engine)."""
 
 from __future__ import annotations
 
@@ -149,7 +149,7 @@ def _check_decision_table(parsed: ParsedFiles, table: Any) -> Iterator[Problem]:
 
 
 def _dmn_match(input_expression: str, cell: str) -> str:
-    """Rebuild the expression Spiff's DMNEngine.evaluate will run for a cell (spiffworkflow-notes §4)."""
+    """Rebuild the expression Spiff's DMNEngine.evaluate will run for a cell (docs/spiffworkflow.md#dmn)."""
     if "?" in cell:
         return cell.replace("?", "dmninputexpr")
     # DMNEngine.needs_eq asks the script engine's validate, which is ast.parse: a cell that parses on

@@ -60,7 +60,7 @@ def evaluate_decision(
 ) -> dict[str, Any]:
     """The outputs of decision table `decision_id` of the region's files for task data `data`.
 
-    As in a business rule task: the first matching row wins (spiffworkflow-notes §4), outputs are
+    As in a business rule task: the first matching row wins (docs/spiffworkflow.md#dmn), outputs are
     keyed by their output name, and no match gives {}. BundleInvalid when the region's DMN files do
     not parse or hold no such table; WorkflowFailed when a cell fails or exceeds the time budget.
     """

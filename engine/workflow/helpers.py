@@ -67,7 +67,7 @@ def build_helpers(
         return current_day().isoformat()
 
     def assess(household: Mapping[str, Any], as_of_iso: str) -> dict[str, Any]:
-        """The household assessment (design.md §5) on `as_of_iso` under this definition's parameters.
+        """The household assessment (docs/contracts.md) on `as_of_iso` under this definition's parameters.
 
         The result holds only strings, booleans, lists and dicts, so it can stay in task data.
         """
@@ -106,7 +106,7 @@ def build_helpers(
         return temporary_basis(request, parameters)
 
     def assessment_for_temporary(request: Mapping[str, Any], approval_level: str) -> dict[str, Any]:
-        """The design.md §5 output with the level the process's DMN table decided (its one source of truth)."""
+        """The docs/contracts.md output with the level the process's DMN table decided (its one source of truth)."""
         return assess_temporary(request, parameters, region, lambda _basis: approval_level)
 
     def gradual_exit_rules(household: Mapping[str, Any], cause: str) -> dict[str, Any]:

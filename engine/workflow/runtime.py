@@ -194,7 +194,7 @@ class WorkflowRun:
         return dict(latest.data) if latest is not None else dict(self._workflow.task_tree.data)
 
     def next_timer_at(self) -> datetime | None:
-        """The earliest deadline of any waiting timer, as naive UTC (spiffworkflow-notes §3)."""
+        """The earliest deadline of any waiting timer, as naive UTC (docs/spiffworkflow.md#timers)."""
         deadlines = [
             d
             for task in self._workflow.get_tasks(state=TaskState.WAITING)
@@ -242,7 +242,7 @@ class WorkflowRun:
     def send_message(self, name: str, payload: Mapping[str, Any]) -> None:
         """Deliver a message (an objection, a withdrawal) to the catch event waiting for it.
 
-        Events match on the Spiff dialect's class plus name (spiffworkflow-notes §7), so the message
+        Events match on the Spiff dialect's class plus name (docs/spiffworkflow.md#messages), so the message
         is built from that class; the payload lands in the catch event's messageVariable."""
         event = BpmnEvent(MessageEventDefinition(name), payload=dict(payload))
         if not self._workflow.get_tasks(catches_event=event):
@@ -270,7 +270,7 @@ class WorkflowRun:
                 raise EndlessSteps(task.task_spec)
 
         with _engine_errors():
-            # refresh first: do_engine_steps only refreshes at its end (spiffworkflow-notes §3).
+            # refresh first: do_engine_steps only refreshes at its end (docs/spiffworkflow.md#timers).
             self._workflow.refresh_timers()
             self._workflow.do_engine_steps(did_complete_task=count)
         if not self._workflow.completed and not self._workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):

@@ -1,7 +1,7 @@
 """The sandbox in which every BPMN script task, gateway condition, timer expression and DMN cell runs.
 
 Spiff's default environment is plain ``eval``/``exec`` with full builtins and no time limit
-(spiffworkflow-notes.md §5). Here every source is compiled with RestrictedPython's
+(docs/spiffworkflow.md#script-engine). Here every source is compiled with RestrictedPython's
 ``compile_restricted`` plus a stricter pre-check of our own, runs against a short whitelist of
 builtins and the registered domain helpers, and is stopped by a per-call time budget.
 

@@ -1,5 +1,5 @@
 """Workflow state as gzip'd JSON without the spec: the spec lives once in the deployed definition
-(spiffworkflow-notes §6: it is ~40% of every serialized workflow and restoring it costs time)."""
+(docs/spiffworkflow.md#serialization: it is ~40% of every serialized workflow and restoring it costs time)."""
 
 from __future__ import annotations
 

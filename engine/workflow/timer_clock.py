@@ -1,7 +1,7 @@
 """Spiff's timers on engine.clock, for the demo clock travel (engine.services.demo_clock).
 
 SpiffWorkflow compares a timer's deadline with `datetime.now(timezone.utc)` inside its own timer module
-(spiffworkflow-notes §3), not with engine.clock. A travelled engine.clock alone would therefore make an
+(docs/spiffworkflow.md#timers), not with engine.clock. A travelled engine.clock alone would therefore make an
 instance due by `next_timer_at` whose timer Spiff still does not fire, and the timer worker would sweep
 it again and again. follow_engine_clock() points that module at a datetime whose now() is
 engine.clock.utcnow(): the travel offset included, and freezegun still honoured, because engine.clock's

@@ -1,7 +1,7 @@
-"""The only way BPMN and DMN bytes become XML trees: a hardened lxml parser (design.md §4).
+"""The only way BPMN and DMN bytes become XML trees: a hardened lxml parser (docs/contracts.md#engine).
 
 lxml 6 already refuses external entities and entity bombs, but that depends on the libxml2 build
-(spiffworkflow-notes.md §1: lxml 4.9 leaked a local file), so we parse ourselves with entities,
+(docs/spiffworkflow.md#parsers: lxml 4.9 leaked a local file), so we parse ourselves with entities,
 DTDs and the network switched off, and refuse any document that carries a DOCTYPE at all.
 """
 

@@ -22,7 +22,7 @@ from tests.scenarios.flow import Application
 from tests.scenarios.households import household, member
 from tests.web.conftest import make_app
 
-# The users of design.md §6 the authorization matrix runs as.
+# The users of docs/contracts.md#demo-data the authorization matrix runs as.
 PEOPLE = ("clerk1", "clerk2", "approver1", "auditor1", "designer1", "designer_yantai")
 REGISTER = {"applicant_name": "张三", "household_size": 3, "requested_amount": "5000.00"}
 

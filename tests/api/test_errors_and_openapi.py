@@ -14,7 +14,7 @@ from engine.errors import WorkflowFailed
 from engine.services import tasks
 from tests.api.conftest import Api, assert_error, counts, reference_task
 
-# design.md §5, names fixed; plus DELETE /auth/token (sign out) and the document itself.
+# docs/contracts.md, names fixed; plus DELETE /auth/token (sign out) and the document itself.
 ROUTES = {
     ("post", "/api/v1/auth/token"),
     ("delete", "/api/v1/auth/token"),

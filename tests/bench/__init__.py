@@ -1,4 +1,4 @@
-"""The benchmark suite of design.md §9, run by `make bench` (`python -m tests.bench`).
+"""The benchmark suite of docs/contracts.md#performance-targets, run by `make bench` (`python -m tests.bench`).
 
 Not pytest tests: no module here is named test_*.py and nothing defines test_ functions. Each benchmark
 builds its own SQLite database in a temporary directory with the same setup the tests use.

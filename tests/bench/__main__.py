@@ -67,7 +67,7 @@ def main(names: list[str]) -> int:
     notes = [n for o in outcomes for n in o.notes]
     report = "\n\n".join(
         [
-            "# dibao benchmarks (design.md §9)",
+            "# dibao benchmarks (docs/contracts.md#performance-targets)",
             f"Machine: {describe()}",
             f"Code: {code_revision()}",
             f"Scale: DIBAO_BENCH_SCALE={scale():g}; whole run {time.perf_counter() - started:.0f} s; "

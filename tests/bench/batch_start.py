@@ -1,4 +1,5 @@
-"""Benchmark 5: start 10,000 periodic re-check cases in one batch (design.md §9: ≥ 300 cases/s).
+"""Benchmark 5: start 10,000 periodic re-check cases in one batch (docs/contracts.md#performance-targets: ≥ 300
+cases/s).
 
 The enrolled households are inserted directly (10,000 full applications would take minutes and
 measure something else); the batch then goes through `reviews.start_due_reviews` exactly as

@@ -48,7 +48,7 @@ def group(scope: Page | Locator, legend: str) -> Locator:
 
 
 def fill_household(page: Page, scope: Locator, household: dict[str, Any]) -> None:
-    """Type a household (design.md §5 household JSON) into a household fieldset, adding members and
+    """Type a household (docs/contracts.md household JSON) into a household fieldset, adding members and
     incomes with the form's own 添加一项 buttons (each one posts the form and shows it again)."""
     scope.get_by_role("radio", name=REGISTERED_TYPES[household["registered_type"]], exact=True).check()
     for label, key in (

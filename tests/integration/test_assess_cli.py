@@ -1,4 +1,4 @@
-"""`dibao assess --region R [--json] FILE` (design.md §5), run in-process: no case, no database rows."""
+"""`dibao assess --region R [--json] FILE` (docs/contracts.md), run in-process: no case, no database rows."""
 
 from __future__ import annotations
 

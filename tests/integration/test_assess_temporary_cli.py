@@ -1,4 +1,4 @@
-"""`dibao assess-temporary --region R [--json] FILE` (design.md §5), run in-process: no case, no rows.
+"""`dibao assess-temporary --region R [--json] FILE` (docs/contracts.md), run in-process: no case, no rows.
 
 The approval level comes from the region's temporary_approval_level.dmn, evaluated by the engine as
 a case's business rule task evaluates it, so a region's table change shows here at once.

@@ -190,7 +190,7 @@ def test_boundary_messages_interrupt_or_fire_once_alongside_the_task() -> None:
     run.send_message("applicant_called", {"at": "09:30"})
     assert ready(run) == [("review", "township_clerk")]
     assert run.data()["call"] == {"at": "09:30"}
-    # A non-interrupting message boundary event fires once (spiffworkflow-notes §7).
+    # A non-interrupting message boundary event fires once (docs/spiffworkflow.md#messages).
     with pytest.raises(Conflict):
         run.send_message("applicant_called", {"at": "10:00"})
     run.send_message("application_withdrawn", {})

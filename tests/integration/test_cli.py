@@ -1,4 +1,4 @@
-"""The `dibao` command line as design.md §5 lists it, run in-process against a temp database."""
+"""The `dibao` command line as docs/contracts.md lists it, run in-process against a temp database."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ INVESTIGATORS = ["王调查", "李调查"]
 
 @dataclass
 class Users:
-    """Who works each step: the default demo county, or a seed region's users (design.md §6)."""
+    """Who works each step: the default demo county, or a seed region's users (docs/contracts.md#demo-data)."""
 
     village: str = "demo-village-1-1"
     clerk: str = "clerk1"
@@ -27,7 +27,8 @@ class Users:
 
     @classmethod
     def of_region(cls, region: str) -> Users:
-        """Seed-region users (design.md §6); those regions have no county clerk, so the approver stands in."""
+        """Seed-region users (docs/contracts.md#demo-data); those regions have no county clerk, so the approver
+        stands in."""
         return cls(
             f"{region}-village",
             f"clerk_{region}",

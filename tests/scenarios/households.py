@@ -1,4 +1,4 @@
-"""Households for the acceptance scenarios (domain.md §10), built as the application form sends them."""
+"""Households for the acceptance scenarios (docs/rules.md#scenarios), built as the application form sends them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The 低保 acceptance scenarios of domain.md §10 (1, 2, 3, 7, 8, 9, 14, 15) end to end: the real
+"""The 低保 acceptance scenarios of docs/rules.md#scenarios (1, 2, 3, 7, 8, 9, 14, 15) end to end: the real
 dibao_application / public_notice / democratic_review BPMN on the real engine and database, worked by
 the demo users, with the clock travelled for the 7-day 公示 and the working-day limits.
 

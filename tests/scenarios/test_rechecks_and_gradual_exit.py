@@ -1,4 +1,5 @@
-"""动态复核 and 渐退 end to end (domain.md §4, §7; scenarios 4, 5 and 6 of §10) through the real
+"""动态复核 and 渐退 end to end (docs/rules.md#gradual-exit, docs/rules.md#re-checks; scenarios 4, 5 and 6 of
+docs/rules.md#scenarios) through the real
 periodic_review / gradual_exit BPMN of each region, the clock travelled for the 渐退 period.
 
 S = 800 in every region here; 蚌埠 deducts 50 % of the minimum wage (1,800) for 12 months per newly

@@ -1,4 +1,4 @@
-"""The 临时救助 acceptance scenarios of domain.md §10 (11, 12, 13) end to end: the real
+"""The 临时救助 acceptance scenarios of docs/rules.md#scenarios (11, 12, 13) end to end: the real
 temporary_assistance / public_notice BPMN and the regions' temporary_approval_level DMN tables on the
 real engine and database, worked by the demo users, with the clock travelled for the deadlines.
 
@@ -31,7 +31,7 @@ APPLICANT = "11010519820315021X"  # checksum-valid
 OTHER_APPLICANT = "110105197506010332"
 
 
-Staff = Users  # who works each step (design.md §6): the demo county's users or a seed region's
+Staff = Users  # who works each step (docs/contracts.md#demo-data): the demo county's users or a seed region's
 
 
 @dataclass

@@ -1,7 +1,7 @@
-"""The 低保 household assessment against domain.md §10's scenarios (S = 800, W = 1,800, 1.5 S = 1,200).
+"""The 低保 household assessment against docs/rules.md#scenarios's scenarios (S = 800, W = 1,800, 1.5 S = 1,200).
 
 Each test works the expected figures out from the rules in its comments, so a failing figure can
-be checked by hand against domain.md §6 and design.md §8.
+be checked by hand against docs/rules.md#assessment and docs/rules.md#choices.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def params(**overrides: Value) -> Parameters:
     return layered_parameters([("default/parameters.toml", DEFAULTS), ("regions/x/parameters.toml", region)])
 
 
-# 会宁 / 蚌埠 settings of domain.md §8a as far as the assessment goes.
+# 会宁 / 蚌埠 settings of docs/rules.md#regions as far as the assessment goes.
 HUINING: dict[str, Value] = {"disabled_topup_multiplier": "0.2", "single_person_medical_cost_test": True}
 BENGBU: dict[str, Value] = {"employment_cost_deduction_rate": "0.5", "employment_cost_deduction_months": 12}
 

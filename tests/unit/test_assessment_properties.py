@@ -71,7 +71,7 @@ households = st.fixed_dictionaries(
         ),
     },
 )
-# Regions differ in these; the rates are the ones regions use (domain.md §8a), so every deduction
+# Regions differ in these; the rates are the ones regions use (docs/rules.md#regions), so every deduction
 # is a whole number of half-cents and a positive gap below the standard never rounds to 0.00.
 region_settings = st.fixed_dictionaries(
     {

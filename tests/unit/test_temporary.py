@@ -1,7 +1,8 @@
 """临时救助: the amount, the cap, the approval levels of the DMN tables, the advance payment and the
-settlement (domain.md §5 and §10 scenarios 11–13; design.md §5 and §8). No database.
+settlement (docs/rules.md#temporary-assistance and scenarios 11–13 of docs/rules.md#scenarios;
+docs/contracts.md#temporary-assistance-json, docs/rules.md#choices). No database.
 
-Parameters as in domain.md §10: S = 800 元/人·月, township limit 4 S = 3,200, months counted ≤ 6.
+Parameters as in docs/rules.md#scenarios: S = 800 元/人·月, township limit 4 S = 3,200, months counted ≤ 6.
 Each test works its figures out in a comment.
 """
 
@@ -122,7 +123,7 @@ def test_money_is_rounded_half_up_once_at_output() -> None:
 @pytest.mark.parametrize(
     ("region", "cause", "persons", "months", "level"),
     [
-        # Default (design.md §8): ≤ limit township; above it county, committee for the three causes.
+        # Default (docs/rules.md#choices): ≤ limit township; above it county, committee for the three causes.
         ("default", "fire", 1, 4, "township"),  # 800 × 1 × 4 = 3,200 = the limit: still the township's
         ("default", "fire", 3, 4, "committee"),  # 9,600
         ("default", "traffic_accident", 2, 3, "committee"),  # 4,800

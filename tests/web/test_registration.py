@@ -27,7 +27,7 @@ PROCESS = "dibao_application"
 
 
 def scenario_1() -> dict[str, Any]:
-    # n = 3, wage 1,500 → p = 500 < 800 → eligible, 补差 (800 − 500) × 3 = 900 (domain.md §10 scenario 1).
+    # n = 3, wage 1,500 → p = 500 < 800 → eligible, 补差 (800 − 500) × 3 = 900 (docs/rules.md#scenarios scenario 1).
     return household(
         member("张三", "self", ("wage", "1500.00"), employment="employed", started="2024-03-01"),
         member("李芳", "spouse"),

@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1 (design.md §5): bearer tokens, marshmallow schemas, JSON errors, and the
+"""The JSON API under /api/v1 (docs/contracts.md): bearer tokens, marshmallow schemas, JSON errors, and the
 OpenAPI document at /api/v1/openapi.json. Views map HTTP to engine.services calls and nothing more."""
 
 from __future__ import annotations

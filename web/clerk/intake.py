@@ -1,4 +1,4 @@
-"""受理登记, case intake (design.md §5 `/cases/new`): register a 低保 application with its household, 试算 it
+"""受理登记, case intake (docs/contracts.md `/cases/new`): register a 低保 application with its household, 试算 it
 first.
 
 One form, rendered from the process's start form by web.kit.forms_render, posted back with `_op`:
@@ -32,7 +32,7 @@ from web.kit.forms_render import apply_op, parse_submission, render_form
 
 bp = Blueprint("intake", __name__)
 
-# Processes whose start form is {village, channel, household} (design.md §5), so 试算 applies.
+# Processes whose start form is {village, channel, household} (docs/contracts.md), so 试算 applies.
 PROCESSES = ("dibao_application",)
 VILLAGE_REQUIRED = "户籍所在村/社区：请选择"
 

@@ -1,4 +1,4 @@
-"""The `dibao` command line (design.md §5): a delivery layer beside the web app, one module per command group.
+"""The `dibao` command line (docs/contracts.md): a delivery layer beside the web app, one module per command group.
 
 server (init, serve, worker, tick), processes, assess (assess, assess-temporary), cases, tasks, notices and
 audit; support holds what they share. Every command calls engine.services and engine.queries, nothing below.

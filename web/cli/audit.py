@@ -1,4 +1,4 @@
-"""`dibao audit …`: verify the chain (design.md §5), a case's dossier, and the auditor's signed checkpoints
+"""`dibao audit …`: verify the chain (docs/contracts.md), a case's dossier, and the auditor's signed checkpoints
 (docs/audit-integrity.md): keygen, checkpoint, verify --checkpoint."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""The public 公示 board of a village (design.md §5 `/public/notices/<village>`, no login).
+"""The public 公示 board of a village (docs/contracts.md `/public/notices/<village>`, no login).
 
-It shows only what domain.md §3 allows: each running 审核公示 (masked name, persons covered, proposed
+It shows only what docs/rules.md#public-notice allows: each running 审核公示 (masked name, persons covered, proposed
 amount, start and end in Beijing time) and the long-term 公布 list (masked name, persons, monthly
 amount); both come from services that never read anything else of a household. Anyone may object to
 a running 公示: the form posts with a CSRF token (an anonymous visitor gets a session cookie for it),

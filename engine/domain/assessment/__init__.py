@@ -1,4 +1,4 @@
-"""The 低保 household assessment (docs/rules.md, domain.md §6, design.md §5 and §8).
+"""The 低保 household assessment (docs/rules.md#assessment, docs/contracts.md#assessment-output, docs/rules.md#choices).
 
 countable income I (income kinds not excluded by the region) → deductions D (刚性支出, 就业成本)
 → per-capita income p = max(I − D, 0) / n → category (低保 if p < S, 边缘 if S ≤ p < m·S, both only

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from engine.domain.vocabulary import DISABILITY_GRADES, DISABILITY_TYPES
 
-# 重残: grade 1–2 of any type, or grade 3 of these types (domain.md §6.5).
+# 重残: grade 1–2 of any type, or grade 3 of these types (docs/rules.md#single-person-households).
 _SEVERE_AT_GRADE_3 = frozenset({"intellectual", "mental"})
 
 

@@ -1,6 +1,6 @@
 """Counting a household's monthly income: what counts, and what the region leaves out and why.
 
-The first rule of the assessment (domain.md §6): every member's incomes are added up by kind, except
+The first rule of the assessment (docs/rules.md#assessment): every member's incomes are added up by kind, except
 the kinds the region's `excluded_income_kinds` names, which are reported with the regulation that
 excludes them.
 """

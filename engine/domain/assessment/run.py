@@ -1,5 +1,5 @@
 """One run of the assessment: the rules in order, each adding the line that explains it, and the output
-of design.md §5 they add up to. The only module that knows the order; each rule lives in its own.
+of docs/contracts.md they add up to. The only module that knows the order; each rule lives in its own.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ _PRECISION = Context(prec=50)
 
 
 def assess(household: Mapping[str, Any], as_of: date, parameters: Parameters, region: str) -> dict[str, Any]:
-    """The assessment output of design.md §5 for a validated household JSON on `as_of`.
+    """The assessment output of docs/contracts.md for a validated household JSON on `as_of`.
 
     InvalidData when the household is not shaped as the household form cleans it (the BPMN helper
     passes task data straight in); ParameterProblem when a parameter is missing or unusable.

@@ -1,5 +1,6 @@
 """单人户: a severely disabled or severely ill member of a 边缘 household may be covered alone
-(domain.md §6.5). Which members count as 重残 or 重病, why the others do not, and what each would get.
+(docs/rules.md#single-person-households). Which members count as 重残 or 重病, why the others do not, and what each
+would get.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def _single_person(
     household: Household, rules: Rules, member: Member, grounds: Mapping[str, str], lines: list[str]
 ) -> dict[str, Any] | None:
     s = rules.standard(household.registered_type)
-    # The person is assessed alone (n = 1) on their own income (domain.md §6.5, [U] resolved
+    # The person is assessed alone (n = 1) on their own income (docs/rules.md#single-person-households, [U] resolved
     # this way): the same exclusions apply, the household's deductions do not.
     own = sum((i.monthly for i in member.incomes if i.kind not in rules.excluded_kinds), Decimal(0))
     detail = "；".join(grounds.values())

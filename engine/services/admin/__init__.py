@@ -1,4 +1,4 @@
-"""系统管理 (design.md §5 `/admin`): users, roles and org units, for holders of the admin role, within the
+"""系统管理 (docs/contracts.md `/admin`): users, roles and org units, for holders of the admin role, within the
 administrator's own org unit and everything below it (policy.admin_scope). admin1 at demo-county manages
 the county, its townships and their villages; never the units of another county.
 

@@ -1,4 +1,4 @@
-"""Deploying process definitions: the one entry point every deploy goes through (design.md §4).
+"""Deploying process definitions: the one entry point every deploy goes through (docs/contracts.md#engine).
 
 `deploy` serves `dibao init` and `dibao processes deploy` (the system: a region or every region, as its
 files in processes/ are), the JSON API's region deploy (a designer's own region) and the drafts page

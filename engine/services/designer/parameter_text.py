@@ -1,7 +1,7 @@
 """Editing a parameters.toml's text while keeping its comments (the designer's parameter form writes
 through it; designer.parameters).
 
-The files are simple (design.md §2): comment lines, then one `[name]` table per parameter holding
+The files are simple (docs/contracts.md#layout): comment lines, then one `[name]` table per parameter holding
 `YYYY-MM-DD = value` lines. We cut a file into blocks, one per table with the comment lines right above
 its header, rewrite only the tables that changed and keep everything else byte for byte. A value keeps
 the TOML type the parameter already has (a money amount stays a string "800.00", a day count an integer).

@@ -1,4 +1,4 @@
-"""BPMN diagrams as SVG, drawn on the server from the file's DI (design.md §5: they work offline and print).
+"""BPMN diagrams as SVG, drawn on the server from the file's DI (docs/contracts.md: they work offline and print).
 
 Pure: lxml only, no SpiffWorkflow, no database. The caller says which elements are `done` or `active`
 and which sequence flows were taken; everything else is drawn `pending`. Each shape and flow carries

@@ -25,7 +25,7 @@ def draw_pool_or_lane(d: Drawing, parent: etree._Element, shape: etree._Element,
         process = d.model.get(str(element.get("processRef")))
         name = (process.get("name") or "").strip() if process is not None else ""
     if kind == "lane":
-        name = ROLE_LABELS.get(name, name)  # lanes name roles by key (design.md §3): show the label
+        name = ROLE_LABELS.get(name, name)  # lanes name roles by key (docs/contracts.md#data-model): show the label
     group = d.svg.el(
         parent,
         "g",
