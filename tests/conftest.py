@@ -23,8 +23,8 @@ from engine.lookups import get_org_unit
 from engine.persistence import Base
 from engine.records.audit_key import KEY_BYTES, write_key_file
 from engine.services import tasks
+from engine.services.bootstrap import create_demo_data
 from engine.services.designer import deploy
-from engine.services.setup import create_demo_data
 from engine.services.users import add_user
 from engine.settings import PROJECT_ROOT, Settings
 from engine.workflow.bundle import calendar_dir

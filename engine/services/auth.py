@@ -22,7 +22,7 @@ from engine.lookups import find_user
 from engine.persistence import AuditEvent, User
 from engine.records import audit
 from engine.results import SignedInUser
-from engine.services.setup import DEMO_PASSWORD
+from engine.services.bootstrap import DEMO_PASSWORD
 from engine.services.users import hash_password, verify_password
 
 MAX_FAILURES = 5

@@ -17,7 +17,7 @@ from engine.queries import notices as notice_board
 from engine.queries import task_page
 from engine.results import NoticeView
 from engine.services import cases, tokens
-from engine.services.setup import DEMO_PASSWORD
+from engine.services.bootstrap import DEMO_PASSWORD
 from tests.scenarios.flow import Application
 from tests.scenarios.households import household, member
 from tests.web.conftest import make_app

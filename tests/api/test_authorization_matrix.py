@@ -13,7 +13,7 @@ from freezegun import freeze_time
 
 from engine.context import Context
 from engine.services import tasks, tokens
-from engine.services.setup import DEMO_PASSWORD
+from engine.services.bootstrap import DEMO_PASSWORD
 from tests.api.conftest import (
     PEOPLE,
     REGISTER,

@@ -18,8 +18,8 @@ from sqlalchemy import insert
 
 from engine.context import Context
 from engine.persistence import Base
+from engine.services.bootstrap import create_demo_data
 from engine.services.designer import deploy
-from engine.services.setup import create_demo_data
 from engine.settings import PROJECT_ROOT, Settings
 
 _STARTED = time.perf_counter()

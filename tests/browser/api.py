@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import APIRequestContext, Playwright
 
-from engine.services.setup import DEMO_PASSWORD
+from engine.services.bootstrap import DEMO_PASSWORD
 
 
 class Api:

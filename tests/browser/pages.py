@@ -12,7 +12,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from engine.services.setup import DEMO_PASSWORD
+from engine.services.bootstrap import DEMO_PASSWORD
 
 WALKTHROUGH = Path(__file__).resolve().parent.parent / "data" / "walkthrough"
 REGISTERED_TYPES = {"urban": "城镇", "rural": "农村"}

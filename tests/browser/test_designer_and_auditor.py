@@ -26,7 +26,7 @@ from engine.context import Context
 from engine.domain.id_numbers import check_character
 from engine.persistence import OrgUnit
 from engine.records import audit
-from engine.services.setup import DEMO_PASSWORD
+from engine.services.bootstrap import DEMO_PASSWORD
 from engine.services.users import add_user
 from engine.settings import Settings
 from tests.browser.api import Api

@@ -17,7 +17,7 @@ from engine.persistence import AuditEvent, OrgUnit, User
 from engine.queries import task_page
 from engine.services import admin, auth, cases, tasks, tokens, web_sessions
 from engine.services.auth import LoginRefused
-from engine.services.setup import DEMO_PASSWORD
+from engine.services.bootstrap import DEMO_PASSWORD
 from engine.services.tokens import TokenRefused
 from tests.conftest import add_second_clerk
 

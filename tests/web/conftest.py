@@ -13,7 +13,7 @@ from werkzeug.test import TestResponse
 
 from engine.context import Context
 from engine.services import cases, tasks
-from engine.services.setup import DEMO_PASSWORD
+from engine.services.bootstrap import DEMO_PASSWORD
 from web import create_app
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -18,7 +18,7 @@ from engine.persistence import AuditEvent, Case, OrgUnit, ProcessInstance, User
 from engine.queries import task_page
 from engine.records.writeback import mark_error
 from engine.services import tasks, tokens
-from engine.services.setup import DEMO_PASSWORD
+from engine.services.bootstrap import DEMO_PASSWORD
 from tests.conftest import add_second_clerk
 from tests.web.conftest import Browser, open_task
 from tests.web.test_authorization import ADMIN_ROUTES

@@ -16,7 +16,7 @@ from engine.context import Context
 from engine.persistence import AuditCheckpoint, AuditEvent, AuditHead
 from engine.records.audit_chain import seal_of
 from engine.services import audit_checkpoint, tokens
-from engine.services.setup import DEMO_PASSWORD
+from engine.services.bootstrap import DEMO_PASSWORD
 from tests.conftest import MakeContext
 from tests.web.conftest import Browser, make_app
 from web.kit.errors import AUDIT_UNAVAILABLE

@@ -22,7 +22,7 @@ from engine.persistence import AuditEvent, Case
 from engine.queries import case_view, dossier
 from engine.queries import notices as notice_board
 from engine.services import notices, pii, tasks
-from engine.services.setup import DEMO_PASSWORD
+from engine.services.bootstrap import DEMO_PASSWORD
 from engine.services.users import add_user
 from tests.scenarios.flow import Application
 from tests.scenarios.households import household, member

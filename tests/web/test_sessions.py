@@ -19,7 +19,7 @@ from engine import clock
 from engine.context import Context
 from engine.persistence import AuditEvent, User, WebSession
 from engine.services import web_sessions
-from engine.services.setup import DEMO_PASSWORD
+from engine.services.bootstrap import DEMO_PASSWORD
 from tests.web.conftest import Browser
 
 SIGN_IN = "2026-11-23 01:00:00"  # Monday 09:00 in Beijing

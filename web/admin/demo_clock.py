@@ -16,7 +16,7 @@ from flask.typing import ResponseReturnValue
 
 from engine.errors import InvalidData
 from engine.services import demo_clock
-from web.kit.deps import context, login_required, username
+from web.kit.current import context, login_required, username
 
 bp = Blueprint("demo_clock", __name__)
 

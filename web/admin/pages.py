@@ -19,7 +19,7 @@ from flask_login import current_user
 
 from engine.errors import InvalidData, WorkflowFailed
 from engine.services import admin
-from web.kit.deps import context, login_required, page_number, username
+from web.kit.current import context, login_required, page_number, username
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -24,7 +24,7 @@ from engine.results import SignedInUser
 from engine.services import tokens
 from web.api.bodies import BodyDocument
 from web.api.errors import ApiError, init_blueprint
-from web.kit.deps import context
+from web.kit.current import context
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 init_blueprint(bp)

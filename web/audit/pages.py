@@ -25,7 +25,7 @@ from engine.services import audit_checkpoint
 from web.kit.case_diagram import diagram_context
 from web.kit.case_search import search_request
 from web.kit.csv_export import csv_text
-from web.kit.deps import context, login_required, page_number, process_titles, username
+from web.kit.current import context, login_required, page_number, process_titles, username
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 

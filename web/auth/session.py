@@ -12,7 +12,7 @@ from flask_login import LoginManager
 
 from engine.results import SignedInUser
 from engine.services import web_sessions
-from web.kit.deps import context
+from web.kit.current import context
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"

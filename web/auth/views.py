@@ -11,7 +11,7 @@ from engine.errors import InvalidData
 from engine.services import web_sessions
 from engine.services.auth import LoginRefused, LoginThrottled
 from web.auth.session import WebUser
-from web.kit.deps import context, login_required, remote_addr
+from web.kit.current import context, login_required, remote_addr
 from web.kit.redirects import local_target, safe_redirect_target
 
 bp = Blueprint("auth", __name__)

@@ -18,7 +18,7 @@ from flask.typing import ResponseReturnValue
 from engine.errors import InvalidData
 from engine.results import format_size
 from engine.services import attachments
-from web.kit.deps import context, login_required, username
+from web.kit.current import context, login_required, username
 from web.kit.errors import error_page
 from web.kit.forms_render import Field
 

@@ -20,7 +20,7 @@ from engine.queries.household import HouseholdView
 from engine.services import pii
 from web.kit.case_diagram import diagram_context
 from web.kit.case_search import search_request
-from web.kit.deps import context, login_required, page_number, process_titles, username
+from web.kit.current import context, login_required, page_number, process_titles, username
 
 bp = Blueprint("case_pages", __name__, url_prefix="/cases")
 

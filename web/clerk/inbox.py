@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from engine.queries.villages import villages_in_scope
 from engine.services import tasks
-from web.kit.deps import context, login_required, page_number, process_titles, username
+from web.kit.current import context, login_required, page_number, process_titles, username
 
 bp = Blueprint("inbox", __name__)
 

@@ -27,7 +27,7 @@ from engine.queries import villages
 from engine.results import OrgUnitRef
 from engine.services import cases
 from engine.services.assessment import assess_household
-from web.kit.deps import context, login_required, process_titles, username
+from web.kit.current import context, login_required, process_titles, username
 from web.kit.forms_render import apply_op, parse_submission, render_form
 
 bp = Blueprint("intake", __name__)

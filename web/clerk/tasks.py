@@ -18,7 +18,7 @@ from engine.queries.task_page import TaskPage
 from engine.services import tasks
 from web.clerk.attachments import offer_numbers
 from web.kit.case_diagram import render_diagram
-from web.kit.deps import context, login_required, username
+from web.kit.current import context, login_required, username
 from web.kit.forms_render import apply_op, initial_values, parse_submission, render_form
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")

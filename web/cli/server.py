@@ -10,7 +10,7 @@ import click
 
 from engine.context import Context
 from engine.queries.status import calendar_warnings
-from engine.services import setup, timers
+from engine.services import bootstrap, timers
 from web.cli.support import cli_context
 
 
@@ -19,7 +19,7 @@ from web.cli.support import cli_context
 def init(demo: bool) -> None:
     """创建/升级数据库结构并部署 processes/。"""
     with cli_context() as ctx:
-        result = setup.init(ctx, demo=demo)
+        result = bootstrap.init(ctx, demo=demo)
         new = [d for d in result.deployed if d.new]
         click.echo(f"数据库已就绪；新部署 {len(new)} 个流程版本，共 {len(result.deployed)} 个流程")
         if result.key.created:
@@ -30,7 +30,7 @@ def init(demo: bool) -> None:
                 f"（原链尾哈希 {result.key.old_head_hash}）"
             )
         if demo:
-            click.echo(f"示范数据：新建 {result.demo_users_created} 个用户（密码 {setup.DEMO_PASSWORD}）")
+            click.echo(f"示范数据：新建 {result.demo_users_created} 个用户（密码 {bootstrap.DEMO_PASSWORD}）")
         for warning in calendar_warnings(ctx, [date.today().year, date.today().year + 1]):
             click.echo(f"警告：{warning}", err=True)
 

@@ -15,7 +15,7 @@ from flask_login import current_user
 from engine import policy
 from engine.queries import dashboard as service
 from web.dashboard.tables import TABLE_NAMES, charts, table_csv, tables
-from web.kit.deps import context, login_required, username
+from web.kit.current import context, login_required, username
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 

@@ -18,7 +18,7 @@ from engine import policy
 from engine.domain.vocabulary import FILE_KIND_LABELS
 from engine.errors import BundleInvalid, InvalidData, NotFound
 from engine.services import designer
-from web.kit.deps import context, login_required, username
+from web.kit.current import context, login_required, username
 from web.kit.diagram import DiagramError, render_svg
 
 bp = Blueprint("designer_drafts", __name__, url_prefix="/designer/drafts")

@@ -22,7 +22,7 @@ from flask.typing import ResponseReturnValue
 from engine.errors import InvalidData
 from engine.policy import designer_region
 from engine.services import designer
-from web.kit.deps import context, login_required, username
+from web.kit.current import context, login_required, username
 
 bp = Blueprint("modeler", __name__, url_prefix="/designer/modeler")
 

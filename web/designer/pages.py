@@ -19,7 +19,7 @@ from flask_login import current_user
 
 from engine import policy
 from engine.queries import designer
-from web.kit.deps import context, login_required, username
+from web.kit.current import context, login_required, username
 from web.kit.diagram import DiagramError, render_svg
 from web.kit.errors import error_page
 

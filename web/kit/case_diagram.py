@@ -10,7 +10,7 @@ from flask import url_for
 from markupsafe import Markup
 
 from engine.queries import diagrams
-from web.kit.deps import context, username
+from web.kit.current import context, username
 from web.kit.diagram import DiagramError, element_names, render_svg
 
 

@@ -12,7 +12,7 @@ from engine.clock import to_china
 from engine.domain.roles import role_label
 from engine.domain.vocabulary import CASE_STATUS_LABELS, CATEGORY_SHORT_LABELS, DECISION_LABELS, TASK_STATE_LABELS
 from engine.queries.regions import region_name
-from web.kit.deps import context
+from web.kit.current import context
 
 
 def china_date(moment: datetime | None) -> str:

@@ -22,7 +22,7 @@ from engine.errors import Conflict, InvalidData, NotFound, RateLimited
 from engine.queries import notices as notice_board
 from engine.queries import publication, villages
 from engine.services import notices
-from web.kit.deps import context, remote_addr
+from web.kit.current import context, remote_addr
 from web.kit.errors import request_id
 
 bp = Blueprint("public", __name__, url_prefix="/public")

@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, render_template
 from flask.typing import ResponseReturnValue
 
 from engine.queries import status
-from web.kit.deps import context
+from web.kit.current import context
 
 bp = Blueprint("system", __name__)
 

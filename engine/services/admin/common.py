@@ -17,7 +17,7 @@ from engine.persistence import OrgUnit
 from engine.policy import ADMIN, AdminScope
 from engine.queries.admin import level_label
 from engine.records import audit
-from engine.services.setup import DEMO_PASSWORD
+from engine.services.bootstrap import DEMO_PASSWORD
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128
