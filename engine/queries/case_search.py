@@ -120,36 +120,9 @@ def search_cases(
     """The cases of the user's org unit matching `filters`, newest first. A village outside the
     user's unit is refused (PermissionDenied); a number outside it simply finds nothing."""
     page, page_size = max(page, 1), min(max(page_size, 1), MAX_PAGE_SIZE)
-    errors: dict[str, list[str]] = {}
-    if filters.status and filters.status not in STATUSES:
-        errors["status"] = ["状态：取值无效"]
-    if len(filters.number) > _MAX_TEXT or len(filters.name) > _MAX_TEXT:
-        errors["q"] = [f"查询条件不能超过 {_MAX_TEXT} 字"]
-    if errors:
-        raise InvalidData("查询条件有误", errors)
+    _check_filters(filters)
     with ctx.db.read() as session:
-        user = get_user(session, username)
-        scope = _scope(user)
-        conditions: list[ColumnElement[bool]] = [scope]
-        if filters.number.strip():
-            number = filters.number.strip()
-            conditions.append(or_(Case.number == number, Case.number.like(_like_prefix(number), escape="\\")))
-        if filters.name.strip():
-            conditions.append(Case.applicant_name.like(_like_prefix(filters.name.strip()), escape="\\"))
-        if filters.village:
-            village = session.scalars(select(OrgUnit).where(OrgUnit.code == filters.village)).first()
-            if village is None or village.level != Level.VILLAGE.value:
-                raise InvalidData("查询条件有误", {"village": [f"村/社区：{filters.village} 不存在"]})
-            unit = _ancestor_id(village, user.org_unit.level)
-            if unit != user.org_unit_id:
-                raise PermissionDenied(f"无权查询 {village.name} 的案件")
-            conditions.append(Case.village_id == village.id)
-        if filters.status:
-            conditions.append(Case.status == filters.status)
-        if filters.process:
-            conditions.append(Case.kind == filters.process)
-        if filters.overdue:
-            conditions.append(_overdue_condition(ctx, session, scope))
+        conditions = _conditions(ctx, session, get_user(session, username), filters)
         total = session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0
         found = session.execute(
             select(Case, OrgUnit.code, OrgUnit.name)
@@ -160,23 +133,62 @@ def search_cases(
             .offset((page - 1) * page_size)
         ).all()
         titles = process_titles(session, {case.kind for case, _, _ in found})
-        rows = [
-            CaseRow(
-                case.number,
-                case.kind,
-                titles.get(case.kind, case.kind),
-                case.applicant_name,
-                code,
-                name,
-                case.status,
-                case.stage,
-                case.outcome,
-                case.created_at,
-                legal_clock.legal_clock(case, ctx.calendar(case.region)),
-            )
-            for case, code, name in found
-        ]
+        rows = [_row(ctx, case, code, name, titles) for case, code, name in found]
         return CaseSearchResult(rows, int(total), page, page_size, filters)
+
+
+def _check_filters(filters: CaseFilters) -> None:
+    errors: dict[str, list[str]] = {}
+    if filters.status and filters.status not in STATUSES:
+        errors["status"] = ["状态：取值无效"]
+    if len(filters.number) > _MAX_TEXT or len(filters.name) > _MAX_TEXT:
+        errors["q"] = [f"查询条件不能超过 {_MAX_TEXT} 字"]
+    if errors:
+        raise InvalidData("查询条件有误", errors)
+
+
+def _conditions(ctx: Context, session: Session, user: User, filters: CaseFilters) -> list[ColumnElement[bool]]:
+    scope = _scope(user)
+    conditions: list[ColumnElement[bool]] = [scope]
+    if filters.number.strip():
+        number = filters.number.strip()
+        conditions.append(or_(Case.number == number, Case.number.like(_like_prefix(number), escape="\\")))
+    if filters.name.strip():
+        conditions.append(Case.applicant_name.like(_like_prefix(filters.name.strip()), escape="\\"))
+    if filters.village:
+        conditions.append(Case.village_id == _village_in_scope(session, user, filters.village).id)
+    if filters.status:
+        conditions.append(Case.status == filters.status)
+    if filters.process:
+        conditions.append(Case.kind == filters.process)
+    if filters.overdue:
+        conditions.append(_overdue_condition(ctx, session, scope))
+    return conditions
+
+
+def _village_in_scope(session: Session, user: User, code: str) -> OrgUnit:
+    village = session.scalars(select(OrgUnit).where(OrgUnit.code == code)).first()
+    if village is None or village.level != Level.VILLAGE.value:
+        raise InvalidData("查询条件有误", {"village": [f"村/社区：{code} 不存在"]})
+    if _ancestor_id(village, user.org_unit.level) != user.org_unit_id:
+        raise PermissionDenied(f"无权查询 {village.name} 的案件")
+    return village
+
+
+def _row(ctx: Context, case: Case, code: str, name: str, titles: dict[str, str]) -> CaseRow:
+    return CaseRow(
+        case.number,
+        case.kind,
+        titles.get(case.kind, case.kind),
+        case.applicant_name,
+        code,
+        name,
+        case.status,
+        case.stage,
+        case.outcome,
+        case.created_at,
+        legal_clock.legal_clock(case, ctx.calendar(case.region)),
+    )
 
 
 def _ancestor_id(unit: OrgUnit, level: str) -> int | None:
