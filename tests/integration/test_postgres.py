@@ -16,9 +16,8 @@ from engine.context import Context
 from engine.persistence import AuditEvent, HumanTask
 from engine.queries import case_view
 from engine.queries import notices as notice_board
-from engine.records import audit
+from engine.records import advancing, audit
 from engine.services import cases, tasks, timers
-from engine.services import tasks as engine_tasks
 from tests.conftest import MakeContext, add_second_clerk, complete_concurrently
 
 pytestmark = pytest.mark.postgres
@@ -49,13 +48,13 @@ def test_racing_completions_one_wins_the_other_conflicts(
     # Both transactions have read the open task before either takes the audit lock and writes: the
     # second then waits for the first to commit and must fail on the instance's version.
     both_loaded = threading.Barrier(2, timeout=10)
-    original = engine_tasks.prepare
+    original = advancing.prepare
 
     def prepare_after_both_loaded(session: Session, instance_id: int) -> list[HumanTask]:
         both_loaded.wait()
         return original(session, instance_id)
 
-    monkeypatch.setattr(engine_tasks, "prepare", prepare_after_both_loaded)
+    monkeypatch.setattr(advancing, "prepare", prepare_after_both_loaded)
     assert complete_concurrently(ctx, task.id, REGISTER) == ["conflict", "ok"]
     with ctx.db.read() as session:
         completions = session.scalars(select(AuditEvent).where(AuditEvent.action == "task_completed")).all()
