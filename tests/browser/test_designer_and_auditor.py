@@ -38,6 +38,7 @@ pytestmark = pytest.mark.browser
 
 REGION = "yantai"
 AUDITOR = "auditor_yantai"
+REGION_NAME = "烟台"  # what the pages call the region (its README title)
 NEW_TITLE = "乡镇初审"
 # Before 初审: 受理审查 (done before the deploy for the running case), then the investigation.
 BEFORE_FIRST_REVIEW = (
@@ -98,11 +99,11 @@ def change_notice_days(page: Page, today: str) -> None:
     """编辑参数: a new row for notice_days, 5 from today; saved as a draft."""
     page.goto(f"/designer/drafts/{REGION}")
     page.get_by_role("link", name="编辑参数").first.click()
-    expect(page.get_by_role("heading", name=f"参数：{REGION}")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"参数：{REGION_NAME}")).to_be_visible()
     page.get_by_label("notice_days 第 2 行生效日期").fill(today)
     page.get_by_label("notice_days 第 2 行取值").fill("5")
     page.get_by_role("button", name="保存为草稿").click()
-    expect(page.get_by_role("heading", name=f"流程草稿：{REGION}")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"流程草稿：{REGION_NAME}")).to_be_visible()
     expect(page.get_by_role("row").filter(has_text="parameters.toml")).to_be_visible()
 
 
@@ -129,7 +130,7 @@ def validate_and_deploy(page: Page, folder: Path) -> None:
     page.get_by_role("button", name="校验草稿").click()
     expect(page.get_by_role("status").filter(has_text="校验通过")).to_be_visible()
     _shot(page, folder, "20-designer-drafts-valid.png")
-    page.get_by_role("button", name="部署到 烟台").click()  # the region by its name, not its code
+    page.get_by_role("button", name=f"部署到 {REGION_NAME}").click()
     expect(page.get_by_role("status").filter(has_text="已部署")).to_contain_text("dibao_application")
     expect(page.get_by_text("本地区没有草稿")).to_be_visible()
 
