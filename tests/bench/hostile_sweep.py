@@ -94,6 +94,7 @@ def run() -> Outcome:
         [
             f"**{NAME}**: instance statuses afterwards {statuses}. The hostile tables per region: "
             + ", ".join(f"{region} `{bundle}`" for region, bundle in HOSTILE.items())
-            + ". The two unguarded C calls each cost the engine step timeout (10 s) before their child was killed."
+            + ". An unguarded C call runs until its CPU budget is checked after it returns, or until the engine"
+            + " step timeout kills its child, whichever comes first."
         ],
     )
