@@ -52,6 +52,6 @@ def process_titles(ctx: Context, session: Session | None = None) -> dict[str, st
             ProcessDefinition.region, ProcessDefinition.process_id, ProcessDefinition.version
         )
     ).all()
-    titles: dict[str, str] = dict(rows)  # type: ignore[arg-type]
+    titles = {str(process_id): str(title) for process_id, title in rows}
     ctx.cache("process_titles", (newest, titles))
     return dict(titles)

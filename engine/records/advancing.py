@@ -16,7 +16,7 @@ once:
         return ...
 
 The timer sweep fires many instances in one transaction, each in a savepoint (engine.services.timers):
-``Advance.within(ctx, session)`` gives it the same begin/finish without the surrounding transaction.
+``Advance(ctx, session)`` gives it the same begin/finish without the surrounding transaction.
 """
 
 from __future__ import annotations
@@ -47,11 +47,6 @@ class Advance:
         self.instance_id: int | None = None  # kept apart: the instance row is expired once the transaction ends
         self.actor: audit.Actor = audit.SYSTEM
         self._open_before: list[HumanTask] = []
-
-    @classmethod
-    def within(cls, ctx: Context, session: Session) -> Advance:
-        """For a caller that holds the transaction itself (and handles failures itself)."""
-        return cls(ctx, session)
 
     def begin(
         self, instance: ProcessInstance, actor: audit.Actor = audit.SYSTEM, *, retry: bool = False

@@ -83,7 +83,7 @@ def _fire_alone(ctx: Context, session: Session, instance: ProcessInstance) -> No
 
 def _fire(ctx: Context, session: Session, instance: ProcessInstance) -> None:
     """Restore, advance and persist; a failure raises before anything of this instance is written."""
-    step = Advance.within(ctx, session)
+    step = Advance(ctx, session)  # inside the batch transaction, in its own savepoint
     due = instance.next_timer_at
     run = step.begin(instance)
     run.advance()

@@ -145,17 +145,17 @@ class EngineHost:
             reply = self._send(child, request, files)
         except _ChildLost as lost:
             child.kill()
-            self._discard(child)
+            self._discard()
             raise self._lost_failure(lost, request) from None
         except BaseException:
             child.kill()
-            self._discard(child)
+            self._discard()
             raise
         if child.alive and not (isinstance(reply, Failure) and reply.child_exits):
             self._checkin(child)
         else:  # it replied, then left (after a memory failure): start afresh next time
             child.kill()
-            self._discard(child)
+            self._discard()
         return reply
 
     def dry_run(
@@ -214,7 +214,7 @@ class EngineHost:
         try:
             return _Child(self.memory_bytes)
         except BaseException:
-            self._discard(None)
+            self._discard()
             raise
 
     def _checkin(self, child: _Child) -> None:
@@ -226,7 +226,8 @@ class EngineHost:
                 self._idle.append(child)
             self._available.notify()
 
-    def _discard(self, child: _Child | None) -> None:
+    def _discard(self) -> None:
+        """One child fewer in the pool (the caller killed it or never started it)."""
         with self._available:
             self._count -= 1
             self._available.notify()
