@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 CHINA = timezone(timedelta(hours=8), "CST")
 
@@ -52,6 +52,11 @@ def set_offset(value: timedelta) -> None:
     """Travel this process's clock (demo mode); timedelta(0) is real time again."""
     global _offset
     _offset = value
+
+
+def china_today() -> date:
+    """Today's calendar day in Beijing, on this clock (frozen, travelled or pinned alike)."""
+    return to_china(utcnow()).date()
 
 
 def to_china(moment: datetime) -> datetime:

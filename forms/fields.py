@@ -25,6 +25,7 @@ from typing import Any, ClassVar, TypeVar
 
 from marshmallow import ValidationError, fields
 
+from engine.clock import china_today
 from engine.domain.id_numbers import id_number_problem, normalize_id_number
 
 COMMON_MESSAGES: dict[str, Any] = {
@@ -178,15 +179,15 @@ class IdNumber(FormField[str]):
         return number
 
 
-# The day "not in the future" is judged against, set by validate_form(today=...) for one validation;
-# unset, the machine's date. The engine passes the Beijing calendar day of its own clock, which may be
-# pinned to another process's moment (engine.workflow.host_child), where date.today() would not follow.
+# The day "not in the future" is judged against, set by validate_form(today=...) for one validation
+# (the dry run judges against its own simulated day); unset, the Beijing calendar day of the engine's
+# clock, which honours the demo clock and a moment pinned by engine.workflow.host_child. Never the
+# machine's local date: at 02:30 in Beijing a UTC server is still on yesterday.
 VALIDATION_DAY: contextvars.ContextVar[datetime.date | None] = contextvars.ContextVar("validation_day", default=None)
 
 
 def today() -> datetime.date:
-    # datetime.date is looked up on each call, not imported by name, so a frozen clock in tests reaches it.
-    return VALIDATION_DAY.get() or datetime.date.today()
+    return VALIDATION_DAY.get() or china_today()
 
 
 class IsoDate(FormField[str]):

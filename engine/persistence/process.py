@@ -93,6 +93,12 @@ class HumanTask(Base):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     decision: Mapped[str | None] = mapped_column(String(32))
     opinion: Mapped[str | None] = mapped_column(Text)
+    # The step's own record: the cleaned form values it was completed with (NULL before revision
+    # a7c4e2b19d30). Later steps never open with these; they are shown as "who decided what, when".
+    submission: Mapped[dict[str, Any] | None] = mapped_column()
+    # 暂存: what the clerk typed without completing, restored when the form opens again.
+    draft: Mapped[dict[str, Any] | None] = mapped_column()
+    draft_saved_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     instance: Mapped[ProcessInstance] = relationship()
     case: Mapped[Case] = relationship()

@@ -194,6 +194,7 @@ def _record_completion(
     task.assignee = task.assignee or user
     task.decision = _text(done.clean.get("decision"))
     task.opinion = _text(done.clean.get("opinion"))
+    task.submission, task.draft, task.draft_saved_at = done.clean, None, None
     audit.record_task(
         session,
         "task_completed",

@@ -20,7 +20,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from engine.clock import to_china, utcnow
+from engine.clock import china_today
 from engine.domain.parameters import Parameters, layered_parameters
 from engine.domain.roles import role_for_lane
 from engine.errors import BundleInvalid, Conflict, InvalidData, NotFound, WorkflowFailed
@@ -300,7 +300,7 @@ class WorkflowRun:
     def complete_form(self, spiff_task_id: str, form: FormDefinition, data: Mapping[str, Any]) -> FormCompletion:
         """Validate ``data`` against the task's form (with the task's data as context) and complete it."""
         before = self.task_data(spiff_task_id)
-        clean = validate_form(form, data, context=before, today=to_china(utcnow()).date())
+        clean = validate_form(form, data, context=before, today=china_today())
         self.complete(spiff_task_id, clean)
         return FormCompletion(before, clean)
 
