@@ -51,9 +51,13 @@ def _task(session: Session, task_id: int) -> HumanTask:
 
 def _detail(ctx: Context, session: Session, task: HumanTask, run: WorkflowRun | None) -> TaskDetail:
     form = ctx.process(task.instance.definition).forms.get(task.form_key or "")
+    # The task's own 暂存 draft, else only what its BPMN declares (docs/step-data.md): never the
+    # workflow's variables of the same names, which are earlier steps' decisions and opinions.
     data: dict[str, Any] = {}
-    if task.state in OPEN_STATES and run is not None:
-        data = run.task_data(task.spiff_task_id)
+    if task.state in OPEN_STATES and task.draft is not None:
+        data = dict(task.draft)
+    elif task.state in OPEN_STATES and run is not None:
+        data = run.task_prefill(task.spiff_task_id)
     earlier = summaries(
         session,
         HumanTask.case_id == task.case_id,
@@ -61,7 +65,9 @@ def _detail(ctx: Context, session: Session, task: HumanTask, run: WorkflowRun | 
         HumanTask.opinion.is_not(None),
         order_by=HumanTask.completed_at,
     )
-    return TaskDetail(summary_of(task), task.form_key, dict(form.schema) if form else None, data, earlier)
+    saved_at = task.draft_saved_at if task.state in OPEN_STATES and task.draft is not None else None
+    schema = dict(form.schema) if form else None
+    return TaskDetail(summary_of(task), task.form_key, schema, data, earlier, saved_at)
 
 
 def _read(ctx: Context, task: HumanTask) -> WorkflowRun | None:

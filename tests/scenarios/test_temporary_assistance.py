@@ -18,8 +18,8 @@ from freezegun import freeze_time
 from engine import lookups
 from engine.context import Context
 from engine.errors import InvalidData
-from engine.persistence import AuditEvent
-from engine.queries import case_view, task_page
+from engine.persistence import AuditEvent, HumanTask
+from engine.queries import case_view
 from engine.queries import notices as notice_board
 from engine.records import audit
 from engine.results import CaseView, TaskSummary
@@ -73,8 +73,14 @@ class Request:
         return matches[0]
 
     def data(self, name: str) -> dict[str, Any]:
-        """The process data as the open task `name` sees it."""
-        return task_page.show_task(self.ctx, self.task(name).id).data
+        """The process data as the open task `name` sees it (not what its form opens with: that is
+        only the task's declared prefill)."""
+        with self.ctx.db.read() as session:
+            task = session.get(HumanTask, self.task(name).id)
+            assert task is not None
+            instance = task.instance
+            run = self.ctx.process(instance.definition).read(instance.state)
+            return run.task_data(task.spiff_task_id)
 
     def complete(self, name: str, user: str, data: dict[str, Any]) -> None:
         tasks.complete(self.ctx, self.task(name).id, user, data)
