@@ -147,6 +147,7 @@ def complete(task_id: int, body: dict[str, Any]) -> CompletionResult:
         "保存填写到一半的表单，任务不办结；再次打开任务（GET /tasks/{task_id}）时 data 为暂存的内容。"
         "提交后暂存内容清除。表单中没有的字段或超过 200 KB 得到 422，fields 以 data.字段 命名问题。"
     ),
+    links=open_task_links("/task_id"),
 )
 def save_draft(task_id: int, body: dict[str, Any]) -> dict[str, Any]:
     try:
