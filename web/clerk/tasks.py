@@ -1,7 +1,7 @@
 """The task page: the form, the case summary, the 办理记录, and 签收 / 取消签收 / 转办 / 暂存 / 提交.
 
-Every action is a POST (CSRF-checked by CSRFProtect). Errors map in web.kit.errors, except the two that
-re-show this page: InvalidData from 提交 or 转办 (422, with the entered values and the field messages).
+Every action is a POST (CSRF-checked by CSRFProtect). Errors map in web.kit.errors, except those that
+re-show this page: InvalidData from 提交, 暂存 or 转办 (422, with the entered values and the field messages).
 """
 
 from __future__ import annotations
