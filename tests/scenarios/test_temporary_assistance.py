@@ -19,7 +19,7 @@ from engine import lookups
 from engine.context import Context
 from engine.errors import InvalidData
 from engine.persistence import AuditEvent, HumanTask
-from engine.queries import case_view
+from engine.queries import case_view, task_page
 from engine.queries import notices as notice_board
 from engine.records import audit
 from engine.results import CaseView, TaskSummary
@@ -158,6 +158,10 @@ def test_scenario_11_huining_fire_advance_then_county_approves_the_rest(ctx: Con
     assert (data["advance_paid"], data["advance_paid_late"]) == ("3200.00", False)
     assert data["paperwork_due_at"] == "2026-11-30T15:59:59+00:00"
     assert request.view().next_timer_at == datetime(2026, 11, 30, 15, 59, 59)
+    # The after-the-fact note starts from the hardship registered (its declared prefill), and nothing
+    # else of the workflow (the 先行救助 decision and opinion) comes along.
+    opens_with = task_page.show_task(ctx, paperwork.id).data
+    assert opens_with == {"situation_note": "住房失火，家中财物全部烧毁，三口人暂住亲戚家"}
     with freeze_time("2026-11-25 02:00:00"):
         request.complete_paperwork("2026-11-25")
         # No 公示 for an emergency; the rest goes to the county.
