@@ -168,8 +168,9 @@ class TaskDetail:
     summary: TaskSummary
     form_key: str | None
     form: dict[str, Any] | None
-    data: dict[str, Any]
+    data: dict[str, Any]  # what the form opens with: the task's 暂存 draft, else its declared prefill
     earlier_opinions: list[TaskSummary]
+    draft_saved_at: datetime | None = None  # naive UTC; set when `data` is the task's own 暂存 draft
 
 
 @dataclass(frozen=True)

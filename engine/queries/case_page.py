@@ -8,7 +8,7 @@ into a sentence; an action this module does not know yet still appears, under it
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,6 +33,7 @@ from engine.persistence import AuditEvent, Case, OrgUnit, ProcessInstance, User
 from engine.policy import may_reveal
 from engine.queries import case_view
 from engine.queries.household import HouseholdView, household_view
+from engine.queries.step_records import StepRecord, step_records
 from engine.results import CaseView, TaskSummary
 from forms import FormDefinition
 
@@ -79,6 +80,7 @@ class CasePage:
     timeline: list[TimelineEntry]
     documents: list[DocumentRef]
     related: list[RelatedCase]
+    steps: list[StepRecord] = field(default_factory=list)  # 办理记录: who decided what, when
 
 
 def case_page(ctx: Context, number: str, username: str, household: HouseholdView | None = None) -> CasePage:
@@ -109,6 +111,7 @@ def case_page(ctx: Context, number: str, username: str, household: HouseholdView
             timeline=[_entry(e, tasks, forms, people) for e in events],
             documents=_documents(events, tasks, forms, people),
             related=_related(session, case),
+            steps=step_records(ctx, session, case.id),
         )
 
 
@@ -246,6 +249,7 @@ SENTENCES: dict[str, Describe] = {
     "task_created": _created,
     "task_claimed": lambda e, d, title, f: f"签收任务“{title}”",
     "task_unclaimed": lambda e, d, title, f: f"取消签收任务“{title}”，任务退回待办",
+    "task_draft_saved": lambda e, d, title, f: f"暂存任务“{title}”的表单（未提交）",
     "task_transferred": lambda e, d, title, f: f"将任务“{title}”转办给 {d.get('to', '?')}，理由：{d.get('reason', '')}",
     "task_completed": _completed,
     "task_cancelled": lambda e, d, title, f: f"任务“{title}”由流程撤销（未经办理）",

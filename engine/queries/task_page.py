@@ -8,7 +8,7 @@ API and the CLI give (no diagram, no lists), with the same scope check.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session, joinedload
@@ -22,6 +22,7 @@ from engine.queries.attachments import attachment_views
 from engine.queries.case_view import case_view
 from engine.queries.deployed import process_titles
 from engine.queries.diagrams import DiagramView, diagram_view, latest_instance
+from engine.queries.step_records import StepRecord, step_records
 from engine.queries.task_summaries import summaries, summary_of
 from engine.queries.villages import colleagues_of, villages_of
 from engine.results import AttachmentView, CaseView, OrgUnitRef, Person, TaskDetail
@@ -40,6 +41,7 @@ class TaskPage:
     colleagues: list[Person]  # who the task may be transferred to
     attachments: list[AttachmentView]
     process_titles: dict[str, str]
+    steps: list[StepRecord] = field(default_factory=list)  # 办理记录 of the case, read-only beside the form
 
 
 def _task(session: Session, task_id: int) -> HumanTask:
@@ -51,9 +53,13 @@ def _task(session: Session, task_id: int) -> HumanTask:
 
 def _detail(ctx: Context, session: Session, task: HumanTask, run: WorkflowRun | None) -> TaskDetail:
     form = ctx.process(task.instance.definition).forms.get(task.form_key or "")
+    # The task's own 暂存 draft, else only what its BPMN declares (docs/step-data.md): never the
+    # workflow's variables of the same names, which are earlier steps' decisions and opinions.
     data: dict[str, Any] = {}
-    if task.state in OPEN_STATES and run is not None:
-        data = run.task_data(task.spiff_task_id)
+    if task.state in OPEN_STATES and task.draft is not None:
+        data = dict(task.draft)
+    elif task.state in OPEN_STATES and run is not None:
+        data = run.task_prefill(task.spiff_task_id)
     earlier = summaries(
         session,
         HumanTask.case_id == task.case_id,
@@ -61,7 +67,9 @@ def _detail(ctx: Context, session: Session, task: HumanTask, run: WorkflowRun | 
         HumanTask.opinion.is_not(None),
         order_by=HumanTask.completed_at,
     )
-    return TaskDetail(summary_of(task), task.form_key, dict(form.schema) if form else None, data, earlier)
+    saved_at = task.draft_saved_at if task.state in OPEN_STATES and task.draft is not None else None
+    schema = dict(form.schema) if form else None
+    return TaskDetail(summary_of(task), task.form_key, schema, data, earlier, saved_at)
 
 
 def _read(ctx: Context, task: HumanTask) -> WorkflowRun | None:
@@ -101,6 +109,7 @@ def task_page(ctx: Context, task_id: int, username: str) -> TaskPage:
             colleagues=colleagues_of(session, user, task.role),
             attachments=attachment_views(session, Attachment.case_id == case.id),
             process_titles=process_titles(ctx, session),
+            steps=step_records(ctx, session, case.id),
         )
 
 

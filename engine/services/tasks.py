@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -204,6 +207,55 @@ def _record_completion(
         form=task.form_key,
         changes=audit.changes(done.before, done.clean),
     )
+
+
+# A draft is what was typed, stored as is; this bounds what one task row may hold.
+MAX_DRAFT_BYTES = 200 * 1024
+
+
+def save_draft(ctx: Context, task_id: int, username: str, values: Mapping[str, Any]) -> datetime:
+    """暂存: keep what was typed in the task's form without completing it; the page reopens with it.
+
+    Same permission as completing. Nothing is validated beyond shape (the form's own fields, JSON
+    values, bounded size): a half-filled form is the point. Returns when it was saved (naive UTC)."""
+    with ctx.db.write() as session:
+        user, task = get_user(session, username), _task(session, task_id)
+        check_may_act(user, task)
+        form = ctx.process(task.instance.definition).forms.get(task.form_key or "")
+        draft = _draft_values(form.schema if form else {}, values)
+        now = utcnow()
+        task.draft, task.draft_saved_at = draft, now
+        audit.record_task(session, "task_draft_saved", audit.Actor.of(user, task.role), task, fields=sorted(draft))
+        return now
+
+
+def _draft_values(schema: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    properties: Mapping[str, Any] = schema.get("properties", {})
+    unknown = {str(key): ["表单中没有此字段"] for key in values if key not in properties}
+    if unknown:
+        raise InvalidData("暂存的内容有误", unknown)
+    try:
+        size = len(json.dumps(dict(values), ensure_ascii=False).encode())
+    except (TypeError, ValueError):
+        raise InvalidData("暂存的内容有误", {"data": ["只能包含文字、数字、是/否、列表和分组"]}) from None
+    if size > MAX_DRAFT_BYTES:
+        raise InvalidData("暂存的内容有误", {"data": [f"暂存内容过大（{size // 1024} KB），上限 200 KB"]})
+    return dict(values)
+
+
+def next_task(ctx: Context, username: str, after: int) -> TaskSummary | None:
+    """The next open task like `after` (same step of the same process) in the user's 待办, earliest due
+    first, skipping `after` itself: where the clerk goes on after 提交."""
+    with ctx.db.read() as session:
+        done = _task(session, after)
+        conditions = _view_conditions(get_user(session, username), "open")
+        conditions += [
+            HumanTask.process_id == done.process_id,
+            HumanTask.task_name == done.task_name,
+            HumanTask.id != done.id,
+        ]
+        found = summaries(session, *conditions, order_by=[HumanTask.due_at, HumanTask.id], limit=1)
+        return found[0] if found else None
 
 
 def _text(value: Any) -> str | None:

@@ -4,7 +4,8 @@ script, condition, timer and DMN cell compiles in the sandbox (docs/contracts.md
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from engine.domain.roles import role_for_lane
@@ -27,6 +28,31 @@ def user_task_properties(task_spec: Any) -> dict[str, str]:
     extensions = getattr(task_spec, "extensions", None) or {}
     properties = extensions.get("properties") or {}
     return {str(k): str(v) for k, v in properties.items()}
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class PrefillSyntax(ValueError):
+    """The prefill property is not a comma-separated list of `field` or `field=variable`."""
+
+
+def prefill_pairs(properties: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The task's declared prefill as (form field, workflow variable) pairs, in declared order.
+
+    `<spiffworkflow:property name="prefill" value="investigators, notice_text=opinion" />`: a form field
+    starts from the variable of its own name, or `field=variable` from another one. Nothing else
+    carries over from earlier steps (docs/step-data.md)."""
+    pairs: list[tuple[str, str]] = []
+    for item in (properties.get("prefill") or "").split(","):
+        if not item.strip():
+            continue
+        field_name, _, variable = (part.strip() for part in item.partition("="))
+        variable = variable or field_name
+        if not (_NAME.fullmatch(field_name) and _NAME.fullmatch(variable)):
+            raise PrefillSyntax(item.strip())
+        pairs.append((field_name, variable))
+    return pairs
 
 
 def is_user_task(task_spec: Any) -> bool:
@@ -103,14 +129,32 @@ def _check_user_task(parsed: ParsedFiles, task_spec: Any, element: str, load_for
         yield parsed.problem("用户任务未指定表单（spiffworkflow:property formKey）", element)
     else:
         try:
-            load_form(form_key)
+            form = load_form(form_key)
         except InvalidData as exc:
             yield parsed.problem(f"表单 {form_key} 定义有误：{exc.message}", element)
         except NotFound as exc:
             yield parsed.problem(f"{exc.message}（forms/definitions/ 中没有 {form_key}.json）", element)
+        else:
+            yield from _check_prefill(parsed, properties, element, form_key, form)
     due = properties.get("dueWorkingDays")
     if due is not None and not (due.isdigit() and int(due) <= 365):
         yield parsed.problem(f"dueWorkingDays 必须是 0–365 的整数，而不是“{due}”", element)
+
+
+def _check_prefill(
+    parsed: ParsedFiles, properties: Mapping[str, str], element: str, form_key: str, form: object
+) -> Iterator[Problem]:
+    try:
+        pairs = prefill_pairs(properties)
+    except PrefillSyntax as exc:
+        message = f"prefill 中的“{exc}”有误：应写作“字段”或“字段=流程变量”，以逗号分隔"
+        yield parsed.problem(message, element)
+        return
+    schema = getattr(form, "schema", None) or {}
+    fields = schema.get("properties", {}) if isinstance(schema, Mapping) else {}
+    for field_name, _variable in pairs:
+        if field_name not in fields:
+            yield parsed.problem(f"prefill 中的字段 {field_name} 不在表单 {form_key} 中", element)
 
 
 def check_decision_tables(parsed: ParsedFiles) -> Iterator[Problem]:

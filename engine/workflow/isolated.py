@@ -119,6 +119,9 @@ class IsolatedRun:
     def task_data(self, spiff_task_id: str) -> dict[str, Any]:
         return self._read().task_data(spiff_task_id)
 
+    def task_prefill(self, spiff_task_id: str) -> dict[str, Any]:
+        return self._read().task_prefill(spiff_task_id)
+
     def element_states(self) -> dict[str, dict[str, str]]:
         return self._read().element_states()
 

@@ -26,7 +26,7 @@ from engine.domain.roles import role_for_lane
 from engine.errors import BundleInvalid, Conflict, InvalidData, NotFound, WorkflowFailed
 from engine.workflow.bundle import DEFAULT_REGION
 from engine.workflow.catalog import bundle_forms, bundle_parameter_texts, bundle_sources
-from engine.workflow.checks import element_id, user_task_properties
+from engine.workflow.checks import PrefillSyntax, element_id, prefill_pairs, user_task_properties
 from engine.workflow.helpers import build_helpers
 from engine.workflow.parsing import parse_files
 from engine.workflow.sandbox import (
@@ -178,6 +178,21 @@ class WorkflowRun:
 
     def task_data(self, spiff_task_id: str) -> dict[str, Any]:
         return dict(self._task(spiff_task_id).data)
+
+    def task_prefill(self, spiff_task_id: str) -> dict[str, Any]:
+        """The values the task's form opens with: only what its BPMN declares (property `prefill`).
+
+        Forms share field names (decision, opinion, investigators), so handing a form every workflow
+        variable of its name would show one step's decision as the next step's default. Variables not
+        set (or None) are left out; a declaration that no longer parses gives nothing rather than a
+        broken page (deploy refuses it)."""
+        task = self._task(spiff_task_id)
+        try:
+            pairs = prefill_pairs(user_task_properties(task.task_spec))
+        except PrefillSyntax:
+            return {}
+        data = task.data
+        return {field: data[variable] for field, variable in pairs if data.get(variable) is not None}
 
     def data(self) -> dict[str, Any]:
         """The process data: the end event's once completed, else what the tasks waiting to run hold

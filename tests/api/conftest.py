@@ -51,6 +51,9 @@ class Api:
             kwargs["json"] = body
         return self.client.post(url, headers=self._headers(headers), **kwargs)
 
+    def put(self, url: str, body: Any = None, headers: dict[str, str] | None = None) -> TestResponse:
+        return self.client.put(url, headers=self._headers(headers), **({"json": body} if body is not None else {}))
+
     def delete(self, url: str, headers: dict[str, str] | None = None) -> TestResponse:
         return self.client.delete(url, headers=self._headers(headers))
 

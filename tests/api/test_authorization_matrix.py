@@ -84,6 +84,12 @@ def _routes() -> dict[str, Route]:
         "POST /tasks/<id>/complete": Route(
             "POST", lambda w: task.format(w.fresh_task()) + "/complete", {"data": REGISTER}, allowed=("clerk1",)
         ),
+        "PUT /tasks/<id>/draft": Route(
+            "PUT",
+            lambda w: task.format(w.fresh_task()) + "/draft",
+            {"data": {"applicant_name": "张"}},
+            allowed=("clerk1",),
+        ),
         # Caseworkers of the village's township or county register cases (cases.STARTING_ROLES).
         "POST /cases": Route(
             "POST",
@@ -168,8 +174,8 @@ def test_authorization_matrix(ctx: Context, api_as: Any, who: str | None) -> Non
             reply = Api(client.client, own).delete(url)
         else:
             before = counts(ctx)
-            reply = {"GET": client.get, "POST": client.post, "DELETE": client.delete}[route.method](
-                url, **({"body": body} if route.method == "POST" else {})
+            reply = {"GET": client.get, "POST": client.post, "PUT": client.put, "DELETE": client.delete}[route.method](
+                url, **({"body": body} if route.method in ("POST", "PUT") else {})
             )
         outcomes[name] = (reply.status_code, route.expected(who))
         if reply.status_code >= 400:

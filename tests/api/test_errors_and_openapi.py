@@ -24,6 +24,7 @@ ROUTES = {
     ("post", "/api/v1/tasks/{task_id}/unclaim"),
     ("post", "/api/v1/tasks/{task_id}/transfer"),
     ("post", "/api/v1/tasks/{task_id}/complete"),
+    ("put", "/api/v1/tasks/{task_id}/draft"),
     ("post", "/api/v1/cases"),
     ("get", "/api/v1/cases/{number}"),
     ("get", "/api/v1/cases/{number}/history"),

@@ -11,7 +11,7 @@ Negative (schema-violating) requests are left as drawn.
 
 Some refusals are about data the request names, not about its shape, and stay 422 with the field named:
 the colleague of a transfer (`to`), the case a re-check names (`data.related_case`), and the content of a
-task's form (`data.*` of complete, whose form differs per task: GET /tasks/{id} shows it). A rejected
+task's form (`data.*` of complete and of a draft, whose form differs per task: GET /tasks/{id} shows it). A rejected
 schema-valid request is forgiven only when every field it names is one of these, or its message is one of
 the worded rules above (the coverage phase draws from the schema keywords only); any other field fails.
 
@@ -41,6 +41,8 @@ VILLAGE = "demo-village-1-1"  # clerk1 (demo-town-1) may register cases here
 DATA_REFERENCES: dict[str, tuple[str, ...]] = {
     "POST /api/v1/tasks/{task_id}/transfer": ("to",),
     "POST /api/v1/tasks/{task_id}/complete": ("data.",),
+    # A draft holds the task's own form fields only (and at most 200 KB): `data.<field>`, or `data` whole.
+    "PUT /api/v1/tasks/{task_id}/draft": ("data",),
     "POST /api/v1/cases": ("data.related_case",),
 }
 

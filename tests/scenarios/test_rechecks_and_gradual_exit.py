@@ -17,7 +17,7 @@ from freezegun import freeze_time
 from engine import lookups
 from engine.context import Context
 from engine.errors import InvalidData
-from engine.queries import case_view
+from engine.queries import case_view, task_page
 from engine.records import audit
 from engine.services import reviews, timers
 from tests.scenarios.flow import Application, Recheck, Users
@@ -60,7 +60,14 @@ def test_scenario_4_bengbu_employment_cost_then_gradual_exit_then_stop(ctx: Cont
 
     # Months 1–12 of the job: I = 2,700 − 0.5 × 1,800 = 1,800 → p = 600 → B = 600 (a reduction).
     with freeze_time("2027-02-01 02:00:00"):
-        review.start(_bengbu_household(None, None), "2400.00")
+        started_with = _bengbu_household(None, None)
+        review.start(started_with, "2400.00")
+        # The re-check starts from the household it was started with (prefill verified_household=household).
+        (recheck,) = [t for t in review.view().tasks if t.task_name == "recheck_investigation"]
+        opens_with = task_page.show_task(ctx, recheck.id).data
+        assert list(opens_with) == ["verified_household"]
+        members = opens_with["verified_household"]["members"]
+        assert [m["id_number"] for m in members] == [m["id_number"] for m in started_with["members"]]
         review.investigate(_bengbu_household("2700.00", "2027-01-15"), "employment", "2027-02-01")
         assessment = review.view().assessment
         assert assessment is not None

@@ -18,7 +18,7 @@ from freezegun import freeze_time
 from engine import lookups
 from engine.context import Context
 from engine.errors import InvalidData
-from engine.persistence import AuditEvent
+from engine.persistence import AuditEvent, HumanTask
 from engine.queries import case_view, task_page
 from engine.queries import notices as notice_board
 from engine.records import audit
@@ -73,8 +73,14 @@ class Request:
         return matches[0]
 
     def data(self, name: str) -> dict[str, Any]:
-        """The process data as the open task `name` sees it."""
-        return task_page.show_task(self.ctx, self.task(name).id).data
+        """The process data as the open task `name` sees it (not what its form opens with: that is
+        only the task's declared prefill)."""
+        with self.ctx.db.read() as session:
+            task = session.get(HumanTask, self.task(name).id)
+            assert task is not None
+            instance = task.instance
+            run = self.ctx.process(instance.definition).read(instance.state)
+            return run.task_data(task.spiff_task_id)
 
     def complete(self, name: str, user: str, data: dict[str, Any]) -> None:
         tasks.complete(self.ctx, self.task(name).id, user, data)
@@ -152,6 +158,10 @@ def test_scenario_11_huining_fire_advance_then_county_approves_the_rest(ctx: Con
     assert (data["advance_paid"], data["advance_paid_late"]) == ("3200.00", False)
     assert data["paperwork_due_at"] == "2026-11-30T15:59:59+00:00"
     assert request.view().next_timer_at == datetime(2026, 11, 30, 15, 59, 59)
+    # The after-the-fact note starts from the hardship registered (its declared prefill), and nothing
+    # else of the workflow (the 先行救助 decision and opinion) comes along.
+    opens_with = task_page.show_task(ctx, paperwork.id).data
+    assert opens_with == {"situation_note": "住房失火，家中财物全部烧毁，三口人暂住亲戚家"}
     with freeze_time("2026-11-25 02:00:00"):
         request.complete_paperwork("2026-11-25")
         # No 公示 for an emergency; the rest goes to the county.

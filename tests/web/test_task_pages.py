@@ -51,7 +51,7 @@ def test_form_renders_labels_required_marks_and_widgets(ctx: Context, browser: B
     assert "案件摘要" in html
     assert "2026-0000001" in html
     assert "城关镇东村" in html
-    assert "审批意见" in html
+    assert "办理记录" in html
     assert "暂无" in html
     assert f'action="/tasks/{task_id}/claim"' in html
     assert f'action="/tasks/{task_id}/transfer"' in html
@@ -186,10 +186,10 @@ def test_review_form_and_earlier_opinions(ctx: Context, browser: Browser) -> Non
             == 302
         )
         page = _html(browser.get(f"/tasks/{review.id}"))
-    opinions = page[page.index("<h2>审批意见</h2>") :]
+    opinions = page[page.index("<h2>办理记录</h2>") :]
     assert "县级审批" in opinions
-    assert "approver1" in opinions
-    assert "通过" in opinions
+    assert "县民政审批人" in opinions  # who decided, by display name
+    assert "结论：同意" in opinions  # the form's own word for approve
     assert "同意纳入" in opinions
     assert re.search(r"2026-12-01 09:00", opinions)
 

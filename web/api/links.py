@@ -2,7 +2,7 @@
 
 A client (and a fuzzer's stateful phase) follows them from one response to the next request without
 guessing: POST /cases → the case number → GET /cases/{number}, …/history; the case's first open task →
-GET /tasks/{id}, claim, unclaim, transfer, complete; a completion's next task → the same again."""
+GET /tasks/{id}, claim, unclaim, transfer, complete, 暂存; a completion's next task → the same again."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ def open_task_links(pointer: str) -> dict[str, Link]:
         "UnclaimTask": _link("tasks_unclaim", "取消签收该任务", task_id=value),
         "TransferTask": _link("tasks_transfer", "转办该任务", task_id=value),
         "CompleteTask": _link("tasks_complete", "提交该任务", task_id=value),
+        "SaveDraft": _link("tasks_save_draft", "暂存该任务的表单", task_id=value),
     }
 
 

@@ -61,6 +61,18 @@ class CompleteRequestSchema(Strict):
     data = Obj(required=True, metadata={"description": "任务表单数据（字段见 GET /tasks/{task_id} 的 form）"})
 
 
+class DraftRequestSchema(Strict):
+    data = Obj(
+        required=True,
+        metadata={"description": "暂存的表单数据（只能是该任务表单的字段，不做完整校验；序列化后不超过 200 KB）"},
+    )
+
+
+class DraftSchema(Schema):
+    task_id = fields.Integer()
+    saved_at = UtcDateTime(metadata={"description": "暂存时间（UTC）"})
+
+
 class StartCaseRequestSchema(Strict):
     process = _text(64, description="流程 ID，如 dibao_application")
     data = Obj(required=True, metadata={"description": '启动数据：{"village": 村/社区代码, …启动表单字段}'})
@@ -225,7 +237,10 @@ class TaskDetailSchema(Schema):
     task = fields.Nested(TaskSummarySchema)
     form_key = fields.String(allow_none=True)
     form = fields.Dict(allow_none=True, metadata={"description": "表单定义（JSON Schema 子集 + 中文标签）"})
-    data = fields.Dict(metadata={"description": "表单字段的当前值（预填）"})
+    data = fields.Dict(
+        metadata={"description": "表单打开时的值：本任务的暂存内容；没有暂存时只有流程中声明的预填（prefill）"}
+    )
+    draft_saved_at = UtcDateTime(allow_none=True, metadata={"description": "data 为暂存内容时的暂存时间（UTC）"})
     earlier_opinions = fields.List(fields.Nested(TaskSummarySchema))
     case = fields.Nested(CaseSummarySchema)
 

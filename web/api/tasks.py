@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.errors import InvalidData
 from engine.queries import case_view, task_page
 from engine.results import CompletionResult, TaskSummary
 from engine.services import tasks
@@ -12,6 +13,8 @@ from web.api.links import case_of_task, open_task_links
 from web.api.schemas import (
     CompleteRequestSchema,
     CompletionSchema,
+    DraftRequestSchema,
+    DraftSchema,
     TaskDetailSchema,
     TaskListQuerySchema,
     TaskListSchema,
@@ -60,6 +63,7 @@ def show(task_id: int) -> dict[str, Any]:
         "form": detail.form,
         # The form's own fields only: the workflow data holds far more than this step may show.
         "data": {key: value for key, value in detail.data.items() if key in properties},
+        "draft_saved_at": detail.draft_saved_at,
         "earlier_opinions": detail.earlier_opinions,
         # Whoever may see the task may see its case summary (as on the task page).
         "case": case_view.show_case(ctx(), detail.summary.case_number),
@@ -128,3 +132,27 @@ def transfer(task_id: int, body: dict[str, Any]) -> TaskSummary:
 def complete(task_id: int, body: dict[str, Any]) -> CompletionResult:
     with fields_under("data"):
         return tasks.complete(ctx(), task_id, me(), body["data"])
+
+
+@operation(
+    "PUT",
+    "/tasks/<id:task_id>/draft",
+    summary="暂存任务表单（不提交）",
+    tag="tasks",
+    body=DraftRequestSchema,
+    response=DraftSchema,
+    roles=_WORKER,
+    errors=(400, 401, 403, 404, 409, 422),
+    description=(
+        "保存填写到一半的表单，任务不办结；再次打开任务（GET /tasks/{task_id}）时 data 为暂存的内容。"
+        "提交后暂存内容清除。表单中没有的字段或超过 200 KB 得到 422，fields 以 data.字段 命名问题。"
+    ),
+    links=open_task_links("/task_id"),
+)
+def save_draft(task_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    try:
+        saved_at = tasks.save_draft(ctx(), task_id, me(), body["data"])
+    except InvalidData as exc:  # a field's problem is data.<field>; the whole draft's (size) is data
+        named = {key if key == "data" else f"data.{key}": value for key, value in exc.fields.items()}
+        raise InvalidData(exc.message, named) from None
+    return {"task_id": task_id, "saved_at": saved_at}

@@ -1,7 +1,7 @@
-"""The task page: the form, the case summary, earlier 审批意见, and 签收 / 取消签收 / 转办 / 提交.
+"""The task page: the form, the case summary, the 办理记录, and 签收 / 取消签收 / 转办 / 暂存 / 提交.
 
-Every action is a POST (CSRF-checked by CSRFProtect). Errors map in web.kit.errors, except the two that
-re-show this page: InvalidData from 提交 or 转办 (422, with the entered values and the field messages).
+Every action is a POST (CSRF-checked by CSRFProtect). Errors map in web.kit.errors, except those that
+re-show this page: InvalidData from 提交, 暂存 or 转办 (422, with the entered values and the field messages).
 """
 
 from __future__ import annotations
@@ -57,6 +57,8 @@ def _page(
             transfer=transfer or {},
             transfer_errors=transfer_errors or {},
             attachments=page.attachments,
+            steps=page.steps,
+            draft_saved_at=detail.draft_saved_at,
         ),
         status,
     )
@@ -109,6 +111,8 @@ def complete(task_id: int) -> ResponseReturnValue:
     schema = task_page.task_form(ctx, task_id, me) or {}  # what the submission means; no restore needed
     values = parse_submission(schema, request.form)
     op = request.form.get("_op", "submit")
+    if op == "save":
+        return _save(task_id, values)
     if op != "submit":  # 添加 / 删除 an item of a list: show the form again, nothing is stored
         if not apply_op(schema, values, op):
             abort(400)
@@ -118,5 +122,21 @@ def complete(task_id: int) -> ResponseReturnValue:
     except InvalidData as exc:
         return _page(_task_page(task_id), values, exc.fields, status=422)
     stage = f"；案件当前阶段：{result.stage}" if result.stage else ""
-    flash(f"已提交任务“{result.task.title}”（案件 {result.case_number}）{stage}", "success")
-    return redirect(url_for("inbox.index"))
+    done = f"已提交任务“{result.task.title}”（案件 {result.case_number}）{stage}"
+    # On to the next task of the same step in my 待办 (earliest due first): thirty a day, one after another.
+    following = tasks.next_task(ctx, me, task_id)
+    if following is None:
+        flash(f"{done}。同类任务已全部办完，已返回工作台", "success")
+        return redirect(url_for("inbox.index"))
+    flash(f"{done}。已打开下一件同类任务：案件 {following.case_number}", "success")
+    return redirect(url_for(".show", task_id=following.id))
+
+
+def _save(task_id: int, values: Mapping[str, Any]) -> ResponseReturnValue:
+    """暂存: keep what was typed, complete nothing, and come back to the same page (POST-redirect-GET)."""
+    try:
+        tasks.save_draft(context(), task_id, username(), values)
+    except InvalidData as exc:
+        return _page(_task_page(task_id), values, exc.fields, status=422)
+    flash("已暂存，下次打开本任务时从暂存的内容继续", "success")
+    return redirect(url_for(".show", task_id=task_id))

@@ -342,6 +342,6 @@ def _blank_value(node: Mapping[str, Any]) -> Any:
 
 
 def initial_values(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
-    """The task's current data for the form's own fields (a returned task shows what was entered before)."""
+    """What the task's form opens with (its 暂存 draft or declared prefill), for the form's own fields."""
     properties: Mapping[str, Any] = schema.get("properties", {})
     return {key: value for key, value in data.items() if key in properties}

@@ -6,11 +6,12 @@ can name the shapes without importing how they are built.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from engine.domain.vocabulary import INSTANCE_STATUS_LABELS
+from engine.queries.step_records import StepRecord
 from engine.results import VerifyResult
 
 
@@ -147,6 +148,7 @@ class Dossier:
     verification: VerifyResult
     generated_at: datetime
     generated_by: str
+    steps: list[StepRecord] = field(default_factory=list)  # 办理记录: what each step was completed with
 
     @property
     def verification_text(self) -> str:

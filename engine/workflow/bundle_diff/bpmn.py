@@ -35,6 +35,7 @@ class _Task:
     form_key: str | None
     due_days: str | None
     script: str | None
+    prefill: str | None = None  # the declared starting values of its form (docs/step-data.md)
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,13 @@ def _read_process(process: etree._Element) -> _Process:
             properties = _properties(element)
             script = text_of(element.find(f"{{{BPMN_NS}}}script")) if kind == "scriptTask" else None
             model.tasks[element_id] = _Task(
-                name, kind, lane_of.get(element_id), properties.get("formKey"), properties.get("dueWorkingDays"), script
+                name,
+                kind,
+                lane_of.get(element_id),
+                properties.get("formKey"),
+                properties.get("dueWorkingDays"),
+                script,
+                properties.get("prefill"),
             )
         elif kind == "sequenceFlow":
             condition = text_of(element.find(f"{{{BPMN_NS}}}conditionExpression"))
@@ -165,6 +172,7 @@ _TASK_ATTRIBUTES: tuple[Attribute[_Task], ...] = (
     ("的类型", lambda t: t.type, _task_type),
     ("的办理时限（工作日）", lambda t: t.due_days, show),
     ("的脚本", lambda t: t.script, show),
+    ("的预填（prefill）", lambda t: t.prefill, show),
 )
 
 
