@@ -290,7 +290,7 @@ REFUSED = {
         ),
         "x",
         'name="priority"',
-        "不支持的任务属性 spiffworkflow:property name=“priority”（可用：formKey、dueWorkingDays）",
+        "不支持的任务属性 spiffworkflow:property name=“priority”（可用：formKey、dueWorkingDays、contextPanels）",
     ),
     "decision on a user task": (
         diagram(
