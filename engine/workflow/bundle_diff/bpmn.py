@@ -35,6 +35,7 @@ class _Task:
     form_key: str | None
     due_days: str | None
     script: str | None
+    panels: str | None = None  # contextPanels (docs/decision-context.md)
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,13 @@ def _read_process(process: etree._Element) -> _Process:
             properties = _properties(element)
             script = text_of(element.find(f"{{{BPMN_NS}}}script")) if kind == "scriptTask" else None
             model.tasks[element_id] = _Task(
-                name, kind, lane_of.get(element_id), properties.get("formKey"), properties.get("dueWorkingDays"), script
+                name,
+                kind,
+                lane_of.get(element_id),
+                properties.get("formKey"),
+                properties.get("dueWorkingDays"),
+                script,
+                properties.get("contextPanels"),
             )
         elif kind == "sequenceFlow":
             condition = text_of(element.find(f"{{{BPMN_NS}}}conditionExpression"))
@@ -164,6 +171,7 @@ _TASK_ATTRIBUTES: tuple[Attribute[_Task], ...] = (
     ("的表单", lambda t: t.form_key, show),
     ("的类型", lambda t: t.type, _task_type),
     ("的办理时限（工作日）", lambda t: t.due_days, show),
+    ("的决策依据面板", lambda t: t.panels, show),
     ("的脚本", lambda t: t.script, show),
 )
 
