@@ -127,7 +127,7 @@ def _household(src: _Source) -> ContextPanel:
     total = sum((Decimal(m.monthly_income) for m in view.members), Decimal(0))
     items = item("户籍类别", view.registered_type)
     items += item("家庭人口", f"{len(view.members)} 人")
-    items += item("家庭月收入合计（申报）", yuan(total))
+    items += item("家庭月收入合计", yuan(total))
     items += item("上年家庭总收入", yuan(view.last_year_total_income))
     items += item("是否已是低保对象", "是" if view.existing_recipient else "否")
     items += item("家庭财产是否符合规定", None if view.assets_pass is None else ("是" if view.assets_pass else "否"))

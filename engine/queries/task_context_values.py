@@ -62,9 +62,9 @@ def field_text(node: Mapping[str, Any], value: Any) -> str | None:
     """One value as a reader sees it; nested objects other than a household are left out."""
     if value is None or value == "":
         return None
-    if node.get("$ref") == HOUSEHOLD_REF:
-        members = value.get("members") if isinstance(value, dict) else None
-        return f"已填写核实后的家庭情况（{len(members)} 人）" if isinstance(members, list) else None
+    members = value.get("members") if isinstance(value, dict) else None
+    if node.get("$ref") == HOUSEHOLD_REF or isinstance(members, list):  # a household, as declared or expanded
+        return f"已填写（{len(members)} 人，见“家庭情况”）" if isinstance(members, list) else None
     if isinstance(value, bool):
         return yes_no(value)
     if isinstance(value, list):

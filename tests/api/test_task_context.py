@@ -25,7 +25,8 @@ def test_task_detail_carries_the_context_panels_with_masked_id_numbers(ctx: Cont
     assessment = next(p for p in context if p["name"] == "assessment")
     assert assessment["title"] == "家庭经济状况评估"
     assert {"label": "评估结论", "value": "符合低保条件"} in assessment["items"]
-    assert assessment["basis"] and assessment["empty"] is None
+    assert assessment["basis"]
+    assert assessment["empty"] is None
     members = next(p for p in context if p["name"] == "household")["groups"]
     assert len(members) == len(household["members"])
     text = reply.get_data(as_text=True)

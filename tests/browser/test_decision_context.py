@@ -77,7 +77,9 @@ def test_first_review_shows_the_assessment_amount_and_the_household(
     # The panels come before the form the head decides with.
     panels_top = context.bounding_box()
     form_top = head.locator("form.task-form").bounding_box()
-    assert panels_top is not None and form_top is not None and panels_top["y"] < form_top["y"]
+    assert panels_top is not None
+    assert form_top is not None
+    assert panels_top["y"] < form_top["y"]
     head.screenshot(path=str(screenshots / "11-decision-context-first-review.png"), full_page=True)
 
     context.get_by_role("link", name=re.compile("查看案件")).click()

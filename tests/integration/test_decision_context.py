@@ -15,7 +15,7 @@ from engine.queries import notices as notice_board
 from engine.results import ContextPanel, TaskSummary
 from engine.services import cases, designer, notices
 from tests.conftest import MakeContext
-from tests.scenarios.flow import Application
+from tests.scenarios.flow import Application, Recheck
 from tests.scenarios.households import household, member
 
 START = "2026-11-23 01:00:00"  # Monday 09:00 Beijing time
@@ -131,6 +131,28 @@ def test_advance_payment_shows_the_hardship_and_the_amount(ctx: Context) -> None
 
 def _open_tasks(ctx: Context, number: str) -> list[TaskSummary]:
     return [t for t in case_view.show_case(ctx, number).tasks if t.state in ("open", "claimed")]
+
+
+def test_a_recheck_decision_shows_the_enrolment_and_the_recheck_visit(ctx: Context) -> None:
+    with freeze_time(START):
+        app = Application(ctx, _household()).start().accept().investigate().first_review()
+    with freeze_time(NOTICE_OVER):
+        app.end_notice()
+        app.confirm()
+    review = Recheck(ctx, app.number)
+    with freeze_time("2027-02-01 02:00:00"):
+        review.start(_household(), "900.00")
+        review.investigate(_household(), "other", "2027-02-01")
+        (task,) = [t for t in review.view().tasks if t.task_name == "township_opinion"]
+        panels = _panels(ctx, task.id, "head1")
+    assert list(panels) == ["applicant", "enrolment", "household", "assessment", "investigation"]
+    enrolment = _items(panels["enrolment"])
+    assert (enrolment["保障状态"], enrolment["每月保障金额"], enrolment["保障人数"]) == ("保障中", "900.00 元", "3 人")
+    assert _items(panels["applicant"])["原案件编号"] == app.number
+    (visit,) = panels["investigation"].groups
+    facts = {i.label: i.value for i in visit.items}
+    assert facts["核实后的家庭情况"] == "已填写（3 人，见“家庭情况”）"
+    assert "复核调查" in visit.title
 
 
 @freeze_time(START)
