@@ -29,7 +29,7 @@ from engine.domain.vocabulary import (
     ENROLLMENT_STATUS_LABELS,
     OBJECTION_CHANNEL_LABELS,
 )
-from engine.persistence import Case, Enrollment, HumanTask, Notice, Objection
+from engine.persistence import Case, Enrollment, HumanTask, Notice, Objection, ProcessDefinition
 from engine.queries.household import household_view
 from engine.queries.task_context_values import china_time, day, form_items, item, yuan
 from engine.results import ContextGroup, ContextItem, ContextPanel
@@ -89,11 +89,30 @@ class _Source:
 def task_context(ctx: Context, session: Session, task: HumanTask, data: Mapping[str, Any]) -> list[ContextPanel]:
     """The panels `task` declares, in its order; [] for a task that declares none."""
     process = ctx.process(task.instance.definition)
-    names = process.context_panels(task.task_name)
+    names = process.context_panels(task.task_name) or _declared_later(ctx, session, task)
     if not names:
         return []
     source = _Source(session, task.case, data, process.forms)
     return [_PANELS[name](source) for name in names if name in _PANELS]
+
+
+def _declared_later(ctx: Context, session: Session, task: HumanTask) -> tuple[str, ...]:
+    """The panels the newest version of the task's process declares for the same step.
+
+    A running case stays on the version it started with, which may predate the panels. They are what the
+    page shows, not what the process does, so a case started before they were declared shows them too."""
+    definition = task.instance.definition
+    newest = session.scalars(
+        select(ProcessDefinition)
+        .where(
+            ProcessDefinition.process_id == definition.process_id,
+            ProcessDefinition.region == definition.region,
+            ProcessDefinition.version > definition.version,
+        )
+        .order_by(ProcessDefinition.version.desc())
+        .limit(1)
+    ).first()
+    return ctx.process(newest).context_panels(task.task_name) if newest is not None else ()
 
 
 def _panel(name: str, items: list[ContextItem], **rest: Any) -> ContextPanel:

@@ -3,6 +3,7 @@ its BPMN declares, through the real processes and database; deploy refuses an un
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -161,6 +162,25 @@ def test_api_task_detail_and_a_task_without_panels(ctx: Context) -> None:
     shown = task_page.show_task_in_context(ctx, app.task("intake_review").id, "clerk1")
     assert [p.name for p in shown.context] == ["applicant", "household"]
     assert task_page.show_task(ctx, app.task("intake_review").id).summary.task_name == "intake_review"
+
+
+def test_a_case_started_before_the_panels_were_declared_shows_them_after_the_deploy(
+    make_context: MakeContext, processes_dir: Path
+) -> None:
+    bpmn = processes_dir / "default" / "dibao_application.bpmn"
+    declared = bpmn.read_text(encoding="utf-8")
+    bpmn.write_text(
+        re.sub(r"\n\s*<spiffworkflow:property name=\"contextPanels\"[^\n]*", "", declared), encoding="utf-8"
+    )
+    ctx = make_context()
+    with freeze_time(START):
+        app = Application(ctx, _household()).start()
+        task_id = app.task("intake_review").id
+        assert task_page.task_page(ctx, task_id, "clerk1").context == []
+    bpmn.write_text(declared, encoding="utf-8")
+    assert any(v.new for v in designer.deploy(ctx))
+    assert app.view().process_version == 1  # the case keeps its version; the page takes the newest panels
+    assert [p.name for p in task_page.task_page(ctx, task_id, "clerk1").context] == ["applicant", "household"]
 
 
 def test_deploy_refuses_an_unknown_panel_naming_the_element(make_context: MakeContext, processes_dir: Path) -> None:
