@@ -174,6 +174,36 @@ class TaskDetail:
 
 
 @dataclass(frozen=True)
+class ContextItem:
+    """One fact a deciding step shows: a Chinese label and its value as text (money with 元)."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ContextGroup:
+    """A repeated record inside a panel: one household member, one objection, one home visit."""
+
+    title: str
+    items: list[ContextItem]
+
+
+@dataclass(frozen=True)
+class ContextPanel:
+    """A decision-context panel (docs/decision-context.md): `name` is the key the BPMN lists, `title` its
+    Chinese heading, `basis` the assessment's 计算依据 lines, `empty` what the page says when there is
+    nothing yet to show."""
+
+    name: str
+    title: str
+    items: list[ContextItem] = field(default_factory=list)
+    groups: list[ContextGroup] = field(default_factory=list)
+    basis: list[str] = field(default_factory=list)
+    empty: str | None = None
+
+
+@dataclass(frozen=True)
 class CompletionResult:
     task: TaskSummary
     case_number: str

@@ -156,6 +156,19 @@ APPROVAL_LEVELS: dict[str, str] = {
     "committee": "县级困难群众基本生活保障工作协调机制一事一议",
 }
 
+# The decision-context panels a user task may declare (spiffworkflow:property contextPanels,
+# docs/decision-context.md) and their titles; a page shows them in the order the task lists them.
+CONTEXT_PANELS: dict[str, str] = {
+    "applicant": "申请人",
+    "household": "家庭情况",
+    "assessment": "家庭经济状况评估",
+    "investigation": "入户调查",
+    "verification": "信息核对",
+    "objections": "公示异议",
+    "hardship": "困难情况",
+    "enrolment": "保障情况",
+}
+
 # --- processes and the designer's work -------------------------------------------------------------
 
 # Where an effective file of a region comes from.

@@ -23,9 +23,10 @@ from engine.queries.case_view import case_view
 from engine.queries.deployed import process_titles
 from engine.queries.diagrams import DiagramView, diagram_view, latest_instance
 from engine.queries.step_records import StepRecord, step_records
+from engine.queries.task_context import task_context
 from engine.queries.task_summaries import summaries, summary_of
 from engine.queries.villages import colleagues_of, villages_of
-from engine.results import AttachmentView, CaseView, OrgUnitRef, Person, TaskDetail
+from engine.results import AttachmentView, CaseView, ContextPanel, OrgUnitRef, Person, TaskDetail
 from engine.workflow.runtime import WorkflowRun
 
 OPEN_STATES = ("open", "claimed")
@@ -41,7 +42,16 @@ class TaskPage:
     colleagues: list[Person]  # who the task may be transferred to
     attachments: list[AttachmentView]
     process_titles: dict[str, str]
+    context: list[ContextPanel]  # what the step decides on, as its BPMN declares (engine.queries.task_context)
     steps: list[StepRecord] = field(default_factory=list)  # 办理记录 of the case, read-only beside the form
+
+
+@dataclass(frozen=True)
+class TaskInContext:
+    """The API's task detail: the task as show_task gives it, and its decision-context panels."""
+
+    detail: TaskDetail
+    context: list[ContextPanel]
 
 
 def _task(session: Session, task_id: int) -> HumanTask:
@@ -72,6 +82,11 @@ def _detail(ctx: Context, session: Session, task: HumanTask, run: WorkflowRun | 
     return TaskDetail(summary_of(task), task.form_key, schema, data, earlier, saved_at)
 
 
+def _variables(task: HumanTask, run: WorkflowRun | None) -> dict[str, Any]:
+    """The open task's workflow variables, for its decision context only (its form opens with _detail's)."""
+    return run.task_data(task.spiff_task_id) if task.state in OPEN_STATES and run is not None else {}
+
+
 def _read(ctx: Context, task: HumanTask) -> WorkflowRun | None:
     return _read_instance(ctx, task.instance)
 
@@ -82,11 +97,20 @@ def _read_instance(ctx: Context, instance: ProcessInstance) -> WorkflowRun | Non
 
 def show_task(ctx: Context, task_id: int, username: str | None = None) -> TaskDetail:
     """The task, its form schema, the data its form opens with and the case's earlier opinions."""
+    return show_task_in_context(ctx, task_id, username, with_context=False).detail
+
+
+def show_task_in_context(
+    ctx: Context, task_id: int, username: str | None = None, *, with_context: bool = True
+) -> TaskInContext:
+    """show_task and the task's decision-context panels, from the same read and the same restore."""
     with ctx.db.read() as session:
         task = _task(session, task_id)
         if username is not None:
             policy.check_may_see_task(get_user(session, username), task)
-        return _detail(ctx, session, task, _read(ctx, task) if task.state in OPEN_STATES else None)
+        run = _read(ctx, task) if task.state in OPEN_STATES else None
+        detail = _detail(ctx, session, task, run)
+        return TaskInContext(detail, task_context(ctx, session, task, _variables(task, run)) if with_context else [])
 
 
 def task_page(ctx: Context, task_id: int, username: str) -> TaskPage:
@@ -101,8 +125,9 @@ def task_page(ctx: Context, task_id: int, username: str) -> TaskPage:
         instance = latest_instance(session, case)
         shown = run if instance.id == task.instance_id else _read_instance(ctx, instance)
         states = shown.element_states() if shown is not None else {}
+        detail = _detail(ctx, session, task, run)
         return TaskPage(
-            detail=_detail(ctx, session, task, run),
+            detail=detail,
             case=case_view(ctx, session, case),
             diagram=diagram_view(case, instance, states, task.process_id),
             villages=villages_of(session, user),
@@ -110,6 +135,7 @@ def task_page(ctx: Context, task_id: int, username: str) -> TaskPage:
             attachments=attachment_views(session, Attachment.case_id == case.id),
             process_titles=process_titles(ctx, session),
             steps=step_records(ctx, session, case.id),
+            context=task_context(ctx, session, task, _variables(task, run)),
         )
 
 

@@ -9,15 +9,19 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from engine.domain.roles import role_for_lane
+from engine.domain.vocabulary import CONTEXT_PANELS
 from engine.errors import InvalidData, NotFound, Problem
+from engine.workflow import panels
 from engine.workflow.helpers import ENGINE_NAMES, HELPER_NAMES
 from engine.workflow.namespaces import BPMN_NS
 from engine.workflow.parsing import ParsedFiles
 from engine.workflow.sandbox import check_expression, check_names, check_script
+from engine.workflow.subset import short
 
 KNOWN_CALLABLES = HELPER_NAMES | ENGINE_NAMES
 
 FormLoader = Callable[[str], object]
+_PANEL_NAMES = "、".join(f"{name}（{title}）" for name, title in CONTEXT_PANELS.items())
 
 
 def element_id(task_spec: Any) -> str:
@@ -139,6 +143,22 @@ def _check_user_task(parsed: ParsedFiles, task_spec: Any, element: str, load_for
     due = properties.get("dueWorkingDays")
     if due is not None and not (due.isdigit() and int(due) <= 365):
         yield parsed.problem(f"dueWorkingDays 必须是 0–365 的整数，而不是“{due}”", element)
+    yield from _check_context_panels(parsed, task_spec, properties.get(panels.PROPERTY), element)
+
+
+def _check_context_panels(parsed: ParsedFiles, task_spec: Any, value: str | None, element: str) -> Iterator[Problem]:
+    if value is None:
+        return
+    task = f"用户任务“{short(getattr(task_spec, 'bpmn_name', None) or element)}”（{element}）"
+    known, unknown = panels.split_panels(value)
+    if unknown:
+        names = "、".join(f"“{short(name)}”" for name in unknown)
+        yield parsed.problem(
+            f"{task}的 contextPanels 含有未知的决策依据面板{names}（可用：{_PANEL_NAMES}）",
+            element,
+        )
+    elif not known:
+        yield parsed.problem(f"{task}的 contextPanels 为空：请列出面板名称，或删去该属性", element)
 
 
 def _check_prefill(

@@ -49,6 +49,10 @@ class IsolatedProcess:
     def message_names(self) -> frozenset[str]:
         return self._loaded.message_names
 
+    def context_panels(self, task_name: str) -> tuple[str, ...]:
+        """The decision-context panels the user task `task_name` declares (docs/decision-context.md)."""
+        return self._loaded.context_panels.get(task_name, ())
+
     def start(self, data: Mapping[str, Any]) -> IsolatedRun:
         result = self.run_step("start", None, {"data": dict(data)})
         return IsolatedRun(self, result.state, result)

@@ -28,6 +28,7 @@ from engine.workflow.bundle import DEFAULT_REGION
 from engine.workflow.catalog import bundle_forms, bundle_parameter_texts, bundle_sources
 from engine.workflow.checks import PrefillSyntax, element_id, prefill_pairs, user_task_properties
 from engine.workflow.helpers import build_helpers
+from engine.workflow.panels import context_panels
 from engine.workflow.parsing import parse_files
 from engine.workflow.sandbox import (
     SandboxViolation,
@@ -51,6 +52,7 @@ class UserTaskView:
     role: str
     form_key: str | None
     due_working_days: int | None
+    context_panels: tuple[str, ...] = ()  # docs/decision-context.md
 
 
 # Automatic steps (scripts, gateways, rules) one advance may run: the national processes run a few
@@ -121,6 +123,15 @@ class LoadedProcess:
             for definition in _event_definitions(getattr(task_spec, "event_definition", None))
             if isinstance(definition, MessageEventDefinition)
         )
+        # Each user task's decision-context panels, by BPMN id (a called process's tasks included), so a
+        # task page finds them without restoring anything.
+        self.context_panels: dict[str, tuple[str, ...]] = {}
+        for spec in (self.spec, *self.subprocess_specs.values()):
+            for task_spec in spec.task_specs.values():
+                if getattr(task_spec, "manual", False):
+                    self.context_panels.setdefault(
+                        element_id(task_spec), context_panels(user_task_properties(task_spec))
+                    )
         self.read_only = read_only
         self.script_engine = (
             make_read_only_engine()
@@ -172,6 +183,7 @@ class WorkflowRun:
                     role=role_for_lane(spec.lane) or "",
                     form_key=properties.get("formKey"),
                     due_working_days=int(due) if due and due.isdigit() else None,
+                    context_panels=context_panels(properties),
                 )
             )
         return views

@@ -290,7 +290,8 @@ REFUSED = {
         ),
         "x",
         'name="priority"',
-        "不支持的任务属性 spiffworkflow:property name=“priority”（可用：formKey、dueWorkingDays、prefill）",
+        "不支持的任务属性 spiffworkflow:property name=“priority”"
+        "（可用：formKey、dueWorkingDays、prefill、contextPanels）",
     ),
     "decision on a user task": (
         diagram(

@@ -76,6 +76,17 @@ def test_a_task_moved_to_another_lane_and_form(reference: dict[str, str]) -> Non
     ]
 
 
+def test_declared_decision_context_panels(reference: dict[str, str]) -> None:
+    declared = _edit(
+        reference,
+        BPMN,
+        'value="reference_review" />\n          <spiffworkflow:property name="dueWorkingDays" value="5"',
+        'value="reference_review" />\n          <spiffworkflow:property name="contextPanels" value="applicant"'
+        ' />\n          <spiffworkflow:property name="dueWorkingDays" value="5"',
+    )
+    assert _sentences(reference, declared) == ["任务“乡镇审批”的决策依据面板：（无） → applicant"]
+
+
 def test_a_changed_timer(reference: dict[str, str]) -> None:
     changed = _edit(reference, BPMN, 'f"P{notice_days}D"', '"P5D"')
     diff = diff_bundles(reference, changed)

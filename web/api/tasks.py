@@ -47,7 +47,7 @@ def list_tasks(query: dict[str, Any]) -> dict[str, Any]:
 @operation(
     "GET",
     "/tasks/<id:task_id>",
-    summary="任务详情：表单定义、当前值、案件摘要和此前的审批意见",
+    summary="任务详情：表单定义、当前值、案件摘要、此前的审批意见和决策依据",
     tag="tasks",
     response=TaskDetailSchema,
     roles=f"{_WORKER}、签收人或办理人",
@@ -55,7 +55,8 @@ def list_tasks(query: dict[str, Any]) -> dict[str, Any]:
     links=case_of_task("/task/case_number"),
 )
 def show(task_id: int) -> dict[str, Any]:
-    detail = task_page.show_task(ctx(), task_id, me())
+    shown = task_page.show_task_in_context(ctx(), task_id, me())
+    detail = shown.detail
     properties = (detail.form or {}).get("properties", {})
     return {
         "task": detail.summary,
@@ -67,6 +68,8 @@ def show(task_id: int) -> dict[str, Any]:
         "earlier_opinions": detail.earlier_opinions,
         # Whoever may see the task may see its case summary (as on the task page).
         "case": case_view.show_case(ctx(), detail.summary.case_number),
+        # What the step decides on, as on the task page (身份证号 masked).
+        "context": shown.context,
     }
 
 

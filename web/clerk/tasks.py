@@ -59,6 +59,7 @@ def _page(
             attachments=page.attachments,
             steps=page.steps,
             draft_saved_at=detail.draft_saved_at,
+            context_panels=page.context,
         ),
         status,
     )

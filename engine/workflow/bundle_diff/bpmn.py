@@ -36,6 +36,7 @@ class _Task:
     due_days: str | None
     script: str | None
     prefill: str | None = None  # the declared starting values of its form (docs/step-data.md)
+    panels: str | None = None  # contextPanels (docs/decision-context.md)
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ def _read_process(process: etree._Element) -> _Process:
                 properties.get("dueWorkingDays"),
                 script,
                 properties.get("prefill"),
+                properties.get("contextPanels"),
             )
         elif kind == "sequenceFlow":
             condition = text_of(element.find(f"{{{BPMN_NS}}}conditionExpression"))
@@ -171,6 +173,7 @@ _TASK_ATTRIBUTES: tuple[Attribute[_Task], ...] = (
     ("的表单", lambda t: t.form_key, show),
     ("的类型", lambda t: t.type, _task_type),
     ("的办理时限（工作日）", lambda t: t.due_days, show),
+    ("的决策依据面板", lambda t: t.panels, show),
     ("的脚本", lambda t: t.script, show),
     ("的预填（prefill）", lambda t: t.prefill, show),
 )
