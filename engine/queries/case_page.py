@@ -31,7 +31,7 @@ from engine.domain.vocabulary import (
 from engine.lookups import get_user
 from engine.persistence import AuditEvent, Case, OrgUnit, ProcessInstance, User
 from engine.policy import may_reveal
-from engine.queries import case_view
+from engine.queries import case_view, objections
 from engine.queries.household import HouseholdView, household_view
 from engine.results import CaseView, TaskSummary
 from forms import FormDefinition
@@ -79,6 +79,7 @@ class CasePage:
     timeline: list[TimelineEntry]
     documents: list[DocumentRef]
     related: list[RelatedCase]
+    pending_objections: int = 0  # 公示 objections not yet dealt with (engine.queries.objections)
 
 
 def case_page(ctx: Context, number: str, username: str, household: HouseholdView | None = None) -> CasePage:
@@ -109,6 +110,7 @@ def case_page(ctx: Context, number: str, username: str, household: HouseholdView
             timeline=[_entry(e, tasks, forms, people) for e in events],
             documents=_documents(events, tasks, forms, people),
             related=_related(session, case),
+            pending_objections=objections.pending_count(session, case.id),
         )
 
 

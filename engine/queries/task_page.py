@@ -18,6 +18,7 @@ from engine.context import Context
 from engine.errors import NotFound
 from engine.lookups import get_user
 from engine.persistence import Attachment, HumanTask, ProcessInstance
+from engine.queries import objections
 from engine.queries.attachments import attachment_views
 from engine.queries.case_view import case_view
 from engine.queries.deployed import process_titles
@@ -40,6 +41,7 @@ class TaskPage:
     colleagues: list[Person]  # who the task may be transferred to
     attachments: list[AttachmentView]
     process_titles: dict[str, str]
+    pending_objections: int = 0  # 公示 objections to the case not yet dealt with (engine.queries.objections)
 
 
 def _task(session: Session, task_id: int) -> HumanTask:
@@ -101,6 +103,7 @@ def task_page(ctx: Context, task_id: int, username: str) -> TaskPage:
             colleagues=colleagues_of(session, user, task.role),
             attachments=attachment_views(session, Attachment.case_id == case.id),
             process_titles=process_titles(ctx, session),
+            pending_objections=objections.pending_count(session, case.id),
         )
 
 

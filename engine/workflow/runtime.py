@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
@@ -51,6 +52,9 @@ class UserTaskView:
     role: str
     form_key: str | None
     due_working_days: int | None
+    # The hour deadline of a timer on the task's boundary (先行救助 within 24 hours), naive UTC: a step
+    # whose time limit is a timer is due when the timer fires, not at the end of a working day.
+    deadline: datetime | None = None
 
 
 # Automatic steps (scripts, gateways, rules) one advance may run: the national processes run a few
@@ -172,6 +176,7 @@ class WorkflowRun:
                     role=role_for_lane(spec.lane) or "",
                     form_key=properties.get("formKey"),
                     due_working_days=int(due) if due and due.isdigit() else None,
+                    deadline=_boundary_deadline(task),
                 )
             )
         return views
@@ -312,6 +317,21 @@ class WorkflowRun:
         if task is None:
             raise NotFound(f"流程中没有任务 {spiff_task_id}")
         return task
+
+
+def _boundary_deadline(task: Any) -> datetime | None:
+    """The earliest waiting timer attached to a user task: Spiff puts the task and its boundary events
+    side by side under one BoundaryEventSplit, the timers WAITING with their fire time as event_value."""
+    parent = task.parent
+    if parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):
+        return None
+    deadlines = [
+        moment
+        for sibling in parent.children
+        if sibling is not task and sibling.state == TaskState.WAITING
+        for moment in _deadlines(sibling.internal_data.get("event_value"))
+    ]
+    return min(deadlines, default=None)
 
 
 def _event_definitions(definition: Any) -> list[Any]:

@@ -57,6 +57,7 @@ def _page(
             transfer=transfer or {},
             transfer_errors=transfer_errors or {},
             attachments=page.attachments,
+            pending_objections=page.pending_objections,
         ),
         status,
     )
