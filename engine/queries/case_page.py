@@ -257,6 +257,9 @@ SENTENCES: dict[str, Describe] = {
         f"{d.get('proposed_amount', '?')} 元，公示至 {_china(d.get('ends_at'))}"
     ),
     "notice_closed": _fixed("公示结束"),
+    "duplicate_confirmed": lambda e, d, title, f: (
+        f"登记时提示家庭成员身份证号与在办案件或在保记录重复（{len(d.get('matches') or [])} 处），经办人确认仍然登记"
+    ),
     "objection_received": lambda e, d, title, f: (
         f"收到公示异议（{label(OBJECTION_CHANNEL_LABELS, d.get('channel'))}）：{d.get('text', '')}"
     ),

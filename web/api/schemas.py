@@ -64,6 +64,11 @@ class CompleteRequestSchema(Strict):
 class StartCaseRequestSchema(Strict):
     process = _text(64, description="流程 ID，如 dibao_application")
     data = Obj(required=True, metadata={"description": '启动数据：{"village": 村/社区代码, …启动表单字段}'})
+    confirm_duplicate = fields.Boolean(
+        load_default=False,
+        error_messages={"invalid": "必须是 true 或 false"},
+        metadata={"description": "家庭成员身份证号与在办案件或在保记录重复时，确认仍然登记（否则得到 409）"},
+    )
 
 
 # The two what-if envelopes: the region here; the rest is the services' request forms (also what the
@@ -112,6 +117,9 @@ class ErrorSchema(Schema):
     request_id = fields.String()
     problems = fields.List(fields.Dict(), metadata={"description": "流程包校验问题（仅 bundle_invalid）"})
     retry_after = fields.Integer(metadata={"description": "多少秒后可再试（仅 rate_limited）"})
+    duplicates = fields.List(
+        fields.Dict(), metadata={"description": "重复的身份证号（遮蔽）及其在办案件或在保记录（仅 duplicate）"}
+    )
     # `fields` would clash with Schema.fields, hence another attribute name for the same key.
     field_errors = fields.Dict(
         data_key="fields",
