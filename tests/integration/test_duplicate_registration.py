@@ -15,6 +15,7 @@ from engine.context import Context
 from engine.errors import DuplicateFound
 from engine.persistence import AuditEvent, Case
 from engine.queries import duplicates
+from engine.results import CaseView
 from engine.services import cases
 from tests.scenarios.flow import Application
 from tests.scenarios.households import household, member
@@ -30,7 +31,9 @@ def _family() -> dict[str, Any]:
     )
 
 
-def _start(ctx: Context, family: dict[str, Any], *, by: str = "clerk1", village: str = "demo-village-1-1", **kw: Any):  # type: ignore[no-untyped-def]
+def _start(
+    ctx: Context, family: dict[str, Any], *, by: str = "clerk1", village: str = "demo-village-1-1", **kw: Any
+) -> CaseView:
     data = {"village": village, "channel": "window", "household": family}
     return cases.start_case(ctx, "dibao_application", by, data, **kw)
 

@@ -14,7 +14,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from engine.services.tasks import VIEWS
-from web.api.fields import Int, Json, Obj, Str, Strict, UtcDateTime
+from web.api.fields import Bool, Int, Json, Obj, Str, Strict, UtcDateTime
 from web.api.form_schemas import NOT_BLANK  # somewhere a character that is not a blank
 
 MAX_PAGE = 200
@@ -64,9 +64,8 @@ class CompleteRequestSchema(Strict):
 class StartCaseRequestSchema(Strict):
     process = _text(64, description="流程 ID，如 dibao_application")
     data = Obj(required=True, metadata={"description": '启动数据：{"village": 村/社区代码, …启动表单字段}'})
-    confirm_duplicate = fields.Boolean(
+    confirm_duplicate = Bool(
         load_default=False,
-        error_messages={"invalid": "必须是 true 或 false"},
         metadata={"description": "家庭成员身份证号与在办案件或在保记录重复时，确认仍然登记（否则得到 409）"},
     )
 
