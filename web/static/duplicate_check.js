@@ -71,5 +71,9 @@
     clearTimeout(timer);
     timer = setTimeout(ask, 400);
   });
-  ask();
+  if (document.getElementById("duplicates")) {
+    lastAsked = numbers().join(",");  // the server has just listed these matches: do not show them twice
+  } else {
+    ask();
+  }
 })();
