@@ -141,3 +141,10 @@ def test_a_24_hour_step_shows_its_deadline_to_the_hour_and_what_is_left(ctx: Con
     with freeze_time("2026-11-24 01:30:00"):
         page = _html(signed_in(app, "head_huining").get(f"/tasks/{task_id}"))
         assert re.search(r'class="urgency urgency-late">已超时<', page)
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_by_the_live_check(make_browser: Any) -> None:
+    visitor = make_browser(None)
+    response = visitor.client.post(CHECK, json={"id_numbers": []}, headers={"X-CSRFToken": visitor.token()})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
