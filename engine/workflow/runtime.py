@@ -17,6 +17,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
@@ -328,7 +329,10 @@ def _boundary_deadline(task: Any) -> datetime | None:
     deadlines = [
         moment
         for sibling in parent.children
-        if sibling is not task and sibling.state == TaskState.WAITING
+        if sibling is not task
+        and sibling.state == TaskState.WAITING
+        # Only timers: a message's payload may hold ISO times too (an objection's received_at).
+        and isinstance(getattr(sibling.task_spec, "event_definition", None), TimerEventDefinition)
         for moment in _deadlines(sibling.internal_data.get("event_value"))
     ]
     return min(deadlines, default=None)
