@@ -101,3 +101,15 @@ class CheckpointError(DibaoError):
     """A checkpoint or an auditor key that cannot be used: unreadable, malformed, or not signed by the key."""
 
     code = "checkpoint"
+
+
+class DuplicateFound(Conflict):
+    """A household being registered shares a member's 身份证号 with a running case or an enrolment.
+    `matches` are engine.queries.duplicates.DuplicateMatch values (cases outside the caller's scope
+    without their number); the caller registers anyway by confirming."""
+
+    code = "duplicate"
+
+    def __init__(self, message: str, matches: Sequence[object]) -> None:
+        super().__init__(message)
+        self.matches = list(matches)

@@ -177,6 +177,20 @@ def check_dashboard_user(user: User) -> None:
         raise PermissionDenied("统计看板只对乡镇和县级机构的人员开放")
 
 
+# Who sees 待处理异议 (engine.queries.objections): the township that runs the 公示 and the 异议处理, and the
+# county that confirms the case with the objections in view.
+OBJECTION_ROLES = frozenset({"township_clerk", "township_head", "county_clerk", "county_approver"})
+
+
+def may_see_objections(roles: Iterable[str]) -> bool:
+    return bool(OBJECTION_ROLES.intersection(roles))
+
+
+def check_may_see_objections(user: User) -> None:
+    if not may_see_objections(user.roles):
+        raise PermissionDenied("无权查看公示异议：仅限乡镇经办人、乡镇负责人和县民政经办人、审批人")
+
+
 # Who may extend: the township head who runs the procedure, and the county that decides.
 EXTENDING_ROLES = frozenset({"township_head", "county_approver", "county_clerk"})
 

@@ -31,7 +31,7 @@ from engine.domain.vocabulary import (
 from engine.lookups import get_user
 from engine.persistence import AuditEvent, Case, OrgUnit, ProcessInstance, User
 from engine.policy import may_reveal
-from engine.queries import case_view
+from engine.queries import case_view, objections
 from engine.queries.household import HouseholdView, household_view
 from engine.queries.step_records import StepRecord, step_records
 from engine.results import CaseView, TaskSummary
@@ -81,6 +81,7 @@ class CasePage:
     documents: list[DocumentRef]
     related: list[RelatedCase]
     steps: list[StepRecord] = field(default_factory=list)  # 办理记录: who decided what, when
+    pending_objections: int = 0  # 公示 objections not yet dealt with (engine.queries.objections)
 
 
 def case_page(ctx: Context, number: str, username: str, household: HouseholdView | None = None) -> CasePage:
@@ -112,6 +113,7 @@ def case_page(ctx: Context, number: str, username: str, household: HouseholdView
             documents=_documents(events, tasks, forms, people),
             related=_related(session, case),
             steps=step_records(ctx, session, case.id),
+            pending_objections=objections.pending_count(session, case.id),
         )
 
 
@@ -259,6 +261,9 @@ SENTENCES: dict[str, Describe] = {
         f"{d.get('proposed_amount', '?')} 元，公示至 {_china(d.get('ends_at'))}"
     ),
     "notice_closed": _fixed("公示结束"),
+    "duplicate_confirmed": lambda e, d, title, f: (
+        f"登记时提示家庭成员身份证号与在办案件或在保记录重复（{len(d.get('matches') or [])} 处），经办人确认仍然登记"
+    ),
     "objection_received": lambda e, d, title, f: (
         f"收到公示异议（{label(OBJECTION_CHANNEL_LABELS, d.get('channel'))}）：{d.get('text', '')}"
     ),

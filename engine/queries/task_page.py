@@ -18,6 +18,7 @@ from engine.context import Context
 from engine.errors import NotFound
 from engine.lookups import get_user
 from engine.persistence import Attachment, HumanTask, ProcessInstance
+from engine.queries import objections
 from engine.queries.attachments import attachment_views
 from engine.queries.case_view import case_view
 from engine.queries.deployed import process_titles
@@ -44,6 +45,7 @@ class TaskPage:
     process_titles: dict[str, str]
     context: list[ContextPanel]  # what the step decides on, as its BPMN declares (engine.queries.task_context)
     steps: list[StepRecord] = field(default_factory=list)  # 办理记录 of the case, read-only beside the form
+    pending_objections: int = 0  # 公示 objections to the case not yet dealt with (engine.queries.objections)
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ def task_page(ctx: Context, task_id: int, username: str) -> TaskPage:
             process_titles=process_titles(ctx, session),
             steps=step_records(ctx, session, case.id),
             context=task_context(ctx, session, task, _variables(task, run)),
+            pending_objections=objections.pending_count(session, case.id),
         )
 
 

@@ -108,6 +108,9 @@ def _create_task(
     due_at = None
     if view.due_working_days is not None:
         due_at = to_utc(ctx.calendar(case.region).due_at(to_china(now), view.due_working_days))
+    if view.deadline is not None:
+        # A timer on the task's boundary is its real limit (先行救助 within 24 hours): due to the hour.
+        due_at = view.deadline if due_at is None else min(due_at, view.deadline)
     task = HumanTask(
         instance_id=instance.id,
         case=case,

@@ -13,9 +13,10 @@ from engine import policy
 from engine.clock import utcnow
 from engine.context import Context
 from engine.domain.roles import Level
-from engine.errors import InvalidData, NotFound
+from engine.errors import DuplicateFound, InvalidData, NotFound
 from engine.lookups import ancestor_at_level, get_case, get_org_unit, get_user, latest_definition
 from engine.persistence import Case, HumanTask, OrgUnit, ProcessInstance, User
+from engine.queries import duplicates
 from engine.queries.case_view import case_view
 from engine.queries.startable import called_processes
 from engine.records import audit, legal_clock
@@ -39,10 +40,45 @@ def _start_data(process_forms: dict[str, Any], process_id: str, data: dict[str, 
     return {"village": data["village"]}
 
 
-def start_case(ctx: Context, process_id: str, username: str, data: dict[str, Any]) -> CaseView:
+# Registrations whose household is checked for members already in a running case or an enrolment
+# (engine.queries.duplicates). Not the re-check or the exit, which act on an enrolment on purpose.
+DUPLICATE_CHECKED = ("dibao_application",)
+DUPLICATE_MESSAGE = "家庭成员身份证号与在办案件或在保记录重复：请核实；确需登记的，请确认“仍然登记”后再提交"
+
+
+def start_case(
+    ctx: Context, process_id: str, username: str, data: dict[str, Any], *, confirm_duplicate: bool | None = None
+) -> CaseView:
+    """Start a case. `confirm_duplicate` asks for the duplicate check of a registration (DUPLICATE_CHECKED):
+    False refuses a household with a member already in a running case or an enrolment (DuplicateFound,
+    nothing stored); True registers it and records what was confirmed; None (the CLI, batches, tests)
+    does not look."""
     with ctx.db.write() as session:
-        case = start_in_session(ctx, session, get_user(session, username), process_id, data)
-        return case_view(ctx, session, case)
+        user = get_user(session, username)
+        pending = prepare_start(ctx, session, user, process_id, data)
+        matches = []
+        if confirm_duplicate is not None and process_id in DUPLICATE_CHECKED:
+            with session.no_autoflush:  # the new case must not find itself
+                matches = duplicates.find_in_session(session, user, duplicates.household_id_numbers(pending.start_data))
+            if matches and not confirm_duplicate:
+                raise DuplicateFound(DUPLICATE_MESSAGE, matches)
+        session.flush()
+        begin_case(ctx, session, pending)
+        if matches:
+            _record_confirmed(session, pending, matches)
+        return case_view(ctx, session, pending.case)
+
+
+def _record_confirmed(session: Session, pending: PendingStart, matches: list[duplicates.DuplicateMatch]) -> None:
+    found = [{"id_number": m.id_number, "case_number": m.case_number, "source": m.source} for m in matches]
+    audit.record(
+        session,
+        "duplicate_confirmed",
+        pending.actor,
+        case_id=pending.case.id,
+        instance_id=pending.instance.id,
+        details={"matches": found},
+    )
 
 
 @dataclass

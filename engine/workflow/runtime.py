@@ -15,7 +15,9 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
@@ -53,6 +55,9 @@ class UserTaskView:
     form_key: str | None
     due_working_days: int | None
     context_panels: tuple[str, ...] = ()  # docs/decision-context.md
+    # The hour deadline of a timer on the task's boundary (先行救助 within 24 hours), naive UTC: a step
+    # whose time limit is a timer is due when the timer fires, not at the end of a working day.
+    deadline: datetime | None = None
 
 
 # Automatic steps (scripts, gateways, rules) one advance may run: the national processes run a few
@@ -184,6 +189,7 @@ class WorkflowRun:
                     form_key=properties.get("formKey"),
                     due_working_days=int(due) if due and due.isdigit() else None,
                     context_panels=context_panels(properties),
+                    deadline=_boundary_deadline(task),
                 )
             )
         return views
@@ -339,6 +345,24 @@ class WorkflowRun:
         if task is None:
             raise NotFound(f"流程中没有任务 {spiff_task_id}")
         return task
+
+
+def _boundary_deadline(task: Any) -> datetime | None:
+    """The earliest waiting timer attached to a user task: Spiff puts the task and its boundary events
+    side by side under one BoundaryEventSplit, the timers WAITING with their fire time as event_value."""
+    parent = task.parent
+    if parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):
+        return None
+    deadlines = [
+        moment
+        for sibling in parent.children
+        if sibling is not task
+        and sibling.state == TaskState.WAITING
+        # Only timers: a message's payload may hold ISO times too (an objection's received_at).
+        and isinstance(getattr(sibling.task_spec, "event_definition", None), TimerEventDefinition)
+        for moment in _deadlines(sibling.internal_data.get("event_value"))
+    ]
+    return min(deadlines, default=None)
 
 
 def _event_definitions(definition: Any) -> list[Any]:

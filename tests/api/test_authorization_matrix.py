@@ -130,6 +130,8 @@ def _routes() -> dict[str, Route]:
             ok=201,
             anonymous=201,
         ),
+        # 待处理异议: the township and county caseworkers, each for their own unit's cases.
+        "GET /objections": Route("GET", lambda w: "/api/v1/objections", allowed=("clerk1", "clerk2", "approver1")),
         "GET /processes": Route("GET", lambda w: "/api/v1/processes"),
         "POST /processes/validate": Route("POST", lambda w: "/api/v1/processes/validate", {}, allowed=DESIGNERS),
         "POST /processes/deploy": Route("POST", lambda w: "/api/v1/processes/deploy", {}, allowed=DESIGNERS),

@@ -32,6 +32,7 @@ ROUTES = {
     ("post", "/api/v1/assessments/temporary"),
     ("get", "/api/v1/notices"),
     ("post", "/api/v1/notices/{notice_id}/objections"),
+    ("get", "/api/v1/objections"),
     ("get", "/api/v1/processes"),
     ("post", "/api/v1/processes/validate"),
     ("post", "/api/v1/processes/deploy"),

@@ -6,12 +6,24 @@ from __future__ import annotations
 from flask import Flask
 
 # Importing the route modules registers their routes on the blueprint.
-from web.api import admin, assessments, cases, notices, openapi, tasks, tokens
+from web.api import admin, assessments, cases, notices, objections, openapi, tasks, tokens
 from web.api.core import OPERATIONS, bp
 from web.api.errors import http_error
 from web.kit.errors import answer_in_json_under
 
-__all__ = ["OPERATIONS", "admin", "assessments", "bp", "cases", "init_app", "notices", "openapi", "tasks", "tokens"]
+__all__ = [
+    "OPERATIONS",
+    "admin",
+    "assessments",
+    "bp",
+    "cases",
+    "init_app",
+    "notices",
+    "objections",
+    "openapi",
+    "tasks",
+    "tokens",
+]
 
 
 def init_app(app: Flask) -> None:

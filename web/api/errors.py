@@ -19,6 +19,7 @@ force cannot be computed for that input; the message names the parameter.
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
@@ -31,12 +32,14 @@ from engine.errors import (
     CheckpointError,
     Conflict,
     DibaoError,
+    DuplicateFound,
     InvalidData,
     NotFound,
     PermissionDenied,
     RateLimited,
     WorkflowFailed,
 )
+from engine.queries.duplicates import DuplicateMatch
 from engine.services.auth import LoginRefused, LoginThrottled
 from web.kit.errors import AUDIT_UNAVAILABLE, request_id
 
@@ -80,6 +83,13 @@ def _api_error(exc: ApiError) -> Response:
     return error_response(exc.status, exc.code, exc.message, exc.fields)
 
 
+def _duplicate(match: object) -> dict[str, Any]:
+    """A duplicate as the 409 shows it (outside the caller's scope without its case, the message saying so)."""
+    if not isinstance(match, DuplicateMatch):
+        return {}
+    return {**asdict(match), "message": match.text}
+
+
 def _domain_error(exc: DibaoError) -> Response:
     if isinstance(exc, InvalidData):
         return error_response(422, exc.code, exc.message, exc.fields)
@@ -92,6 +102,8 @@ def _domain_error(exc: DibaoError) -> Response:
         return error_response(404, exc.code, exc.message)
     if isinstance(exc, PermissionDenied):
         return error_response(403, exc.code, exc.message)
+    if isinstance(exc, DuplicateFound):
+        return error_response(409, exc.code, exc.message, duplicates=[_duplicate(m) for m in exc.matches])
     if isinstance(exc, Conflict):
         return error_response(409, exc.code, exc.message)
     if isinstance(exc, RateLimited):

@@ -57,3 +57,16 @@ class Strict(Schema):
 
     class Meta:
         unknown = RAISE
+
+
+class Bool(fields.Boolean):
+    """JSON true or false only: marshmallow's Boolean also takes "yes", "1" and 1, which the document's
+    `type: boolean` does not allow (and Schemathesis sends to see them refused)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(error_messages=_messages(kwargs, invalid="必须是 true 或 false"), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value

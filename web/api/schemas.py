@@ -15,7 +15,7 @@ from marshmallow import Schema, fields, validate
 
 from engine.domain.vocabulary import CONTEXT_PANELS
 from engine.services.tasks import VIEWS
-from web.api.fields import Int, Json, Obj, Str, Strict, UtcDateTime
+from web.api.fields import Bool, Int, Json, Obj, Str, Strict, UtcDateTime
 from web.api.form_schemas import NOT_BLANK  # somewhere a character that is not a blank
 
 MAX_PAGE = 200
@@ -77,6 +77,10 @@ class DraftSchema(Schema):
 class StartCaseRequestSchema(Strict):
     process = _text(64, description="流程 ID，如 dibao_application")
     data = Obj(required=True, metadata={"description": '启动数据：{"village": 村/社区代码, …启动表单字段}'})
+    confirm_duplicate = Bool(
+        load_default=False,
+        metadata={"description": "家庭成员身份证号与在办案件或在保记录重复时，确认仍然登记（否则得到 409）"},
+    )
 
 
 # The two what-if envelopes: the region here; the rest is the services' request forms (also what the
@@ -125,6 +129,9 @@ class ErrorSchema(Schema):
     request_id = fields.String()
     problems = fields.List(fields.Dict(), metadata={"description": "流程包校验问题（仅 bundle_invalid）"})
     retry_after = fields.Integer(metadata={"description": "多少秒后可再试（仅 rate_limited）"})
+    duplicates = fields.List(
+        fields.Dict(), metadata={"description": "重复的身份证号（遮蔽）及其在办案件或在保记录（仅 duplicate）"}
+    )
     # `fields` would clash with Schema.fields, hence another attribute name for the same key.
     field_errors = fields.Dict(
         data_key="fields",

@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from web.clerk import attachments, cases, inbox, intake, tasks
+from web.clerk import attachments, cases, inbox, intake, objections, tasks
 
-BLUEPRINTS: tuple[Blueprint, ...] = (inbox.bp, tasks.bp, intake.bp, cases.bp, attachments.bp)
+BLUEPRINTS: tuple[Blueprint, ...] = (inbox.bp, tasks.bp, intake.bp, cases.bp, attachments.bp, objections.bp)

@@ -5,25 +5,32 @@ One form, rendered from the process's start form by web.kit.forms_render, posted
 - `assess` (试算, also what Enter presses: it stores nothing, so a stray Enter never registers a case)
   runs the what-if assessment for the village's region as of today and shows the page again;
 - `add:…` / `remove:…` add or remove a member, an income or an expense (no JavaScript needed);
-- `submit` (提交登记) starts the case and goes to its page.
+- `submit` (提交登记) starts the case and goes to its page. A member's 身份证号 already in a running case or
+  an enrolment stops it once (409, the matches listed, a 「仍然登记」 checkbox); submitted again with the
+  box ticked, it registers (engine.services.cases.start_case, confirm_duplicate).
+With JavaScript, duplicate_check.js asks POST /cases/new/duplicates while the numbers are typed.
 Every re-shown page keeps what was typed; field errors sit at their fields (422). The village is a
 choice among the villages in the user's scope; start_case checks the scope again (403 otherwise).
 """
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import deque
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from engine import policy
 from engine.clock import to_china, utcnow
 from engine.domain.vocabulary import CATEGORY_LABELS
-from engine.errors import InvalidData
-from engine.queries import villages
+from engine.errors import DuplicateFound, InvalidData, PermissionDenied
+from engine.queries import duplicates, villages
+from engine.queries.duplicates import DuplicateMatch
 from engine.results import OrgUnitRef
 from engine.services import cases
 from engine.services.assessment import assess_household
@@ -35,6 +42,10 @@ bp = Blueprint("intake", __name__)
 # Processes whose start form is {village, channel, household} (docs/contracts.md), so 试算 applies.
 PROCESSES = ("dibao_application",)
 VILLAGE_REQUIRED = "户籍所在村/社区：请选择"
+# The live duplicate check runs as the clerk types: a few dozen a minute is typing, more is a script.
+CHECKS_PER_MINUTE = 30
+_checks: dict[str, deque[float]] = {}
+_checks_lock = threading.Lock()
 
 
 @bp.app_context_processor
@@ -74,6 +85,7 @@ def _page(
     errors: Mapping[str, list[str]] | None = None,
     *,
     assessment: Mapping[str, Any] | None = None,
+    duplicates: Sequence[DuplicateMatch] = (),
     status: int = 200,
 ) -> ResponseReturnValue:
     titles = process_titles()
@@ -87,6 +99,7 @@ def _page(
             form=form,
             assessment=assessment,
             category_labels=CATEGORY_LABELS,
+            duplicates=duplicates,
         ),
         status,
     )
@@ -127,10 +140,14 @@ def register() -> ResponseReturnValue:
         if not apply_op(schema, values, op):
             abort(400)
         return _page(process, options, schema, values)
+    confirmed = request.form.get("confirm_duplicate") == "1"
     try:
-        case = cases.start_case(ctx, process, me, values)
+        case = cases.start_case(ctx, process, me, values, confirm_duplicate=confirmed)
     except InvalidData as exc:
         return _page(process, options, schema, values, exc.fields, status=422)
+    except DuplicateFound as found:
+        matches = [m for m in found.matches if isinstance(m, DuplicateMatch)]
+        return _page(process, options, schema, values, duplicates=matches, status=409)
     flash(f"已登记案件 {case.number}，等待乡镇（街道）受理审查", "success")
     # The case page (/cases/<number>) belongs to the case pages' blueprint; a plain path keeps this
     # blueprint independent of its endpoint name.
@@ -150,3 +167,35 @@ def _assess(
     except InvalidData as exc:
         return _page(process, options, schema, values, exc.fields, status=422)
     return _page(process, options, schema, values, assessment=result)
+
+
+def _rate_ok(user: str) -> bool:
+    now = time.monotonic()
+    with _checks_lock:
+        recent = _checks.setdefault(user, deque())
+        while recent and recent[0] < now - 60:
+            recent.popleft()
+        if len(recent) >= CHECKS_PER_MINUTE:
+            return False
+        recent.append(now)
+        return True
+
+
+@bp.post("/cases/new/duplicates")
+@login_required
+def check_duplicates() -> ResponseReturnValue:
+    """JSON for duplicate_check.js: {"id_numbers": [...]} → the matches, each with a link to the case
+    when it lies in the clerk's scope (POST, CSRF header: the numbers stay out of URLs and logs)."""
+    me = username()
+    payload = request.get_json(silent=True)
+    numbers = payload.get("id_numbers") if isinstance(payload, dict) else None
+    if not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
+        return jsonify({"error": "invalid", "message": "请求数据有误：id_numbers 必须是身份证号列表"}), 400
+    if not _rate_ok(me):
+        return jsonify({"error": "rate_limited", "message": "查询过于频繁，请稍后再试"}), 429
+    try:
+        found = duplicates.find_duplicates(context(), me, numbers[: duplicates.MAX_NUMBERS])
+    except PermissionDenied as denied:
+        return jsonify({"error": "forbidden", "message": denied.message}), 403
+    items = [{"text": m.text, "url": f"/cases/{m.case_number}" if m.case_number else None} for m in found]
+    return jsonify({"matches": items})

@@ -60,6 +60,7 @@ def _page(
             steps=page.steps,
             draft_saved_at=detail.draft_saved_at,
             context_panels=page.context,
+            pending_objections=page.pending_objections,
         ),
         status,
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from engine.clock import to_china
 from engine.domain import vocabulary
 from engine.domain.vocabulary import APPROVAL_LEVELS
 from engine.queries import case_view
@@ -63,7 +64,7 @@ def cases_show(number: str, as_json: bool) -> None:
         if view.error_message:
             click.echo(f"流程错误：{view.error_message}")
         if view.next_timer_at:
-            click.echo(f"下一定时器：{view.next_timer_at:%Y-%m-%d %H:%M} (UTC)")
+            click.echo(f"下一定时器：{to_china(view.next_timer_at):%Y-%m-%d %H:%M}（北京时间）")
         _echo_decision(view)
         for t in view.tasks:
             click.echo(
@@ -92,7 +93,7 @@ def _echo_decision(view: CaseView) -> None:
     for n in view.notices:
         click.echo(
             f"公示 {n.id}：{n.masked_name}，{n.persons} 人，{n.proposed_amount} 元，"
-            f"至 {n.ends_at:%Y-%m-%d %H:%M} (UTC)，{n.status}"
+            f"至 {to_china(n.ends_at):%Y-%m-%d %H:%M}（北京时间），{n.status}"
         )
     if view.outcome:
         click.echo(f"结论：{view.outcome}；金额：{view.decided_amount or '-'} 元")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from engine.clock import to_china
 from engine.queries import notices as notice_board
 from engine.services import notices
 from web.cli.support import cli_context, print_json
@@ -26,7 +27,8 @@ def notices_list(village: str, as_json: bool) -> None:
             return
         for n in rows:
             click.echo(
-                f"{n.id}\t{n.masked_name}\t{n.persons} 人\t{n.proposed_amount} 元\t至 {n.ends_at:%Y-%m-%d %H:%M} (UTC)"
+                f"{n.id}\t{n.masked_name}\t{n.persons} 人\t{n.proposed_amount} 元\t"
+                f"至 {to_china(n.ends_at):%Y-%m-%d %H:%M}（北京时间）"
             )
 
 

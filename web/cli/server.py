@@ -4,10 +4,10 @@ timer thread, a timer worker of its own, and one pass over the due timers."""
 from __future__ import annotations
 
 import threading
-from datetime import date
 
 import click
 
+from engine.clock import china_today
 from engine.context import Context
 from engine.queries.status import calendar_warnings
 from engine.services import bootstrap, timers
@@ -31,7 +31,8 @@ def init(demo: bool) -> None:
             )
         if demo:
             click.echo(f"示范数据：新建 {result.demo_users_created} 个用户（密码 {bootstrap.DEMO_PASSWORD}）")
-        for warning in calendar_warnings(ctx, [date.today().year, date.today().year + 1]):
+        year = china_today().year  # the Beijing year on the engine's clock, as the dashboard counts it
+        for warning in calendar_warnings(ctx, [year, year + 1]):
             click.echo(f"警告：{warning}", err=True)
 
 

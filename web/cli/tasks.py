@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, time
 
 import click
 
+from engine.clock import to_china
 from engine.queries import task_page
 from engine.services import tasks
 from web.cli.support import as_option, cli_context, print_json, read_data
@@ -14,6 +16,14 @@ from web.cli.support import as_option, cli_context, print_json, read_data
 @click.group("tasks")
 def tasks_group() -> None:
     """任务：列表、查看、签收、办理。"""
+
+
+def china_deadline(due_at: datetime | None) -> str:
+    """A due date in Beijing time: the day of a working-day limit (it ends at 23:59:59), the hour of a timer's."""
+    if due_at is None:
+        return "-"
+    local = to_china(due_at)
+    return f"{local:%Y-%m-%d}" if local.time() == time(23, 59, 59) else f"{local:%Y-%m-%d %H:%M}"
 
 
 @tasks_group.command("list")
@@ -28,7 +38,7 @@ def tasks_list(username: str, view: str, as_json: bool) -> None:
             print_json(items)
             return
         for t in items:
-            due = f"{t.due_at:%Y-%m-%d}" if t.due_at else "-"
+            due = china_deadline(t.due_at)
             click.echo(f"{t.id}\t{t.case_number}\t{t.title}\t{t.state}\t期限 {due}{'（超期）' if t.overdue else ''}")
 
 
