@@ -12,14 +12,17 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from engine.clock import utcnow
+from engine.domain.urgency import hour_deadline
 from engine.errors import InvalidData
 from engine.queries import task_page
 from engine.queries.task_page import TaskPage
 from engine.services import tasks
-from web.clerk.attachments import offer_numbers
+from web.clerk.attachments import offer_numbers, store_upload
 from web.kit.case_diagram import render_diagram
 from web.kit.current import context, login_required, username
-from web.kit.forms_render import apply_op, initial_values, parse_submission, render_form
+from forms.rules import field_hints
+from web.kit.forms_render import add_hints, apply_op, initial_values, parse_submission, render_form
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
@@ -31,12 +34,14 @@ def _page(
     *,
     transfer: Mapping[str, str] | None = None,
     transfer_errors: Mapping[str, list[str]] | None = None,
+    upload_errors: list[str] | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
     me, detail = username(), page.detail
     summary = detail.summary
     schema = detail.form or {}
     form = render_form(schema, initial_values(schema, detail.data) if values is None else values, errors or {})
+    add_hints(form.fields, field_hints(schema, detail.data))  # e.g. the 渐退 months this household may get
     if page.attachments:
         offer_numbers(form.fields)  # the form's "…附件编号" fields suggest the case's attachment numbers
     return (
@@ -57,6 +62,8 @@ def _page(
             transfer=transfer or {},
             transfer_errors=transfer_errors or {},
             attachments=page.attachments,
+            upload_errors=upload_errors or [],
+            urgency=hour_deadline(summary.task_name, detail.data, utcnow()),
         ),
         status,
     )
@@ -120,3 +127,16 @@ def complete(task_id: int) -> ResponseReturnValue:
     stage = f"；案件当前阶段：{result.stage}" if result.stage else ""
     flash(f"已提交任务“{result.task.title}”（案件 {result.case_number}）{stage}", "success")
     return redirect(url_for("inbox.index"))
+
+
+@bp.post("/<id:task_id>/upload")
+@login_required
+def upload(task_id: int) -> ResponseReturnValue:
+    """上传 inside the task form without JavaScript: the whole form arrives (multipart); the file is stored
+    and the page shown again with everything typed so far, nothing of the form itself is stored."""
+    schema = task_page.task_form(context(), task_id, username()) or {}
+    values = parse_submission(schema, request.form)
+    done, refused = store_upload(task_id)
+    if done:
+        flash(done, "success")
+    return _page(_task_page(task_id), values, upload_errors=refused, status=422 if refused else 200)
