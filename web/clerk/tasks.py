@@ -18,10 +18,10 @@ from engine.errors import InvalidData
 from engine.queries import task_page
 from engine.queries.task_page import TaskPage
 from engine.services import tasks
+from forms.rules import field_hints
 from web.clerk.attachments import offer_numbers, store_upload
 from web.kit.case_diagram import render_diagram
 from web.kit.current import context, login_required, username
-from forms.rules import field_hints
 from web.kit.forms_render import add_hints, apply_op, initial_values, parse_submission, render_form
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -42,8 +42,9 @@ def _page(
     schema = detail.form or {}
     form = render_form(schema, initial_values(schema, detail.data) if values is None else values, errors or {})
     add_hints(form.fields, field_hints(schema, detail.data))  # e.g. the 渐退 months this household may get
-    if page.attachments:
-        offer_numbers(form.fields)  # the form's "…附件编号" fields suggest the case's attachment numbers
+    # The form's "…附件编号" fields suggest the case's attachment numbers (also those uploaded in the page
+    # by forms.js, whose list then brings the datalist).
+    offer_numbers(form.fields)
     return (
         render_template(
             "clerk/task.html",

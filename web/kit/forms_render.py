@@ -253,7 +253,8 @@ def _array(
     if result.max_items > 0:
         # A blank item as apply_op would add it: no value, no errors (a throwaway `used`).
         path = f"{result.path}.{NEW_INDEX}"
-        template = _field(item_node, path, f"{result.label} 第 0 项", _MISSING, {}, set(), required=True, present=present)
+        label = f"{result.label} 第 0 项"  # forms.js writes the real number
+        template = _field(item_node, path, label, _MISSING, {}, set(), required=True, present=present)
         template.is_item, template.can_remove = True, True
         result.template = template
     return result
