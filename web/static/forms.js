@@ -244,6 +244,15 @@
     onListButton(event);
     onUpload(event);
   });
+  // Enter in the upload's 附件说明 uploads; it must not press the task form's first button (提交).
+  document.addEventListener("keydown", function (event) {
+    var box = event.key === "Enter" && event.target.closest && event.target.closest(".upload-fields");
+    var button = box ? box.querySelector("button[data-upload-url]") : null;
+    if (button && event.target.tagName === "INPUT") {
+      event.preventDefault();
+      button.click();
+    }
+  });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", focusErrorSummary);
   } else {
