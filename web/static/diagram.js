@@ -72,6 +72,7 @@
       apply();
     });
     tools.hidden = false;
+    figure.dibaoFit = apply; // measured again when a closed <details> around it opens
     apply();
   }
 
@@ -90,13 +91,10 @@
     collapseOnPhones();
     Array.prototype.forEach.call(document.querySelectorAll("figure.diagram"), setup);
     document.addEventListener("toggle", function (event) {
-      // A diagram opened later is measured then (a closed <details> has no width).
+      // A diagram in a <details> opened later is measured then (closed, it has no width).
       var figure = event.target.querySelector && event.target.querySelector("figure.diagram");
-      if (figure && event.target.open) {
-        var tools = figure.querySelector(".diagram-zoom");
-        if (tools && tools.hidden) {
-          setup(figure);
-        }
+      if (figure && event.target.open && figure.dibaoFit) {
+        figure.dibaoFit();
       }
     }, true);
   }
