@@ -7,7 +7,12 @@
   (`context`), so a rule can depend on what the process computed (渐退 months within the range the
   workflow derived from the region's parameters).
 
-Both run on cleaned data, after each field passed on its own, and report per field like the rest.
+Both run on cleaned data and report per field like the rest. When some fields are refused on their own,
+the rules still run on the fields that passed (validate_form passes the refused top-level fields as
+`invalid`), so a person sees every problem in one round; a rule whose inputs include a refused field
+waits for the next round rather than judging half the data.
+
+A check may also state hints (`HINTS`): help text shown before submit, e.g. the range of 渐退 months.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Any
 
 from engine.domain.assessment import household_problems
 from engine.domain.democratic_review import vote_problems
-from engine.domain.gradual_exit import months_problems
+from engine.domain.gradual_exit import months_hints, months_problems
 
 Check = Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, list[str]]]
 
@@ -41,6 +46,20 @@ CHECKS: dict[str, Check] = {
     "households": _households,
     "gradual_exit_months": months_problems,
 }
+# The top-level fields each check reads: it runs only when none of them was refused on its own.
+# households reads inside its groups; its messages are dropped where a field they rest on was refused.
+INPUTS: dict[str, frozenset[str]] = {
+    "democratic_review_votes": frozenset({"participants", "votes_for", "votes_against", "votes_abstain"}),
+    "households": frozenset(),
+    "gradual_exit_months": frozenset({"decision", "months"}),
+}
+HINTS: dict[str, Callable[[Mapping[str, Any]], dict[str, str]]] = {"gradual_exit_months": months_hints}
+
+
+def field_hints(node: Mapping[str, Any], context: Mapping[str, Any]) -> dict[str, str]:
+    """Help text by field path that a form's check derives from the task's workflow data."""
+    hints = HINTS.get(node.get("x-check") or "") if isinstance(node.get("x-check"), str) else None
+    return hints(context) if hints is not None else {}
 
 
 def rule_problems(node: Mapping[str, Any], where: str) -> Iterator[str]:
@@ -68,12 +87,19 @@ def rule_problems(node: Mapping[str, Any], where: str) -> Iterator[str]:
 
 
 def cross_field_errors(
-    node: Mapping[str, Any], data: Mapping[str, Any], context: Mapping[str, Any] | None = None
+    node: Mapping[str, Any],
+    data: Mapping[str, Any],
+    context: Mapping[str, Any] | None = None,
+    *,
+    invalid: frozenset[str] = frozenset(),
 ) -> dict[str, list[str]]:
+    """Errors of the two keywords on (partly) cleaned data; `invalid`: the paths of the fields refused on
+    their own, which no rule may judge (their value is missing from `data`, not empty)."""
     errors: dict[str, list[str]] = {}
     properties: Mapping[str, Any] = node.get("properties") or {}
+    refused_top = frozenset(path.split(".")[0] for path in invalid)
     for field, conditions in (node.get("x-required-when") or {}).items():
-        if data.get(field) not in (None, "", []):
+        if field in refused_top or data.get(field) not in (None, "", []) or refused_top.intersection(conditions):
             continue
         if all(data.get(other) in values for other, values in conditions.items()):
             when = "，".join(
@@ -81,11 +107,21 @@ def cross_field_errors(
             )
             title = (properties.get(field) or {}).get("title", field)
             errors.setdefault(field, []).append(f"{title}：{when}时必填")
-    check = CHECKS.get(node.get("x-check") or "")
-    if check is not None and not errors:
+    name = node.get("x-check") or ""
+    check = CHECKS.get(name)
+    # A field the required-when rules found missing is as unknown to a check as a refused one.
+    unknown = refused_top | frozenset(errors)
+    if check is not None and not unknown.intersection(INPUTS.get(name, frozenset())):
         for field, messages in check(data, context or {}).items():
-            errors.setdefault(field, []).extend(messages)
+            if not any(_related(field, path) for path in invalid):
+                errors.setdefault(field, []).extend(messages)
     return errors
+
+
+def _related(path: str, refused: str) -> bool:
+    """Whether a rule's message at `path` may rest on the refused field (the same, inside it, or around
+    it: "no applicant" at household.members is unsure while a member's relation was refused)."""
+    return path == refused or refused.startswith(path + ".") or path.startswith(refused + ".")
 
 
 def _condition_text(node: Mapping[str, Any], name: str, values: list[Any]) -> str:

@@ -81,6 +81,11 @@ def validate_form(
         messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
         errors: dict[str, list[str]] = {}
         _flatten(definition.schema, messages, (), "表单数据", errors)
+        # The rules across fields run on what passed, so their messages come in the same round.
+        valid = exc.valid_data if isinstance(exc.valid_data, Mapping) else {}
+        refused = frozenset(errors)
+        for path, extra in cross_field_errors(definition.schema, valid, context, invalid=refused).items():
+            errors.setdefault(path, []).extend(extra)
         raise InvalidData("表单数据有误", fields=errors) from None
     finally:
         ff.VALIDATION_DAY.reset(token)

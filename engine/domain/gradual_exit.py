@@ -113,6 +113,16 @@ def months_problems(data: Mapping[str, Any], context: Mapping[str, Any]) -> dict
     return {}
 
 
+def months_hints(context: Mapping[str, Any]) -> dict[str, str]:
+    """The range of months_problems as help text, so the form says it before a submit is refused."""
+    rules = context.get("exit_rules")
+    if not isinstance(rules, Mapping) or "min_months" not in rules or "max_months" not in rules:
+        return {}
+    low, high = int(rules["min_months"]), int(rules["max_months"])
+    allowed = f"{low} 个月" if low == high else f"{low}–{high} 个月"
+    return {"months": f"本户可填：{allowed}（本地区参数）。"}
+
+
 def exit_period(start: date, months: int) -> dict[str, Any]:
     """The 渐退 period from the month after the decision; the benefit stops on `ends_on`."""
     first = add_months(date(start.year, start.month, 1), 1)

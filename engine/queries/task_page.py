@@ -29,6 +29,7 @@ from engine.queries.task_summaries import summaries, summary_of
 from engine.queries.villages import colleagues_of, villages_of
 from engine.results import AttachmentView, CaseView, ContextPanel, OrgUnitRef, Person, TaskDetail
 from engine.workflow.runtime import WorkflowRun
+from forms.rules import field_hints
 
 OPEN_STATES = ("open", "claimed")
 _WITH_INSTANCE = (joinedload(HumanTask.instance).joinedload(ProcessInstance.definition), joinedload(HumanTask.case))
@@ -46,6 +47,9 @@ class TaskPage:
     context: list[ContextPanel]  # what the step decides on, as its BPMN declares (engine.queries.task_context)
     steps: list[StepRecord] = field(default_factory=list)  # 办理记录 of the case, read-only beside the form
     pending_objections: int = 0  # 公示 objections to the case not yet dealt with (engine.queries.objections)
+    # Help text by field path that the form's check derives from the workflow (e.g. the 渐退 months this
+    # household may get): worked out here, because the form opens with its draft or prefill only.
+    hints: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,7 @@ def task_page(ctx: Context, task_id: int, username: str) -> TaskPage:
         instance = latest_instance(session, case)
         shown = run if instance.id == task.instance_id else _read_instance(ctx, instance)
         states = shown.element_states() if shown is not None else {}
-        detail = _detail(ctx, session, task, run)
+        detail, variables = _detail(ctx, session, task, run), _variables(task, run)
         return TaskPage(
             detail=detail,
             case=case_view(ctx, session, case),
@@ -137,7 +141,8 @@ def task_page(ctx: Context, task_id: int, username: str) -> TaskPage:
             attachments=attachment_views(session, Attachment.case_id == case.id),
             process_titles=process_titles(ctx, session),
             steps=step_records(ctx, session, case.id),
-            context=task_context(ctx, session, task, _variables(task, run)),
+            context=task_context(ctx, session, task, variables),
+            hints=field_hints(detail.form or {}, variables),
             pending_objections=objections.pending_count(session, case.id),
         )
 

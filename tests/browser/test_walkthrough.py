@@ -87,7 +87,9 @@ def intake_with_a_validation_error_first(page: Page, number: str, folder: Path) 
     opinion.fill("   ")
     page.get_by_role("button", name="提交", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("表单有 1 处需要修改")
-    expect(page.get_by_text("受理意见：必填")).to_be_visible()
+    # The message sits at the field and, as a link to it, in the error summary above the form.
+    expect(page.get_by_label("受理意见")).to_have_accessible_description(re.compile("受理意见：必填"))
+    expect(page.get_by_role("link", name="受理意见：必填")).to_have_attribute("href", "#f-opinion")
     expect(page.get_by_label("受理意见")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_role("radio", name="予以受理")).to_be_checked()  # what was entered is kept
     _shot(page, folder, "02-task-validation-error.png")

@@ -143,6 +143,27 @@ def test_attachments_upload_for_task_workers_download_for_case_viewers(
     assert len(attachment_lists.list_for_case(ctx, "clerk1", stored.case_number)) == expected
 
 
+@pytest.mark.parametrize(
+    ("who", "status"), [("clerk1", 200), ("clerk2", 403), ("approver1", 403), ("auditor1", 403), (None, 302)]
+)
+def test_upload_inside_the_task_form_is_for_task_workers_only(
+    ctx: Context, make_browser: object, who: str | None, status: int
+) -> None:
+    """上传 posted with the whole task form (no JavaScript, docs/forms-ux.md): the same rule as the upload
+    route; a refused user stores nothing."""
+    import io
+
+    task_id = open_task(ctx)
+    sent = _browser(make_browser, who).post(
+        f"/tasks/{task_id}/upload",
+        {**REGISTER, "file": (io.BytesIO(b"%PDF-1.4 form"), "form.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == status
+    number = task_page.show_task(ctx, task_id).summary.case_number
+    assert len(attachment_lists.list_for_case(ctx, "clerk1", number)) == (1 if status == 200 else 0)
+
+
 ADMIN_ROUTES = (
     ("get", "/admin"),
     ("get", "/admin/users/new"),

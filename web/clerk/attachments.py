@@ -1,8 +1,10 @@
 """附件：上传与下载（任务页、案件页）.
 
 POST /tasks/<id>/attachments (multipart, CSRF-checked like every form) stores a file on a task and goes
-back to the task page with a message; a refused file (type, size, empty) is a flash message there too,
-so the clerk keeps the task page and what the form already holds in the browser. GET /attachments/<id>
+back to the task page with a message; a refused file (type, size, empty) is a flash message there too.
+The task form's 上传 button posts here from web/static/forms.js (the file alone, the list then updated in
+place); without JavaScript it posts the whole task form to tasks.upload, which stores the file the same
+way (store_upload) and shows the task page again with what was typed. GET /attachments/<id>
 sends the verified bytes as a download. Who may do either is the service's decision.
 """
 
@@ -47,23 +49,30 @@ def offer_numbers(fields: Iterable[Field]) -> None:
             field.attrs["list"] = DATALIST_ID
         offer_numbers(field.children)
         offer_numbers(field.items)
+        if field.template is not None:
+            offer_numbers([field.template])
 
 
-@bp.post("/tasks/<id:task_id>/attachments")
-@login_required
-def upload(task_id: int) -> ResponseReturnValue:
+def store_upload(task_id: int) -> tuple[str | None, list[str]]:
+    """The posted `file` and `description` stored on the task: (the success message, []) or (None, the
+    Chinese reasons it was refused). PermissionDenied and Conflict propagate (403 / 409)."""
     sent = request.files.get("file")  # None when no file was chosen: the service says so
     filename, content = (sent.filename or "", sent.stream) if sent is not None else ("", b"")
-    back = url_for("tasks.show", task_id=task_id, _anchor="attachments")
     try:
         stored = attachments.upload(
             context(), username(), task_id, filename, content, request.form.get("description", "")
         )
     except InvalidData as exc:
-        flash("附件未能上传：" + "；".join(m for messages in exc.fields.values() for m in messages), "error")
-        return redirect(back, 303)
-    flash(f"已上传附件 {stored.number}（{stored.filename}，{stored.size_text}）", "success")
-    return redirect(back, 303)
+        return None, [m for messages in exc.fields.values() for m in messages]
+    return f"已上传附件 {stored.number}（{stored.filename}，{stored.size_text}）", []
+
+
+@bp.post("/tasks/<id:task_id>/attachments")
+@login_required
+def upload(task_id: int) -> ResponseReturnValue:
+    done, refused = store_upload(task_id)
+    flash(done if done else "附件未能上传：" + "；".join(refused), "success" if done else "error")
+    return redirect(url_for("tasks.show", task_id=task_id, _anchor="attachments"), 303)
 
 
 def content_disposition(filename: str, fallback: str) -> str:

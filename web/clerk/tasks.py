@@ -16,10 +16,10 @@ from engine.errors import InvalidData
 from engine.queries import task_page
 from engine.queries.task_page import TaskPage
 from engine.services import tasks
-from web.clerk.attachments import offer_numbers
+from web.clerk.attachments import offer_numbers, store_upload
 from web.kit.case_diagram import render_diagram
 from web.kit.current import context, login_required, username
-from web.kit.forms_render import apply_op, initial_values, parse_submission, render_form
+from web.kit.forms_render import add_hints, apply_op, initial_values, parse_submission, render_form
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
@@ -31,14 +31,17 @@ def _page(
     *,
     transfer: Mapping[str, str] | None = None,
     transfer_errors: Mapping[str, list[str]] | None = None,
+    upload_errors: list[str] | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
     me, detail = username(), page.detail
     summary = detail.summary
     schema = detail.form or {}
     form = render_form(schema, initial_values(schema, detail.data) if values is None else values, errors or {})
-    if page.attachments:
-        offer_numbers(form.fields)  # the form's "…附件编号" fields suggest the case's attachment numbers
+    add_hints(form.fields, page.hints)  # e.g. the 渐退 months this household may get
+    # The form's "…附件编号" fields suggest the case's attachment numbers (also those uploaded in the page
+    # by forms.js, whose list then brings the datalist).
+    offer_numbers(form.fields)
     return (
         render_template(
             "clerk/task.html",
@@ -61,6 +64,7 @@ def _page(
             draft_saved_at=detail.draft_saved_at,
             context_panels=page.context,
             pending_objections=page.pending_objections,
+            upload_errors=upload_errors or [],
         ),
         status,
     )
@@ -142,3 +146,16 @@ def _save(task_id: int, values: Mapping[str, Any]) -> ResponseReturnValue:
         return _page(_task_page(task_id), values, exc.fields, status=422)
     flash("已暂存，下次打开本任务时从暂存的内容继续", "success")
     return redirect(url_for(".show", task_id=task_id))
+
+
+@bp.post("/<id:task_id>/upload")
+@login_required
+def upload(task_id: int) -> ResponseReturnValue:
+    """上传 inside the task form without JavaScript: the whole form arrives (multipart); the file is stored
+    and the page shown again with everything typed so far, nothing of the form itself is stored."""
+    schema = task_page.task_form(context(), task_id, username()) or {}
+    values = parse_submission(schema, request.form)
+    done, refused = store_upload(task_id)
+    if done:
+        flash(done, "success")
+    return _page(_task_page(task_id), values, upload_errors=refused, status=422 if refused else 200)

@@ -6,6 +6,10 @@ or _op. Objects render as nested fieldsets, arrays as one fieldset per item with
 post the form back with `_op` ("add:members", "remove:members.1"); the page is then shown again with
 everything typed so far, so nested forms work without JavaScript. An array carries its item count in
 "f.<path>._n", so an item left blank still exists (and gets its "必填" messages).
+
+With JavaScript (web/static/forms.js) the same buttons add and remove items in the page: each array also
+renders one blank item in a <template>, its index written as NEW_INDEX ("__new__"), which the script clones
+and numbers, so a cloned item's names are exactly those parse_submission reads.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 PREFIX = "f."
 COUNT = "_n"
 MAX_ITEMS = 200  # whatever "_n" says, a post never builds more items than this
+NEW_INDEX = "__new__"  # the index of an array's blank template item (forms.js replaces it)
 _BOOLEAN_ON = frozenset({"true", "on", "1"})
 _RADIO_LIMIT = 4  # enums with at most this many values render as radio buttons, longer ones as a select
 _MISSING: Any = object()
@@ -46,6 +51,10 @@ class Field:
     attrs: dict[str, str] = field(default_factory=dict)
     can_add: bool = False
     can_remove: bool = False  # an array item that may be removed
+    is_item: bool = False  # an item of an array (it has a 删除此项 button, hidden while it may not be removed)
+    min_items: int = 0
+    max_items: int = MAX_ITEMS
+    template: Field | None = None  # an array's blank item, numbered NEW_INDEX (cloned by forms.js)
 
     @property
     def name(self) -> str:
@@ -74,6 +83,9 @@ class RenderedForm:
     # Errors no rendered field shows (unknown keys, whole-form messages): listed above the form.
     other_errors: list[str]
     error_count: int
+    # The error summary above the form: (the id of the field to jump to, or "" when none, the message),
+    # in the order the fields appear.
+    summary: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _kind(node: Mapping[str, Any]) -> tuple[str, bool]:
@@ -94,7 +106,25 @@ def render_form(schema: Mapping[str, Any], values: Mapping[str, Any], errors: Ma
     used: set[str] = set()
     top = _object_children(schema, "", values, errors, used, present=True)
     other = [m for path, messages in errors.items() if path not in used for m in messages]
-    return RenderedForm(top, other, sum(len(m) for m in errors.values()))
+    summary = [("", m) for m in other]
+    _summarise(top, summary)
+    return RenderedForm(top, other, sum(len(m) for m in errors.values()), summary)
+
+
+def _summarise(fields: list[Field], out: list[tuple[str, str]]) -> None:
+    """Every field's messages, each linked to its field's id, in page order (a group before its members)."""
+    for f in fields:
+        out.extend((f.html_id, m) for m in f.errors)
+        _summarise(f.children, out)
+        _summarise(f.items, out)
+
+
+def add_hints(fields: list[Field], hints: Mapping[str, str]) -> None:
+    """Add help text by data path (e.g. the range of 渐退 months the process allows this household)."""
+    for f in fields:
+        if f.path in hints:
+            f.help = " ".join(filter(None, [f.help, hints[f.path]]))
+        add_hints(f.children, hints)
 
 
 def _object_children(
@@ -201,6 +231,7 @@ def _array(
     result.widget = "array"
     item_node: Mapping[str, Any] = node.get("items", {})
     low, high = int(node.get("minItems", 0)), int(node.get("maxItems", MAX_ITEMS))
+    result.min_items, result.max_items = low, min(high, MAX_ITEMS)
     current = value if isinstance(value, list) else [_MISSING] * max(low, 1 if result.required else 0)
     for index, item in enumerate(current):
         child = _field(
@@ -216,8 +247,16 @@ def _array(
             present=present,
         )
         child.can_remove = len(current) > low
+        child.is_item = True
         result.items.append(child)
-    result.can_add = len(current) < min(high, MAX_ITEMS)
+    result.can_add = len(current) < result.max_items
+    if result.max_items > 0:
+        # A blank item as apply_op would add it: no value, no errors (a throwaway `used`).
+        path = f"{result.path}.{NEW_INDEX}"
+        label = f"{result.label} 第 0 项"  # forms.js writes the real number
+        template = _field(item_node, path, label, _MISSING, {}, set(), required=True, present=present)
+        template.is_item, template.can_remove = True, True
+        result.template = template
     return result
 
 

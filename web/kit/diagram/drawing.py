@@ -8,7 +8,8 @@ from collections.abc import Collection, Mapping
 from lxml import etree
 
 from engine.domain.vocabulary import DIAGRAM_STATE_LABELS
-from web.kit.diagram.bpmn import Box, local
+from web.kit.diagram.bpmn import BPMNDI, DI, Box, local, number, q
+from web.kit.diagram.placement import Segment, segments_of
 from web.kit.diagram.svg import Svg
 
 
@@ -30,6 +31,16 @@ class Drawing:
         self.svg = Svg(prefix)
         self.points: list[tuple[float, float]] = []
         self.current_marked = False
+        # Every flow's line, by flow id: labels are placed where none of them runs (placement.py).
+        self.segments: dict[str, list[Segment]] = {
+            str(edge.get("bpmnElement")): segments_of(
+                [(number(w, "x"), number(w, "y")) for w in edge.iter(q(DI, "waypoint"))]
+            )
+            for edge in plane.iter(q(BPMNDI, "BPMNEdge"))
+        }
+
+    def lines_except(self, flow_id: str | None = None) -> list[Segment]:
+        return [s for key, segments in self.segments.items() if key != flow_id for s in segments]
 
     def state(self, element_id: str) -> str:
         value = self.states.get(element_id, "pending")

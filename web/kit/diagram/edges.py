@@ -7,10 +7,11 @@ import math
 
 from lxml import etree
 
-from web.kit.diagram.bpmn import DI, label_bounds, local, number, q
+from web.kit.diagram.bpmn import DI, Box, label_bounds, local, number, q
 from web.kit.diagram.drawing import Drawing
+from web.kit.diagram.placement import Point, Spot, choose
 from web.kit.diagram.svg import FLOW_LOOKS, Look, Svg
-from web.kit.diagram.text import fit, fmt, wrap
+from web.kit.diagram.text import fit, fmt, text_width, wrap
 
 
 def markers(svg: Svg, defs: etree._Element) -> None:
@@ -92,25 +93,41 @@ def _sequence_flow(
         marker_end=f"url(#{svg.prefix}-arrow-{state})",
     )
     if name:
-        _edge_label(svg, group, edge, waypoints, name, look)
+        _edge_label(d, group, edge, waypoints, name, look)
 
 
 def _edge_label(
-    svg: Svg, group: etree._Element, edge: etree._Element, waypoints: list[tuple[float, float]], name: str, look: Look
+    d: Drawing, group: etree._Element, edge: etree._Element, waypoints: list[Point], name: str, look: Look
 ) -> None:
+    """A flow's name: where the DI puts it, else beside one of its first segments (a gateway's branch names
+    belong next to the gateway), on the first side no other flow runs through."""
     size = 11.0
     label = label_bounds(edge)
+    width = max(label.w, 60.0) if label is not None else 90.0
+    lines = fit(wrap(name, width, size), 3 if label is not None else 2, width, size)
+    text_w = max(text_width(line, size) for line in lines)
+    height = len(lines) * size * 1.25 + 2
+    spots: list[Spot] = []
     if label is not None:
-        lines = fit(wrap(name, max(label.w, 60.0), size), 3, max(label.w, 60.0), size)
-        svg.text(group, lines, label.cx, label.y + size, size, look, halo=True)
-        return
-    # Without label bounds: beside the first long enough segment, near the source (a gateway's
-    # branch names belong next to the gateway).
+        spots.append(Spot(label.cx, label.y, "middle", Box(label.cx - text_w / 2, label.y, text_w, height)))
     segments = list(itertools.pairwise(waypoints))
-    (x1, y1), (x2, y2) = next((s for s in segments if math.dist(*s) >= 40), max(segments, key=lambda s: math.dist(*s)))
-    mx, my = (x1 + x2) / 2, (y1 + y2) / 2
-    lines = fit(wrap(name, 90.0, size), 2, 90.0, size)
-    if abs(y2 - y1) <= abs(x2 - x1):  # horizontal: above the line
-        svg.text(group, lines, mx, my - 5 - (len(lines) - 1) * size * 1.25, size, look, halo=True)
-    else:  # vertical: to the right of it
-        svg.text(group, lines, mx + 5, my + size * 0.35, size, look, anchor="start", halo=True)
+    long_enough = [s for s in segments if math.dist(*s) >= 40] or [max(segments, key=lambda s: math.dist(*s))]
+    for (x1, y1), (x2, y2) in long_enough[:3]:
+        spots += _beside((x1 + x2) / 2, (y1 + y2) / 2, abs(y2 - y1) <= abs(x2 - x1), text_w, height)
+    spot = choose(spots, d.lines_except(str(edge.get("bpmnElement"))))
+    d.svg.text(group, lines, spot.x, spot.top + size, size, look, anchor=spot.anchor, halo=True)
+
+
+def _beside(mx: float, my: float, horizontal: bool, width: float, height: float) -> list[Spot]:
+    """Above then below a horizontal segment's middle; right then left of a vertical one's."""
+    if horizontal:
+        above, below = my - 4 - height, my + 4
+        return [
+            Spot(mx, above, "middle", Box(mx - width / 2, above, width, height)),
+            Spot(mx, below, "middle", Box(mx - width / 2, below, width, height)),
+        ]
+    top = my - height / 2
+    return [
+        Spot(mx + 5, top, "start", Box(mx + 5, top, width, height)),
+        Spot(mx - 5, top, "end", Box(mx - 5 - width, top, width, height)),
+    ]

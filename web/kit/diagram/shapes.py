@@ -7,9 +7,10 @@ from lxml import etree
 
 from web.kit.diagram.bpmn import BPMN, EVENTS, GATEWAYS, SUBPROCESSES, TASKS, Box, bounds, label_bounds, local, q
 from web.kit.diagram.drawing import Drawing
+from web.kit.diagram.placement import Spot, around, choose
 from web.kit.diagram.svg import LOOKS, Look
 from web.kit.diagram.symbols import event, gateway, task_icon
-from web.kit.diagram.text import fit, fmt, path, wrap
+from web.kit.diagram.text import fit, fmt, path, text_width, wrap
 
 
 def draw_shape(d: Drawing, parent: etree._Element, shape: etree._Element, element: etree._Element) -> None:
@@ -85,13 +86,19 @@ def _activity(d: Drawing, group: etree._Element, box: Box, kind: str, look: Look
 
 
 def _outside_label(d: Drawing, group: etree._Element, shape: etree._Element, box: Box, name: str, look: Look) -> None:
+    """An event's or gateway's name: where the DI puts it, else below, above, right or left of the shape,
+    whichever no flow runs through (a gateway's outgoing flow often leaves from the bottom)."""
     if not name:
         return
     size = 11.0
     label = label_bounds(shape)
     width = max(label.w if label else 0.0, 90.0)
     lines = fit(wrap(name, width, size), 3, width, size)
-    cx = label.cx if label else box.cx
-    top = label.y if label else box.y + box.h + 4
-    d.svg.text(group, lines, cx, top + size, size, look, halo=True)
-    d.remember(Box(cx - width / 2, top, width, len(lines) * size * 1.25 + 2))
+    text_w = max(text_width(line, size) for line in lines)
+    height = len(lines) * size * 1.25 + 2
+    spots = around(box, text_w, height)
+    if label is not None:
+        spots.insert(0, Spot(label.cx, label.y, "middle", Box(label.cx - text_w / 2, label.y, text_w, height)))
+    spot = choose(spots, d.lines_except())
+    d.svg.text(group, lines, spot.x, spot.top + size, size, look, anchor=spot.anchor, halo=True)
+    d.remember(spot.box)
