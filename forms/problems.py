@@ -61,7 +61,9 @@ def definition_problems(raw: Mapping[str, Any]) -> list[str]:
         problems.append("缺少字段定义 properties")
     if raw.get("type") == "object":
         problems += _node_problems(raw, "表单", 0, top=True)
-        copies = [n for n in (raw.get("properties") or {}).values() if isinstance(n, Mapping) and _is_copy(n)]
+        properties = raw.get("properties")
+        fields = properties.values() if isinstance(properties, Mapping) else []
+        copies = [n for n in fields if isinstance(n, Mapping) and _is_copy(n)]
         if len(copies) > 1:
             problems.append(f"一个表单最多只能有一个 x-widget 为 {COPY_WIDGET} 的字段（差异列表只有一份）")
     return list(dict.fromkeys(problems))
