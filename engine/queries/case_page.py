@@ -33,6 +33,7 @@ from engine.persistence import AuditEvent, Case, OrgUnit, ProcessInstance, User
 from engine.policy import may_reveal
 from engine.queries import case_view
 from engine.queries.household import HouseholdView, household_view
+from engine.queries.household_copy import HouseholdCheck, household_checks
 from engine.results import CaseView, TaskSummary
 from forms import FormDefinition
 
@@ -79,6 +80,8 @@ class CasePage:
     timeline: list[TimelineEntry]
     documents: list[DocumentRef]
     related: list[RelatedCase]
+    # 入户调查 / 复核调查 steps with their household differences (docs/household-copy.md)
+    household_checks: tuple[HouseholdCheck, ...] = ()
 
 
 def case_page(ctx: Context, number: str, username: str, household: HouseholdView | None = None) -> CasePage:
@@ -109,6 +112,7 @@ def case_page(ctx: Context, number: str, username: str, household: HouseholdView
             timeline=[_entry(e, tasks, forms, people) for e in events],
             documents=_documents(events, tasks, forms, people),
             related=_related(session, case),
+            household_checks=tuple(household_checks(session, case.id)),
         )
 
 

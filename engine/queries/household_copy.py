@@ -10,11 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from engine.domain.household_copy import copy_fields
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from engine.domain.household_copy import DIFFERENCES_KEY, copy_fields
 from engine.domain.household_diff import value_text
 from engine.domain.id_numbers import mask_id_number
+from engine.persistence import HumanTask
 
 
 @dataclass(frozen=True)
@@ -63,3 +68,31 @@ def _member(node: Mapping[str, Any], member: Mapping[str, Any]) -> BaselineMembe
     relation = properties.get("relation") or {}
     title = f"{member.get('name') or ''}（{value_text(member.get('relation'), relation)}）"
     return BaselineMember(title, str(member.get("id_number") or ""), rows)
+
+
+@dataclass(frozen=True)
+class HouseholdCheck:
+    """One step that verified the household (入户调查, 复核调查): who, when, and what differed."""
+
+    task_title: str
+    completed_at: datetime | None
+    completed_by: str | None  # display name
+    differences: list[str]  # the sentences stored with the step (身份证号 masked)
+
+
+def household_checks(session: Session, case_id: int) -> list[HouseholdCheck]:
+    """The case's completed steps that stored a household-difference list, oldest first."""
+    rows = session.scalars(
+        select(HumanTask)
+        .options(joinedload(HumanTask.completed_by))
+        .where(HumanTask.case_id == case_id, HumanTask.state == "completed", HumanTask.submission.is_not(None))
+        .order_by(HumanTask.completed_at, HumanTask.id)
+    ).unique()
+    checks = []
+    for task in rows:
+        found = (task.submission or {}).get(DIFFERENCES_KEY)
+        if isinstance(found, list):
+            texts = [str(d.get("text")) for d in found if isinstance(d, Mapping) and d.get("text")]
+            who = task.completed_by.display_name if task.completed_by is not None else None
+            checks.append(HouseholdCheck(task.title, task.completed_at, who, texts))
+    return checks

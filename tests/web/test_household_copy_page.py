@@ -82,6 +82,12 @@ def _submission(ctx: Context) -> dict[str, Any]:
     return dict(row)
 
 
+def ctx_case_number(ctx: Context) -> str:
+    with ctx.db.read() as session:
+        task = session.scalars(select(HumanTask).where(HumanTask.task_name == "home_visit")).one()
+        return task.case.number
+
+
 def _open(ctx: Context) -> tuple[Browser, int, dict[str, Any]]:
     declared = _declared()
     app = _to_home_visit(ctx, declared)
@@ -129,10 +135,21 @@ def test_tick_change_then_edit_one_income_without_javascript(ctx: Context) -> No
     done = browser.post(url, {**again, **VISIT})
     assert done.status_code == 302, done.get_data(as_text=True)
     stored = _submission(ctx)
-    assert [d["text"] for d in stored["household_differences"]] == [
-        "张三·月收入：工资性收入 1500.00 → 工资性收入 2100.00"
-    ]
+    difference = "张三·月收入：工资性收入 1500.00 → 工资性收入 2100.00"
+    assert [d["text"] for d in stored["household_differences"]] == [difference]
     assert stored["verified_household"]["members"][0]["id_number"] == declared["members"][0]["id_number"]
+
+    # The case page and the auditor's dossier show the difference, worded as stored.
+    number = ctx_case_number(ctx)
+    case_page = browser.get(f"/cases/{number}").get_data(as_text=True)
+    assert "家庭情况核实" in case_page
+    assert difference in case_page
+    browser.logout()
+    browser.login("auditor1")
+    dossier = browser.get(f"/audit/cases/{number}").get_data(as_text=True)
+    assert difference in dossier
+    assert "家庭情况核实差异" in dossier  # the task_completed event's change, in words rather than JSON
+    assert declared["members"][0]["id_number"] not in dossier
 
 
 @freeze_time(START)

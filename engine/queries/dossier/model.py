@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from engine.domain.vocabulary import INSTANCE_STATUS_LABELS
+from engine.queries.household_copy import HouseholdCheck
 from engine.results import VerifyResult
 
 
@@ -147,6 +148,8 @@ class Dossier:
     verification: VerifyResult
     generated_at: datetime
     generated_by: str
+    # 入户调查 / 复核调查 steps with the household differences they stored (docs/household-copy.md)
+    household_checks: tuple[HouseholdCheck, ...] = ()
 
     @property
     def verification_text(self) -> str:
