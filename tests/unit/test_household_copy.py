@@ -26,9 +26,8 @@ def _form(**fields: Any) -> dict[str, Any]:
 def test_the_shipped_forms_declare_their_copies() -> None:
     assert NODE["x-widget"] == "household-copy"
     assert NODE["x-baseline"] == "household"
-    assert load_form("dibao_recheck_investigation").schema["properties"]["verified_household"]["x-baseline"] == (
-        "household"
-    )
+    for key in ("dibao_recheck_investigation", "dibao_final_check"):
+        assert load_form(key).schema["properties"]["verified_household"]["x-baseline"] == "household"
 
 
 @pytest.mark.parametrize(
