@@ -32,7 +32,7 @@ def differences(
     properties: Mapping[str, Any] = node.get("properties") or {}
     found = [
         _entry("household", None, key, _title(child, key), baseline.get(key), verified.get(key), child)
-        for key, child in properties.items()
+        for key, child in ordered(node)
         if key != "members" and value_text(baseline.get(key), child) != value_text(verified.get(key), child)
     ]
     member_node: Mapping[str, Any] = (properties.get("members") or {}).get("items") or {}
@@ -69,7 +69,7 @@ def _member_changes(node: Mapping[str, Any], old: Mapping[str, Any], new: Mappin
     name = str(new.get("name") or old.get("name") or "")
     return [
         _entry("member_changed", name, key, _title(child, key), old.get(key), new.get(key), child)
-        for key, child in (node.get("properties") or {}).items()
+        for key, child in ordered(node)
         if value_text(old.get(key), child) != value_text(new.get(key), child)
     ]
 
@@ -112,6 +112,14 @@ def _entry(
     }
 
 
+def ordered(node: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    """An object node's properties in the order its form shows them (x-order first)."""
+    properties: Mapping[str, Any] = node.get("properties") or {}
+    order = [name for name in node.get("x-order") or [] if name in properties]
+    order += [name for name in properties if name not in order]
+    return [(name, properties[name]) for name in order]
+
+
 def _title(node: Mapping[str, Any], key: str) -> str:
     return str(node.get("title") or key)
 
@@ -123,10 +131,9 @@ def value_text(value: Any, node: Mapping[str, Any]) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, Mapping):
-        properties: Mapping[str, Any] = node.get("properties") or {}
         parts = [
             f"{_title(child, key)} {value_text(value.get(key), child)}"
-            for key, child in properties.items()
+            for key, child in ordered(node)
             if value.get(key) not in (None, "")
         ]
         return "，".join(parts) or _NONE
@@ -145,5 +152,4 @@ def _bare(item: Any, node: Mapping[str, Any]) -> list[str]:
     """An object item's values without their titles (收入: "工资性收入 1500.00")."""
     if not isinstance(item, Mapping):
         return [value_text(item, node)]
-    properties: Mapping[str, Any] = node.get("properties") or {}
-    return [value_text(item.get(key), child) for key, child in properties.items() if item.get(key) not in (None, "")]
+    return [value_text(item.get(key), child) for key, child in ordered(node) if item.get(key) not in (None, "")]

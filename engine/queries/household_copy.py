@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from engine.domain.household_copy import DIFFERENCES_KEY, copy_fields
-from engine.domain.household_diff import value_text
+from engine.domain.household_diff import ordered, value_text
 from engine.domain.id_numbers import mask_id_number
 from engine.persistence import HumanTask
 
@@ -59,13 +59,12 @@ def masked_household(household: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _member(node: Mapping[str, Any], member: Mapping[str, Any]) -> BaselineMember:
-    properties: Mapping[str, Any] = node.get("properties") or {}
     rows = [
         (str(child.get("title") or key), value_text(member.get(key), child))
-        for key, child in properties.items()
+        for key, child in ordered(node)
         if member.get(key) not in (None, "", [])
     ]
-    relation = properties.get("relation") or {}
+    relation = (node.get("properties") or {}).get("relation") or {}
     title = f"{member.get('name') or ''}（{value_text(member.get('relation'), relation)}）"
     return BaselineMember(title, str(member.get("id_number") or ""), rows)
 
