@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeGuard
 
+from engine.domain.household_copy import WIDGET as COPY_WIDGET
 from forms.rules import rule_problems
 
 TYPES = ("string", "integer", "number", "boolean", "object", "array")
@@ -60,6 +61,11 @@ def definition_problems(raw: Mapping[str, Any]) -> list[str]:
         problems.append("缺少字段定义 properties")
     if raw.get("type") == "object":
         problems += _node_problems(raw, "表单", 0, top=True)
+        properties = raw.get("properties")
+        fields = properties.values() if isinstance(properties, Mapping) else []
+        copies = [n for n in fields if isinstance(n, Mapping) and _is_copy(n)]
+        if len(copies) > 1:
+            problems.append(f"一个表单最多只能有一个 x-widget 为 {COPY_WIDGET} 的字段（差异列表只有一份）")
     return list(dict.fromkeys(problems))
 
 
@@ -84,6 +90,7 @@ def _node_problems(node: Any, where: str, depth: int, *, top: bool = False) -> I
         if not isinstance(node[key], str):
             yield f"{where}：{key} 必须是文字"
     yield from _ui_problems(node, kind, where)
+    yield from _copy_problems(node, kind, where, depth)
     if kind == "object":
         yield from rule_problems(node, where)
     elif {"x-required-when", "x-check"} & node.keys():
@@ -153,6 +160,28 @@ def _ui_problems(node: Mapping[str, Any], kind: str, where: str) -> Iterator[str
             yield f"{where}：x-order 必须是不重复的字段名列表"
         elif not all(isinstance(n, str) and n in names for n in order):
             yield f"{where}：x-order 中有未定义的字段"
+
+
+def _is_copy(node: Mapping[str, Any]) -> bool:
+    return node.get("x-widget") == COPY_WIDGET
+
+
+def _copy_problems(node: Mapping[str, Any], kind: str, where: str, depth: int) -> Iterator[str]:
+    """A household copy (docs/household-copy.md) is a top-level household object with a baseline variable."""
+    if not _is_copy(node):
+        if "x-baseline" in node:
+            yield f"{where}：x-baseline 只适用于 x-widget 为 {COPY_WIDGET} 的字段"
+        return
+    properties = node.get("properties")
+    members = properties.get("members") if isinstance(properties, Mapping) else None
+    items = members.get("items") if isinstance(members, Mapping) else None
+    if kind != "object" or not isinstance(items, Mapping) or items.get("type") != "object":
+        yield f"{where}：x-widget {COPY_WIDGET} 只适用于家庭情况（引用 household 的字段）"
+    if depth != 1:
+        yield f"{where}：x-widget {COPY_WIDGET} 只能用于表单的顶层字段"
+    baseline = node.get("x-baseline")
+    if not isinstance(baseline, str) or _NAME.fullmatch(baseline) is None:
+        yield f"{where}：x-widget {COPY_WIDGET} 须用 x-baseline 写明作为原始数据的流程变量名（如 household）"
 
 
 def _string_problems(node: Mapping[str, Any], where: str) -> Iterator[str]:

@@ -33,6 +33,7 @@ from engine.persistence import AuditEvent, Case, OrgUnit, ProcessInstance, User
 from engine.policy import may_reveal
 from engine.queries import case_view, objections
 from engine.queries.household import HouseholdView, household_view
+from engine.queries.household_copy import HouseholdCheck, household_checks
 from engine.queries.step_records import StepRecord, step_records
 from engine.results import CaseView, TaskSummary
 from forms import FormDefinition
@@ -82,6 +83,8 @@ class CasePage:
     related: list[RelatedCase]
     steps: list[StepRecord] = field(default_factory=list)  # 办理记录: who decided what, when
     pending_objections: int = 0  # 公示 objections not yet dealt with (engine.queries.objections)
+    # 入户调查 / 复核调查 steps with their household differences (docs/household-copy.md)
+    household_checks: tuple[HouseholdCheck, ...] = ()
 
 
 def case_page(ctx: Context, number: str, username: str, household: HouseholdView | None = None) -> CasePage:
@@ -114,6 +117,7 @@ def case_page(ctx: Context, number: str, username: str, household: HouseholdView
             related=_related(session, case),
             steps=step_records(ctx, session, case.id),
             pending_objections=objections.pending_count(session, case.id),
+            household_checks=tuple(household_checks(session, case.id)),
         )
 
 

@@ -23,6 +23,7 @@ from engine.queries.attachments import attachment_views
 from engine.queries.case_view import case_view
 from engine.queries.deployed import process_titles
 from engine.queries.diagrams import DiagramView, diagram_view, latest_instance
+from engine.queries.household_copy import Baseline, masked_baselines
 from engine.queries.step_records import StepRecord, step_records
 from engine.queries.task_context import task_context
 from engine.queries.task_summaries import summaries, summary_of
@@ -50,6 +51,8 @@ class TaskPage:
     # Help text by field path that the form's check derives from the workflow (e.g. the 渐退 months this
     # household may get): worked out here, because the form opens with its draft or prefill only.
     hints: dict[str, str] = field(default_factory=dict)
+    # Household-copy fields' baselines, 身份证号 masked (docs/household-copy.md); {} for most forms.
+    baselines: dict[str, Baseline] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,7 @@ def task_page(ctx: Context, task_id: int, username: str) -> TaskPage:
             context=task_context(ctx, session, task, variables),
             hints=field_hints(detail.form or {}, variables),
             pending_objections=objections.pending_count(session, case.id),
+            baselines=masked_baselines(detail.form, variables),
         )
 
 

@@ -21,11 +21,13 @@ from typing import Any
 
 from engine.clock import to_china, utcnow
 from engine.domain.assessment import ParameterProblem, assess, household_problems
+from engine.domain.household_copy import WIDGET as COPY_WIDGET
 from engine.domain.parameters import layered_parameters
 from engine.errors import DibaoError, InvalidData
 from engine.workflow.catalog import BPMN_PREFIX, START_FORM_SUFFIX, bundle_parameter_texts
 from engine.workflow.namespaces import BPMN_NS
 from engine.workflow.runtime import LoadedProcess, WorkflowRun
+from engine.workflow.task_forms import validate_task_form
 from engine.workflow.xmlsafe import UnsafeXml, parse_xml
 from forms import FormDefinition, validate_form
 
@@ -194,7 +196,7 @@ def _follow(run: WorkflowRun, process: LoadedProcess, result: DryRunResult, name
         before = run.task_data(task.spiff_task_id)
         filled = sample_object(form.schema, before, result.as_of)
         try:
-            clean = validate_form(form, filled, context=before, today=result.as_of)
+            clean = validate_task_form(form, filled, before, today=result.as_of)
         except InvalidData as exc:
             details = "；".join(m for ms in exc.fields.values() for m in ms)
             result.stopped = f"无法自动填写用户任务“{task.title}”（{task.name}）：{details or exc.message}"
@@ -238,6 +240,8 @@ def sample_object(node: Mapping[str, Any], known: Mapping[str, Any], today: date
     required = set(node.get("required") or [])
     data: dict[str, Any] = {}
     for name, child in properties.items():
+        if child.get("x-widget") == COPY_WIDGET:
+            continue  # left out: the verified copy of a household is then its baseline, unchanged
         if name in known and known[name] is not None:
             data[name] = known[name]
         elif name in required or "enum" in child:

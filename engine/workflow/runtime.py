@@ -43,7 +43,8 @@ from engine.workflow.sandbox import (
 from engine.workflow.sandbox_limits import SandboxLimitExceeded
 from engine.workflow.serializer import StateNotStorable, dump_state, load_state
 from engine.workflow.storable import Unstorable, check_storable
-from forms import FormDefinition, validate_form
+from engine.workflow.task_forms import validate_task_form
+from forms import FormDefinition
 
 
 @dataclass(frozen=True)
@@ -333,7 +334,7 @@ class WorkflowRun:
     def complete_form(self, spiff_task_id: str, form: FormDefinition, data: Mapping[str, Any]) -> FormCompletion:
         """Validate ``data`` against the task's form (with the task's data as context) and complete it."""
         before = self.task_data(spiff_task_id)
-        clean = validate_form(form, data, context=before, today=china_today())
+        clean = validate_task_form(form, data, before, today=china_today())
         self.complete(spiff_task_id, clean)
         return FormCompletion(before, clean)
 

@@ -114,10 +114,19 @@ def investigate(page: Page, number: str) -> None:
     page.get_by_label("在场家庭成员").fill(visit["members_present"])
     page.get_by_label("入户调查表（调查人员与在场成员签字）附件编号").fill(visit["signed_record"])
     page.get_by_label("调查情况").fill(visit["findings"])
-    # The optional 核实后的家庭情况 cannot be left empty in a browser today: its first member's fields carry
-    # the HTML `required` attribute (web/kit/forms_render.py renders array items as always present), so the
-    # investigator confirms the household as declared; the assessment is the same.
-    fill_household(page, group(page, "核实后的家庭情况"), walkthrough("start")["household"])
+    # 核实后的家庭情况 starts from the declared household with 身份证号 masked (docs/household-copy.md): nothing
+    # is typed when nothing changed. Ticking 有变化 shows that member's inputs at once (static/household_copy.js,
+    # which also hides the no-script 修改 button); unticking hides them again and the member stays unchanged.
+    verified = group(page, "核实后的家庭情况")
+    html = page.content()
+    for person in walkthrough("start")["household"]["members"]:
+        assert person["id_number"] not in html
+    expect(verified.get_by_role("button", name=re.compile("^修改"))).to_be_hidden()
+    changed = verified.get_by_role("checkbox", name="有变化").first
+    changed.check()
+    expect(group(verified, "修改：").first).to_be_visible()
+    changed.uncheck()
+    expect(group(verified, "修改：")).to_have_count(0)
     submit_task(page, "入户调查")
 
 

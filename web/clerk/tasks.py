@@ -20,6 +20,7 @@ from web.clerk.attachments import offer_numbers, store_upload
 from web.kit.case_diagram import render_diagram
 from web.kit.current import context, login_required, username
 from web.kit.forms_render import add_hints, apply_op, initial_values, parse_submission, render_form
+from web.kit.household_copy import is_refresh, parse_copies, render_copies
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
@@ -39,6 +40,7 @@ def _page(
     schema = detail.form or {}
     form = render_form(schema, initial_values(schema, detail.data) if values is None else values, errors or {})
     add_hints(form.fields, page.hints)  # e.g. the 渐退 months this household may get
+    render_copies(form, schema, values, errors or {}, page.baselines)  # the household copies (their baselines)
     # The form's "…附件编号" fields suggest the case's attachment numbers (also those uploaded in the page
     # by forms.js, whose list then brings the datalist).
     offer_numbers(form.fields)
@@ -116,11 +118,12 @@ def complete(task_id: int) -> ResponseReturnValue:
     ctx, me = context(), username()
     schema = task_page.task_form(ctx, task_id, me) or {}  # what the submission means; no restore needed
     values = parse_submission(schema, request.form)
+    parse_copies(schema, request.form, values)
     op = request.form.get("_op", "submit")
     if op == "save":
         return _save(task_id, values)
-    if op != "submit":  # 添加 / 删除 an item of a list: show the form again, nothing is stored
-        if not apply_op(schema, values, op):
+    if op != "submit":  # 添加 / 删除 an item of a list, 修改 a household copy: show the form again, nothing is stored
+        if not (apply_op(schema, values, op) or is_refresh(schema, op)):
             abort(400)
         return _page(_task_page(task_id), values)
     try:
@@ -155,6 +158,7 @@ def upload(task_id: int) -> ResponseReturnValue:
     and the page shown again with everything typed so far, nothing of the form itself is stored."""
     schema = task_page.task_form(context(), task_id, username()) or {}
     values = parse_submission(schema, request.form)
+    parse_copies(schema, request.form, values)
     done, refused = store_upload(task_id)
     if done:
         flash(done, "success")

@@ -384,3 +384,29 @@ def initial_values(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict[s
     """What the task's form opens with (its 暂存 draft or declared prefill), for the form's own fields."""
     properties: Mapping[str, Any] = schema.get("properties", {})
     return {key: value for key, value in data.items() if key in properties}
+
+
+# ---- for widgets built from these parts (web.kit.household_copy) -------------------------------------
+
+MISSING: Any = _MISSING  # what parse_node returns for a field the post did not carry
+
+
+def render_node(
+    node: Mapping[str, Any],
+    path: str,
+    label: str,
+    value: Any,
+    errors: Mapping[str, list[str]],
+    used: set[str],
+    *,
+    required: bool = True,
+) -> Field:
+    """One field of a definition as the form shows it, without the HTML `required` attribute (the
+    widget may keep it hidden)."""
+    shown = value if value is not None else _MISSING
+    return _field(node, path, label, shown, errors, used, required=required, present=False)
+
+
+def parse_node(node: Mapping[str, Any], path: str, form: Mapping[str, Any], *, required: bool) -> Any:
+    """One posted field as form data, or MISSING."""
+    return _parse(node, path, form, required=required)

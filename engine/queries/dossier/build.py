@@ -39,6 +39,7 @@ from engine.queries.dossier.model import (
 )
 from engine.queries.dossier.times import china, china_text
 from engine.queries.dossier.verify import event_rows, verify_rows
+from engine.queries.household_copy import household_checks
 from engine.queries.step_records import step_records
 from engine.queries.task_summaries import summaries
 
@@ -82,6 +83,7 @@ def _build(ctx: Context, session: Session, user: User, case: Case) -> Dossier:
         generated_at=utcnow(),
         generated_by=user.username,
         steps=step_records(ctx, session, case.id),
+        household_checks=tuple(household_checks(session, case.id)),
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.domain.household_copy import DIFFERENCES_KEY
 from engine.domain.vocabulary import (
     ENROLLMENT_FIELD_LABELS,
     ENROLLMENT_STATUS_LABELS,
@@ -185,7 +186,15 @@ def _choices(form: FormDefinition | None, key: str) -> dict[str, str]:
 
 
 def _change(key: str, label: str, before: Any, after: Any, choices: Mapping[str, str] | None = None) -> Change:
+    if key == DIFFERENCES_KEY:  # the household differences, as the sentences they were stored with
+        return Change(key, "家庭情况核实差异", before, after, _differences_text(before), _differences_text(after))
     return Change(key, label, before, after, _choice_text(before, choices), _choice_text(after, choices))
+
+
+def _differences_text(value: Any) -> str:
+    if not isinstance(value, list):
+        return value_text(value)
+    return "；".join(str(d.get("text")) for d in value if isinstance(d, Mapping)) or "无变化"
 
 
 def _choice_text(value: Any, choices: Mapping[str, str] | None) -> str:

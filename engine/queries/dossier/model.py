@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from engine.domain.vocabulary import INSTANCE_STATUS_LABELS
+from engine.queries.household_copy import HouseholdCheck
 from engine.queries.step_records import StepRecord
 from engine.results import VerifyResult
 
@@ -149,6 +150,8 @@ class Dossier:
     generated_at: datetime
     generated_by: str
     steps: list[StepRecord] = field(default_factory=list)  # 办理记录: what each step was completed with
+    # 入户调查 / 复核调查 steps with the household differences they stored (docs/household-copy.md)
+    household_checks: tuple[HouseholdCheck, ...] = ()
 
     @property
     def verification_text(self) -> str:
