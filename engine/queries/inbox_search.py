@@ -21,7 +21,7 @@ from engine.domain.id_numbers import is_valid_id_number, normalize_id_number
 from engine.persistence import Case, HumanTask, User
 from engine.records.writeback import OPEN_STATES
 
-_WITH_YEAR = re.compile(r"^\d{4}-\d{1,7}$")
+_WITH_YEAR = re.compile(r"^\d{4}-\d{0,7}$")
 _WITHOUT_YEAR = re.compile(r"^\d{1,7}$")
 _ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 _NUMBER_DIGITS = 7  # case numbers are YYYY-NNNNNNN (engine.services.cases)
@@ -46,8 +46,8 @@ def search_condition(text: str) -> SearchTerm:
         return SearchTerm(cast(Case.data, String).like(f'%"{number}"%'), number)
     if _WITH_YEAR.match(text):
         year, serial = text.split("-")
-        full = f"{year}-{int(serial):0{_NUMBER_DIGITS}d}"
-        return SearchTerm(or_(Case.number == full, Case.number.like(f"{_escape(text)}%", escape="\\")))
+        prefix = Case.number.like(f"{_escape(text)}%", escape="\\")
+        return SearchTerm(or_(Case.number == f"{year}-{int(serial):0{_NUMBER_DIGITS}d}", prefix) if serial else prefix)
     if _WITHOUT_YEAR.match(text):
         return SearchTerm(Case.number.like(f"%-{int(text):0{_NUMBER_DIGITS}d}"))
     return SearchTerm(Case.applicant_name.like(f"{_escape(text)}%", escape="\\"))

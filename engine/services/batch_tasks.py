@@ -21,7 +21,7 @@ from engine import policy
 from engine.context import Context
 from engine.errors import DibaoError, InvalidData
 from engine.lookups import get_user
-from engine.persistence import HumanTask, ProcessInstance
+from engine.persistence import HumanTask, ProcessInstance, User
 from engine.services import tasks
 
 MAX_BATCH = 100
@@ -62,10 +62,16 @@ def _ids(task_ids: list[int]) -> list[int]:
     return ids
 
 
-def _labels(ctx: Context, ids: list[int]) -> dict[int, tuple[str, str]]:
+def _labels(ctx: Context, username: str, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Case number and step of the tasks the user may see; a task outside scope stays "任务 <id>" in the result."""
     with ctx.db.read() as session:
+        user = get_user(session, username)
         rows = session.scalars(select(HumanTask).where(HumanTask.id.in_(ids)).options(joinedload(HumanTask.case)))
-        return {t.id: (t.case.number, t.title) for t in rows}
+        return {t.id: (t.case.number, t.title) for t in rows if _may_see(user, t)}
+
+
+def _may_see(user: User, task: HumanTask) -> bool:
+    return policy.may_work(user, task) or user.id in (task.assignee_id, task.completed_by_id)
 
 
 def _item(task_id: int, ok: bool, message: str, labels: dict[int, tuple[str, str]]) -> BatchItem:
@@ -76,7 +82,7 @@ def _item(task_id: int, ok: bool, message: str, labels: dict[int, tuple[str, str
 def batch_claim(ctx: Context, username: str, task_ids: list[int]) -> BatchResult:
     """签收 each task (tasks.claim), one transaction each."""
     ids = _ids(task_ids)
-    labels = _labels(ctx, ids)
+    labels = _labels(ctx, username, ids)
     items = []
     for task_id in ids:
         try:
@@ -92,7 +98,7 @@ def batch_complete(ctx: Context, username: str, task_ids: list[int], decision: s
     ids = _ids(task_ids)
     values = {"decision": decision.strip(), "opinion": opinion.strip()}
     _check_decision_form(ctx, username, ids, values)
-    labels = _labels(ctx, ids)
+    labels = _labels(ctx, username, ids)
     items = []
     for task_id in ids:
         try:
