@@ -119,3 +119,14 @@ Index("ix_human_task_done", HumanTask.completed_by_id, HumanTask.completed_at)
 Index("ix_human_task_instance", HumanTask.instance_id, HumanTask.state)
 # 统计看板: open and overdue tasks of a county's villages, counted from the index alone.
 Index("ix_human_task_village_open", HumanTask.village_id, HumanTask.state, HumanTask.due_at)
+# 工作台 (engine.queries.inbox) with 100,000 open tasks: its counts, its due-date pages and the step list read
+# these indexes alone (measured in tests/bench/inbox_pages.py, docs/benchmarks.md).
+Index("ix_human_task_role_due", HumanTask.org_unit_id, HumanTask.state, HumanTask.role, HumanTask.due_at, HumanTask.id)
+Index(
+    "ix_human_task_role_step",
+    HumanTask.org_unit_id,
+    HumanTask.state,
+    HumanTask.role,
+    HumanTask.task_name,
+    HumanTask.title,
+)
