@@ -111,9 +111,10 @@ def check_query(query: InboxQuery) -> None:
         raise InvalidData("查询参数有误", errors)
 
 
-def inbox(ctx: Context, username: str, query: InboxQuery) -> InboxPage:
+def inbox(ctx: Context, username: str, query: InboxQuery, counted: dict[str, int] | None = None) -> InboxPage:
     """The page of the inbox `query` asks for. A full 身份证号 in `q` needs a role that may see ID numbers
-    (policy.may_reveal) and is recorded as `pii_searched`."""
+    (policy.may_reveal) and is recorded as `pii_searched`. `counted`: the tab counts the caller already has
+    (from `counts` with the same process and village), reused as the total when no other filter applies."""
     check_query(query)
     query = replace(query, q=query.q.strip(), page=max(query.page, 1))
     by_id = search_condition(query.q).id_number is not None
@@ -121,7 +122,11 @@ def inbox(ctx: Context, username: str, query: InboxQuery) -> InboxPage:
         user = get_user(session, username)
         if by_id and not policy.may_reveal(user):
             raise PermissionDenied("您的角色无权按身份证号查询（可按案件编号或申请人姓名查询）")
-        page = _cases_page(session, user, query) if query.view == "started" else _tasks_page(session, user, query)
+        known = (counted or {}).get(query.view) if not (query.q or query.step or query.due) else None
+        if query.view == "started":
+            page = _cases_page(session, user, query)
+        else:
+            page = _tasks_page(session, user, query, known)
         if by_id:
             _audit_search(session, user, page)
         return page
@@ -144,10 +149,12 @@ def counts(ctx: Context, username: str, process: str = "", village: str = "") ->
         return totals
 
 
-def _tasks_page(session: Session, user: User, query: InboxQuery) -> InboxPage:
+def _tasks_page(session: Session, user: User, query: InboxQuery, known_total: int | None) -> InboxPage:
     conditions = _task_conditions(session, user, query)
     # The case is joined only when the sort reads it: counting 100,000 tasks needs an index alone.
-    total = session.scalar(_task_from(select(func.count()), False).where(*conditions)) or 0
+    if known_total is None:
+        known_total = session.scalar(_task_from(select(func.count()), False).where(*conditions)) or 0
+    total = known_total
     ids = list(
         session.scalars(
             _task_from(select(HumanTask.id), query.sort == "applicant")
@@ -173,7 +180,7 @@ def _task_from(statement: Select[Any], with_case: bool) -> Select[Any]:
 def _task_conditions(session: Session, user: User, query: InboxQuery) -> list[ColumnElement[bool]]:
     conditions = task_scope(user, query.view)
     if query.q:
-        term = search_condition(query.q)
+        term = search_condition(query.q, _code_point_order(session))
         if term.id_number is not None:
             # One scan of the start data for the few cases holding the number, not one per query below.
             found = list(session.scalars(select(Case.id).where(term.condition).limit(_MAX_ID_MATCHES)))
@@ -189,6 +196,10 @@ def _task_conditions(session: Session, user: User, query: InboxQuery) -> list[Co
     if query.due:
         conditions.append(due_window(query.due, utcnow()))
     return conditions
+
+
+def _code_point_order(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
 
 
 def _village_id(session: Session, code: str) -> Any:
@@ -257,7 +268,7 @@ def _cases_page(session: Session, user: User, query: InboxQuery) -> InboxPage:
     """我发起的: the cases the user registered, with where each stands and how it ended."""
     conditions: list[ColumnElement[bool]] = [Case.created_by_id == user.id]
     if query.q:
-        conditions.append(search_condition(query.q).condition)
+        conditions.append(search_condition(query.q, _code_point_order(session)).condition)
     if query.process:
         conditions.append(Case.kind == query.process)
     if query.village:

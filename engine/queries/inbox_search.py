@@ -16,6 +16,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, and_, cast, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from engine.clock import CHINA, to_china, to_utc, utcnow
 from engine.domain.id_numbers import is_valid_id_number, normalize_id_number
@@ -39,13 +40,17 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _prefix(column: Any, text: str) -> ColumnElement[bool]:
-    """Starts with `text`, as a range the column's index serves (LIKE 'x%' does not use it on SQLite)."""
-    return and_(column >= text, column < text + "\U0010ffff")
+def _prefix(column: InstrumentedAttribute[Any], text: str, ranges: bool) -> ColumnElement[bool]:
+    """Starts with `text`. On SQLite as a range its index serves (LIKE 'x%' does not use it there); elsewhere
+    LIKE, because a locale collation (PostgreSQL's zh_CN orders by pinyin) breaks a code-point range."""
+    if ranges:
+        return and_(column >= text, column < text + "\U0010ffff")
+    return column.like(f"{_escape(text)}%", escape="\\")
 
 
-def search_condition(text: str) -> SearchTerm:
-    """A condition on Case; callers over tasks use `HumanTask.case_id IN (cases matching it)` so the search
+def search_condition(text: str, ranges: bool = True) -> SearchTerm:
+    """A condition on Case (`ranges`: the database compares text by code point, as SQLite does); callers
+    over tasks use `HumanTask.case_id IN (cases matching it)` so the search
     reads the case indexes first and only then the few tasks of the cases found."""
     text = text.strip()
     if _ID_LIKE.match(text) and is_valid_id_number(text):
@@ -56,13 +61,15 @@ def search_condition(text: str) -> SearchTerm:
     if _WITH_YEAR.match(text):
         year, serial = text.split("-")
         if not serial:
-            return SearchTerm(_prefix(Case.number, text))
-        return SearchTerm(or_(Case.number == f"{year}-{int(serial):0{_NUMBER_DIGITS}d}", _prefix(Case.number, text)))
+            return SearchTerm(_prefix(Case.number, text, ranges))
+        return SearchTerm(
+            or_(Case.number == f"{year}-{int(serial):0{_NUMBER_DIGITS}d}", _prefix(Case.number, text, ranges))
+        )
     if _WITHOUT_YEAR.match(text):
         # Any year: the exact numbers of every year cases can have, each one index lookup.
         years = range(_FIRST_YEAR, to_china(utcnow()).year + 2)
         return SearchTerm(Case.number.in_([f"{year}-{int(text):0{_NUMBER_DIGITS}d}" for year in years]))
-    return SearchTerm(_prefix(Case.applicant_name, text))
+    return SearchTerm(_prefix(Case.applicant_name, text, ranges))
 
 
 def matching_tasks(term: SearchTerm) -> ColumnElement[bool]:

@@ -69,8 +69,7 @@ def _sort_url(query: inbox_query.InboxQuery, column: str) -> str:
     return url_for(".index", **_params(query, sort=column, order="desc" if desc else "", page=None))
 
 
-def _tabs(query: inbox_query.InboxQuery) -> list[Tab]:
-    totals = inbox_query.counts(context(), username(), query.process, query.village)
+def _tabs(query: inbox_query.InboxQuery, totals: dict[str, int]) -> list[Tab]:
     keep: dict[str, Any] = {
         key: value for key, value in (("process", query.process), ("village", query.village)) if value
     }
@@ -82,7 +81,8 @@ def _tabs(query: inbox_query.InboxQuery) -> list[Tab]:
 def index() -> ResponseReturnValue:
     ctx, user = context(), username()
     query = _query()
-    page = inbox_query.inbox(ctx, user, query)
+    totals = inbox_query.counts(ctx, user, query.process, query.village)
+    page = inbox_query.inbox(ctx, user, query, totals)
     rows = page.rows
     choices = batch_tasks.decision_choices(ctx, user, rows[0].task.id) if query.step and rows and rows[0].task else []
     return render_template(
@@ -90,7 +90,7 @@ def index() -> ResponseReturnValue:
         query=query,
         view=query.view,
         inbox=page,
-        tabs=_tabs(query),
+        tabs=_tabs(query, totals),
         rows=rows,
         page=page.query.page,
         pages=page.pages,
