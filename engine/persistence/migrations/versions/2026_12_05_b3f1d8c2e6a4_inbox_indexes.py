@@ -22,7 +22,7 @@ def upgrade() -> None:
     """Upgrade schema."""
     with op.batch_alter_table('human_task', schema=None) as batch_op:
         batch_op.create_index(
-            'ix_human_task_role_due', ['org_unit_id', 'state', 'role', 'due_at', 'id'], unique=False
+            'ix_human_task_role_due', ['org_unit_id', 'state', 'role', 'due_at', 'id', 'case_id'], unique=False
         )
         batch_op.create_index(
             'ix_human_task_role_step', ['org_unit_id', 'state', 'role', 'task_name', 'village_id', 'title'], unique=False
