@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from engine.context import Context
 from engine.errors import InvalidData, PermissionDenied
 from engine.persistence import AuditEvent
-from engine.queries import task_page
+from engine.queries import case_page, task_page
 from engine.queries.inbox import InboxQuery, counts, inbox
 from engine.services import batch_tasks, cases, tasks
 from tests.api.conftest import eligible_household
@@ -73,6 +73,8 @@ def test_search_by_full_id_number_is_exact_audited_and_needs_a_revealing_role(ct
     (event,) = _events(ctx, "pii_searched")
     assert event.details["case_number"] == application.number
     assert spouse not in str(event.details)
+    timeline = case_page.case_page(ctx, application.number, "clerk1").timeline
+    assert "在工作台按完整身份证号查询，查到本案件" in [entry.text for entry in timeline]
     assert _numbers(inbox(ctx, "clerk1", InboxQuery(q=spouse[:17]))) == []  # a part of a number is not a search
     assert _numbers(inbox(ctx, "clerk1", InboxQuery(q="张三"))) == sorted([application.number, other.number])
     with pytest.raises(PermissionDenied, match="身份证号"):
