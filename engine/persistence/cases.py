@@ -79,3 +79,5 @@ Index(
     Case.clock_limit_days,
     Case.clock_started_at,
 )
+# 我发起的 (engine.queries.inbox): the cases a user registered, newest first.
+Index("ix_case_created_by", Case.created_by_id, Case.created_at)

@@ -119,3 +119,12 @@ Index("ix_human_task_done", HumanTask.completed_by_id, HumanTask.completed_at)
 Index("ix_human_task_instance", HumanTask.instance_id, HumanTask.state)
 # 统计看板: open and overdue tasks of a county's villages, counted from the index alone.
 Index("ix_human_task_village_open", HumanTask.village_id, HumanTask.state, HumanTask.due_at)
+# 工作台 (engine.queries.inbox) with 100,000 open tasks: its counts, its pages in due, village or case order,
+# its step and village filters, the step list and 已办 read these indexes alone (tests/bench/inbox_pages.py).
+_OPEN_OF_ROLE = (HumanTask.org_unit_id, HumanTask.state, HumanTask.role)
+# case_id last: a due window sorted by applicant joins the case without reading the (wide) task rows.
+Index("ix_human_task_role_due", *_OPEN_OF_ROLE, HumanTask.due_at, HumanTask.id, HumanTask.case_id)
+Index("ix_human_task_role_step", *_OPEN_OF_ROLE, HumanTask.task_name, HumanTask.village_id, HumanTask.title)
+Index("ix_human_task_role_village", *_OPEN_OF_ROLE, HumanTask.village_id, HumanTask.due_at, HumanTask.id)
+Index("ix_human_task_role_case", *_OPEN_OF_ROLE, HumanTask.case_id)
+Index("ix_human_task_done_state", HumanTask.completed_by_id, HumanTask.state, HumanTask.completed_at, HumanTask.id)

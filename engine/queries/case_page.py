@@ -283,6 +283,8 @@ SENTENCES: dict[str, Describe] = {
     "process_completed": _fixed("流程办结"),
     "workflow_error": lambda e, d, title, f: f"流程运行出错：{d.get('message', '')}",
     "pii_viewed": _pii,
+    # engine.queries.inbox: a search by the full ID number of someone in this household.
+    "pii_searched": _fixed("在工作台按完整身份证号查询，查到本案件"),
     # Auditors' reads stay on the case's history: who looked at a household's file is part of it.
     "audit.dossier_viewed": _fixed("审计人员查阅案件档案"),
     "audit.exported": lambda e, d, title, f: f"审计人员导出案件档案（{EXPORT_LABELS.get(str(d.get('format')), '')}）",

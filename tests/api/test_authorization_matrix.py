@@ -90,6 +90,14 @@ def _routes() -> dict[str, Route]:
             {"data": {"applicant_name": "张"}},
             allowed=("clerk1",),
         ),
+        # Every signed-in user gets the per-task result list; each task is checked on its own, so for anyone
+        # but clerk1 the item fails and nothing is written (test_batch_actions_check_scope_per_task).
+        "POST /tasks/batch": Route(
+            "POST",
+            lambda w: "/api/v1/tasks/batch",
+            lambda w: {"action": "claim", "task_ids": [w.fresh_task()]},
+            refused=200,
+        ),
         # Caseworkers of the village's township or county register cases (cases.STARTING_ROLES).
         "POST /cases": Route(
             "POST",
@@ -167,7 +175,7 @@ def test_authorization_matrix(ctx: Context, api_as: Any, who: str | None) -> Non
     outcomes: dict[str, tuple[int, int]] = {}
     for name, route in _routes().items():
         url = route.url(world)
-        body = route.body
+        body = route.body(world) if callable(route.body) else route.body
         if name == "POST /auth/token":
             body = {"username": who or "nobody", "password": DEMO_PASSWORD if who else "guess"}
         if name == "DELETE /auth/token" and who is not None:  # sign out a token of its own, keep the client's
@@ -186,3 +194,27 @@ def test_authorization_matrix(ctx: Context, api_as: Any, who: str | None) -> Non
                 assert counts(ctx) == before, f"{name} refused with {reply.status_code} but wrote something"
     wrong = {name: got for name, (got, expected) in outcomes.items() if got != expected}
     assert wrong == {}, {name: f"got {outcomes[name][0]}, expected {outcomes[name][1]}" for name in wrong}
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+@freeze_time("2026-11-23 01:00:00")
+def test_batch_actions_check_scope_per_task(ctx: Context, api_as: Any, who: str) -> None:
+    add_second_clerk(ctx)
+    task_id = reference_task(ctx)
+    client: Api = api_as(who)  # signing in is audited: before the count
+    before = counts(ctx)
+    for body in (
+        {"action": "claim", "task_ids": [task_id]},
+        {"action": "complete", "task_ids": [task_id], "decision": "approve", "opinion": "同意"},
+    ):
+        if who == "clerk1" and body["action"] == "complete":
+            continue  # clerk1's 受理登记 is not a decision form: refused as a whole (tests/api/test_inbox_api.py)
+        reply = client.post("/api/v1/tasks/batch", body)
+        assert reply.status_code == 200, reply.get_json()
+        (item,) = reply.get_json()["items"]
+        assert item["ok"] is (who == "clerk1" and body["action"] == "claim"), item
+        if not item["ok"]:
+            assert "无权办理" in item["message"]
+            assert item["case_number"] is None  # nothing about a task outside scope
+    if who != "clerk1":
+        assert counts(ctx) == before

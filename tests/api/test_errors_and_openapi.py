@@ -11,6 +11,7 @@ from flask import Flask
 
 from engine.context import Context
 from engine.errors import WorkflowFailed
+from engine.queries import inbox
 from engine.services import tasks
 from tests.api.conftest import Api, assert_error, counts, reference_task
 
@@ -25,6 +26,7 @@ ROUTES = {
     ("post", "/api/v1/tasks/{task_id}/transfer"),
     ("post", "/api/v1/tasks/{task_id}/complete"),
     ("put", "/api/v1/tasks/{task_id}/draft"),
+    ("post", "/api/v1/tasks/batch"),
     ("post", "/api/v1/cases"),
     ("get", "/api/v1/cases/{number}"),
     ("get", "/api/v1/cases/{number}/history"),
@@ -86,7 +88,7 @@ def test_an_unexpected_error_is_500_with_a_request_id_and_no_trace(
         raise RuntimeError("secret internals /srv/dibao/engine.py line 7")
 
     clerk1: Api = api_as("clerk1")
-    monkeypatch.setattr(tasks, "list_tasks", boom)
+    monkeypatch.setattr(inbox, "inbox", boom)
     reply = clerk1.get("/api/v1/tasks")
     body = assert_error(reply, 500, "internal_error")
     assert "secret internals" not in reply.get_data(as_text=True)
@@ -147,4 +149,4 @@ def test_the_openapi_document_lists_every_route_with_its_security(app: Flask, an
     for name in {part.split('"')[0] for part in text.split('"#/components/schemas/')[1:]}:
         assert name in document["components"]["schemas"], name
     query = {p["name"] for p in operations[("get", "/api/v1/tasks")]["parameters"]}
-    assert query == {"view", "limit", "offset", "process", "village"}
+    assert query == {"view", "limit", "offset", "process", "village", "q", "step", "due", "sort", "order", "page"}

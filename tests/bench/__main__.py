@@ -16,7 +16,16 @@ from pathlib import Path
 from tests.bench.common import Outcome, Result, progress, scale
 from tests.bench.machine import code_revision, describe
 
-BENCHMARKS = ["task_completion", "inbox", "timer_sweep", "audit_verify", "batch_start", "dashboard", "hostile_sweep"]
+BENCHMARKS = [
+    "task_completion",
+    "inbox",
+    "inbox_pages",
+    "timer_sweep",
+    "audit_verify",
+    "batch_start",
+    "dashboard",
+    "hostile_sweep",
+]
 RESULTS = Path(__file__).with_name("results.md")
 
 

@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,16 +67,11 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -
     pytest.fail(f"dibao serve did not answer /healthz within {STARTUP_SECONDS} s:\n{log.read_text(encoding='utf-8')}")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[Server]:
-    """`dibao init --demo` on a temp SQLite file, then `dibao serve` on a free port, stopped at the end.
-
-    The server works on copies of processes/ and forms/definitions/: a designer's 部署 writes files into the
-    processes directory, and a test must never change the repository's own procedures."""
-    base = tmp_path_factory.mktemp("dibao-browser")
+def server_env(base: Path) -> dict[str, str]:
+    """The environment of a server on its own SQLite file under `base`, with copies of processes/ and forms/."""
     processes = shutil.copytree(PROJECT_ROOT / "processes", base / "processes")
     forms = shutil.copytree(PROJECT_ROOT / "forms" / "definitions", base / "forms")
-    env = {
+    return {
         **os.environ,
         "DIBAO_DATABASE_URL": f"sqlite:///{base / 'dibao.sqlite3'}",
         "DIBAO_DEMO": "1",
@@ -85,7 +81,15 @@ def server(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
         "DIBAO_FORMS_DIR": str(forms),
         "DIBAO_AUDIT_KEY_FILE": str(base / "audit-chain.key"),  # never the repository's instance/
     }
+
+
+def init_demo(env: dict[str, str]) -> None:
     subprocess.run([_dibao(), "init", "--demo"], env=env, check=True, capture_output=True)
+
+
+@contextmanager
+def serving(base: Path, env: dict[str, str], pytestconfig: pytest.Config) -> Iterator[Server]:
+    """`dibao serve` on a free port over the database of `env` (already initialised), stopped at the end."""
     port = _free_port()
     log = base / "serve.log"
     pytestconfig.stash[_LOG_KEY] = log
@@ -104,6 +108,19 @@ def server(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[Server]:
+    """`dibao init --demo` on a temp SQLite file, then `dibao serve` on a free port, stopped at the end.
+
+    The server works on copies of processes/ and forms/definitions/: a designer's 部署 writes files into the
+    processes directory, and a test must never change the repository's own procedures."""
+    base = tmp_path_factory.mktemp("dibao-browser")
+    env = server_env(base)
+    init_demo(env)
+    with serving(base, env, pytestconfig) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

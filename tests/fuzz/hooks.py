@@ -10,7 +10,8 @@ schema-valid requests follow the same sentences, as a client reading the documen
 Negative (schema-violating) requests are left as drawn.
 
 Some refusals are about data the request names, not about its shape, and stay 422 with the field named:
-the colleague of a transfer (`to`), the case a re-check names (`data.related_case`), and the content of a
+the colleague of a transfer (`to`), the case a re-check names (`data.related_case`), the tasks and decision
+of a 批量审批 (`task_ids`, `decision`, `opinion`: one step with a decision form), and the content of a
 task's form (`data.*` of complete and of a draft, whose form differs per task: GET /tasks/{id} shows it). A rejected
 schema-valid request is forgiven only when every field it names is one of these, or its message is one of
 the worded rules above (the coverage phase draws from the schema keywords only); any other field fails.
@@ -44,6 +45,8 @@ DATA_REFERENCES: dict[str, tuple[str, ...]] = {
     # A draft holds the task's own form fields only (and at most 200 KB): `data.<field>`, or `data` whole.
     "PUT /api/v1/tasks/{task_id}/draft": ("data",),
     "POST /api/v1/cases": ("data.related_case",),
+    # 批量审批: whether the tasks are one step with a decision form, and which decisions that form offers.
+    "POST /api/v1/tasks/batch": ("task_ids", "decision", "opinion"),
 }
 
 # The server's messages for the rules the document states in words: the map_case hook keeps the fuzzing

@@ -325,3 +325,21 @@ def test_the_draft_pages_are_for_the_region_designer_only(make_browser: object, 
             assert reply.headers["Location"].startswith("/login"), url
     if status != 200:
         assert browser.post("/designer/drafts/yantai/deploy").status_code in {403, 302}
+
+
+@pytest.mark.parametrize("who", [*OUTSIDERS, None])
+def test_batch_actions_on_a_township_task_are_refused_per_task(
+    ctx: Context, make_browser: object, who: str | None
+) -> None:
+    task_id = open_task(ctx)
+    browser = _browser(make_browser, who)
+    for action in ("claim", "complete"):
+        reply = browser.post("/inbox/batch", {"action": action, "task_id": [str(task_id)], "decision": "approve"})
+        # Signed in: the batch runs and the task is a failure of its own (or the form is refused as a whole).
+        assert reply.status_code in ((302, 422) if who else (302,))
+        if who is None:
+            assert reply.headers["Location"].startswith("/login")
+    assert task_page.show_task(ctx, task_id).summary.state == "open"
+    if who:
+        html = browser.get("/").get_data(as_text=True)
+        assert f"任务 {task_id}：无权办理该任务" in html

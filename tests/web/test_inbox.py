@@ -8,6 +8,7 @@ from freezegun import freeze_time
 
 from engine.context import Context
 from engine.services import tasks
+from tests.conftest import add_second_clerk
 from tests.web.conftest import REGISTER, Browser, open_task
 
 MONDAY = "2026-11-23 01:00:00"  # 09:00 in Beijing
@@ -117,3 +118,60 @@ def test_count_tasks_matches_list_tasks(ctx: Context) -> None:
         for village in (None, "demo-village-1-3", "no-such-village"):
             listed = tasks.list_tasks(ctx, "clerk1", view, village=village, limit=100)
             assert tasks.count_tasks(ctx, "clerk1", view, village=village) == len(listed)
+
+
+@freeze_time(MONDAY)
+def test_columns_sort_links_search_and_page_numbers(ctx: Context, browser: Browser) -> None:
+    ids = [open_task(ctx) for _ in range(45)]
+    browser.login("clerk1")
+    html = browser.get("/").get_data(as_text=True)
+    for column in ("申请人", "案件编号", "流程", "环节", "村/社区", "办理期限", "超期"):
+        assert f">{column}" in html
+    assert 'href="/?view=open&amp;sort=case"' in html
+    assert 'href="/?view=open&amp;page=3">3</a>' in html  # direct page numbers
+    newest = browser.get("/?view=open&sort=case&order=desc").get_data(as_text=True)
+    assert _task_links(newest)[:2] == [ids[-1], ids[-2]]
+    assert 'aria-sort="descending"' in newest
+    (task,) = [t for t in tasks.list_tasks(ctx, "clerk1", limit=100) if t.id == ids[7]]
+    serial = int(task.case_number.split("-")[1])
+    found = browser.get(f"/?q={serial}").get_data(as_text=True)
+    assert _task_links(found) == [ids[7]]
+    assert f'href="/cases/{task.case_number}"' in found
+    assert "第 1 / 1 页，共 1 条" in found
+    started = browser.get("/?view=started").get_data(as_text=True)
+    assert "我发起的 <span" in started
+    assert "2026-0000045" in started  # newest registration first
+    assert "2026-0000008" not in started
+
+
+@freeze_time(MONDAY)
+def test_batch_claim_on_the_page_shows_a_result_per_task_once(ctx: Context, browser: Browser) -> None:
+    add_second_clerk(ctx)
+    mine = [open_task(ctx) for _ in range(2)]
+    theirs = open_task(ctx, "demo-village-2-1", "clerk2")
+    browser.login("clerk1")
+    assert 'value="claim">批量签收' in browser.get("/").get_data(as_text=True)
+    back = "/?view=open&sort=case"
+    reply = browser.post("/inbox/batch", {"action": "claim", "task_id": [*map(str, mine), str(theirs)], "back": back})
+    assert (reply.status_code, reply.headers["Location"]) == (302, back)
+    html = browser.get(back).get_data(as_text=True)
+    assert "批量签收结果：成功 2 项，失败 1 项" in html
+    assert f"任务 {theirs}：无权办理该任务" in html
+    assert "批量签收结果" not in browser.get(back).get_data(as_text=True)  # shown once
+    assert [t.id for t in tasks.list_tasks(ctx, "clerk1", "claimed")] == mine
+    assert browser.post("/inbox/batch", {"action": "claim", "task_id": [str(mine[0])]}, csrf=False).status_code == 400
+    offsite = browser.post("/inbox/batch", {"action": "claim", "task_id": [str(mine[0])], "back": "//evil.example/"})
+    assert offsite.headers["Location"] == "/"
+
+
+@freeze_time(MONDAY)
+def test_batch_approval_needs_a_step_with_a_decision_form(ctx: Context, browser: Browser) -> None:
+    task_id = open_task(ctx)
+    browser.login("clerk1")
+    html = browser.get("/?step=register").get_data(as_text=True)
+    assert "该环节的表单须逐件填写，不能批量审批" in html
+    assert 'value="complete"' not in html
+    refused = browser.post("/inbox/batch", {"action": "complete", "task_id": [str(task_id)], "decision": "approve"})
+    assert refused.status_code == 422
+    assert "除结论和意见外还须填写其他内容" in refused.get_data(as_text=True)
+    assert tasks.list_tasks(ctx, "clerk1")[0].state == "open"

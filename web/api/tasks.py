@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from engine.errors import InvalidData
-from engine.queries import case_view, task_page
+from engine.queries import case_view, inbox, task_page
 from engine.results import CompletionResult, TaskSummary
-from engine.services import tasks
+from engine.services import batch_tasks, tasks
 from web.api.core import ctx, fields_under, me, operation
+from web.api.inbox_schemas import BatchRequestSchema, BatchResultSchema, InboxListSchema, InboxQuerySchema
 from web.api.links import case_of_task, open_task_links
 from web.api.schemas import (
     CompleteRequestSchema,
@@ -16,8 +18,6 @@ from web.api.schemas import (
     DraftRequestSchema,
     DraftSchema,
     TaskDetailSchema,
-    TaskListQuerySchema,
-    TaskListSchema,
     TaskSummarySchema,
     TransferRequestSchema,
 )
@@ -28,20 +28,81 @@ _WORKER = "任务所属机构内具有该任务角色的人员"
 @operation(
     "GET",
     "/tasks",
-    summary="工作台：待办 / 已签收 / 已办 / 超期",
+    summary="工作台：待办 / 已签收 / 已办 / 超期，可查询、筛选、排序、分页",
     tag="tasks",
-    query=TaskListQuerySchema,
-    response=TaskListSchema,
-    errors=(401, 422),
+    query=InboxQuerySchema,
+    response=InboxListSchema,
+    errors=(401, 403, 422),
+    description="q 为完整身份证号时精确匹配并记入审计日志，无权查看身份证号的角色得到 403。",
     links={**open_task_links("/items/0/id"), **case_of_task("/items/0/case_number")},
 )
 def list_tasks(query: dict[str, Any]) -> dict[str, Any]:
-    view, process, village = query["view"], query.get("process"), query.get("village")
-    items = tasks.list_tasks(
-        ctx(), me(), view, limit=query["limit"], offset=query["offset"], process_id=process, village=village
+    limit = query["limit"]
+    offset = (query["page"] - 1) * limit if "page" in query else query["offset"]
+    asked = inbox.InboxQuery(
+        view=query["view"],
+        q=query.get("q", ""),
+        process=query.get("process", ""),
+        step=query.get("step", ""),
+        village=query.get("village", ""),
+        due=query.get("due", ""),
+        sort=query.get("sort", ""),
+        desc=query.get("order") == "desc",
+        page=offset // limit + 1,
+        page_size=limit,
     )
-    total = tasks.count_tasks(ctx(), me(), view, process_id=process, village=village)
-    return {"view": view, "total": total, "limit": query["limit"], "offset": query["offset"], "items": items}
+    # An offset that is not a multiple of limit (the older parameters) reads the page it falls in and cuts it.
+    found = inbox.inbox(ctx(), me(), asked)
+    skip = offset - (asked.page - 1) * limit
+    rows = found.rows[skip:]
+    if skip:
+        rows += inbox.inbox(ctx(), me(), asked.with_page(asked.page + 1)).rows[: limit - len(rows)]
+    return {
+        "view": asked.view,
+        "total": found.total,
+        "limit": limit,
+        "offset": offset,
+        "page": asked.page,
+        "pages": found.pages,
+        "items": [_item(row) for row in rows],
+    }
+
+
+def _item(row: inbox.InboxRow) -> dict[str, Any]:
+    task = row.task
+    if task is None:  # only 我发起的 rows have no task, and the API has no such view
+        raise ValueError(row.case_number)
+    return {
+        **asdict(task),
+        "overdue": task.overdue,
+        "completed_late": task.completed_late,
+        "applicant": row.applicant,
+        "village_name": row.village_name,
+        "case_status": row.case_status,
+        "case_outcome": row.case_outcome,
+        "urgent": inbox.urgent(task),
+    }
+
+
+@operation(
+    "POST",
+    "/tasks/batch",
+    summary="批量签收 / 批量审批：逐项办理，每项各自一个事务和审计事件，返回逐项结果",
+    tag="tasks",
+    body=BatchRequestSchema,
+    response=BatchResultSchema,
+    roles=f"每项任务各自检查：{_WORKER}",
+    errors=(400, 401, 422),
+    description=(
+        "claim：逐项签收。complete：所选任务中本人可办理的须是同一环节，且该环节表单只要求结论（decision）和意见"
+        "（opinion），同一结论和意见逐项提交；否则整批 422，fields 为 task_ids、decision 或 opinion。"
+        "某项无权办理、已被他人签收或已办结时，该项 ok 为 false 并给出原因，其余照常办理。"
+    ),
+)
+def batch(body: dict[str, Any]) -> batch_tasks.BatchResult:
+    if body["action"] == "claim":
+        return batch_tasks.batch_claim(ctx(), me(), body["task_ids"])
+    return batch_tasks.batch_complete(ctx(), me(), body["task_ids"], body.get("decision", ""), body.get("opinion", ""))
 
 
 @operation(
