@@ -23,9 +23,10 @@ class Api:
         return {"Authorization": f"Bearer {self._tokens[username]}"}
 
     def start(self, username: str, data: dict[str, Any]) -> str:
-        response = self._request.post(
-            "/api/v1/cases", data={"process": "dibao_application", "data": data}, headers=self._headers(username)
-        )
+        # The browser tests share one server and reuse their households across cases on purpose; the
+        # duplicate warning itself is tested in test_duplicate_warning.py.
+        body = {"process": "dibao_application", "data": data, "confirm_duplicate": True}
+        response = self._request.post("/api/v1/cases", data=body, headers=self._headers(username))
         assert response.status == 201, response.text()
         number: str = response.json()["number"]
         return number

@@ -28,7 +28,7 @@ def _id(first17: str) -> str:
 def _household() -> dict[str, Any]:
     """The walkthrough's family once more under other names and numbers (the server is shared)."""
     start = copy.deepcopy(walkthrough("start"))
-    numbers = (_id("11010519790303031"), _id("11010519810404042"), _id("11010520110505051"))
+    numbers = (_id("11010519790707031"), _id("11010519810808042"), _id("11010520110909051"))
     for person, name, number in zip(start["household"]["members"], NAMES, numbers, strict=True):
         person.update(name=name, id_number=number)
     return start
