@@ -9,15 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
-from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
@@ -44,6 +41,7 @@ from engine.workflow.sandbox_limits import SandboxLimitExceeded
 from engine.workflow.serializer import StateNotStorable, dump_state, load_state
 from engine.workflow.storable import Unstorable, check_storable
 from engine.workflow.task_forms import validate_task_form
+from engine.workflow.timer_values import boundary_deadline, event_definitions, timer_deadlines
 from forms import FormDefinition
 
 
@@ -126,7 +124,7 @@ class LoadedProcess:
             definition.name
             for spec in (self.spec, *self.subprocess_specs.values())
             for task_spec in spec.task_specs.values()
-            for definition in _event_definitions(getattr(task_spec, "event_definition", None))
+            for definition in event_definitions(getattr(task_spec, "event_definition", None))
             if isinstance(definition, MessageEventDefinition)
         )
         # Each user task's decision-context panels, by BPMN id (a called process's tasks included), so a
@@ -190,7 +188,7 @@ class WorkflowRun:
                     form_key=properties.get("formKey"),
                     due_working_days=int(due) if due and due.isdigit() else None,
                     context_panels=context_panels(properties),
-                    deadline=_boundary_deadline(task),
+                    deadline=boundary_deadline(task),
                 )
             )
         return views
@@ -232,7 +230,7 @@ class WorkflowRun:
         deadlines = [
             d
             for task in self._workflow.get_tasks(state=TaskState.WAITING)
-            for d in _deadlines(task.internal_data.get("event_value"))
+            for d in timer_deadlines(task.internal_data.get("event_value"))
         ]
         return min(deadlines) if deadlines else None
 
@@ -244,10 +242,10 @@ class WorkflowRun:
                 definition.name,
                 str(task.id),
                 dict(task.data),
-                min(_deadlines(task.internal_data.get("event_value")), default=None),
+                min(timer_deadlines(task.internal_data.get("event_value")), default=None),
             )
             for task in self._workflow.get_tasks(state=TaskState.WAITING)
-            for definition in _event_definitions(getattr(task.task_spec, "event_definition", None))
+            for definition in event_definitions(getattr(task.task_spec, "event_definition", None))
             if isinstance(definition, MessageEventDefinition)
         ]
 
@@ -346,49 +344,6 @@ class WorkflowRun:
         if task is None:
             raise NotFound(f"流程中没有任务 {spiff_task_id}")
         return task
-
-
-def _boundary_deadline(task: Any) -> datetime | None:
-    """The earliest waiting timer attached to a user task: Spiff puts the task and its boundary events
-    side by side under one BoundaryEventSplit, the timers WAITING with their fire time as event_value."""
-    parent = task.parent
-    if parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):
-        return None
-    deadlines = [
-        moment
-        for sibling in parent.children
-        if sibling is not task
-        and sibling.state == TaskState.WAITING
-        # Only timers: a message's payload may hold ISO times too (an objection's received_at).
-        and isinstance(getattr(sibling.task_spec, "event_definition", None), TimerEventDefinition)
-        for moment in _deadlines(sibling.internal_data.get("event_value"))
-    ]
-    return min(deadlines, default=None)
-
-
-def _event_definitions(definition: Any) -> list[Any]:
-    """An event-based gateway waits on a MultipleEventDefinition holding its branches' definitions."""
-    if isinstance(definition, MultipleEventDefinition):
-        return list(definition.event_definitions)
-    return [definition] if definition is not None else []
-
-
-def _deadlines(value: Any) -> Iterator[datetime]:
-    """Timer values are ISO strings, or (cycle timers) dicts with 'next'; gateways nest them."""
-    if isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            return
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(UTC).replace(tzinfo=None)
-        yield moment
-    elif isinstance(value, dict):
-        for item in [value["next"]] if "next" in value else value.values():
-            yield from _deadlines(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _deadlines(item)
 
 
 @contextmanager

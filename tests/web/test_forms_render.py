@@ -11,7 +11,8 @@ from werkzeug.datastructures import MultiDict
 
 from engine.errors import InvalidData
 from forms import load_form, validate_form
-from web.kit.forms_render import Field, apply_op, parse_submission, render_form
+from web.kit.forms_parse import apply_op, parse_submission
+from web.kit.forms_render import Field, render_form
 
 HOUSEHOLD = load_form("household")
 VALID_ID = "110101199003074514"

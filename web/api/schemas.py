@@ -13,8 +13,8 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from engine.domain.vocabulary import CONTEXT_PANELS
 from engine.services.tasks import VIEWS
+from web.api.context_schemas import ContextPanelSchema
 from web.api.fields import Bool, Int, Json, Obj, Str, Strict, UtcDateTime
 from web.api.form_schemas import NOT_BLANK  # somewhere a character that is not a blank
 
@@ -239,42 +239,6 @@ class CaseSchema(CaseSummarySchema):
     def _open_tasks(self, case: Any) -> list[dict[str, Any]]:
         rows = [t for t in case.tasks if t.state in ("open", "claimed")]
         return TaskSummarySchema(many=True).dump(rows)  # type: ignore[no-any-return]
-
-
-class ContextItemSchema(Schema):
-    label = fields.String(required=True, metadata={"description": "中文名称，如“补差金额”"})
-    value = fields.String(
-        required=True, metadata={"description": "供阅读的取值（金额带“元”，身份证号已脱敏），如“900.00 元/月”"}
-    )
-
-
-class ContextGroupSchema(Schema):
-    title = fields.String(
-        required=True, metadata={"description": "一条记录的标题：一名家庭成员、一条异议、一次入户调查"}
-    )
-    items = fields.List(fields.Nested(ContextItemSchema), required=True)
-
-
-class ContextPanelSchema(Schema):
-    name = fields.String(
-        required=True,
-        validate=validate.OneOf(list(CONTEXT_PANELS)),
-        metadata={
-            "description": "面板名称（BPMN 用户任务的 contextPanels 属性所列）",
-            "x-enum-descriptions": CONTEXT_PANELS,
-        },
-    )
-    title = fields.String(required=True, metadata={"description": "面板的中文标题"})
-    items = fields.List(fields.Nested(ContextItemSchema), required=True)
-    groups = fields.List(fields.Nested(ContextGroupSchema), required=True)
-    basis = fields.List(
-        fields.String(), required=True, metadata={"description": "计算依据（家庭经济状况评估的逐条说明）"}
-    )
-    empty = fields.String(
-        required=True,
-        allow_none=True,
-        metadata={"description": "尚无内容时的说明（如“尚无入户调查记录”），有内容时为 null"},
-    )
 
 
 class TaskDetailSchema(Schema):

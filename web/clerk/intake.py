@@ -35,7 +35,8 @@ from engine.results import OrgUnitRef
 from engine.services import cases
 from engine.services.assessment import assess_household
 from web.kit.current import context, login_required, process_titles, username
-from web.kit.forms_render import apply_op, parse_submission, render_form
+from web.kit.forms_parse import apply_op, parse_submission
+from web.kit.forms_render import render_form
 
 bp = Blueprint("intake", __name__)
 

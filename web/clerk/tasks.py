@@ -19,7 +19,8 @@ from engine.services import tasks
 from web.clerk.attachments import offer_numbers, store_upload
 from web.kit.case_diagram import render_diagram
 from web.kit.current import context, login_required, username
-from web.kit.forms_render import add_hints, apply_op, initial_values, parse_submission, render_form
+from web.kit.forms_parse import apply_op, parse_submission
+from web.kit.forms_render import add_hints, initial_values, render_form
 from web.kit.household_copy import is_refresh, parse_copies, render_copies
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")

@@ -1,4 +1,4 @@
-"""A form definition (forms/definitions/*.json) as template data, and a posted HTML form back as form data.
+"""A form definition (forms/definitions/*.json) as template data; web.kit.forms_parse reads the post back.
 
 An input's name is its data path with the prefix "f." ("f.members.0.name"): the paths are the keys of
 InvalidData.fields, so every error lands at its own field, and no property can collide with csrf_token
@@ -9,7 +9,7 @@ everything typed so far, so nested forms work without JavaScript. An array carri
 
 With JavaScript (web/static/forms.js) the same buttons add and remove items in the page: each array also
 renders one blank item in a <template>, its index written as NEW_INDEX ("__new__"), which the script clones
-and numbers, so a cloned item's names are exactly those parse_submission reads.
+and numbers, so a cloned item's names are exactly those forms_parse.parse_submission reads.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ PREFIX = "f."
 COUNT = "_n"
 MAX_ITEMS = 200  # whatever "_n" says, a post never builds more items than this
 NEW_INDEX = "__new__"  # the index of an array's blank template item (forms.js replaces it)
-_BOOLEAN_ON = frozenset({"true", "on", "1"})
 _RADIO_LIMIT = 4  # enums with at most this many values render as radio buttons, longer ones as a select
 _MISSING: Any = object()
 
@@ -88,7 +87,7 @@ class RenderedForm:
     summary: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _kind(node: Mapping[str, Any]) -> tuple[str, bool]:
+def node_kind(node: Mapping[str, Any]) -> tuple[str, bool]:
     declared = node.get("type")
     if isinstance(declared, list):
         return next((t for t in declared if t != "null"), "string"), "null" in declared
@@ -169,7 +168,7 @@ def _field(
     present: bool,
 ) -> Field:
     used.add(path)
-    kind, nullable = _kind(node)
+    kind, nullable = node_kind(node)
     result = Field(path, "text", label, _help(node), required, required and present, errors=list(errors.get(path, [])))
     if kind == "object":
         result.widget = "object"
@@ -260,126 +259,6 @@ def _array(
     return result
 
 
-# ---- posted form → data -------------------------------------------------------------------------
-
-
-def _is_index(text: str) -> bool:
-    """A list position or count as posted: ASCII digits only (str.isdigit() also accepts "²", which int() refuses)."""
-    return text.isascii() and text.isdigit()
-
-
-def parse_submission(schema: Mapping[str, Any], form: Mapping[str, Any]) -> dict[str, Any]:
-    """The posted fields as form data for the validator; values stay text (the validator converts them)."""
-    return _parse_object(schema, "", form)
-
-
-def _parse_object(node: Mapping[str, Any], path: str, form: Mapping[str, Any]) -> dict[str, Any]:
-    required = set(node.get("required", []))
-    data: dict[str, Any] = {}
-    for name, child in ordered_properties(node):
-        value = _parse(child, f"{path}.{name}" if path else name, form, required=name in required)
-        if value is not _MISSING:
-            data[name] = value
-    return data
-
-
-def _parse(node: Mapping[str, Any], path: str, form: Mapping[str, Any], *, required: bool) -> Any:
-    kind, nullable = _kind(node)
-    if kind == "object":
-        value = _parse_object(node, path, form)
-        if _blank(value) and not (required and not nullable):
-            return None if nullable else _MISSING
-        return value
-    if kind == "array":
-        raw_count = form.get(f"{PREFIX}{path}.{COUNT}")
-        if raw_count is None:
-            return _MISSING
-        count = int(raw_count) if _is_index(str(raw_count)) else 0
-        item_node = node.get("items", {})
-        return [_parse(item_node, f"{path}.{i}", form, required=True) for i in range(min(count, MAX_ITEMS))]
-    if kind == "boolean":
-        return str(form.get(PREFIX + path, "")).lower() in _BOOLEAN_ON
-    raw = form.get(PREFIX + path)
-    if raw is None:
-        return _MISSING
-    text = str(raw)
-    return None if nullable and not text.strip() else text
-
-
-def _blank(value: Any) -> bool:
-    if isinstance(value, dict):
-        return all(_blank(v) for v in value.values())
-    if isinstance(value, str):
-        return not value.strip()
-    return value is None or value is False or value == []
-
-
-# ---- 添加 / 删除 array items ----------------------------------------------------------------------
-
-
-def apply_op(schema: Mapping[str, Any], data: dict[str, Any], op: str) -> bool:
-    """Add an item to, or remove one from, an array of `data` in place; False for an op naming no array."""
-    action, _, path = op.partition(":")
-    parts = path.split(".") if path else []
-    if action == "add":
-        node = _node_at(schema, parts)
-        container = _container(data, parts)
-        if node is None or _kind(node)[0] != "array" or container is None:
-            return False
-        items = container.get(parts[-1])
-        if not isinstance(items, list):
-            items = []
-            container[parts[-1]] = items
-        if len(items) < min(int(node.get("maxItems", MAX_ITEMS)), MAX_ITEMS):
-            items.append(_blank_value(node.get("items", {})))
-        return True
-    if action == "remove" and len(parts) >= 2 and _is_index(parts[-1]):
-        node = _node_at(schema, parts[:-1])
-        holder = _container(data, parts[:-1])
-        items = holder.get(parts[-2]) if holder is not None else None
-        if node is None or not isinstance(items, list) or int(parts[-1]) >= len(items):
-            return False
-        if len(items) > int(node.get("minItems", 0)):
-            items.pop(int(parts[-1]))
-        return True
-    return False
-
-
-def _node_at(schema: Mapping[str, Any], parts: list[str]) -> Mapping[str, Any] | None:
-    node: Any = schema
-    for part in parts:
-        kind = _kind(node)[0] if isinstance(node, Mapping) else None
-        if kind == "object" and part in node.get("properties", {}):
-            node = node["properties"][part]
-        elif kind == "array" and _is_index(part):
-            node = node.get("items", {})
-        else:
-            return None
-    return node if isinstance(node, Mapping) else None
-
-
-def _container(data: dict[str, Any], parts: list[str]) -> dict[str, Any] | None:
-    """The dict holding the value at `parts` (parts[-1] is the key in it), walking lists by index."""
-    current: Any = data
-    for position, part in enumerate(parts[:-1]):
-        if isinstance(current, dict):
-            if current.get(part) is None:
-                if _is_index(parts[position + 1]):
-                    return None  # an item of an array that is not there
-                current[part] = {}
-            current = current[part]
-        elif isinstance(current, list) and _is_index(part) and int(part) < len(current):
-            current = current[int(part)]
-        else:
-            return None
-    return current if isinstance(current, dict) and parts else None
-
-
-def _blank_value(node: Mapping[str, Any]) -> Any:
-    kind = _kind(node)[0]
-    return {"object": {}, "array": [], "boolean": False}.get(kind, "")
-
-
 def initial_values(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
     """What the task's form opens with (its 暂存 draft or declared prefill), for the form's own fields."""
     properties: Mapping[str, Any] = schema.get("properties", {})
@@ -388,7 +267,7 @@ def initial_values(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict[s
 
 # ---- for widgets built from these parts (web.kit.household_copy) -------------------------------------
 
-MISSING: Any = _MISSING  # what parse_node returns for a field the post did not carry
+MISSING: Any = _MISSING  # what parse_node (web.kit.forms_parse) returns for a field the post did not carry
 
 
 def render_node(
@@ -405,8 +284,3 @@ def render_node(
     widget may keep it hidden)."""
     shown = value if value is not None else _MISSING
     return _field(node, path, label, shown, errors, used, required=required, present=False)
-
-
-def parse_node(node: Mapping[str, Any], path: str, form: Mapping[str, Any], *, required: bool) -> Any:
-    """One posted field as form data, or MISSING."""
-    return _parse(node, path, form, required=required)

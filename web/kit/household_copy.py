@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.queries.household_copy import Baseline, BaselineMember
+from web.kit.forms_parse import parse_node
 from web.kit.forms_render import (
     COUNT,
     MAX_ITEMS,
@@ -25,7 +26,6 @@ from web.kit.forms_render import (
     Field,
     RenderedForm,
     ordered_properties,
-    parse_node,
     render_node,
 )
 
