@@ -34,7 +34,7 @@ from engine.policy import may_reveal
 from engine.queries import case_view, objections
 from engine.queries.household import HouseholdView, household_view
 from engine.queries.household_copy import HouseholdCheck, household_checks
-from engine.queries.step_records import StepRecord, step_records
+from engine.queries.step_records import StepRecord, completed_steps, step_records
 from engine.results import CaseView, TaskSummary
 from forms import FormDefinition
 
@@ -104,6 +104,7 @@ def case_page(ctx: Context, number: str, username: str, household: HouseholdView
         people = _display_names(session, {e.actor_id for e in events if e.actor_id is not None})
         tasks = {t.id: t for t in view.tasks}
         township = session.get(OrgUnit, case.township_id) if case.township_id else None
+        done = completed_steps(session, case.id)
         return CasePage(
             case=view,
             process_title=instance.definition.title if instance is not None else case.kind,
@@ -115,9 +116,9 @@ def case_page(ctx: Context, number: str, username: str, household: HouseholdView
             timeline=[_entry(e, tasks, forms, people) for e in events],
             documents=_documents(events, tasks, forms, people),
             related=_related(session, case),
-            steps=step_records(ctx, session, case.id),
+            steps=step_records(ctx, done),
             pending_objections=objections.pending_count(session, case.id),
-            household_checks=tuple(household_checks(session, case.id)),
+            household_checks=tuple(household_checks(done)),
         )
 
 

@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
-
 from engine.domain.household_copy import DIFFERENCES_KEY, copy_fields
 from engine.domain.household_diff import ordered, value_text
 from engine.domain.id_numbers import mask_id_number
@@ -79,14 +76,10 @@ class HouseholdCheck:
     differences: list[str]  # the sentences stored with the step (身份证号 masked)
 
 
-def household_checks(session: Session, case_id: int) -> list[HouseholdCheck]:
-    """The case's completed steps that stored a household-difference list, oldest first."""
-    rows = session.scalars(
-        select(HumanTask)
-        .options(joinedload(HumanTask.completed_by))
-        .where(HumanTask.case_id == case_id, HumanTask.state == "completed", HumanTask.submission.is_not(None))
-        .order_by(HumanTask.completed_at, HumanTask.id)
-    ).unique()
+def household_checks(done: list[HumanTask]) -> list[HouseholdCheck]:
+    """The completed steps (engine.queries.step_records.completed_steps) that stored a household-difference
+    list, oldest first."""
+    rows = [task for task in done if task.submission is not None]
     checks = []
     for task in rows:
         found = (task.submission or {}).get(DIFFERENCES_KEY)

@@ -54,8 +54,9 @@ class StepRecord:
     from_submission: bool = True  # False: completed before step records existed (decision and opinion only)
 
 
-def step_records(ctx: Context, session: Session, case_id: int) -> list[StepRecord]:
-    """Every completed task of the case, in completion order, with what it was completed with."""
+def completed_steps(session: Session, case_id: int) -> list[HumanTask]:
+    """The case's completed tasks in completion order, read once per page: the 办理记录, the household
+    checks and the decision context are all views of these rows."""
     query = (
         select(HumanTask)
         .where(HumanTask.case_id == case_id, HumanTask.state == "completed")
@@ -65,7 +66,12 @@ def step_records(ctx: Context, session: Session, case_id: int) -> list[StepRecor
         )
         .order_by(HumanTask.completed_at, HumanTask.id)
     )
-    return [_record(ctx, task) for task in session.scalars(query).unique()]
+    return list(session.scalars(query).unique())  # a user row joins its roles
+
+
+def step_records(ctx: Context, done: list[HumanTask]) -> list[StepRecord]:
+    """Every completed task (completed_steps), with what it was completed with."""
+    return [_record(ctx, task) for task in done]
 
 
 def _record(ctx: Context, task: HumanTask) -> StepRecord:

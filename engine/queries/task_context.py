@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from engine.context import Context
 from engine.domain.id_numbers import mask_id_number
@@ -31,6 +31,7 @@ from engine.domain.vocabulary import (
 )
 from engine.persistence import Case, Enrollment, HumanTask, Notice, Objection, ProcessDefinition
 from engine.queries.household import household_view
+from engine.queries.step_records import completed_steps
 from engine.queries.task_context_values import china_time, day, form_items, item, yuan
 from engine.results import ContextGroup, ContextItem, ContextPanel
 from forms import FormDefinition
@@ -64,14 +65,7 @@ class _Source:
 
     def completed(self) -> list[HumanTask]:
         if self._done is None:
-            self._done = list(
-                self.session.scalars(
-                    select(HumanTask)
-                    .where(HumanTask.case_id == self.case.id, HumanTask.state == "completed")
-                    .options(joinedload(HumanTask.completed_by))
-                    .order_by(HumanTask.completed_at, HumanTask.id)
-                ).unique()  # a user row joins its roles
-            )
+            self._done = completed_steps(self.session, self.case.id)
         return self._done
 
     def schema(self, form_key: str | None) -> Mapping[str, Any] | None:
@@ -86,13 +80,16 @@ class _Source:
         return household if isinstance(household, dict) else None
 
 
-def task_context(ctx: Context, session: Session, task: HumanTask, data: Mapping[str, Any]) -> list[ContextPanel]:
-    """The panels `task` declares, in its order; [] for a task that declares none."""
+def task_context(
+    ctx: Context, session: Session, task: HumanTask, data: Mapping[str, Any], done: list[HumanTask] | None = None
+) -> list[ContextPanel]:
+    """The panels `task` declares, in its order; [] for a task that declares none. `done`: the case's
+    completed steps when the caller has read them already (else read when a panel asks)."""
     process = ctx.process(task.instance.definition)
     names = process.context_panels(task.task_name) or _declared_later(ctx, session, task)
     if not names:
         return []
-    source = _Source(session, task.case, data, process.forms)
+    source = _Source(session, task.case, data, process.forms, done)
     return [_PANELS[name](source) for name in names if name in _PANELS]
 
 

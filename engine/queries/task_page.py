@@ -24,7 +24,7 @@ from engine.queries.case_view import case_view
 from engine.queries.deployed import process_titles
 from engine.queries.diagrams import DiagramView, diagram_view, latest_instance
 from engine.queries.household_copy import Baseline, masked_baselines
-from engine.queries.step_records import StepRecord, step_records
+from engine.queries.step_records import StepRecord, completed_steps, step_records
 from engine.queries.task_context import task_context
 from engine.queries.task_summaries import summaries, summary_of
 from engine.queries.villages import colleagues_of, villages_of
@@ -135,6 +135,7 @@ def task_page(ctx: Context, task_id: int, username: str) -> TaskPage:
         shown = run if instance.id == task.instance_id else _read_instance(ctx, instance)
         states = shown.element_states() if shown is not None else {}
         detail, variables = _detail(ctx, session, task, run), _variables(task, run)
+        done = completed_steps(session, case.id)
         return TaskPage(
             detail=detail,
             case=case_view(ctx, session, case),
@@ -143,8 +144,8 @@ def task_page(ctx: Context, task_id: int, username: str) -> TaskPage:
             colleagues=colleagues_of(session, user, task.role),
             attachments=attachment_views(session, Attachment.case_id == case.id),
             process_titles=process_titles(ctx, session),
-            steps=step_records(ctx, session, case.id),
-            context=task_context(ctx, session, task, variables),
+            steps=step_records(ctx, done),
+            context=task_context(ctx, session, task, variables, done),
             hints=field_hints(detail.form or {}, variables),
             pending_objections=objections.pending_count(session, case.id),
             baselines=masked_baselines(detail.form, variables),

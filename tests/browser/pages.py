@@ -12,6 +12,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from engine.domain.id_numbers import check_character
 from engine.services.bootstrap import DEMO_PASSWORD
 
 WALKTHROUGH = Path(__file__).resolve().parent.parent / "data" / "walkthrough"
@@ -23,6 +24,13 @@ def walkthrough(name: str) -> dict[str, Any]:
     """One step's data of docs/walkthrough.md "Running a 低保 application by hand" (tests/data/walkthrough)."""
     data: dict[str, Any] = json.loads((WALKTHROUGH / f"{name}.json").read_text(encoding="utf-8"))
     return data
+
+
+def other_number(id_number: str, mark: str) -> str:
+    """The same birth date and sex under another sequence digit `mark`: the browser tests share one
+    server, where a family registered twice is a duplicate warning."""
+    first17 = id_number[:14] + mark + id_number[15:17]
+    return first17 + check_character(first17)
 
 
 def sign_in(browser: Browser, base_url: str, username: str) -> Page:

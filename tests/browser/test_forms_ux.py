@@ -16,8 +16,16 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 from engine.services.bootstrap import DEMO_PASSWORD
 from tests.browser.api import Api
 from tests.browser.conftest import Server
-from tests.browser.pages import CHANNELS, fill_household, fill_list, group, open_task, sign_in, walkthrough
-from tests.scenarios.households import check_character
+from tests.browser.pages import (
+    CHANNELS,
+    fill_household,
+    fill_list,
+    group,
+    open_task,
+    other_number,
+    sign_in,
+    walkthrough,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -42,8 +50,7 @@ def _other_family() -> dict[str, Any]:
     the original numbers in the browser, where a running case of theirs would be a duplicate warning."""
     start = copy.deepcopy(walkthrough("start"))
     for person in start["household"]["members"]:
-        first17 = person["id_number"][:14] + "9" + person["id_number"][15:17]  # same birth date and sex
-        person["id_number"] = first17 + check_character(first17)
+        person["id_number"] = other_number(person["id_number"], "9")
     return start
 
 

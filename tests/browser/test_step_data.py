@@ -14,10 +14,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
-from engine.domain.id_numbers import check_character
 from tests.browser.api import Api
 from tests.browser.conftest import Server
-from tests.browser.pages import fill_list, open_task, sign_in, walkthrough
+from tests.browser.pages import fill_list, open_task, other_number, sign_in, walkthrough
 
 pytestmark = pytest.mark.browser
 
@@ -29,8 +28,7 @@ def _household() -> dict[str, Any]:
     """The walkthrough's family under other names and 身份证号, so this case is told apart from its cases."""
     start = copy.deepcopy(walkthrough("start"))
     for index, person in enumerate(start["household"]["members"]):
-        first17 = person["id_number"][:14] + "8" + person["id_number"][15:17]  # same birth date and sex
-        person.update(name=f"孙{'甲乙丙丁'[index]}", id_number=first17 + check_character(first17))
+        person.update(name=f"孙{'甲乙丙丁'[index]}", id_number=other_number(person["id_number"], "8"))
     return start
 
 

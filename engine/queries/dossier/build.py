@@ -40,7 +40,7 @@ from engine.queries.dossier.model import (
 from engine.queries.dossier.times import china, china_text
 from engine.queries.dossier.verify import event_rows, verify_rows
 from engine.queries.household_copy import household_checks
-from engine.queries.step_records import step_records
+from engine.queries.step_records import completed_steps, step_records
 from engine.queries.task_summaries import summaries
 
 
@@ -66,6 +66,7 @@ def _build(ctx: Context, session: Session, user: User, case: Case) -> Dossier:
     tasks = {t.id: t for t in summaries(session, HumanTask.case_id == case.id, order_by=HumanTask.id)}
     people, orgs = people_of(session, events), org_names_of(session, events)
     own = [i for i in instances.values() if i.case_id == case.id]
+    done = completed_steps(session, case.id)
     return Dossier(
         facts=_facts(session, case, own),
         processes=[_in_force(ctx, session, i) for i in own],
@@ -82,8 +83,8 @@ def _build(ctx: Context, session: Session, user: User, case: Case) -> Dossier:
         verification=verify_rows(session, [row for _, row in pairs]),
         generated_at=utcnow(),
         generated_by=user.username,
-        steps=step_records(ctx, session, case.id),
-        household_checks=tuple(household_checks(session, case.id)),
+        steps=step_records(ctx, done),
+        household_checks=tuple(household_checks(done)),
     )
 
 
