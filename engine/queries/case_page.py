@@ -32,6 +32,7 @@ from engine.lookups import get_user
 from engine.persistence import AuditEvent, Case, OrgUnit, ProcessInstance, User
 from engine.policy import may_reveal
 from engine.queries import case_view, objections
+from engine.queries.case_ending_sentences import ENDING_SENTENCES
 from engine.queries.household import HouseholdView, household_view
 from engine.queries.household_copy import HouseholdCheck, household_checks
 from engine.queries.step_records import StepRecord, completed_steps, step_records
@@ -298,6 +299,7 @@ SENTENCES: dict[str, Describe] = {
         f"附件 {d.get('number', '?')} 的文件与登记时的摘要不符，已拒绝下载"
     ),
 }
+SENTENCES.update(ENDING_SENTENCES)  # 终止、暂停、恢复、撤销 (engine.queries.case_ending_sentences)
 
 
 def _entry(
