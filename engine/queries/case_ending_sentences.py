@@ -19,7 +19,9 @@ def _terminated(event: Any, d: Mapping[str, Any], title: str, forms: Any) -> str
 ENDING_SENTENCES: dict[str, Callable[[Any, Mapping[str, Any], str, Any], str]] = {
     "case_terminated": _terminated,
     "notice_withdrawn": lambda e, d, title, f: "案件终止，公示撤回（公示栏不再显示该户）",
-    "case_suspended": lambda e, d, title, f: f"系统管理员暂停案件（定时器停止、任务不能办理），理由：{d.get('reason', '')}",
+    "case_suspended": lambda e, d, title, f: (
+        f"系统管理员暂停案件（定时器停止、任务不能办理），理由：{d.get('reason', '')}"
+    ),
     "case_resumed": lambda e, d, title, f: (
         f"系统管理员恢复案件（{label(INSTANCE_STATUS_LABELS, d.get('status'))}），理由：{d.get('reason', '')}"
     ),

@@ -98,7 +98,12 @@ def cancel(ctx: Context, number: str, username: str, reason: str) -> CaseView:
         _check_not_finished(case, instance, "撤销")
         who = scope.admin
         ending = Ending(
-            ADMIN_CANCEL_GROUND, text, admin_actor(scope), who.display_name, who.org_unit.name, instance.definition.title
+            ADMIN_CANCEL_GROUND,
+            text,
+            admin_actor(scope),
+            who.display_name,
+            who.org_unit.name,
+            instance.definition.title,
         )
         _end(step, case, instance, ending)
         return case_view(ctx, step.session, case)
@@ -129,7 +134,12 @@ def suspend(ctx: Context, number: str, username: str, reason: str) -> CaseView:
         instance.status, case.status = "suspended", "suspended"
         details = {"reason": text, "previous_status": previous}
         audit.record(
-            step.session, "case_suspended", admin_actor(scope), case_id=case.id, instance_id=instance.id, details=details
+            step.session,
+            "case_suspended",
+            admin_actor(scope),
+            case_id=case.id,
+            instance_id=instance.id,
+            details=details,
         )
         return case_view(ctx, step.session, case)
 

@@ -93,7 +93,7 @@ def test_terminate_twice_or_after_the_decision_is_refused_and_changes_nothing(ct
     with freeze_time(NOTICE_OVER):
         decided.end_notice()
         decided.confirm()
-        with pytest.raises(Conflict, match="已办结|审批决定"):
+        with pytest.raises(Conflict, match=r"已办结|审批决定"):
             case_ending.terminate(ctx, decided.number, "clerk1", "other", "决定后不能终止")
     assert decided.view().status == "closed"
 
