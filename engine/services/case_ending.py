@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import policy
-from engine.clock import to_china, utcnow
 from engine.context import Context
 from engine.domain.vocabulary import ADMIN_CANCEL_GROUND, TERMINATION_GROUNDS
 from engine.errors import Conflict, InvalidData, NotFound
 from engine.lookups import get_case, get_user
 from engine.persistence import Case, HumanTask, ProcessInstance
+from engine.queries.case_ending import termination_roles
 from engine.queries.case_view import case_view
 from engine.records import audit
 from engine.records.advancing import Advance, advancing
@@ -27,7 +27,6 @@ from engine.results import CaseView
 from engine.services.admin.common import actor as admin_actor
 
 MAX_REASON = 500
-TERMINATION_PARAMETER = "termination_roles"
 SUSPENDED_MESSAGE = "案件已暂停，暂停期间不能办理；请系统管理员恢复后再试"
 
 
@@ -56,25 +55,17 @@ def _check_not_finished(case: Case, instance: ProcessInstance, what: str) -> Non
         raise Conflict(f"案件 {case.number} 已办结，不能{what}")
 
 
-def _termination_roles(ctx: Context, instance: ProcessInstance) -> frozenset[str]:
-    try:
-        value = ctx.process(instance.definition).parameters.value(TERMINATION_PARAMETER, to_china(utcnow()).date())
-    except KeyError:
-        return frozenset()  # a region that removed the parameter lets nobody terminate
-    return policy.parse_roles(value)
-
-
 def terminate(ctx: Context, number: str, username: str, ground: str, reason: str) -> CaseView:
     """终止 a case after 受理 and before its decision, by a role of the process's `termination_roles` in scope."""
-    if ground not in TERMINATION_GROUNDS:
-        allowed = "、".join(TERMINATION_GROUNDS.values())
-        raise InvalidData("终止信息有误", {"ground": [f"终止事由：必须是{allowed}之一"]})
-    text = _reason(reason, "终止")
     with advancing(ctx) as step:
         user, case = get_user(step.session, username), get_case(step.session, number)
         instance = _instance(step.session, case)
-        roles = _termination_roles(ctx, instance)
-        policy.check_may_terminate(user, case, roles)
+        roles = termination_roles(ctx, instance)
+        policy.check_may_terminate(user, case, roles)  # first: someone who may not learns nothing more
+        if ground not in TERMINATION_GROUNDS:
+            allowed = "、".join(TERMINATION_GROUNDS.values())
+            raise InvalidData("终止信息有误", {"ground": [f"终止事由：必须是{allowed}之一"]})
+        text = _reason(reason, "终止")
         _check_not_finished(case, instance, "再次终止")
         if case.decided_at is not None or case.outcome is not None:
             raise Conflict(f"案件 {number} 已作出审批决定，不能终止")
@@ -89,9 +80,9 @@ def terminate(ctx: Context, number: str, username: str, ground: str, reason: str
 def cancel(ctx: Context, number: str, username: str, reason: str) -> CaseView:
     """An administrator ends a case of their scope that has not finished (running, waiting, suspended or in
     error): the same effects as 终止, with the ground 其他（管理员撤销）."""
-    text = _reason(reason, "撤销")
     with advancing(ctx) as step:
         scope = policy.admin_scope(step.session, username)
+        text = _reason(reason, "撤销")
         case = get_case(step.session, number)
         scope.check_covers(case.village_id, f"撤销案件 {number}")
         instance = _instance(step.session, case)
@@ -118,9 +109,9 @@ def _end(step: Advance, case: Case, instance: ProcessInstance, ending: Ending) -
 
 def suspend(ctx: Context, number: str, username: str, reason: str) -> CaseView:
     """An administrator pauses a running case: its timers do not fire, its tasks cannot be worked."""
-    text = _reason(reason, "暂停")
     with advancing(ctx) as step:
         scope = policy.admin_scope(step.session, username)
+        text = _reason(reason, "暂停")
         case = get_case(step.session, number)
         scope.check_covers(case.village_id, f"暂停案件 {number}")
         instance = _instance(step.session, case)
@@ -147,9 +138,9 @@ def suspend(ctx: Context, number: str, username: str, reason: str) -> CaseView:
 def resume(ctx: Context, number: str, username: str, reason: str) -> CaseView:
     """Resume a suspended case; a timer that fell due meanwhile fires at the next sweep (its
     `next_timer_at` was kept)."""
-    text = _reason(reason, "恢复")
     with advancing(ctx) as step:
         scope = policy.admin_scope(step.session, username)
+        text = _reason(reason, "恢复")
         case = get_case(step.session, number)
         scope.check_covers(case.village_id, f"恢复案件 {number}")
         instance = _instance(step.session, case)
