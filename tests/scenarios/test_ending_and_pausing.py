@@ -11,7 +11,7 @@ from engine import lookups
 from engine.context import Context
 from engine.errors import Conflict, InvalidData, PermissionDenied
 from engine.persistence import Notice, ProcessInstance
-from engine.queries import case_page, inbox
+from engine.queries import case_page, dossier, inbox
 from engine.queries import notices as notice_board
 from engine.records import audit
 from engine.services import case_ending, tasks, timers
@@ -78,6 +78,12 @@ def test_applicant_withdraws_during_the_notice_the_board_drops_the_household_and
     texts = [e.text for e in page.timeline]
     assert any(t.startswith("终止案件，事由：申请人撤回申请，理由：申请人书面申请撤回") for t in texts)
     assert "案件终止，公示撤回（公示栏不再显示该户）" in texts
+
+    record = dossier.dossier(ctx, "auditor1", app.number)
+    assert (record.facts.status, record.facts.stage) == ("cancelled", "已终止（申请人撤回申请）")
+    (ended,) = [e for e in record.events if e.action == "case_terminated"]
+    assert ended.description.startswith("终止案件，事由：申请人撤回申请")
+    assert record.verification.ok
 
 
 @freeze_time(START)
