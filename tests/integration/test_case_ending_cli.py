@@ -51,9 +51,11 @@ def test_admin_suspend_resume_cancel(cli: CliRunner, tmp_path: Path) -> None:
     number = _start(cli, tmp_path)
     assert "已暂停" in _ok(cli.invoke(main, ["cases", "suspend", number, "--as", "admin1", "--reason", "核查"]))
     refused = cli.invoke(main, ["cases", "suspend", number, "--as", "admin1", "--reason", "再次"])
-    assert refused.exit_code != 0 and "已处于暂停状态" in refused.output
+    assert refused.exit_code != 0
+    assert "已处于暂停状态" in refused.output
     not_admin = cli.invoke(main, ["cases", "resume", number, "--as", "clerk1", "--reason", "x"])
-    assert not_admin.exit_code != 0 and "系统管理" in not_admin.output
+    assert not_admin.exit_code != 0
+    assert "系统管理" in not_admin.output
     assert "办理中" in _ok(cli.invoke(main, ["cases", "resume", number, "--as", "admin1", "--reason", "核查完毕"]))
     out = _ok(cli.invoke(main, ["cases", "cancel", number, "--as", "admin1", "--reason", "重复登记"]))
     assert "其他（管理员撤销）" in out

@@ -27,7 +27,8 @@ def test_a_clerk_terminates_a_case_in_its_notice_from_the_case_page(ctx: Context
 
     clerk = make_browser("clerk1")
     page = clerk.get(f"/cases/{number}").get_data(as_text=True)
-    assert "终止案件" in page and "申请人撤回申请" in page
+    assert "终止案件" in page
+    assert "申请人撤回申请" in page
     assert "流程实例操作" not in page  # not an administrator
     refused = clerk.post(f"/cases/{number}/terminate", {"ground": "other", "reason": ""})
     assert "终止理由：必填" in clerk.get(refused.headers["Location"]).get_data(as_text=True)
@@ -37,7 +38,8 @@ def test_a_clerk_terminates_a_case_in_its_notice_from_the_case_page(ctx: Context
     assert (reply.status_code, reply.headers["Location"]) == (302, f"/cases/{number}")
     page = clerk.get(reply.headers["Location"]).get_data(as_text=True)
     assert "已终止（申请人撤回申请）" in page
-    assert "终止办理通知书" in page and "申请人书面撤回" in page
+    assert "终止办理通知书" in page
+    assert "申请人书面撤回" in page
     assert '<form method="post" action="/cases/' + number + '/terminate"' not in page
     assert notice.masked_name not in anonymous.get(BOARD).get_data(as_text=True)
     listed = clerk.get("/cases").get_data(as_text=True)
@@ -56,10 +58,13 @@ def test_an_administrator_suspends_resumes_and_cancels_from_the_case_page(ctx: C
     assert admin.post(f"/admin/cases/{number}/suspend", {"reason": "x"}, csrf=False).status_code == 400
 
     page = admin.get(f"/cases/{number}").get_data(as_text=True)
-    assert "流程实例操作（系统管理）" in page and "暂停理由" in page and "恢复理由" not in page
+    assert "流程实例操作（系统管理）" in page
+    assert "暂停理由" in page
+    assert "恢复理由" not in page
     reply = admin.post(f"/admin/cases/{number}/suspend", {"reason": "核查举报"})
     page = admin.get(reply.headers["Location"]).get_data(as_text=True)
-    assert "已暂停：定时器不再触发" in page and "恢复理由" in page
+    assert "已暂停：定时器不再触发" in page
+    assert "恢复理由" in page
     assert "已暂停" in clerk.get("/").get_data(as_text=True)  # the inbox row's case status
     claim = clerk.post(f"/tasks/{task_id}/claim")
     assert "案件已暂停" in clerk.get(claim.headers["Location"]).get_data(as_text=True)
@@ -68,8 +73,11 @@ def test_an_administrator_suspends_resumes_and_cancels_from_the_case_page(ctx: C
     assert case_view.show_case(ctx, number).status == "open"
     reply = admin.post(f"/admin/cases/{number}/cancel", {"reason": "重复登记"})
     page = admin.get(reply.headers["Location"]).get_data(as_text=True)
-    assert "已撤销：待办任务已取消" in page and "其他（管理员撤销）" in page
-    assert "系统管理员暂停案件" in page and "系统管理员恢复案件" in page and "撤销案件，事由" in page
+    assert "已撤销：待办任务已取消" in page
+    assert "其他（管理员撤销）" in page
+    assert "系统管理员暂停案件" in page
+    assert "系统管理员恢复案件" in page
+    assert "撤销案件，事由" in page
 
 
 def _number(ctx: Context, task_id: int) -> str:
