@@ -11,6 +11,10 @@ from engine.clock import utcnow
 from engine.persistence.base import Base
 from engine.persistence.org import OrgUnit
 
+# Case.status values of a case still being handled: `suspended` (an administrator paused it,
+# engine.services.case_ending) counts as open for dashboards, duplicate checks and pending objections.
+IN_PROGRESS_STATUSES = ("open", "suspended")
+
 
 class Case(Base):
     """One matter for one household. `data` is the validated start data (with the household snapshot)."""

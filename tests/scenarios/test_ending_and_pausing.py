@@ -14,7 +14,7 @@ from engine.persistence import Notice, ProcessInstance
 from engine.queries import case_page, dossier, inbox
 from engine.queries import notices as notice_board
 from engine.records import audit
-from engine.services import case_ending, tasks, timers
+from engine.services import case_ending, notices, tasks, timers
 from tests.scenarios.flow import Application
 from tests.scenarios.households import household, member
 
@@ -166,3 +166,18 @@ def test_a_suspended_case_tasks_show_as_paused_and_cannot_be_claimed_or_complete
         case_ending.suspend(ctx, app.number, "admin1", "已结束")
     with pytest.raises(PermissionDenied):
         case_ending.suspend(ctx, app.number, "clerk1", "不是管理员")
+
+
+@freeze_time(START)
+def test_the_public_may_still_object_to_the_notice_of_a_suspended_case(ctx: Context) -> None:
+    app = _in_notice(ctx)
+    (notice,) = notice_board.open_notices(ctx, "demo-village-1-1")
+    case_ending.suspend(ctx, app.number, "admin1", "核查")
+    notices.object_to_notice(ctx, notice.id, "该户有车辆未申报")
+    view = app.view()
+    assert (view.status, view.instance_status) == ("suspended", "suspended")
+    assert "objection_received" in _actions(ctx, app.number)
+    case_ending.resume(ctx, app.number, "admin1", "核查完毕")
+    with freeze_time(NOTICE_OVER):
+        assert timers.tick(ctx) == 1
+        assert app.open_task_names() == ["objection_handling"]  # the objection received while paused counts
