@@ -15,6 +15,7 @@ from web.api.form_schemas import NOT_BLANK
 from web.api.schemas import CaseSchema
 
 _REASON = {"description": "理由（必填，不超过 500 字）", "maxLength": case_ending.MAX_REASON, "pattern": NOT_BLANK}
+_LENGTH = validate.Length(max=case_ending.MAX_REASON, error=f"不能超过 {case_ending.MAX_REASON} 个字")
 _ADMIN = "系统管理（admin），只限本机构及下级机构辖区内的案件"
 
 
@@ -27,12 +28,12 @@ class TerminateRequestSchema(Strict):
             "x-enum-descriptions": TERMINATION_GROUNDS,
         },
     )
-    # Blank and length are the service's to check, with its own field messages (422 naming reason).
-    reason = Str(required=True, validate=validate.Length(max=2000), metadata=_REASON)
+    # A blank reason is the service's to refuse, with its own field message (422 naming reason).
+    reason = Str(required=True, validate=_LENGTH, metadata=_REASON)
 
 
 class ReasonRequestSchema(Strict):
-    reason = Str(required=True, validate=validate.Length(max=2000), metadata=_REASON)
+    reason = Str(required=True, validate=_LENGTH, metadata=_REASON)
 
 
 @operation(
