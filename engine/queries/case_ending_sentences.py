@@ -1,5 +1,5 @@
-"""The case timeline's sentences for 终止, 暂停, 恢复 and 撤销 (engine.services.case_ending), merged into
-case_page.SENTENCES so the case page and the auditor's dossier both read them."""
+"""The case timeline's sentences for 终止, 暂停, 恢复 and 撤销 (engine.services.case_ending), added to
+case_page.SENTENCES (`add_to`) so the case page and the auditor's dossier both read them."""
 
 from __future__ import annotations
 
@@ -26,3 +26,19 @@ ENDING_SENTENCES: dict[str, Callable[[Any, Mapping[str, Any], str, Any], str]] =
         f"系统管理员恢复案件（{label(INSTANCE_STATUS_LABELS, d.get('status'))}），理由：{d.get('reason', '')}"
     ),
 }
+
+
+Sentence = Callable[[Any, Mapping[str, Any], str, Any], str]
+
+
+def add_to(sentences: dict[str, Any]) -> None:
+    """Add the sentences above; a task cancelled because its case was ended says so."""
+    process_cancelled: Sentence | None = sentences.get("task_cancelled")
+
+    def cancelled(event: Any, d: Mapping[str, Any], title: str, forms: Any) -> str:
+        if d.get("by") == "case_terminated" or process_cancelled is None:
+            return f"案件终止，任务“{title}”随之取消（未经办理）"
+        return process_cancelled(event, d, title, forms)
+
+    sentences.update(ENDING_SENTENCES)
+    sentences["task_cancelled"] = cancelled

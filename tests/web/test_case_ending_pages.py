@@ -41,6 +41,7 @@ def test_a_clerk_terminates_a_case_in_its_notice_from_the_case_page(ctx: Context
     assert "终止办理通知书" in page
     assert "申请人书面撤回" in page
     assert '<form method="post" action="/cases/' + number + '/terminate"' not in page
+    assert "已撤回" in page  # the case's 公示, as its page lists it
     assert notice.masked_name not in anonymous.get(BOARD).get_data(as_text=True)
     listed = clerk.get("/cases").get_data(as_text=True)
     assert "已终止（申请人撤回申请）" in listed
@@ -78,6 +79,7 @@ def test_an_administrator_suspends_resumes_and_cancels_from_the_case_page(ctx: C
     assert "系统管理员暂停案件" in page
     assert "系统管理员恢复案件" in page
     assert "撤销案件，事由" in page
+    assert "案件终止，任务“受理登记”随之取消（未经办理）" in page
 
 
 def _number(ctx: Context, task_id: int) -> str:
