@@ -27,7 +27,6 @@ from engine.results import CaseView
 from engine.services.admin.common import actor as admin_actor
 
 MAX_REASON = 500
-SUSPENDED_MESSAGE = "案件已暂停，暂停期间不能办理；请系统管理员恢复后再试"
 
 
 def _reason(reason: str, what: str) -> str:
@@ -66,7 +65,9 @@ def terminate(ctx: Context, number: str, username: str, ground: str, reason: str
             allowed = "、".join(TERMINATION_GROUNDS.values())
             raise InvalidData("终止信息有误", {"ground": [f"终止事由：必须是{allowed}之一"]})
         text = _reason(reason, "终止")
-        _check_not_finished(case, instance, "再次终止")
+        if case.status == "cancelled":
+            raise Conflict(f"案件 {number} 已终止，不能再次终止")
+        _check_not_finished(case, instance, "终止")
         if case.decided_at is not None or case.outcome is not None:
             raise Conflict(f"案件 {number} 已作出审批决定，不能终止")
         if case.status == "suspended":
