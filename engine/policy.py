@@ -200,3 +200,26 @@ def check_may_extend(user: User, case: Case) -> None:
     scope = ancestor_at_level(case.village, user.org_unit.level)
     if not (user.roles & EXTENDING_ROLES) or scope is None or scope.id != user.org_unit_id:
         raise PermissionDenied("无权延长该案件的办理时限")
+
+
+# --- 终止 a case (issue 14 part 4; docs/ending-and-pausing-cases.md) ----------------------------------
+
+
+def parse_roles(value: object) -> frozenset[str]:
+    """A parameter naming roles, comma-separated ("township_head,county_approver")."""
+    return frozenset(part.strip() for part in str(value or "").split(",") if part.strip())
+
+
+def may_terminate(user: User, case: Case, roles: frozenset[str]) -> bool:
+    """A holder of one of the process's `termination_roles` whose own unit is the case's village,
+    township or county at the unit's level (a township head for the township's villages)."""
+    if not user.roles & roles:
+        return False
+    unit = ancestor_at_level(case.village, user.org_unit.level)
+    return unit is not None and unit.id == user.org_unit_id
+
+
+def check_may_terminate(user: User, case: Case, roles: frozenset[str]) -> None:
+    if not may_terminate(user, case, roles):
+        allowed = "、".join(sorted(role_label(r) for r in roles)) or "（流程未配置）"
+        raise PermissionDenied(f"无权终止案件 {case.number}：需要本辖区的{allowed}")

@@ -232,3 +232,20 @@ PII_FIELD_LABELS = {"household.members.id_number": "家庭成员身份证号"}
 def label(table: dict[str, str], code: object) -> str:
     """The label of `code`, or the code itself for a value no table knows (never an error on a page)."""
     return table.get(str(code), str(code)) if code is not None else ""
+
+
+# --- 终止、暂停、恢复、撤销 (issue 14 parts 4 and 7; docs/ending-and-pausing-cases.md) ------------------
+# Case.termination["ground"]: why a case was ended before its decision. admin_cancelled is the
+# administrator's cancel (the instance operation); the others are the 终止 grounds a caseworker picks.
+TERMINATION_GROUNDS = {
+    "applicant_withdrew": "申请人撤回申请",
+    "deceased": "死亡",
+    "moved_away": "迁出",
+    "duplicate_application": "重复申请",
+    "other": "其他",
+}
+ADMIN_CANCEL_GROUND = "admin_cancelled"
+ENDING_GROUND_LABELS = {**TERMINATION_GROUNDS, ADMIN_CANCEL_GROUND: "其他（管理员撤销）"}
+# An ended case reads 已终止 (was 已撤销, a word nothing set); a suspended one 已暂停.
+CASE_STATUS_LABELS.update({"cancelled": "已终止", "suspended": "已暂停"})
+INSTANCE_STATUS_LABELS.update({"cancelled": "已终止", "suspended": "已暂停"})

@@ -11,6 +11,10 @@ from engine.clock import utcnow
 from engine.persistence.base import Base
 from engine.persistence.org import OrgUnit
 
+# Case.status values of a case still being handled: `suspended` (an administrator paused it,
+# engine.services.case_ending) counts as open for dashboards, duplicate checks and pending objections.
+IN_PROGRESS_STATUSES = ("open", "suspended")
+
 
 class Case(Base):
     """One matter for one household. `data` is the validated start data (with the household snapshot)."""
@@ -46,6 +50,9 @@ class Case(Base):
     # The household as a clerk last entered it on a form (受理, or a corrected one at 入户调查/核查): what
     # the engine derives the public 公示 from (engine.records.notice_values), never workflow data.
     household: Mapped[dict[str, Any] | None] = mapped_column()
+    # 终止 (or an administrator's cancel): ground, reason, who and when, and the applicant's notice
+    # (docs/ending-and-pausing-cases.md). NULL for every case that was not ended early.
+    termination: Mapped[dict[str, Any] | None] = mapped_column()
 
     village: Mapped[OrgUnit] = relationship(foreign_keys=[village_id], lazy="joined")
 

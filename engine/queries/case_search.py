@@ -27,7 +27,7 @@ from engine.results import LegalClock
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-STATUSES = ("open", "closed", "cancelled")
+STATUSES = ("open", "suspended", "closed", "cancelled")
 _MAX_TEXT = 100
 
 

@@ -26,6 +26,7 @@ from engine.domain.vocabulary import ENROLLMENT_STATUS_LABELS
 from engine.errors import PermissionDenied
 from engine.lookups import get_user
 from engine.persistence import Case, Enrollment, User
+from engine.persistence.cases import IN_PROGRESS_STATUSES
 from engine.persistence.jsontext import canonical_json
 from engine.queries.case_search import process_titles
 
@@ -92,7 +93,7 @@ def find_in_session(session: Session, user: User, numbers: list[str]) -> list[Du
     cases = session.scalars(
         select(Case)
         .where(
-            Case.status == "open",
+            Case.status.in_(IN_PROGRESS_STATUSES),
             or_(*(cast(column, Text).contains(q) for column in (Case.data, Case.household) for q in quoted)),
         )
         .order_by(Case.id)

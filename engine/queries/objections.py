@@ -27,6 +27,7 @@ from engine.context import Context
 from engine.domain.roles import Level
 from engine.lookups import get_user
 from engine.persistence import Case, HumanTask, Notice, Objection, OrgUnit, User
+from engine.persistence.cases import IN_PROGRESS_STATUSES
 
 _Row = TypeVar("_Row", bound=tuple[Any, ...])
 MAX_ITEMS = 200  # an inbox panel, not a report: the oldest first, and the count says how many in all
@@ -71,7 +72,7 @@ def pending_condition() -> ColumnElement[bool]:
         HumanTask.completed_at >= Notice.closed_at,
     )
     return and_(
-        Case.status == "open",
+        Case.status.in_(IN_PROGRESS_STATUSES),
         or_(Notice.status == "open", and_(Notice.closed_at.is_not(None), not_(handled))),
     )
 

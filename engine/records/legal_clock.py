@@ -25,14 +25,15 @@ def legal_clock(case: Case, calendar: WorkingCalendar, now: datetime | None = No
     if case.clock_started_at is None or case.clock_limit_days is None:
         return None
     started = to_china(case.clock_started_at).date()
-    until = to_china(case.decided_at or now or utcnow()).date()
+    # A case ended without a decision (终止, engine.records.ending) stops its clock when it was closed.
+    until = to_china(case.decided_at or case.closed_at or now or utcnow()).date()
     used = calendar.working_days_between(started, until)
     return LegalClock(
         started_on=started,
         limit_days=case.clock_limit_days,
         due_on=calendar.add_working_days(started, case.clock_limit_days),
         working_days_used=used,
-        stopped=case.decided_at is not None,
+        stopped=case.decided_at is not None or case.closed_at is not None,
         overdue=used > case.clock_limit_days,
         extension_reason=case.clock_extension_reason,
     )

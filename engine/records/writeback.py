@@ -142,6 +142,8 @@ def check_instance_usable(instance: ProcessInstance) -> None:
         )
     if instance.status in ("completed", "cancelled"):
         raise Conflict("流程已结束")
+    if instance.status == "suspended":  # engine.services.case_ending: nothing moves a paused case
+        raise Conflict("案件已暂停，暂停期间不能办理；请系统管理员恢复后再试")
 
 
 def mark_error(ctx: Context, instance_id: int, failure: WorkflowFailed, actor: audit.Actor = audit.SYSTEM) -> None:

@@ -148,6 +148,11 @@ def _object(
         if notice.status != "open" or now >= notice.ends_at:
             ended = to_china(notice.ends_at)
             raise Conflict(f"该公示已于 {ended:%Y-%m-%d %H:%M} 结束，不再受理异议；如有情况请向乡镇（街道）反映")
+        # The public may object while an administrator has paused the case: the objection reaches the
+        # process (its tasks wait for the resume) and the instance stays paused (engine.services.case_ending).
+        paused = notice.instance.status == "suspended"
+        if paused:
+            notice.instance.status = "waiting"
         run = step.begin(notice.instance, PUBLIC)
         objection = Objection(notice_id=notice.id, text=text, contact=contact, channel=channel, received_at=now)
         session.add(objection)
@@ -172,4 +177,6 @@ def _object(
             details=details,
         )
         step.finish(notice.case, run)
+        if paused:
+            notice.instance.status = "suspended"
         return ObjectionReceipt(objection.id, notice.id, now)

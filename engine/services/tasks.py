@@ -119,6 +119,8 @@ def check_may_act(user: User, task: HumanTask) -> None:
     """The user holds the task's role in its org unit, it is still open, and nobody else claimed it."""
     policy.check_may_work(user, task)
     _check_open(task)
+    if task.case.status == "suspended":  # an administrator paused the case (engine.services.case_ending)
+        raise Conflict("案件已暂停，暂停期间不能办理；请系统管理员恢复后再试")
     if task.state == "claimed" and task.assignee_id != user.id:
         raise Conflict("该任务已被他人签收，只能由签收人办理")
 

@@ -22,6 +22,7 @@ from typing import Any, BinaryIO
 from engine.clock import pinned
 from engine.errors import DibaoError, WorkflowFailed
 from engine.workflow import dry_run
+from engine.workflow.cancelling import cancel_workflow
 from engine.workflow.host_protocol import (
     HEADER_SIZE,
     NEEDS_FILES,
@@ -95,6 +96,8 @@ def _step(process: LoadedProcess, request: Request) -> Any:
         run.send_message(args["name"], args["payload"])
     elif op == "advance":
         run.advance()
+    elif op == "cancel":
+        cancel_workflow(run)
     else:
         raise WorkflowFailed(f"未知的引擎请求：{op}")
     return _result(run)

@@ -97,6 +97,9 @@ class IsolatedRun:
     def advance(self) -> None:
         self._moved(self.process.run_step("advance", self._state, {}))
 
+    def cancel(self) -> None:
+        self._moved(self.process.run_step("cancel", self._state, {}))  # engine.workflow.cancelling
+
     def _moved(self, result: StepResult) -> None:
         self._state, self._result, self._reader = result.state, result, None
 

@@ -12,7 +12,7 @@ import pytest
 from freezegun import freeze_time
 
 from engine.context import Context
-from engine.services import tasks, tokens
+from engine.services import cases, tasks, tokens
 from engine.services.bootstrap import DEMO_PASSWORD
 from tests.api.conftest import (
     PEOPLE,
@@ -145,6 +145,33 @@ def _routes() -> dict[str, Route]:
         "POST /processes/deploy": Route("POST", lambda w: "/api/v1/processes/deploy", {}, allowed=DESIGNERS),
         "GET /audit/verify": Route("GET", lambda w: "/api/v1/audit/verify", allowed=("auditor1",)),
         "GET /openapi.json": Route("GET", lambda w: "/api/v1/openapi.json", anonymous=200),
+        **_ending_routes(),
+    }
+
+
+# --- 终止、暂停、恢复、撤销 (docs/ending-and-pausing-cases.md) ---------------------------------------------
+def _fresh_case(ctx: Context) -> str:
+    """A new reference_review case of demo-village-1-1, so ending one leaves the shared world alone."""
+    return cases.start_case(ctx, "reference_review", "clerk1", {"village": "demo-village-1-1"}).number
+
+
+def _ending_routes() -> dict[str, Route]:
+    # 终止: the default termination_roles (township clerk/head, county clerk/approver) within their unit.
+    # Suspend/resume/cancel are the administrators' (admin1, in none of PEOPLE: tests/api/test_case_ending_api.py).
+    reason = {"reason": "测试"}
+    return {
+        "POST /cases/<number>/terminate": Route(
+            "POST",
+            lambda w: f"/api/v1/cases/{_fresh_case(w.ctx)}/terminate",
+            {"ground": "applicant_withdrew", "reason": "申请人撤回"},
+            allowed=("clerk1", "approver1"),
+        ),
+        **{
+            f"POST /cases/<number>/{action}": Route(
+                "POST", lambda w, a=action: f"/api/v1/cases/{_fresh_case(w.ctx)}/{a}", reason, allowed=()
+            )
+            for action in ("suspend", "resume", "cancel")
+        },
     }
 
 

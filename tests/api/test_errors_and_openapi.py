@@ -40,6 +40,11 @@ ROUTES = {
     ("post", "/api/v1/processes/deploy"),
     ("get", "/api/v1/audit/verify"),
     ("get", "/api/v1/openapi.json"),
+    # 终止, 暂停, 恢复, 撤销 (docs/ending-and-pausing-cases.md)
+    ("post", "/api/v1/cases/{number}/terminate"),
+    ("post", "/api/v1/cases/{number}/suspend"),
+    ("post", "/api/v1/cases/{number}/resume"),
+    ("post", "/api/v1/cases/{number}/cancel"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/token"),

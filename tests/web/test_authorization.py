@@ -178,6 +178,10 @@ ADMIN_ROUTES = (
     ("get", "/admin/org-units/demo-town-1"),
     ("post", "/admin/org-units/demo-town-1"),
     ("post", "/admin/cases/2026-0000001/retry"),
+    # 暂停/恢复/撤销 (web/admin/case_actions.py)
+    ("post", "/admin/cases/2026-0000001/suspend"),
+    ("post", "/admin/cases/2026-0000001/resume"),
+    ("post", "/admin/cases/2026-0000001/cancel"),
 )
 
 
@@ -343,3 +347,26 @@ def test_batch_actions_on_a_township_task_are_refused_per_task(
     if who:
         html = browser.get("/").get_data(as_text=True)
         assert f"任务 {task_id}：无权办理该任务" in html
+
+
+# --- 终止 a case (web/clerk/case_terminate.py; docs/ending-and-pausing-cases.md) ---------------------------
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("clerk1", 302), ("approver1", 302), ("clerk2", 403), ("auditor1", 403), ("designer1", 403), (None, 302)],
+)
+def test_terminate_is_for_the_process_termination_roles_in_scope(
+    ctx: Context, make_browser: object, who: str | None, status: int
+) -> None:
+    """The default termination_roles: township clerks and heads, county clerks and approvers, in their unit."""
+    task_id = open_task(ctx)
+    number = task_page.show_task(ctx, task_id).summary.case_number
+    browser = _browser(make_browser, who)
+    page = browser.get(f"/cases/{number}")
+    if who in ("clerk1", "approver1"):
+        assert "终止事由" in page.get_data(as_text=True)
+    reply = browser.post(f"/cases/{number}/terminate", {"ground": "other", "reason": "测试"})
+    assert reply.status_code == status
+    if who is None:
+        assert reply.headers["Location"].startswith("/login")
+    expected = "cancelled" if who in ("clerk1", "approver1") else "open"
+    assert task_page.show_task(ctx, task_id).summary.state == ("cancelled" if expected == "cancelled" else "open")

@@ -6,6 +6,6 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from web.admin import demo_clock, pages
+from web.admin import case_actions, demo_clock, pages
 
-BLUEPRINTS: tuple[Blueprint, ...] = (pages.bp, demo_clock.bp)
+BLUEPRINTS: tuple[Blueprint, ...] = (pages.bp, demo_clock.bp, case_actions.bp)  # case_actions: 暂停/恢复/撤销

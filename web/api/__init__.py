@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask
 
 # Importing the route modules registers their routes on the blueprint.
-from web.api import admin, assessments, cases, notices, objections, openapi, tasks, tokens
+from web.api import admin, assessments, case_ending, cases, notices, objections, openapi, tasks, tokens
 from web.api.core import OPERATIONS, bp
 from web.api.errors import http_error
 from web.kit.errors import answer_in_json_under
@@ -16,6 +16,7 @@ __all__ = [
     "admin",
     "assessments",
     "bp",
+    "case_ending",
     "cases",
     "init_app",
     "notices",

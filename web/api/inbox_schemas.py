@@ -57,7 +57,7 @@ class InboxQuerySchema(TaskListQuerySchema):
 class InboxTaskSchema(TaskSummarySchema):
     applicant = fields.String(metadata={"description": "申请人（遮蔽，如 张*）"})
     village_name = fields.String()
-    case_status = fields.String(metadata={"enum": ["open", "closed", "cancelled"]})
+    case_status = fields.String(metadata={"enum": ["open", "suspended", "closed", "cancelled"]})
     case_outcome = fields.String(allow_none=True)
     urgent = fields.Boolean(metadata={"description": "加急：按小时计算时限的环节，或 24 小时内到期"})
 

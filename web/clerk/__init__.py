@@ -5,6 +5,14 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from web.clerk import attachments, cases, inbox, intake, objections, tasks
+from web.clerk import attachments, case_terminate, cases, inbox, intake, objections, tasks
 
-BLUEPRINTS: tuple[Blueprint, ...] = (inbox.bp, tasks.bp, intake.bp, cases.bp, attachments.bp, objections.bp)
+BLUEPRINTS: tuple[Blueprint, ...] = (
+    inbox.bp,
+    tasks.bp,
+    intake.bp,
+    cases.bp,
+    attachments.bp,
+    objections.bp,
+    case_terminate.bp,  # 终止 and the case page's ending panel
+)

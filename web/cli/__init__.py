@@ -13,6 +13,7 @@ import click
 
 from web.cli.assess import assess_command, assess_temporary_command
 from web.cli.audit import audit_group
+from web.cli.case_ending import cases_terminate  # noqa: F401 - registers terminate/suspend/resume/cancel on cases
 from web.cli.cases import cases_group
 from web.cli.notices import notices_group
 from web.cli.processes import processes

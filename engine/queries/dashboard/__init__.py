@@ -4,7 +4,7 @@ Nothing here restores a workflow: every figure is a GROUP BY over `case_file`, `
 `enrollment`, which the processes keep current (engine.records.case_sync, runner).
 
 Definitions (the page's captions say the same in Chinese):
-- open: `Case.status == "open"`; its stage is `Case.stage` (what the process waits for now);
+- open: `Case.status` open or suspended (IN_PROGRESS_STATUSES); its stage is `Case.stage` (what it waits for now);
 - overdue (case): open, undecided and past its legal limit (legal_clock: more than `clock_limit_days`
   working days since 受理). The calendar turns each (region, limit) pair into the latest start that is
   overdue today (case_search's cutoff), so the test is a range on `clock_started_at`;

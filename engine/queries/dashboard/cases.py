@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.context import Context
 from engine.persistence import Case
+from engine.persistence.cases import IN_PROGRESS_STATUSES
 from engine.queries.case_search import overdue_cutoff, process_titles
 from engine.queries.dashboard.model import CaseCounts, StageCount
 from engine.queries.dashboard.scope import Scope, township_keys
@@ -34,7 +35,7 @@ def open_cases(session: Session, scope: Scope) -> list[OpenRow]:
     """Open cases grouped finely enough to give the stage, township and region tables in one scan."""
     columns = (Case.township_id, Case.region, Case.kind, Case.stage, Case.clock_limit_days)
     rows = session.execute(
-        select(*columns, func.count()).where(*scope.cases, Case.status == "open").group_by(*columns)
+        select(*columns, func.count()).where(*scope.cases, Case.status.in_(IN_PROGRESS_STATUSES)).group_by(*columns)
     ).all()
     return [(t, r, k, s, lim, int(n)) for t, r, k, s, lim, n in rows]
 
@@ -56,7 +57,7 @@ def overdue_cases(ctx: Context, session: Session, scope: Scope, open_rows: list[
         return {}
     rows = session.execute(
         select(Case.township_id, Case.region, func.count())
-        .where(*scope.cases, Case.status == "open", Case.decided_at.is_(None), or_(*conditions))
+        .where(*scope.cases, Case.status.in_(IN_PROGRESS_STATUSES), Case.decided_at.is_(None), or_(*conditions))
         .group_by(Case.township_id, Case.region)
     ).all()
     return {(t, r): int(n) for t, r, n in rows}
