@@ -232,3 +232,14 @@ PII_FIELD_LABELS = {"household.members.id_number": "家庭成员身份证号"}
 def label(table: dict[str, str], code: object) -> str:
     """The label of `code`, or the code itself for a value no table knows (never an error on a page)."""
     return table.get(str(code), str(code)) if code is not None else ""
+
+
+# --- 委派 (delegation, issue 14 part 5; docs/delegation.md) -----------------------------------------------
+# The timeline's words for a delegation's events (engine.queries.case_page), and why one ended with the claim.
+DELEGATION_EVENT_LABELS = {
+    "task_delegated": "委派",
+    "task_handed_back": "交回",
+    "task_delegation_recalled": "收回",
+    "task_delegation_ended": "委派结束",
+}
+DELEGATION_END_LABELS = {"unclaimed": "签收人取消签收", "transferred": "任务转办"}

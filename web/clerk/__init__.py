@@ -5,6 +5,14 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from web.clerk import attachments, cases, inbox, intake, objections, tasks
+from web.clerk import (
+    attachments,
+    cases,
+    delegation,  # noqa: F401  (委派 routes on the tasks blueprint)
+    inbox,
+    intake,
+    objections,
+    tasks,
+)
 
 BLUEPRINTS: tuple[Blueprint, ...] = (inbox.bp, tasks.bp, intake.bp, cases.bp, attachments.bp, objections.bp)
