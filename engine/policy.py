@@ -238,11 +238,11 @@ def check_may_delegate(user: User, task: HumanTask, target: User | None, to: str
     elif target.id == user.id:
         problem = "被委派人：不能委派给自己"
     elif not target.active:
-        problem = f"被委派人：{_person(target)} 已停用"
+        problem = f"被委派人：{_person(target)}已停用"
     elif target.org_unit_id != task.org_unit_id:
-        problem = f"被委派人：{_person(target)} 不属于{task.org_unit.name}"
+        problem = f"被委派人：{_person(target)}不属于{task.org_unit.name}"
     elif task.role not in target.roles:
-        problem = f"被委派人：{_person(target)} 没有{role_label(task.role)}角色"
+        problem = f"被委派人：{_person(target)}没有{role_label(task.role)}角色"
     if problem is not None or target is None:
         raise InvalidData("委派信息有误", {"to": [problem or "被委派人：必填"]})
     return target

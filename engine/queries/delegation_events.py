@@ -19,7 +19,7 @@ def _note(d: Mapping[str, Any], what: str) -> str:
 
 def _delegated(event: AuditEvent, d: Mapping[str, Any], title: str, forms: Mapping[str, FormDefinition]) -> str:
     who = f"{d.get('to_name', '')}（{d.get('to', '?')}）" if d.get("to_name") else str(d.get("to", "?"))
-    return f"{DELEGATION_EVENT_LABELS['task_delegated']}：将任务“{title}”交给 {who} 填写" + _note(d, "说明")
+    return f"{DELEGATION_EVENT_LABELS['task_delegated']}：将任务“{title}”交给 {who}填写" + _note(d, "说明")
 
 
 def _handed_back(event: AuditEvent, d: Mapping[str, Any], title: str, forms: Mapping[str, FormDefinition]) -> str:

@@ -131,6 +131,7 @@ def claim(ctx: Context, task_id: int, username: str) -> TaskSummary:
         user, task = get_user(session, username), _task(session, task_id)
         check_may_act(user, task)
         task.state, task.assignee_id = "claimed", user.id
+        delegation.clear(task)  # a delegation belongs to one holder's claim, never to the next one
         audit.record_task(session, "task_claimed", audit.Actor.of(user, task.role), task)
         return _summary(session, task)
 
