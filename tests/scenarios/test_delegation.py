@@ -1,5 +1,5 @@
 """委派 (docs/delegation.md), end to end on the real dibao_application BPMN: head1 (城关镇负责人) claims 初审 and
-delegates it to deputy1 (城关镇副镇长, the demo data's second township head), who saves the form and hands it
+delegates it to deputy1 (分管副镇长, the demo data's second township head), who saves the form and hands it
 back; head1 reviews the draft and completes. The step record names both, the timeline and the audit chain
 hold every event, and every refusal of the rules is a 403 / 409 / 422 that changes nothing."""
 
@@ -49,7 +49,7 @@ def test_head_delegates_first_review_deputy_saves_and_hands_back_head_completes(
     done = delegation.delegate(ctx, task_id, "head1", "deputy1", "请先拟写初审意见")
     assert done.delegation is not None
     assert done.delegation.active
-    assert (done.state, done.assignee, done.delegation.delegate_name) == ("claimed", "head1", "城关镇副镇长")
+    assert (done.state, done.assignee, done.delegation.delegate_name) == ("claimed", "head1", "分管副镇长")
 
     # The delegate finds it under 委派给我; the holder keeps it under 已签收 (with the marker), nobody's 待办.
     assert _delegated_to_me(ctx, "deputy1") == [task_id]
@@ -62,7 +62,7 @@ def test_head_delegates_first_review_deputy_saves_and_hands_back_head_completes(
 
     with pytest.raises(PermissionDenied, match="被委派人只能暂存和交回，不能提交"):
         tasks.complete(ctx, task_id, "deputy1", REVIEW)
-    with pytest.raises(Conflict, match=r"任务已委派给 城关镇副镇长（deputy1），请先收回或等待交回"):
+    with pytest.raises(Conflict, match=r"任务已委派给 分管副镇长（deputy1），请先收回或等待交回"):
         tasks.complete(ctx, task_id, "head1", REVIEW)
     with pytest.raises(Conflict, match="请先收回或等待交回"):
         tasks.save_draft(ctx, task_id, "head1", {"opinion": "我自己写"})
@@ -89,9 +89,9 @@ def test_head_delegates_first_review_deputy_saves_and_hands_back_head_completes(
 
     page = case_page.case_page(ctx, app.number, "head1")
     (record,) = [r for r in page.steps if r.step == "first_review"]
-    assert (record.filled_by, record.who, record.opinion) == ("城关镇副镇长", "城关镇负责人", REVIEW["opinion"])
+    assert (record.filled_by, record.who, record.opinion) == ("分管副镇长", "城关镇负责人", REVIEW["opinion"])
     texts = [entry.text for entry in page.timeline]
-    assert "委派：将任务“初审”交给 城关镇副镇长（deputy1）填写，说明：请先拟写初审意见" in texts
+    assert "委派：将任务“初审”交给 分管副镇长（deputy1）填写，说明：请先拟写初审意见" in texts
     assert "交回：将任务“初审”交回签收人 head1（附暂存的填写内容），说明：已拟好，请审核" in texts
 
     events = _events(ctx, app.number)
@@ -151,7 +151,7 @@ def test_refusals_change_nothing(ctx: Context) -> None:
     assert (summary.state, summary.assignee, summary.delegation) == ("claimed", "head1", None)
 
     delegation.delegate(ctx, task_id, "head1", "deputy1")
-    with pytest.raises(Conflict, match="任务已委派给 城关镇副镇长（deputy1），请先收回后再委派"):
+    with pytest.raises(Conflict, match="任务已委派给 分管副镇长（deputy1），请先收回后再委派"):
         delegation.delegate(ctx, task_id, "head1", "deputy1")
     with pytest.raises(PermissionDenied, match="只有该任务的签收人可以收回委派"):
         delegation.recall(ctx, task_id, "deputy1")
@@ -182,7 +182,7 @@ def test_recall_release_and_transfer_end_a_delegation(ctx: Context) -> None:
 
     page = case_page.case_page(ctx, app.number, "head1")
     (record,) = [r for r in page.steps if r.step == "first_review"]
-    assert (record.filled_by, record.who) == (None, "城关镇副镇长")
+    assert (record.filled_by, record.who) == (None, "分管副镇长")
     texts = [entry.text for entry in page.timeline]
     assert "收回：收回委派给 deputy1 的任务“初审”" in texts
     assert "委派结束：因签收人取消签收，任务“初审”不再委派给 deputy1" in texts
