@@ -15,7 +15,7 @@ from engine.context import Context
 from engine.errors import Conflict, InvalidData, PermissionDenied
 from engine.queries import case_page, inbox, task_page
 from engine.records import audit
-from engine.services import delegation, tasks
+from engine.services import attachments, delegation, tasks
 from engine.services.admin import users as admin_users
 from engine.services.users import add_user
 from tests.scenarios.flow import Application
@@ -68,6 +68,8 @@ def test_head_delegates_first_review_deputy_saves_and_hands_back_head_completes(
         tasks.save_draft(ctx, task_id, "head1", {"opinion": "我自己写"})
 
     tasks.save_draft(ctx, task_id, "deputy1", REVIEW)
+    stored = attachments.upload(ctx, "deputy1", task_id, "初审意见草稿.pdf", b"%PDF-1.4 draft")  # uploads too
+    assert stored.number
     with pytest.raises(PermissionDenied, match="只有该任务的被委派人可以交回"):
         delegation.hand_back(ctx, task_id, "head1")
     back = delegation.hand_back(ctx, task_id, "deputy1", "已拟好，请审核")
@@ -96,9 +98,10 @@ def test_head_delegates_first_review_deputy_saves_and_hands_back_head_completes(
 
     events = _events(ctx, app.number)
     tail = events[events.index(("task_delegated", "head1")) :]
-    assert tail[:4] == [
+    assert tail[:5] == [
         ("task_delegated", "head1"),
         ("task_draft_saved", "deputy1"),
+        ("attachment.uploaded", "deputy1"),
         ("task_handed_back", "deputy1"),
         ("task_completed", "head1"),
     ]
