@@ -20,7 +20,6 @@ from engine.domain.roles import CASEWORK_ROLES, Level, role_label
 from engine.errors import Conflict, InvalidData, PermissionDenied
 from engine.lookups import ancestor_at_level, get_user
 from engine.persistence import Case, HumanTask, OrgUnit, User
-from engine.results import TaskSummary
 from engine.workflow.bundle import DEFAULT_REGION
 
 ADMIN = "admin"
@@ -265,8 +264,3 @@ def check_delegation_allows_completion(user: User, task: HumanTask) -> None:
         raise PermissionDenied("被委派人只能暂存和交回，不能提交：请交回签收人审核后提交")
     if task.delegated and task.state == "claimed":
         raise Conflict(f"任务已委派给 {delegate_name(task)}，请先收回或等待交回")
-
-
-def may_delegate(user_name: str, task: TaskSummary) -> bool:
-    """Whether the task page offers 委派 (the holder, no delegation under way)."""
-    return task.state == "claimed" and task.assignee == user_name and not (task.delegation and task.delegation.active)
