@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.context import Context
 from engine.domain.roles import CASEWORK_ROLES, Level, role_label
-from engine.errors import PermissionDenied
+from engine.errors import Conflict, InvalidData, PermissionDenied
 from engine.lookups import ancestor_at_level, get_user
 from engine.persistence import Case, HumanTask, OrgUnit, User
 from engine.workflow.bundle import DEFAULT_REGION
@@ -223,3 +223,65 @@ def check_may_terminate(user: User, case: Case, roles: frozenset[str]) -> None:
     if not may_terminate(user, case, roles):
         allowed = "、".join(sorted(role_label(r) for r in roles)) or "（流程未配置）"
         raise PermissionDenied(f"无权终止案件 {case.number}：需要本辖区的{allowed}")
+# --- 委派 (delegation, issue 14 part 5; docs/delegation.md) -----------------------------------------------
+# The holder of a claimed task (its assignee) hands it to a colleague of the same unit with the task's role to
+# fill in; the delegate may only 暂存 and 交回, the holder reviews and completes.
+
+
+def _person(user: User) -> str:
+    return f"{user.display_name}（{user.username}）"
+
+
+def delegate_name(task: HumanTask) -> str:
+    return _person(task.delegate) if task.delegate is not None else "他人"
+
+
+def is_active_delegate(user: User, task: HumanTask) -> bool:
+    """The user is who the claimed task is delegated to now (and still holds its role in its unit)."""
+    return task.state == "claimed" and task.delegated and task.delegate_id == user.id and may_work(user, task)
+
+
+def check_is_holder(user: User, task: HumanTask, what: str) -> None:
+    if task.state != "claimed" or task.assignee_id != user.id:
+        raise PermissionDenied(f"只有该任务的签收人可以{what}：请先签收")
+
+
+def check_may_delegate(user: User, task: HumanTask, target: User | None, to: str) -> User:
+    """Holder only (403); not while delegated (409); the delegate is another active user of the task's unit
+    with its role (422 on `to`, naming the person)."""
+    check_is_holder(user, task, "委派")
+    if task.delegated:
+        raise Conflict(f"任务已委派给 {delegate_name(task)}，请先收回后再委派")
+    problem = None
+    if target is None:
+        problem = f"被委派人：用户 {to} 不存在"
+    elif target.id == user.id:
+        problem = "被委派人：不能委派给自己"
+    elif not target.active:
+        problem = f"被委派人：{_person(target)}已停用"
+    elif target.org_unit_id != task.org_unit_id:
+        problem = f"被委派人：{_person(target)}不属于{task.org_unit.name}"
+    elif task.role not in target.roles:
+        problem = f"被委派人：{_person(target)}没有{role_label(task.role)}角色"
+    if problem is not None or target is None:
+        raise InvalidData("委派信息有误", {"to": [problem or "被委派人：必填"]})
+    return target
+
+
+def check_may_hand_back(user: User, task: HumanTask) -> None:
+    if not is_active_delegate(user, task):
+        raise PermissionDenied("只有该任务的被委派人可以交回")
+
+
+def check_may_recall(user: User, task: HumanTask) -> None:
+    check_is_holder(user, task, "收回委派")
+    if not task.delegated:
+        raise Conflict("该任务没有正在进行的委派，无需收回")
+
+
+def check_delegation_allows_completion(user: User, task: HumanTask) -> None:
+    """The delegate never completes (403); the holder does not while the task is with the delegate (409)."""
+    if task.delegate_id == user.id and task.assignee_id != user.id:
+        raise PermissionDenied("被委派人只能暂存和交回，不能提交：请交回签收人审核后提交")
+    if task.delegated and task.state == "claimed":
+        raise Conflict(f"任务已委派给 {delegate_name(task)}，请先收回或等待交回")

@@ -32,6 +32,7 @@ class TaskSummary:
     completed_by: str | None
     decision: str | None
     opinion: str | None
+    delegation: Delegation | None = None  # 委派 (docs/delegation.md), while delegated or after the hand-back
 
     @property
     def overdue(self) -> bool:
@@ -50,7 +51,9 @@ def task_summary(
     village_code: str,
     assignee: str | None = None,
     completed_by: str | None = None,
+    delegate: tuple[str, str] | None = None,
 ) -> TaskSummary:
+    """`delegate`: the delegate's (username, display name) when the task has one."""
     return TaskSummary(
         task.id,
         case_number,
@@ -68,6 +71,32 @@ def task_summary(
         completed_by,
         task.decision,
         task.opinion,
+        delegation_of(task, delegate),
+    )
+
+
+# --- 委派 (delegation, issue 14 part 5) ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Delegation:
+    """The holder handed the claimed task to `delegate` to fill in; `handed_back_at` once it came back."""
+
+    delegate: str  # username
+    delegate_name: str  # display name
+    delegated_at: datetime
+    note: str | None
+    handed_back_at: datetime | None
+    hand_back_note: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.handed_back_at is None
+
+
+def delegation_of(task: HumanTask, delegate: tuple[str, str] | None) -> Delegation | None:
+    if delegate is None or task.delegate_id is None or task.delegated_at is None:
+        return None
+    return Delegation(
+        delegate[0], delegate[1], task.delegated_at, task.delegation_note, task.handed_back_at, task.hand_back_note
     )
 
 

@@ -249,3 +249,12 @@ ENDING_GROUND_LABELS = {**TERMINATION_GROUNDS, ADMIN_CANCEL_GROUND: "其他（�
 # An ended case reads 已终止 (was 已撤销, a word nothing set); a suspended one 已暂停.
 CASE_STATUS_LABELS.update({"cancelled": "已终止", "suspended": "已暂停"})
 INSTANCE_STATUS_LABELS.update({"cancelled": "已终止", "suspended": "已暂停"})
+# --- 委派 (delegation, issue 14 part 5; docs/delegation.md) -----------------------------------------------
+# The timeline's words for a delegation's events (engine.queries.case_page), and why one ended with the claim.
+DELEGATION_EVENT_LABELS = {
+    "task_delegated": "委派",
+    "task_handed_back": "交回",
+    "task_delegation_recalled": "收回",
+    "task_delegation_ended": "委派结束",
+}
+DELEGATION_END_LABELS = {"unclaimed": "签收人取消签收", "transferred": "任务转办"}

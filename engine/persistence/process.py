@@ -99,6 +99,14 @@ class HumanTask(Base):
     # 暂存: what the clerk typed without completing, restored when the form opens again.
     draft: Mapped[dict[str, Any] | None] = mapped_column()
     draft_saved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # 委派 (docs/delegation.md): the holder (assignee) handed the claimed task to this colleague to fill in.
+    # Delegated while delegate_id is set and handed_back_at is not; both stay on the completed task so its
+    # record names who filled it in. Recall, release and 转办 clear all five.
+    delegate_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    delegated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    delegation_note: Mapped[str | None] = mapped_column(Text)
+    handed_back_at: Mapped[datetime | None] = mapped_column(DateTime)
+    hand_back_note: Mapped[str | None] = mapped_column(Text)
 
     instance: Mapped[ProcessInstance] = relationship()
     case: Mapped[Case] = relationship()
@@ -107,6 +115,12 @@ class HumanTask(Base):
     village: Mapped[OrgUnit] = relationship(foreign_keys=[village_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
+    delegate: Mapped[User | None] = relationship(foreign_keys=[delegate_id])
+
+    @property
+    def delegated(self) -> bool:
+        """With the delegate now: handed over and not yet handed back."""
+        return self.delegate_id is not None and self.handed_back_at is None
 
 
 # The inbox: open tasks of one org unit, by due date; claimed by me; done by me.
@@ -128,3 +142,5 @@ Index("ix_human_task_role_step", *_OPEN_OF_ROLE, HumanTask.task_name, HumanTask.
 Index("ix_human_task_role_village", *_OPEN_OF_ROLE, HumanTask.village_id, HumanTask.due_at, HumanTask.id)
 Index("ix_human_task_role_case", *_OPEN_OF_ROLE, HumanTask.case_id)
 Index("ix_human_task_done_state", HumanTask.completed_by_id, HumanTask.state, HumanTask.completed_at, HumanTask.id)
+# 委派给我: the claimed tasks delegated to one user.
+Index("ix_human_task_delegate", HumanTask.delegate_id, HumanTask.state)

@@ -32,6 +32,7 @@ from engine.lookups import get_user
 from engine.persistence import AuditEvent, Case, OrgUnit, ProcessInstance, User
 from engine.policy import may_reveal
 from engine.queries import case_ending_sentences, case_view, objections
+from engine.queries.delegation_events import DELEGATION_SENTENCES
 from engine.queries.household import HouseholdView, household_view
 from engine.queries.household_copy import HouseholdCheck, household_checks
 from engine.queries.step_records import StepRecord, completed_steps, step_records
@@ -297,6 +298,8 @@ SENTENCES: dict[str, Describe] = {
     "attachment.integrity_failed": lambda e, d, title, f: (
         f"附件 {d.get('number', '?')} 的文件与登记时的摘要不符，已拒绝下载"
     ),
+    # 委派 (issue 14 part 5): engine/queries/delegation_events.py
+    **DELEGATION_SENTENCES,
 }
 case_ending_sentences.add_to(SENTENCES)  # 终止、暂停、恢复、撤销
 

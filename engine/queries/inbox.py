@@ -27,7 +27,7 @@ from engine.queries.task_summaries import summaries
 from engine.records import audit
 from engine.results import TaskSummary
 
-TASK_VIEWS = ("open", "claimed", "done", "overdue")
+TASK_VIEWS = ("open", "claimed", "done", "overdue", "delegated")
 VIEWS = (*TASK_VIEWS, "started")
 SORTS = ("applicant", "case", "process", "step", "village", "due", "created", "completed")
 DUE_WINDOWS = ("overdue", "today", "week")

@@ -82,6 +82,8 @@ def task_scope(user: User, view: str) -> list[ColumnElement[bool]]:
         return [HumanTask.completed_by_id == user.id, HumanTask.state == "completed"]
     if view == "claimed":
         return [HumanTask.assignee_id == user.id, HumanTask.state == "claimed"]
+    if view == "delegated":  # 委派给我 (docs/delegation.md): with me now, not yet handed back
+        return [HumanTask.delegate_id == user.id, HumanTask.state == "claimed", HumanTask.handed_back_at.is_(None)]
     roles = sorted(user.roles)
     if view == "overdue":
         return [

@@ -52,6 +52,8 @@ class StepRecord:
     opinion: str | None
     fields: list[StepField] = field(default_factory=list)
     from_submission: bool = True  # False: completed before step records existed (decision and opinion only)
+    # 委派 (docs/delegation.md): who filled the form in for the holder (`who`, who completed it), display name.
+    filled_by: str | None = None
 
 
 def completed_steps(session: Session, case_id: int) -> list[HumanTask]:
@@ -63,6 +65,7 @@ def completed_steps(session: Session, case_id: int) -> list[HumanTask]:
         .options(
             joinedload(HumanTask.instance).joinedload(ProcessInstance.definition),
             joinedload(HumanTask.completed_by),
+            joinedload(HumanTask.delegate),
         )
         .order_by(HumanTask.completed_at, HumanTask.id)
     )
@@ -94,7 +97,15 @@ def _record(ctx: Context, task: HumanTask) -> StepRecord:
         opinion=task.opinion,
         fields=list(_lines(schema, values)),
         from_submission=submission is not None,
+        filled_by=_filled_by(task),
     )
+
+
+def _filled_by(task: HumanTask) -> str | None:
+    """The delegate whose hand-back the holder completed; a recalled delegation left nothing (it is cleared)."""
+    if task.delegate is None or task.handed_back_at is None:
+        return None
+    return task.delegate.display_name
 
 
 def _decision_label(schema: Mapping[str, Any], decision: str | None) -> str | None:

@@ -59,6 +59,8 @@ def create_demo_data(ctx: Context) -> int:
             ("village1", "村协理员一", "demo-village-1-1", ["village_assistant"]),
             ("clerk1", "城关镇经办人", "demo-town-1", ["township_clerk"]),
             ("head1", "城关镇负责人", "demo-town-1", ["township_head"]),
+            # A second township head of 城关镇: the colleague head1 delegates to (委派, docs/delegation.md).
+            ("deputy1", "分管副镇长", "demo-town-1", ["township_head"]),
             ("clerk2", "河西乡经办人", "demo-town-2", ["township_clerk"]),
             ("head2", "河西乡负责人", "demo-town-2", ["township_head"]),
             ("verify1", "县核对中心", "demo-county", ["verification_center"]),

@@ -22,10 +22,11 @@ from engine.records.advancing import advancing
 from engine.records.notice_values import record_entered_household
 from engine.records.writeback import OPEN_STATES
 from engine.results import CompletionResult, TaskSummary
+from engine.services import delegation
 from engine.workflow.runtime import FormCompletion
 from forms import FormDefinition
 
-VIEWS = ("open", "claimed", "done", "overdue")
+VIEWS = ("open", "claimed", "done", "overdue", "delegated")
 STALE_MESSAGE = "该任务已被他人办理或已变更，请刷新后查看"
 
 
@@ -84,6 +85,8 @@ def _view_conditions(user: User, view: str) -> list[Any]:
         return [HumanTask.completed_by_id == user.id, HumanTask.state == "completed"]
     if view == "claimed":
         return [HumanTask.assignee_id == user.id, HumanTask.state == "claimed"]
+    if view == "delegated":  # 委派给我 (docs/delegation.md): with me now, not yet handed back
+        return [HumanTask.delegate_id == user.id, HumanTask.state == "claimed", HumanTask.handed_back_at.is_(None)]
     # 待办: unclaimed tasks my roles may work in my own org unit (the index ix_human_task_inbox).
     roles = sorted(user.roles)
     conditions = [HumanTask.org_unit_id == user.org_unit_id, HumanTask.state == "open", HumanTask.role.in_(roles)]
@@ -130,6 +133,7 @@ def claim(ctx: Context, task_id: int, username: str) -> TaskSummary:
         user, task = get_user(session, username), _task(session, task_id)
         check_may_act(user, task)
         task.state, task.assignee_id = "claimed", user.id
+        delegation.clear(task)  # a delegation belongs to one holder's claim, never to the next one
         audit.record_task(session, "task_claimed", audit.Actor.of(user, task.role), task)
         return _summary(session, task)
 
@@ -141,6 +145,7 @@ def unclaim(ctx: Context, task_id: int, username: str) -> TaskSummary:
         if task.state != "claimed" or task.assignee_id != user.id:
             raise Conflict("只能取消本人签收的任务")
         task.state, task.assignee_id = "open", None
+        delegation.end_with_claim(session, task, user, "unclaimed")
         audit.record_task(session, "task_unclaimed", audit.Actor.of(user, task.role), task)
         return _summary(session, task)
 
@@ -158,6 +163,7 @@ def transfer(ctx: Context, task_id: int, username: str, to_username: str, reason
         if not policy.may_work(target, task) or target.id == user.id:
             raise InvalidData("转办信息有误", {"to": ["接收人：必须是本机构内具有相同角色的其他人员"]})
         task.state, task.assignee_id = "claimed", target.id
+        delegation.end_with_claim(session, task, user, "transferred")
         audit.record_task(
             session,
             "task_transferred",
@@ -173,6 +179,7 @@ def complete(ctx: Context, task_id: int, username: str, data: dict[str, Any]) ->
     """Validate the form, run the workflow on, and store everything, or change nothing at all."""
     with advancing(ctx, stale=STALE_MESSAGE) as step:
         user, task = get_user(step.session, username), _task(step.session, task_id)
+        policy.check_delegation_allows_completion(user, task)  # 委派: the delegate hands back, never completes
         check_may_act(user, task)
         actor = audit.Actor.of(user, task.role)
         run = step.begin(task.instance, actor)
@@ -222,7 +229,9 @@ def save_draft(ctx: Context, task_id: int, username: str, values: Mapping[str, A
     values, bounded size): a half-filled form is the point. Returns when it was saved (naive UTC)."""
     with ctx.db.write() as session:
         user, task = get_user(session, username), _task(session, task_id)
-        check_may_act(user, task)
+        if not policy.is_active_delegate(user, task):  # 委派: the delegate fills the form by 暂存
+            check_may_act(user, task)
+            policy.check_delegation_allows_completion(user, task)  # not the holder while it is with the delegate
         form = ctx.process(task.instance.definition).forms.get(task.form_key or "")
         draft = _draft_values(form.schema if form else {}, values)
         now = utcnow()

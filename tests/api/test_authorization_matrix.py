@@ -146,6 +146,7 @@ def _routes() -> dict[str, Route]:
         "GET /audit/verify": Route("GET", lambda w: "/api/v1/audit/verify", allowed=("auditor1",)),
         "GET /openapi.json": Route("GET", lambda w: "/api/v1/openapi.json", anonymous=200),
         **_ending_routes(),
+        **_delegation_routes(),
     }
 
 
@@ -245,3 +246,38 @@ def test_batch_actions_check_scope_per_task(ctx: Context, api_as: Any, who: str)
             assert item["case_number"] is None  # nothing about a task outside scope
     if who != "clerk1":
         assert counts(ctx) == before
+
+
+# --- 委派 (delegation, issue 14 part 5; docs/delegation.md) -------------------------------------------------
+# clerk1 and clerk1b are the township clerks of 城关镇: a delegation between them. Only the holder delegates
+# and recalls, only the delegate hands back; anyone else gets 403 and nothing changes.
+
+
+def _delegated(ctx: Context, holder: str, delegate: str) -> int:
+    from engine.services import delegation
+
+    task_id = reference_task(ctx)
+    tasks.claim(ctx, task_id, holder)
+    delegation.delegate(ctx, task_id, holder, delegate)
+    return task_id
+
+
+def _delegation_routes() -> dict[str, Route]:
+    task = "/api/v1/tasks/{}"
+    return {
+        "POST /tasks/<id>/delegate": Route(
+            "POST",
+            lambda w: task.format(w.claimed_task()) + "/delegate",
+            {"to": "clerk1b", "note": "请协助填写"},
+            allowed=("clerk1",),
+        ),
+        "POST /tasks/<id>/hand-back": Route(
+            "POST",
+            lambda w: task.format(_delegated(w.ctx, "clerk1b", "clerk1")) + "/hand-back",
+            {"note": "已填写"},
+            allowed=("clerk1",),
+        ),
+        "POST /tasks/<id>/recall": Route(
+            "POST", lambda w: task.format(_delegated(w.ctx, "clerk1", "clerk1b")) + "/recall", allowed=("clerk1",)
+        ),
+    }

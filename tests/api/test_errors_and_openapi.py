@@ -23,6 +23,10 @@ ROUTES = {
     ("get", "/api/v1/tasks/{task_id}"),
     ("post", "/api/v1/tasks/{task_id}/claim"),
     ("post", "/api/v1/tasks/{task_id}/unclaim"),
+    # 委派 (docs/delegation.md)
+    ("post", "/api/v1/tasks/{task_id}/delegate"),
+    ("post", "/api/v1/tasks/{task_id}/hand-back"),
+    ("post", "/api/v1/tasks/{task_id}/recall"),
     ("post", "/api/v1/tasks/{task_id}/transfer"),
     ("post", "/api/v1/tasks/{task_id}/complete"),
     ("put", "/api/v1/tasks/{task_id}/draft"),

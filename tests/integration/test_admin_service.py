@@ -66,17 +66,18 @@ def test_the_scope_is_the_admins_unit_and_everything_below_it(ctx: Context) -> N
     assert {u.code for u in units} == DEMO_UNITS
     assert (units[0].code, units[0].depth, units[0].parent_code) == ("demo-county", 0, None)
     town = next(u for u in units if u.code == "demo-town-1")
-    assert (town.depth, town.parent_code, town.child_level, town.active_users) == (1, "demo-county", "village", 2)
+    # clerk1, head1 and deputy1 (the colleague head1 delegates to, docs/delegation.md)
+    assert (town.depth, town.parent_code, town.child_level, town.active_users) == (1, "demo-county", "village", 3)
     assert [u.code for u in units][:3] == ["demo-county", "demo-town-1", "demo-village-1-1"]  # depth first
 
     everyone = admin.list_users(ctx, "admin1", admin.UserFilters(), page_size=100)
     names = {row.username for row in everyone.rows}
-    assert everyone.total == 12
+    assert everyone.total == 13  # with deputy1
     assert {"admin1", "clerk1", "village1"} <= names
     assert not any("yantai" in name for name in names)
 
     town_staff = admin.list_users(ctx, "admin1", admin.UserFilters(org_unit="demo-town-1"))
-    assert [r.username for r in town_staff.rows] == ["clerk1", "head1", "village1"]  # the township's subtree
+    assert [r.username for r in town_staff.rows] == ["clerk1", "deputy1", "head1", "village1"]  # the township's subtree
     clerks = admin.list_users(ctx, "admin1", admin.UserFilters(role="township_clerk"))
     assert [r.username for r in clerks.rows] == ["clerk1", "clerk2"]
     assert [r.username for r in admin.list_users(ctx, "admin1", admin.UserFilters(query="城关镇")).rows] == [

@@ -97,7 +97,7 @@ def test_filters_sort_pages_and_counts(ctx: Context) -> None:
     assert inbox(ctx, "clerk1", InboxQuery(due="week")).total == 3
     assert inbox(ctx, "clerk1", InboxQuery(due="overdue")).total == 0
     assert inbox(ctx, "clerk1", InboxQuery()).steps == [("register", "受理登记")]
-    assert counts(ctx, "clerk1") == {"open": 3, "claimed": 0, "done": 0, "overdue": 0, "started": 3}
+    assert counts(ctx, "clerk1") == {"open": 3, "claimed": 0, "done": 0, "overdue": 0, "delegated": 0, "started": 3}
     started = inbox(ctx, "clerk1", InboxQuery(view="started"))
     assert (started.total, started.rows[0].task) == (3, None)
     for bad in (InboxQuery(view="all"), InboxQuery(sort="colour"), InboxQuery(due="soon"), InboxQuery(q="x" * 101)):

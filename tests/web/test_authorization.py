@@ -12,6 +12,7 @@ from engine.context import Context
 from engine.queries import attachments as attachment_lists
 from engine.queries import task_page
 from engine.services import tasks
+from engine.services.bootstrap import DEMO_PASSWORD
 from tests.conftest import add_second_clerk
 from tests.web.conftest import REGISTER, Browser, open_task
 
@@ -370,3 +371,38 @@ def test_terminate_is_for_the_process_termination_roles_in_scope(
         assert reply.headers["Location"].startswith("/login")
     expected = "cancelled" if who in ("clerk1", "approver1") else "open"
     assert task_page.show_task(ctx, task_id).summary.state == ("cancelled" if expected == "cancelled" else "open")
+# --- 委派 (delegation, issue 14 part 5; docs/delegation.md) -------------------------------------------------
+@pytest.mark.parametrize("who", [*OUTSIDERS, "clerk1b", None])
+def test_only_the_holder_delegates_and_recalls_and_only_the_delegate_hands_back(
+    ctx: Context, make_browser: object, who: str | None
+) -> None:
+    from engine.services import delegation
+
+    add_second_clerk(ctx)
+    held, delegated = open_task(ctx), open_task(ctx)
+    tasks.claim(ctx, held, "clerk1")
+    tasks.claim(ctx, delegated, "clerk1")
+    delegation.delegate(ctx, delegated, "clerk1", "clerk1b")
+    browser = _browser(make_browser, None)
+    if who is not None:
+        assert browser.login(who, "pw-12345678" if who == "clerk1b" else DEMO_PASSWORD).status_code == 302
+    expected = 403 if who else 302  # anonymous visitors are sent to the login page
+    assert browser.post(f"/tasks/{held}/delegate", {"to": "clerk1b"}).status_code == expected
+    assert browser.post(f"/tasks/{delegated}/recall").status_code == expected
+    hand_back = browser.post(f"/tasks/{delegated}/hand-back")
+    assert hand_back.status_code == (302 if who in ("clerk1b", None) else 403)
+    held_summary = task_page.show_task(ctx, held).summary
+    assert (held_summary.assignee, held_summary.delegation) == ("clerk1", None)  # nothing changed
+    shown = task_page.show_task(ctx, delegated).summary.delegation
+    assert shown is not None
+    assert shown.active is (who != "clerk1b")  # only the delegate handed it back
+
+
+def test_the_holder_may_delegate_and_recall(ctx: Context, make_browser: object) -> None:
+    add_second_clerk(ctx)
+    task_id = open_task(ctx)
+    tasks.claim(ctx, task_id, "clerk1")
+    browser = _browser(make_browser, "clerk1")
+    assert browser.post(f"/tasks/{task_id}/delegate", {"to": "clerk1b"}).status_code == 302
+    assert browser.post(f"/tasks/{task_id}/recall").status_code == 302
+    assert task_page.show_task(ctx, task_id).summary.delegation is None

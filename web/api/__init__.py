@@ -6,7 +6,18 @@ from __future__ import annotations
 from flask import Flask
 
 # Importing the route modules registers their routes on the blueprint.
-from web.api import admin, assessments, case_ending, cases, notices, objections, openapi, tasks, tokens
+from web.api import (
+    admin,
+    assessments,
+    case_ending,  # 终止、暂停、恢复、撤销
+    cases,
+    delegation,  # 委派 (docs/delegation.md)
+    notices,
+    objections,
+    openapi,
+    tasks,
+    tokens,
+)
 from web.api.core import OPERATIONS, bp
 from web.api.errors import http_error
 from web.kit.errors import answer_in_json_under
@@ -18,6 +29,7 @@ __all__ = [
     "bp",
     "case_ending",
     "cases",
+    "delegation",
     "init_app",
     "notices",
     "objections",

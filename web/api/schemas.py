@@ -43,8 +43,14 @@ class TaskListQuerySchema(Strict):
         load_default="open",
         validate=validate.OneOf(VIEWS, error=f"必须是 {'/'.join(VIEWS)} 之一"),
         metadata={
-            "description": "待办 open / 已签收 claimed / 已办 done / 超期 overdue",
-            "x-enum-descriptions": {"open": "待办", "claimed": "已签收", "done": "已办", "overdue": "超期"},
+            "description": "待办 open / 已签收 claimed / 已办 done / 超期 overdue / 委派给我 delegated",
+            "x-enum-descriptions": {
+                "open": "待办",
+                "claimed": "已签收",
+                "done": "已办",
+                "overdue": "超期",
+                "delegated": "委派给我",
+            },
         },
     )
     limit = Int(load_default=50, validate=validate.Range(min=1, max=MAX_PAGE, error=f"必须在 1 到 {MAX_PAGE} 之间"))
@@ -148,6 +154,22 @@ class TokenSchema(Schema):
     expires_at = UtcDateTime()
 
 
+class DelegationSchema(Schema):
+    """委派 (docs/delegation.md): who fills the task in for its holder; handed_back_at once it came back."""
+
+    delegate = fields.String(metadata={"description": "被委派人用户名"})
+    delegate_name = fields.String(metadata={"description": "被委派人姓名"})
+    delegated_at = UtcDateTime()
+    note = fields.String(allow_none=True, metadata={"description": "委派说明"})
+    handed_back_at = UtcDateTime(allow_none=True, metadata={"description": "交回时间；为空表示仍在被委派人处"})
+    hand_back_note = fields.String(allow_none=True, metadata={"description": "交回说明"})
+    # From handed_back_at: the inbox dumps the summary as a dict (dataclasses.asdict), the task detail as is.
+    active = fields.Function(
+        lambda d: (d.get("handed_back_at") if isinstance(d, dict) else d.handed_back_at) is None,
+        metadata={"type": "boolean", "description": "仍在被委派人处（未交回）"},
+    )
+
+
 class TaskSummarySchema(Schema):
     id = fields.Integer()
     case_number = fields.String()
@@ -167,6 +189,7 @@ class TaskSummarySchema(Schema):
     opinion = fields.String(allow_none=True)
     overdue = fields.Boolean()
     completed_late = fields.Boolean()
+    delegation = fields.Nested(DelegationSchema, allow_none=True, metadata={"description": "委派；没有时为空"})
 
 
 class TaskListSchema(Schema):

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from web.clerk import attachments, case_terminate, cases, inbox, intake, objections, tasks
+from web.clerk import (
+    attachments,
+    case_terminate,
+    cases,
+    delegation,  # noqa: F401  (委派 routes on the tasks blueprint)
+    inbox,
+    intake,
+    objections,
+    tasks,
+)
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
     inbox.bp,

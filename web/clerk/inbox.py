@@ -19,7 +19,14 @@ from web.kit.current import context, login_required, page_number, process_titles
 bp = Blueprint("inbox", __name__)
 
 PAGE_SIZE = inbox_query.PAGE_SIZE
-TABS = (("open", "待办"), ("claimed", "已签收"), ("done", "已办"), ("overdue", "超期"), ("started", "我发起的"))
+TABS = (
+    ("open", "待办"),
+    ("claimed", "已签收"),
+    ("done", "已办"),
+    ("overdue", "超期"),
+    ("delegated", "委派给我"),  # docs/delegation.md
+    ("started", "我发起的"),
+)
 SORT_LABELS = {
     "applicant": "申请人",
     "case": "案件编号",

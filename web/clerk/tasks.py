@@ -35,9 +35,14 @@ def _page(
     transfer_errors: Mapping[str, list[str]] | None = None,
     upload_errors: list[str] | None = None,
     status: int = 200,
+    delegate: Mapping[str, Any] | None = None,
 ) -> ResponseReturnValue:
+    """`delegate`: the 委派 form's values and errors shown again (web.clerk.delegation)."""
     me, detail = username(), page.detail
     summary = detail.summary
+    # 委派 (docs/delegation.md): while the task is with the delegate, they fill it (暂存 only), not the holder.
+    with_delegate = summary.delegation is not None and summary.delegation.active and summary.state == "claimed"
+    as_delegate = with_delegate and summary.delegation is not None and summary.delegation.delegate == me
     schema = detail.form or {}
     form = render_form(schema, initial_values(schema, detail.data) if values is None else values, errors or {})
     add_hints(form.fields, page.hints)  # e.g. the 渐退 months this household may get
@@ -58,7 +63,11 @@ def _page(
             process_titles=page.process_titles,
             village_names={v.code: v.name for v in page.villages},
             me=me,
-            may_work=summary.state == "open" or (summary.state == "claimed" and summary.assignee == me),
+            may_work=summary.state == "open"
+            or (summary.state == "claimed" and summary.assignee == me and not with_delegate)
+            or as_delegate,
+            as_delegate=as_delegate,
+            delegate_form=delegate or {},
             colleagues=page.colleagues,
             transfer=transfer or {},
             transfer_errors=transfer_errors or {},

@@ -26,7 +26,7 @@ from engine.persistence import ApiToken, HumanTask, User, UserRole
 from engine.policy import ADMIN, AdminScope, admin_scope, check_admin
 from engine.queries.admin import managed_user, unit_field
 from engine.records import audit
-from engine.services import web_sessions
+from engine.services import delegation, web_sessions
 from engine.services.admin.common import (
     actor,
     generate_password,
@@ -168,6 +168,7 @@ def _release_claimed(
     claimed = session.scalars(select(HumanTask).where(*conditions).order_by(HumanTask.id)).all()
     for task in claimed:
         task.state, task.assignee_id = "open", None
+        delegation.end_with_claim(session, task, scope.admin, "unclaimed")  # 委派 leaves with the holder
         audit.record_task(session, "task_unclaimed", actor(scope), task, reason=reason, assignee=user.username)
     return [task.id for task in claimed]
 
