@@ -118,6 +118,9 @@ def _page(
             category_labels=CATEGORY_LABELS,
             duplicates=duplicates,
             review=intake_review.picker(process, values),
+            # The live duplicate check is for registrations (a re-check is of an enrolled household on purpose).
+            duplicate_checked=process in cases.DUPLICATE_CHECKED,
+            temporary_form=process == TEMPORARY,
         ),
         status,
     )
