@@ -40,6 +40,9 @@ ROUTES = {
     ("post", "/api/v1/processes/deploy"),
     ("get", "/api/v1/audit/verify"),
     ("get", "/api/v1/openapi.json"),
+    # issue 14 (helper A)
+    ("get", "/api/v1/cases/startable"),
+    ("post", "/api/v1/cases/{number}/extend"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/token"),
