@@ -25,7 +25,10 @@ def _declared(value: str) -> str:
     )
 
 
-LANE = '<bpmn:laneSet id="ls"><bpmn:lane id="l" name="乡镇经办人"><bpmn:flowNodeRef>s</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>'
+LANE = (
+    '<bpmn:laneSet id="ls"><bpmn:lane id="l" name="乡镇经办人">'
+    "<bpmn:flowNodeRef>s</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>"
+)
 
 
 def test_the_property_names_the_roles_by_key_or_label_else_the_start_lane_decides() -> None:
@@ -37,7 +40,8 @@ def test_the_property_names_the_roles_by_key_or_label_else_the_start_lane_decide
 
 def test_deploy_refuses_unknown_or_empty_start_roles() -> None:
     (unknown,) = check_start_roles({"p.bpmn": _bpmn(_declared("township_clerk, 村长"))})
-    assert "村长" in unknown.message and unknown.element == "s"
+    assert "村长" in unknown.message
+    assert unknown.element == "s"
     (empty,) = check_start_roles({"p.bpmn": _bpmn(_declared(" , "))})
     assert "为空" in empty.message
     assert list(check_start_roles({"p.bpmn": _bpmn(_declared("designer"))}))  # not a casework role

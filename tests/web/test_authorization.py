@@ -366,7 +366,8 @@ def test_registration_offers_what_the_role_may_start(
     reply = browser.get("/cases/new")
     assert reply.status_code == status
     tabs = reply.get_data(as_text=True).split('class="tabs start-tabs"')[-1].split("</nav>")[0]
-    assert all(title in tabs for title in offered) and not any(title in tabs for title in not_offered)
+    assert all(title in tabs for title in offered)
+    assert not any(title in tabs for title in not_offered)
 
 
 def test_a_process_the_role_may_not_start_is_not_offered_and_not_accepted(make_browser: object) -> None:
@@ -406,4 +407,5 @@ def test_only_the_township_head_or_the_county_extends_the_legal_clock(
     if who == "approver1":  # once only: the form is gone and a second try is refused with the reason
         assert form not in browser.get(f"/cases/{number}").get_data(as_text=True)
         again = browser.post(f"/cases/{number}/extend", body)
-        assert again.status_code == 409 and "已延长过一次" in again.get_data(as_text=True)
+        assert again.status_code == 409
+        assert "已延长过一次" in again.get_data(as_text=True)
