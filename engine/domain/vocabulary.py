@@ -232,3 +232,12 @@ PII_FIELD_LABELS = {"household.members.id_number": "家庭成员身份证号"}
 def label(table: dict[str, str], code: object) -> str:
     """The label of `code`, or the code itself for a value no table knows (never an error on a page)."""
     return table.get(str(code), str(code)) if code is not None else ""
+
+
+# --- issue 14 (helper A): why a 动态复核 was started (periodic_review_start.json `trigger`) ---------------
+REVIEW_TRIGGERS: dict[str, str] = {
+    "scheduled": "定期复核",
+    "reported_change": "家庭报告变化",
+    "alert": "监测预警",
+    "complaint": "投诉举报",
+}

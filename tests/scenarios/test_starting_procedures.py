@@ -171,6 +171,8 @@ def test_a_periodic_review_is_started_from_the_page_for_one_enrolled_household(c
         for ground in ("定期复核", "家庭报告变化", "监测预警", "投诉举报"):
             assert ground in page
         number = _number(clerk.post("/cases/new", {**values, "f.trigger": "reported_change", "_op": "submit"}))
+        case_page = clerk.get(f"/cases/{number}").get_data(as_text=True)
+    assert "<dt>复核原因</dt><dd>家庭报告变化</dd>" in case_page  # the ground, in Chinese, on the case page
     review = case_view.show_case(ctx, number)
     assert review.kind == "periodic_review"
     assert review.data["related_case"] == enrolled

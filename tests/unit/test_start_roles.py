@@ -46,3 +46,15 @@ def test_deploy_refuses_unknown_or_empty_start_roles() -> None:
     assert "为空" in empty.message
     assert list(check_start_roles({"p.bpmn": _bpmn(_declared("designer"))}))  # not a casework role
     assert not list(check_start_roles({"p.bpmn": _bpmn(_declared("county_approver"))}))
+
+
+def test_the_review_grounds_of_the_start_form_are_the_vocabulary() -> None:
+    import json
+
+    from engine.domain.vocabulary import REVIEW_TRIGGERS
+    from engine.settings import PROJECT_ROOT
+
+    form = json.loads((PROJECT_ROOT / "forms" / "definitions" / "periodic_review_start.json").read_text("utf-8"))
+    trigger = form["properties"]["trigger"]
+    assert trigger["enum"] == list(REVIEW_TRIGGERS)
+    assert trigger["x-enum-labels"] == REVIEW_TRIGGERS

@@ -5,6 +5,8 @@ extension would be accepted (engine.queries.extension). POST /cases/<number>/ext
 engine.services.cases.extend_legal_clock and redirects to the case page; a second extension or one after
 the decision is refused with the reason (409), a missing ground or reason shows the form again with the
 messages at the fields and what was typed (422), another user's case is 403.
+
+The case summary also names why a 动态复核 was started (clerk/_case_start_ground.html).
 """
 
 from __future__ import annotations
@@ -14,13 +16,19 @@ from collections.abc import Mapping
 from flask import Blueprint, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
-from engine.domain.vocabulary import EXTENSION_GROUNDS
+from engine.domain.vocabulary import EXTENSION_GROUNDS, REVIEW_TRIGGERS
 from engine.errors import Conflict, InvalidData
 from engine.queries import extension
 from engine.services import cases
 from web.kit.current import context, login_required, username
 
 bp = Blueprint("case_extend", __name__)
+
+
+@bp.app_context_processor
+def _review_triggers() -> dict[str, dict[str, str]]:
+    """For clerk/_case_start_ground.html: the Chinese name of a 动态复核's ground."""
+    return {"review_triggers": REVIEW_TRIGGERS}
 
 
 @bp.app_template_global("extension_grounds")
