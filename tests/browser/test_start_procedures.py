@@ -67,7 +67,7 @@ def test_a_temporary_assistance_emergency_is_registered_from_the_browser(
     server, _number = enrolled
     page = sign_in(chromium, server.url, "clerk1")
     page.get_by_role("link", name="受理登记").click()
-    tabs = page.get_by_role("navigation", name="登记事项")
+    tabs = page.get_by_role("navigation", name="申请事项")
     for title in ("最低生活保障审核确认", "临时救助审核审批", "动态复核"):
         expect(tabs.get_by_role("link", name=title)).to_be_visible()
     tabs.get_by_role("link", name="临时救助审核审批").click()
