@@ -285,3 +285,48 @@ def check_delegation_allows_completion(user: User, task: HumanTask) -> None:
         raise PermissionDenied("被委派人只能暂存和交回，不能提交：请交回签收人审核后提交")
     if task.delegated and task.state == "claimed":
         raise Conflict(f"任务已委派给 {delegate_name(task)}，请先收回或等待交回")
+# --- Starting each process (issue 14, helper A: docs/starting-cases.md) ---
+# A deployed definition names the roles that may start it (engine.workflow.starters); start_case, the
+# 受理登记 tabs and the API list all ask these two functions, so what is offered is what is accepted.
+
+
+def may_start_process(user: User, roles: frozenset[str]) -> bool:
+    return bool(user.roles & roles & STARTING_ROLES)
+
+
+def check_may_start_process(user: User, village: OrgUnit, title: str, roles: frozenset[str]) -> None:
+    """The user holds a role the definition names, and the village lies inside the user's own unit."""
+    if not may_start_process(user, roles):
+        needed = "、".join(sorted(role_label(r) for r in roles & STARTING_ROLES)) or "（无）"
+        raise PermissionDenied(f"无权发起{title}：需要{needed}角色")
+    check_may_start(user, village)
+
+
+def may_start_any(roles: Iterable[str]) -> bool:
+    """Whether the 受理登记 link belongs in the header: a caseworker who may start something somewhere."""
+    return bool(STARTING_ROLES.intersection(roles))
+
+
+NOT_STARTER_MESSAGE = "您的角色不能发起任何流程：受理登记由村/社区协理员、乡镇和县民政经办人员办理"
+
+
+# --- 延长办理期限 from the case page (issue 14, helper A) ---
+
+
+def may_extend(user: User, case: Case) -> bool:
+    """Whether the 延长办理期限 form belongs on the case page (check_may_extend's rule as a predicate)."""
+    try:
+        check_may_extend(user, case)
+    except PermissionDenied:
+        return False
+    return True
+
+
+# Who starts the due re-checks in bulk (the batch page and `dibao cases start periodic_review --due`): the
+# township or county staff whose unit the enrolments lie in.
+DUE_REVIEW_ROLES = frozenset({"township_clerk", "township_head", "county_clerk", "county_approver"})
+
+
+def check_may_start_due_reviews(user: User) -> None:
+    if not user.roles & DUE_REVIEW_ROLES or user.org_unit.level not in (Level.TOWNSHIP.value, Level.COUNTY.value):
+        raise PermissionDenied("无权批量启动动态复核：仅限乡镇和县民政经办人员")

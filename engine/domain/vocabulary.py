@@ -258,3 +258,10 @@ DELEGATION_EVENT_LABELS = {
     "task_delegation_ended": "委派结束",
 }
 DELEGATION_END_LABELS = {"unclaimed": "签收人取消签收", "transferred": "任务转办"}
+# --- issue 14 (helper A): why a 动态复核 was started (periodic_review_start.json `trigger`) ---------------
+REVIEW_TRIGGERS: dict[str, str] = {
+    "scheduled": "定期复核",
+    "reported_change": "家庭报告变化",
+    "alert": "监测预警",
+    "complaint": "投诉举报",
+}

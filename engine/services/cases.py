@@ -19,6 +19,7 @@ from engine.persistence import Case, HumanTask, OrgUnit, ProcessInstance, User
 from engine.queries import duplicates
 from engine.queries.case_view import case_view
 from engine.queries.startable import called_processes
+from engine.queries.starting import starting_roles
 from engine.records import audit, legal_clock
 from engine.records.writeback import persist, record_new_task
 from engine.results import CaseView
@@ -154,6 +155,10 @@ def prepare_start(
     key = ("definition", process_id, village.region)
     definition = cache.get(key) or latest_definition(session, process_id, village.region)
     cache[key] = definition
+    if ("starters", key) not in cache:  # a batch asks once: same definition, same user
+        roles = starting_roles(session, definition)
+        policy.check_may_start_process(user, village, definition.title, roles)
+        cache[("starters", key)] = roles
     process = ctx.process(definition)
     start_data = _start_data(process.forms, process_id, data)
     # Facts the start form asks for (x-enrich) that only the database knows, e.g. earlier grants.

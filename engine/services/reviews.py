@@ -14,16 +14,15 @@ from datetime import date
 
 from sqlalchemy import select
 
+from engine import policy
 from engine.clock import to_china, utcnow
 from engine.context import Context
-from engine.errors import PermissionDenied
 from engine.lookups import get_user
 from engine.persistence import Case, Enrollment, OrgUnit
 from engine.services.cases import start_batch
 
 PROCESS_ID = "periodic_review"
 CHUNK = 500
-STARTING_ROLES = frozenset({"township_clerk", "township_head", "county_clerk", "county_approver"})
 
 
 @dataclass(frozen=True)
@@ -32,13 +31,18 @@ class BatchResult:
     due: int
 
 
+def check_may_start_due(ctx: Context, username: str) -> None:
+    """PermissionDenied for a user who may not start the due re-checks (the batch page asks first)."""
+    with ctx.db.read() as session:
+        policy.check_may_start_due_reviews(get_user(session, username))
+
+
 def start_due_reviews(ctx: Context, username: str, on: date | None = None, limit: int | None = None) -> BatchResult:
     """Start the re-checks due on `on` (default today in China) for the user's township or county."""
     day = on or to_china(utcnow()).date()
     with ctx.db.read() as session:
         user = get_user(session, username)
-        if not user.roles & STARTING_ROLES:
-            raise PermissionDenied("无权发起动态复核")
+        policy.check_may_start_due_reviews(user)
         unit = user.org_unit
         scope = Case.township_id if unit.level == "township" else Case.county_id
         due_ids = list(

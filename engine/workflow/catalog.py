@@ -24,6 +24,7 @@ from engine.workflow.bundle import RegionSources, SourceFile
 from engine.workflow.checks import check_decision_tables, check_lanes, check_task_spec, user_task_properties
 from engine.workflow.namespaces import BPMN_NS
 from engine.workflow.parsing import ParsedFiles, missing_called_process, missing_decision, parse_files, translate
+from engine.workflow.starters import check_start_roles
 from forms import FormDefinition, form_exists, load_form
 from forms.definition import definition_file_problems
 
@@ -93,6 +94,7 @@ def _validate(sources: RegionSources, forms_dir: Path) -> CatalogResult:
     forms_used: dict[str, FormDefinition] = {}
     load = _form_loader(forms_dir, forms_used)
     problems.extend(check_lanes(parsed))
+    problems.extend(check_start_roles(parsed.trees))
     problems.extend(check_decision_tables(parsed))
     specs = _check_processes(parsed, load, problems)
     for process_id in specs:

@@ -150,7 +150,7 @@ EVENT_DEFINITIONS: dict[str, frozenset[str]] = {
 }
 # spiffworkflow:* extensions the engine reads, and where: anything else would be ignored silently.
 SPIFF_EXTENSIONS = {
-    "properties": frozenset({"userTask"}),
+    "properties": frozenset({"userTask", "startEvent"}),
     "property": frozenset({"properties"}),
     "calledDecisionId": frozenset({"businessRuleTask"}),
     "messageVariable": frozenset({"messageEventDefinition"}),
@@ -158,6 +158,8 @@ SPIFF_EXTENSIONS = {
     "postScript": frozenset({"userTask", "scriptTask", "businessRuleTask", "callActivity", "subProcess"}),
 }
 USER_TASK_PROPERTIES = ("formKey", "dueWorkingDays", "prefill", "contextPanels")
+# A start event's one property: who may start the process (engine/workflow/starters.py).
+START_EVENT_PROPERTIES = ("startRoles",)
 _PYTHON = frozenset({"", "python", "text/python", "text/x-python", "application/x-python"})
 _CAMUNDA_HINTS = {
     "formKey": "表单请写成 <spiffworkflow:properties><spiffworkflow:property name=“formKey” value=“表单标识”/>",
@@ -317,13 +319,19 @@ def _spiff_extension(origin: str, node: etree._Element) -> Iterator[Problem]:
 
 def _property_problems(origin: str, node: etree._Element) -> Iterator[Problem]:
     key, value = node.get("name"), node.get("value")
+    holder = node.getparent()
+    holder = holder.getparent() if holder is not None else None  # properties → extensionElements
+    holder = holder.getparent() if holder is not None else None
+    start = holder is not None and local(holder) == "startEvent"
+    allowed = START_EVENT_PROPERTIES if start else USER_TASK_PROPERTIES
     if key is None:
         yield _problem(origin, node, "任务属性 spiffworkflow:property 缺少 name")
-    elif key not in USER_TASK_PROPERTIES:
+    elif key not in allowed:
         yield _problem(
             origin,
             node,
-            f"不支持的任务属性 spiffworkflow:property name=“{short(key)}”（可用：{'、'.join(USER_TASK_PROPERTIES)}）",
+            f"不支持的{'开始事件' if start else '任务'}属性 spiffworkflow:property name=“{short(key)}”"
+            f"（可用：{'、'.join(allowed)}）",
         )
     elif value is None:
         yield _problem(origin, node, f"任务属性 {short(key)} 缺少 value")

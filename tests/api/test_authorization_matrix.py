@@ -103,7 +103,7 @@ def _routes() -> dict[str, Route]:
             "POST",
             lambda w: "/api/v1/cases",
             {"process": "reference_review", "data": {"village": "demo-village-1-1"}},
-            allowed=("clerk1", *COUNTY_STARTERS),
+            allowed=("clerk1",),  # reference_review's start lies in the township clerk's lane (issue 14)
             ok=201,
         ),
         "GET /cases/<number>": Route(
@@ -145,6 +145,14 @@ def _routes() -> dict[str, Route]:
         "POST /processes/deploy": Route("POST", lambda w: "/api/v1/processes/deploy", {}, allowed=DESIGNERS),
         "GET /audit/verify": Route("GET", lambda w: "/api/v1/audit/verify", allowed=("auditor1",)),
         "GET /openapi.json": Route("GET", lambda w: "/api/v1/openapi.json", anonymous=200),
+        # --- issue 14 (helper A): what the user may start (a list for everyone), 延长办理期限 ---
+        "GET /cases/startable": Route("GET", lambda w: "/api/v1/cases/startable"),
+        "POST /cases/<number>/extend": Route(
+            "POST",
+            lambda w: f"/api/v1/cases/{w.case_number}/extend",
+            {"ground": "objection", "reason": "公示期间收到异议，需要核查"},
+            allowed=COUNTY_STARTERS,  # the county approver; a township clerk does not extend
+        ),
         **_ending_routes(),
         **_delegation_routes(),
     }

@@ -49,6 +49,9 @@ ROUTES = {
     ("post", "/api/v1/cases/{number}/suspend"),
     ("post", "/api/v1/cases/{number}/resume"),
     ("post", "/api/v1/cases/{number}/cancel"),
+    # issue 14 (helper A)
+    ("get", "/api/v1/cases/startable"),
+    ("post", "/api/v1/cases/{number}/extend"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/token"),

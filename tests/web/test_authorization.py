@@ -406,3 +406,67 @@ def test_the_holder_may_delegate_and_recall(ctx: Context, make_browser: object) 
     assert browser.post(f"/tasks/{task_id}/delegate", {"to": "clerk1b"}).status_code == 302
     assert browser.post(f"/tasks/{task_id}/recall").status_code == 302
     assert task_page.show_task(ctx, task_id).summary.delegation is None
+# --- issue 14 (helper A): starting each procedure, the due re-check batch, 延长办理期限 ------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "status", "offered", "not_offered"),
+    [
+        ("clerk1", 200, ("最低生活保障审核确认", "临时救助审核审批", "动态复核"), ()),
+        ("village1", 200, ("最低生活保障审核确认", "临时救助审核审批"), ("动态复核",)),
+        ("approver1", 200, ("动态复核",), ("最低生活保障审核确认", "临时救助审核审批")),
+        ("auditor1", 403, (), ()),
+        ("designer1", 403, (), ()),
+        (None, 302, (), ()),
+    ],
+)
+def test_registration_offers_what_the_role_may_start(
+    make_browser: object, who: str | None, status: int, offered: tuple[str, ...], not_offered: tuple[str, ...]
+) -> None:
+    browser = _browser(make_browser, who)
+    reply = browser.get("/cases/new")
+    assert reply.status_code == status
+    tabs = reply.get_data(as_text=True).split('class="tabs start-tabs"')[-1].split("</nav>")[0]
+    assert all(title in tabs for title in offered)
+    assert not any(title in tabs for title in not_offered)
+
+
+def test_a_process_the_role_may_not_start_is_not_offered_and_not_accepted(make_browser: object) -> None:
+    village = _browser(make_browser, "village1")
+    assert village.get("/cases/new?process=periodic_review").status_code == 404
+    assert village.post("/cases/new", {"process": "periodic_review", "_op": "submit"}).status_code == 404
+    county = _browser(make_browser, "approver1")
+    assert county.get("/cases/new?process=temporary_assistance").status_code == 404
+
+
+def test_a_county_user_cannot_start_for_a_village_of_another_county(ctx: Context, make_browser: object) -> None:
+    outsider = _browser(make_browser, "approver_yantai")
+    form = {"process": "periodic_review", "f.village": "demo-village-1-1", "f.trigger": "scheduled", "_op": "submit"}
+    assert outsider.post("/cases/new", form).status_code == 403
+
+
+@pytest.mark.parametrize(("who", "status"), [("clerk1", 200), ("approver1", 200), ("village1", 403), ("auditor1", 403)])
+def test_the_due_review_batch_is_for_township_and_county_staff(make_browser: object, who: str, status: int) -> None:
+    browser = _browser(make_browser, who)
+    assert browser.get("/cases/due-reviews").status_code == status
+    assert browser.post("/cases/due-reviews", {"on": "2026-11-23"}).status_code == (302 if status == 200 else 403)
+
+
+@pytest.mark.parametrize(("who", "status"), [("clerk1", 403), ("clerk2", 403), ("auditor1", 403), ("approver1", 302)])
+def test_only_the_township_head_or_the_county_extends_the_legal_clock(
+    ctx: Context, make_browser: object, who: str, status: int
+) -> None:
+    from tests.scenarios.flow import Application
+    from tests.scenarios.households import household, member
+
+    number = Application(ctx, household(member("周延期", "self", ("wage", "500.00")))).start().accept().number
+    browser = _browser(make_browser, who)
+    form = 'id="case-extend-title"'
+    assert (form in browser.get(f"/cases/{number}").get_data(as_text=True)) == (who == "approver1")
+    body = {"ground": "remote_application", "reason": "异地申办，需协查"}
+    assert browser.post(f"/cases/{number}/extend", body).status_code == status
+    if who == "approver1":  # once only: the form is gone and a second try is refused with the reason
+        assert form not in browser.get(f"/cases/{number}").get_data(as_text=True)
+        again = browser.post(f"/cases/{number}/extend", body)
+        assert again.status_code == 409
+        assert "已延长过一次" in again.get_data(as_text=True)

@@ -22,6 +22,8 @@ from web.api.core import OPERATIONS, bp
 from web.api.errors import http_error
 from web.kit.errors import answer_in_json_under
 
+from web.api import starting  # isort: skip  # issue 14 (helper A): startable processes, 延长办理期限
+
 __all__ = [
     "OPERATIONS",
     "admin",
@@ -34,6 +36,7 @@ __all__ = [
     "notices",
     "objections",
     "openapi",
+    "starting",
     "tasks",
     "tokens",
 ]

@@ -7,8 +7,10 @@ from flask import Blueprint
 
 from web.clerk import (
     attachments,
+    case_extend,
     case_terminate,
     cases,
+    due_reviews,
     delegation,  # noqa: F401  (委派 routes on the tasks blueprint)
     inbox,
     intake,
@@ -24,4 +26,6 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     attachments.bp,
     objections.bp,
     case_terminate.bp,  # 终止 and the case page's ending panel
+    due_reviews.bp,  # the batch start of due re-checks
+    case_extend.bp,  # 延长办理期限 on the case page
 )

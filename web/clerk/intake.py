@@ -11,6 +11,12 @@ One form, rendered from the process's start form by web.kit.forms_render, posted
 With JavaScript, duplicate_check.js asks POST /cases/new/duplicates while the numbers are typed.
 Every re-shown page keeps what was typed; field errors sit at their fields (422). The village is a
 choice among the villages in the user's scope; start_case checks the scope again (403 otherwise).
+
+Issue 14 (docs/starting-cases.md): the page offers, as tabs, every process the user's roles may start
+(engine.queries.starting, from the deployed definitions), each with its own start form. 试算 is the
+household assessment for a form with a household, the 临时救助 what-if (amount, township limit, who
+approves, what is paid first) for 临时救助. The 动态复核 form starts from a chosen enrolment
+(web/clerk/intake_review.py).
 """
 
 from __future__ import annotations
@@ -27,22 +33,26 @@ from flask_login import current_user
 
 from engine import policy
 from engine.clock import to_china, utcnow
-from engine.domain.vocabulary import CATEGORY_LABELS
+from engine.domain.vocabulary import APPROVAL_LEVELS, CATEGORY_LABELS
 from engine.errors import DuplicateFound, InvalidData, PermissionDenied
-from engine.queries import duplicates, villages
+from engine.queries import duplicates, starting, villages
 from engine.queries.duplicates import DuplicateMatch
 from engine.results import OrgUnitRef
 from engine.services import cases
 from engine.services.assessment import assess_household
-from web.kit.current import context, login_required, process_titles, username
+from engine.services.temporary import assess_temporary
+from web.clerk import intake_review
+from web.kit.current import context, login_required, username
 from web.kit.forms_parse import apply_op, parse_submission
 from web.kit.forms_render import render_form
 
 bp = Blueprint("intake", __name__)
 
-# Processes whose start form is {village, channel, household} (docs/contracts.md), so 试算 applies.
-PROCESSES = ("dibao_application",)
+# The 临时救助 process, whose 试算 is the temporary-assistance what-if rather than the household assessment.
+TEMPORARY = "temporary_assistance"
 VILLAGE_REQUIRED = "户籍所在村/社区：请选择"
+# The start-form fields the 临时救助 what-if reads (engine.services.temporary.REQUEST_FORM, without as_of).
+TEMPORARY_REQUEST = ("kind", "cause", "persons", "months", "household_type", "existing_recipient")
 # The live duplicate check runs as the clerk types: a few dozen a minute is typing, more is a script.
 CHECKS_PER_MINUTE = 30
 _checks: dict[str, deque[float]] = {}
@@ -53,7 +63,7 @@ _checks_lock = threading.Lock()
 def _navigation() -> dict[str, Any]:
     """Whether the 受理登记 link belongs in the header of the signed-in user's pages."""
     user = getattr(current_user, "user", None)
-    return {"may_register": bool(user is not None and policy.may_register(user.roles))}
+    return {"may_register": bool(user is not None and policy.may_start_any(user.roles))}
 
 
 def _with_village_choice(schema: Mapping[str, Any], options: Sequence[OrgUnitRef]) -> dict[str, Any]:
@@ -89,36 +99,57 @@ def _page(
     duplicates: Sequence[DuplicateMatch] = (),
     status: int = 200,
 ) -> ResponseReturnValue:
-    titles = process_titles()
+    startable = starting.startable_processes(context(), username())
     form = render_form(_with_village_choice(schema, options), values, errors or {}) if schema is not None else None
+    has_household = schema is not None and "household" in schema.get("properties", {})
     return (
         render_template(
             "clerk/case_new.html",
-            processes=[(p, titles.get(p, p)) for p in PROCESSES],
+            processes=[(p.process_id, p.title) for p in startable],
             process=process,
+            title=next((p.title for p in startable if p.process_id == process), process),
+            may_batch=intake_review.may_batch(process, startable),
             has_villages=bool(options),
             form=form,
-            assessment=assessment,
+            can_assess=has_household or process == TEMPORARY,
+            assessment=assessment if process != TEMPORARY else None,
+            temporary=assessment if process == TEMPORARY else None,
+            approval_levels=APPROVAL_LEVELS,
             category_labels=CATEGORY_LABELS,
             duplicates=duplicates,
+            review=intake_review.picker(process, values),
+            # The live duplicate check is for registrations (a re-check is of an enrolled household on purpose).
+            duplicate_checked=process in cases.DUPLICATE_CHECKED,
+            temporary_form=process == TEMPORARY,
         ),
         status,
     )
+
+
+def _startable(process: str | None) -> tuple[str, list[OrgUnitRef]]:
+    """The chosen process (the first startable one by default) and the user's villages; 403 for a user
+    who may start nothing, 404 for a process the user may not start."""
+    ctx, me = context(), username()
+    ids = [p.process_id for p in starting.startable_processes(ctx, me)]
+    if not ids:
+        raise PermissionDenied(policy.NOT_STARTER_MESSAGE)
+    chosen = process or ids[0]
+    if chosen not in ids:
+        abort(404)
+    return chosen, villages.villages_in_scope(ctx, me)
 
 
 @bp.get("/cases/new")
 @login_required
 def new() -> ResponseReturnValue:
     ctx = context()
-    options = villages.registration_villages(ctx, username())  # PermissionDenied → 403 for other roles
-    process = request.args.get("process", PROCESSES[0])
-    if process not in PROCESSES:
-        abort(404)
+    process, options = _startable(request.args.get("process"))
     if not options:
         return _page(process, options, None, {})
     schema = villages.start_form(ctx, process, _region(options, None))
     # A village assistant has exactly one village: it is chosen already.
-    values = {"village": options[0].code} if len(options) == 1 else {}
+    values: dict[str, Any] = {"village": options[0].code} if len(options) == 1 else {}
+    values.update(intake_review.prefill(process, request.args.get("enrolment")))
     return _page(process, options, schema, values)
 
 
@@ -126,9 +157,8 @@ def new() -> ResponseReturnValue:
 @login_required
 def register() -> ResponseReturnValue:
     ctx, me = context(), username()
-    options = villages.registration_villages(ctx, me)
-    process = request.form.get("process", "")
-    if process not in PROCESSES or not options:
+    process, options = _startable(request.form.get("process") or "-")
+    if not options:
         abort(400)
     schema = villages.start_form(ctx, process, _region(options, request.form.get("f.village")))
     if schema is None:
@@ -149,7 +179,7 @@ def register() -> ResponseReturnValue:
     except DuplicateFound as found:
         matches = [m for m in found.matches if isinstance(m, DuplicateMatch)]
         return _page(process, options, schema, values, duplicates=matches, status=409)
-    flash(f"已登记案件 {case.number}，等待乡镇（街道）受理审查", "success")
+    flash(f"已登记案件 {case.number}（{case.stage or '已启动'}）", "success")
     # The case page (/cases/<number>) belongs to the case pages' blueprint; a plain path keeps this
     # blueprint independent of its endpoint name.
     return redirect(f"/cases/{case.number}")
@@ -164,7 +194,11 @@ def _assess(
     region = villages.region_of_village(context(), str(village), username())
     today = to_china(utcnow()).date().isoformat()
     try:
-        result = assess_household(context(), region, {"as_of": today, "household": values.get("household") or {}})
+        if process == TEMPORARY:
+            request_values = {k: values.get(k) for k in TEMPORARY_REQUEST if values.get(k) is not None}
+            result = assess_temporary(context(), region, {"as_of": today, **request_values})
+        else:
+            result = assess_household(context(), region, {"as_of": today, "household": values.get("household") or {}})
     except InvalidData as exc:
         return _page(process, options, schema, values, exc.fields, status=422)
     return _page(process, options, schema, values, assessment=result)
