@@ -200,3 +200,20 @@ def check_may_extend(user: User, case: Case) -> None:
     scope = ancestor_at_level(case.village, user.org_unit.level)
     if not (user.roles & EXTENDING_ROLES) or scope is None or scope.id != user.org_unit_id:
         raise PermissionDenied("无权延长该案件的办理时限")
+
+
+# --- 撤回, 退回 and an administrator's move (docs/withdraw-and-return.md) -------------------------------
+def may_withdraw(user: User, task: HumanTask) -> bool:
+    """Only the person who completed the step, still holding its role in its unit, takes it back."""
+    return task.completed_by_id == user.id and may_work(user, task)
+
+
+def check_may_withdraw(user: User, task: HumanTask) -> None:
+    if not may_withdraw(user, task):
+        raise PermissionDenied("无权撤回该步骤：只有办理该步骤的本人可以撤回")
+
+
+def check_may_return(user: User, task: HumanTask) -> None:
+    """Whoever may complete a step may send the case back from it."""
+    if not may_work(user, task):
+        raise PermissionDenied("无权退回该任务：角色或所属机构不符")

@@ -31,7 +31,7 @@ from engine.domain.vocabulary import (
 from engine.lookups import get_user
 from engine.persistence import AuditEvent, Case, OrgUnit, ProcessInstance, User
 from engine.policy import may_reveal
-from engine.queries import case_view, objections
+from engine.queries import case_view, objections, rewind_sentences
 from engine.queries.household import HouseholdView, household_view
 from engine.queries.household_copy import HouseholdCheck, household_checks
 from engine.queries.step_records import StepRecord, completed_steps, step_records
@@ -298,6 +298,8 @@ SENTENCES: dict[str, Describe] = {
         f"附件 {d.get('number', '?')} 的文件与登记时的摘要不符，已拒绝下载"
     ),
 }
+
+SENTENCES.update(rewind_sentences.SENTENCES)  # 撤回, 退回, move (docs/withdraw-and-return.md)
 
 
 def _entry(

@@ -34,6 +34,7 @@ from engine.workflow.host_protocol import (
     frame_length,
     load_request,
 )
+from engine.workflow.rewind import rewind
 from engine.workflow.runtime import FormCompletion, LoadedProcess, WorkflowRun
 from engine.workflow.timer_clock import follow_engine_clock
 
@@ -95,6 +96,8 @@ def _step(process: LoadedProcess, request: Request) -> Any:
         run.send_message(args["name"], args["payload"])
     elif op == "advance":
         run.advance()
+    elif op == "rewind":  # 撤回, 退回, an administrator's move (engine.workflow.rewind)
+        rewind(run, args)
     else:
         raise WorkflowFailed(f"未知的引擎请求：{op}")
     return _result(run)

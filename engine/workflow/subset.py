@@ -157,7 +157,7 @@ SPIFF_EXTENSIONS = {
     "preScript": frozenset({"userTask", "scriptTask", "businessRuleTask", "callActivity", "subProcess"}),
     "postScript": frozenset({"userTask", "scriptTask", "businessRuleTask", "callActivity", "subProcess"}),
 }
-USER_TASK_PROPERTIES = ("formKey", "dueWorkingDays", "prefill", "contextPanels")
+USER_TASK_PROPERTIES = ("formKey", "dueWorkingDays", "prefill", "contextPanels", "returnTargets")
 _PYTHON = frozenset({"", "python", "text/python", "text/x-python", "application/x-python"})
 _CAMUNDA_HINTS = {
     "formKey": "表单请写成 <spiffworkflow:properties><spiffworkflow:property name=“formKey” value=“表单标识”/>",
