@@ -12,6 +12,7 @@ under them) is dropped. Three things the library leaves to us:
   the branch that arrived *last*. Resetting a task of the other branch drops only its own (cancelled)
   join, so the later steps would stay alive. We therefore also reset the fired join of the same block:
   it waits again, and fires when the reopened branch arrives, as on the first pass.
+- **Catch events.** Dropped waiting events stay registered with Spiff's event manager; we forget them.
 - **Boundary timers.** Spiff restarts a reopened task's boundary timer from now; a legal limit
   (先行救助 within 24 hours) must not grow by being reopened, so a timer that was still waiting keeps
   its original deadline.
@@ -44,8 +45,19 @@ def rewind(run: WorkflowRun, args: Mapping[str, Any]) -> None:
     removed = workflow.reset_from_task_id(target.id)
     for join in _fired_sibling_joins(workflow, target, removed):
         workflow.reset_from_task_id(join.id)
+    _forget_dropped_events(workflow)
     run.advance()
     _restore_timer_deadlines(target, deadlines)
+
+
+def _forget_dropped_events(workflow: Any) -> None:
+    """Spiff's reset drops tasks from the tree but leaves the dropped catch events (a waiting 公示 timer)
+    registered with the event manager, whose next refresh then fails on a task without a parent."""
+    live = {id(workflow), *(id(sub) for sub in workflow.subprocesses.values())}
+    manager = workflow.event_manager
+    for task in list(manager.tasks.values()):
+        if id(task.workflow) not in live or task.workflow.tasks.get(task.id) is not task:
+            manager.remove_task(task)
 
 
 def _completed_task(workflow: Any, spiff_task_id: str) -> Any:

@@ -73,7 +73,8 @@ def test_a_clerk_withdraws_a_wrongly_submitted_intake_review_and_resubmits(ctx: 
         old.completed_by_id,
         "withdrawn",
     )
-    assert new.draft == old.submission and new.reopen_reason == "误点了受理，承诺书尚未签字"
+    assert new.draft == old.submission
+    assert new.reopen_reason == "误点了受理，承诺书尚未签字"
     (gone,) = _rows(ctx, app.number, "start_investigation")
     assert gone.state == "withdrawn"
     actions = _actions(ctx, app.number)
@@ -88,7 +89,8 @@ def test_a_clerk_withdraws_a_wrongly_submitted_intake_review_and_resubmits(ctx: 
     labels = [s.state_label for s in page.steps if s.step == "intake_review"]
     assert labels == ["已撤回", None]
     timeline = " ".join(entry.text for entry in page.timeline)
-    assert "撤回" in timeline and "误点了受理" in timeline
+    assert "撤回" in timeline
+    assert "误点了受理" in timeline
 
 
 @freeze_time(START)

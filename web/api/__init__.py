@@ -6,7 +6,17 @@ from __future__ import annotations
 from flask import Flask
 
 # Importing the route modules registers their routes on the blueprint.
-from web.api import admin, assessments, cases, notices, objections, openapi, tasks, tokens
+from web.api import (
+    admin,
+    assessments,
+    cases,
+    notices,
+    objections,
+    openapi,
+    rewinding,  # 撤回, 退回, move (docs/withdraw-and-return.md)
+    tasks,
+    tokens,
+)
 from web.api.core import OPERATIONS, bp
 from web.api.errors import http_error
 from web.kit.errors import answer_in_json_under
@@ -21,6 +31,7 @@ __all__ = [
     "notices",
     "objections",
     "openapi",
+    "rewinding",
     "tasks",
     "tokens",
 ]
