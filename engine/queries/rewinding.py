@@ -6,12 +6,16 @@ its transaction before it acts."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import policy
 from engine.context import Context
-from engine.domain.vocabulary import MOVED_ON_LABELS
+from engine.domain.vocabulary import MOVED_ON_LABELS, REOPEN_KIND_LABELS
+from engine.errors import NotFound
+from engine.lookups import get_user
 from engine.persistence import AuditEvent, HumanTask
 from engine.records.writeback import OPEN_STATES
 
@@ -90,3 +94,32 @@ def return_choices(ctx: Context, session: Session, task: HumanTask) -> list[tupl
         )
     )
     return [(name, title) for name, title in declared if name in reached]
+
+
+@dataclass(frozen=True)
+class RewindView:
+    """What the task page offers and says about 撤回 and 退回 (web/templates/clerk/_rewind.html)."""
+
+    may_withdraw: bool  # the signed-in user completed this step and may still take it back
+    withdraw_blocker: str | None  # why not, for the person who completed it
+    return_choices: list[tuple[str, str]]  # (BPMN id, name) this open task may send the case back to
+    reopen_label: str | None  # why this step is offered again
+    reopen_reason: str | None
+
+
+def task_rewind(ctx: Context, task_id: int, username: str) -> RewindView:
+    with ctx.db.read() as session:
+        user, task = get_user(session, username), session.get(HumanTask, task_id)
+        if task is None:
+            raise NotFound(f"任务 {task_id} 不存在")
+        blocker = withdraw_blocker(session, task) if policy.may_withdraw(user, task) else "—"
+        mine_to_work = policy.may_work(user, task) and (
+            task.state == "open" or (task.state == "claimed" and task.assignee_id == user.id)
+        )
+        return RewindView(
+            may_withdraw=blocker is None,
+            withdraw_blocker=blocker if blocker != "—" and task.state == "completed" else None,
+            return_choices=return_choices(ctx, session, task) if mine_to_work else [],
+            reopen_label=REOPEN_KIND_LABELS.get(task.reopen_kind or ""),
+            reopen_reason=task.reopen_reason,
+        )

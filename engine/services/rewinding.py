@@ -131,6 +131,7 @@ def move_case(ctx: Context, username: str, number: str, to: str, reason: str) ->
         if instance is None:
             raise Conflict(f"案件 {number} 没有正在办理的流程，无法调整")
         steps = dict(ctx.process(instance.definition).user_tasks())
+        to = next((key for key, name in steps.items() if to.strip() in (key, name)), to)  # its id or its name
         if to not in steps:
             raise InvalidData("调整信息有误", {"to": [f"目标步骤：流程中没有步骤 {to}"]})
         actor = admin_actor(scope)

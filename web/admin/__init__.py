@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from web.admin import demo_clock, pages
+from web.admin import demo_clock, moving, pages
 
 BLUEPRINTS: tuple[Blueprint, ...] = (pages.bp, demo_clock.bp)
+BLUEPRINTS += (moving.bp,)  # move a stuck case to an earlier step (docs/withdraw-and-return.md)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from web.clerk import attachments, cases, inbox, intake, objections, tasks
+from web.clerk import attachments, cases, inbox, intake, objections, rewinding, tasks
 
 BLUEPRINTS: tuple[Blueprint, ...] = (inbox.bp, tasks.bp, intake.bp, cases.bp, attachments.bp, objections.bp)
+BLUEPRINTS += (rewinding.bp,)  # 撤回, 退回 (docs/withdraw-and-return.md)
