@@ -14,8 +14,8 @@ under them) is dropped. Three things the library leaves to us:
   it waits again, and fires when the reopened branch arrives, as on the first pass.
 - **Catch events.** Dropped waiting events stay registered with Spiff's event manager; we forget them.
 - **Boundary timers.** Spiff restarts a reopened task's boundary timer from now; a legal limit
-  (先行救助 within 24 hours) must not grow by being reopened, so a timer that was still waiting keeps
-  its original deadline.
+  (先行救助 within 24 hours) must not grow by being reopened, so the reopened task's timer waits for
+  the deadline it was first started with.
 """
 
 from __future__ import annotations
@@ -129,11 +129,9 @@ def _boundary_timers(target: Any) -> list[Any]:
 
 
 def _waiting_timer_deadlines(target: Any) -> dict[str, Any]:
-    return {
-        t.task_spec.name: t.internal_data["event_value"]
-        for t in _boundary_timers(target)
-        if t.state == TaskState.WAITING
-    }
+    """The deadlines the task's boundary timers were started with (still kept by a timer the completion
+    cancelled): the reopened task's timers wait for these again."""
+    return {t.task_spec.name: t.internal_data["event_value"] for t in _boundary_timers(target)}
 
 
 def _restore_timer_deadlines(target: Any, deadlines: Mapping[str, Any]) -> None:

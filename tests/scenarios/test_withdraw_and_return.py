@@ -4,6 +4,7 @@ engine and database (docs/withdraw-and-return.md)."""
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 
 import pytest
 from freezegun import freeze_time
@@ -213,3 +214,58 @@ def test_county_confirmation_returns_the_case_to_the_home_visit_and_it_comes_bac
         page = case_page.case_page(ctx, app.number, "clerk1")
         visits = [(s.state_label, s.at) for s in page.steps if s.step == "home_visit"]
         assert [label for label, _ in visits] == ["已退回（作废）", None]
+
+
+@freeze_time(START)
+def test_a_withdrawn_advance_payment_keeps_its_24_hour_limit(ctx: Context) -> None:
+    from tests.scenarios.test_temporary_assistance import HUINING, Request
+
+    request = Request(ctx, HUINING).start()
+    advance = request.task("advance_payment")
+    assert advance.due_at == datetime(2026, 11, 24, 1, 0)
+    request.pay_advance()
+    assert request.open_task_names() == ["paperwork"]
+    with freeze_time("2026-11-23 03:00:00"):  # two hours later: still within the 24 hours
+        result = rewinding.withdraw(ctx, advance.id, HUINING.head, "发放方式选错")
+        (reopened,) = result.new_tasks
+        # The reopened step is due when the first 24 hours end, not 24 hours after the withdrawal.
+        assert reopened.due_at == datetime(2026, 11, 24, 1, 0)
+        assert request.view().next_timer_at == datetime(2026, 11, 24, 1, 0)
+        request.pay_advance()
+        assert request.open_task_names() == ["paperwork"]
+
+
+@freeze_time(START)
+def test_an_administrator_moves_a_case_back_to_the_home_visit(ctx: Context) -> None:
+    app = Application(ctx, _family()).start()
+    app.accept().investigate()
+    assert app.open_task_names() == ["first_review"]
+    with pytest.raises(PermissionDenied):
+        rewinding.move_case(ctx, "clerk1", app.number, "home_visit", "卡住了")
+    with pytest.raises(InvalidData):
+        rewinding.move_case(ctx, "admin1", app.number, "county_confirmation", "尚未到达")
+    moved = rewinding.move_case(ctx, "admin1", app.number, "入户调查", "调查记录丢失，重新入户")
+    assert [t.task_name for t in moved.reopened] == ["home_visit"]
+    assert app.open_task_names() == ["home_visit"]
+    (first_review,) = _rows(ctx, app.number, "first_review")
+    assert first_review.state == "superseded"
+    assert "case_moved" in _actions(ctx, app.number)
+    assert audit.verify(ctx.db).ok
+
+
+@freeze_time(START)
+def test_first_review_returns_to_the_home_visit_after_the_visit_finished_first(ctx: Context) -> None:
+    """The other order of the parallel investigation: 入户调查 done before 信息核对 (the fired join hangs
+    under 信息核对), then 初审 returns to 入户调查; after the new visit the case reaches 初审 once."""
+    app = Application(ctx, _family()).start()
+    app.accept().investigate()
+    first_review = app.task("first_review").id
+    tasks.claim(ctx, first_review, "head1")
+    rewinding.return_to(ctx, first_review, "head1", "data_verification", "核对报告缺少车辆信息")
+    assert app.open_task_names() == ["data_verification"]
+    app.complete(
+        "data_verification",
+        "verify1",
+        {"result": "consistent", "checked_items": ["tax", "real_estate", "vehicle"], "report": "补核车辆，无异常"},
+    )
+    assert app.open_task_names() == ["first_review"]
