@@ -31,17 +31,25 @@ def check_return_targets(parsed: ParsedFiles, task_spec: Any, value: str | None,
             yield parsed.problem(f"{task}的退回步骤 {target} 不存在于本流程中", element)
         elif not getattr(spec, "manual", False):
             yield parsed.problem(f"{task}的退回步骤 {target} 不是用户任务", element)
-        elif target == element or not _reaches(spec, task_spec):
+        elif target == element or not _precedes(spec, task_spec):
             yield parsed.problem(f"{task}的退回步骤 {target} 不在本任务之前（流程图上到不了本任务）", element)
 
 
-def _reaches(start: Any, goal: Any) -> bool:
-    seen, frontier = {id(start)}, list(start.outputs)
+def _precedes(target: Any, task: Any) -> bool:
+    """The process can reach `target` before it first reaches `task`, and go on from `target` to `task`.
+    (In a loop everything reaches everything: a step met only after the task does not precede it.)"""
+    before = _reachable(task._wf_spec.start, stop=task)
+    return id(target) in before and id(task) in _reachable(target, stop=None)
+
+
+def _reachable(start: Any, stop: Any) -> set[int]:
+    """The specs reachable from `start` without going on from `stop`."""
+    seen, frontier = set(), [start]
     while frontier:
         spec = frontier.pop()
-        if spec is goal:
-            return True
-        if id(spec) not in seen:
-            seen.add(id(spec))
+        if id(spec) in seen:
+            continue
+        seen.add(id(spec))
+        if spec is not stop:
             frontier.extend(spec.outputs)
-    return False
+    return seen
