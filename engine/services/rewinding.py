@@ -116,7 +116,7 @@ def return_to(ctx: Context, task_id: int, username: str, to: str, reason: str) -
         return _result(task, reopened)
 
 
-def move_case(ctx: Context, username: str, number: str, to: str, reason: str) -> CompletionResult:
+def move_case(ctx: Context, username: str, number: str, to: str, reason: str) -> Moved:
     """An administrator moves a stuck case back to a step it has completed before, with a reason."""
     with advancing(ctx) as step:
         scope = policy.admin_scope(step.session, username)

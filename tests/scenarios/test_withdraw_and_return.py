@@ -269,3 +269,25 @@ def test_first_review_returns_to_the_home_visit_after_the_visit_finished_first(c
         {"result": "consistent", "checked_items": ["tax", "real_estate", "vehicle"], "report": "补核车辆，无异常"},
     )
     assert app.open_task_names() == ["first_review"]
+
+
+@freeze_time(START)
+def test_moving_a_case_out_of_its_public_notice_closes_the_notice_and_a_new_one_follows(ctx: Context) -> None:
+    from engine.queries import notices as notice_board
+
+    app = Application(ctx, _family()).start()
+    app.accept().investigate().first_review()
+    assert len(notice_board.open_notices(ctx, "demo-village-1-1")) == 1
+    with pytest.raises(Conflict, match="已发布公示"):  # the completion itself moved the case on
+        rewinding.withdraw(ctx, _rows(ctx, app.number, "first_review")[0].id, "head1", "撤回初审")
+
+    moved = rewinding.move_case(ctx, "admin1", app.number, "first_review", "初审金额录入有误")
+    assert [t.task_name for t in moved.reopened] == ["first_review"]
+    assert notice_board.open_notices(ctx, "demo-village-1-1") == []  # the called 公示 is gone with its timer
+    assert app.view().next_timer_at is None
+
+    app.first_review()
+    assert len(notice_board.open_notices(ctx, "demo-village-1-1")) == 1
+    with freeze_time("2026-11-30 02:00:00"):
+        assert app.end_notice() == 1
+        assert app.open_task_names() == ["county_confirmation"]
