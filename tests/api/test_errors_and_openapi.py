@@ -40,6 +40,10 @@ ROUTES = {
     ("post", "/api/v1/processes/deploy"),
     ("get", "/api/v1/audit/verify"),
     ("get", "/api/v1/openapi.json"),
+    # 撤回, 退回, move (docs/withdraw-and-return.md)
+    ("post", "/api/v1/tasks/{task_id}/withdraw"),
+    ("post", "/api/v1/tasks/{task_id}/return"),
+    ("post", "/api/v1/cases/{number}/move"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/token"),
