@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from freezegun import freeze_time
@@ -16,7 +17,7 @@ from engine.persistence import HumanTask
 from engine.queries import case_page
 from engine.records import audit
 from engine.services import rewinding, tasks
-from tests.conftest import add_second_clerk
+from tests.conftest import MakeContext, add_second_clerk
 from tests.scenarios.flow import Application
 from tests.scenarios.households import household, member
 
@@ -291,3 +292,30 @@ def test_moving_a_case_out_of_its_public_notice_closes_the_notice_and_a_new_one_
     with freeze_time("2026-11-30 02:00:00"):
         assert app.end_notice() == 1
         assert app.open_task_names() == ["county_confirmation"]
+
+
+@freeze_time(START)
+def test_withdrawing_the_step_that_started_the_democratic_review_drops_the_called_process(
+    make_context: MakeContext, processes_dir: Path
+) -> None:
+    path = processes_dir / "default" / "parameters.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('2021-07-01 = "on_objection"', '2021-07-01 = "always"'), encoding="utf-8")
+    ctx = make_context()
+    app = Application(ctx, _family()).start().accept().investigate()
+    assert app.open_task_names() == ["hold_review"]  # inside the called 民主评议
+    (verification,) = _rows(ctx, app.number, "data_verification")
+
+    rewinding.withdraw(ctx, verification.id, "verify1", "核对项目漏选车辆")
+    assert app.open_task_names() == ["data_verification"]
+    assert [r.state for r in _rows(ctx, app.number, "hold_review")] == ["withdrawn"]
+    app.complete(
+        "data_verification",
+        "verify1",
+        {"result": "consistent", "checked_items": ["tax", "real_estate", "vehicle"], "report": "补选车辆，无异常"},
+    )
+    assert app.open_task_names() == ["hold_review"]
+
+    moved = rewinding.move_case(ctx, "admin1", app.number, "home_visit", "入户调查需重做")
+    assert [t.task_name for t in moved.reopened] == ["home_visit"]
+    assert app.open_task_names() == ["home_visit"]
