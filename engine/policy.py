@@ -330,3 +330,18 @@ DUE_REVIEW_ROLES = frozenset({"township_clerk", "township_head", "county_clerk",
 def check_may_start_due_reviews(user: User) -> None:
     if not user.roles & DUE_REVIEW_ROLES or user.org_unit.level not in (Level.TOWNSHIP.value, Level.COUNTY.value):
         raise PermissionDenied("无权批量启动动态复核：仅限乡镇和县民政经办人员")
+# --- 撤回, 退回 and an administrator's move (docs/withdraw-and-return.md) -------------------------------
+def may_withdraw(user: User, task: HumanTask) -> bool:
+    """Only the person who completed the step, still holding its role in its unit, takes it back."""
+    return task.completed_by_id == user.id and may_work(user, task)
+
+
+def check_may_withdraw(user: User, task: HumanTask) -> None:
+    if not may_withdraw(user, task):
+        raise PermissionDenied("无权撤回该步骤：只有办理该步骤的本人可以撤回")
+
+
+def check_may_return(user: User, task: HumanTask) -> None:
+    """Whoever may complete a step may send the case back from it."""
+    if not may_work(user, task):
+        raise PermissionDenied("无权退回该任务：角色或所属机构不符")

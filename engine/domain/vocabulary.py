@@ -264,4 +264,25 @@ REVIEW_TRIGGERS: dict[str, str] = {
     "reported_change": "家庭报告变化",
     "alert": "监测预警",
     "complaint": "投诉举报",
+# --- 撤回, 退回 and an administrator's move (docs/withdraw-and-return.md) -------------------------------
+TASK_STATE_LABELS.update({"withdrawn": "已撤回", "superseded": "已退回（作废）", "returned": "已退回"})
+# Why a step is offered again (HumanTask.reopen_kind), as its task page says it.
+REOPEN_KIND_LABELS = {"withdrawn": "本人撤回后重新办理", "returned": "被退回重新办理", "moved": "管理员调整到本步骤"}
+# What moved a case on after a step was completed (the refusal of a 撤回 names it).
+MOVED_ON_LABELS = {
+    "task_completed": "已有其他步骤办结",
+    "task_transferred": "下一步已转办",
+    "timer_fired": "定时已到期",
+    "task_cancelled": "流程已撤销待办任务",
+    "objection_received": "已收到公示异议",
+    "notice_published": "已发布公示",
+    "notice_closed": "公示已结束",
+    "case_decided": "已作出决定",
+    "enrollment_created": "已纳入保障",
+    "enrollment_changed": "保障已变更",
+    "process_completed": "流程已办结",
+    "workflow_error": "流程出错",
+    "task_withdrawn": "已有步骤被撤回",
+    "task_returned": "已被退回",
+    "case_moved": "管理员已调整流程",
 }

@@ -72,7 +72,9 @@ class HumanTask(Base):
     """A user task that is or was ready. The inbox reads only this table (no workflow restore per row)."""
 
     __tablename__ = "human_task"
-    __table_args__ = (UniqueConstraint("instance_id", "spiff_task_id"),)
+    # Not unique (revision b7e3f0a19c54): a step reopened by 撤回/退回 keeps its engine task id, and gets
+    # a new row beside the old one, which stays as history (withdrawn, superseded).
+    __table_args__ = (Index("ix_human_task_instance_spiff", "instance_id", "spiff_task_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
@@ -107,6 +109,10 @@ class HumanTask(Base):
     delegation_note: Mapped[str | None] = mapped_column(Text)
     handed_back_at: Mapped[datetime | None] = mapped_column(DateTime)
     hand_back_note: Mapped[str | None] = mapped_column(Text)
+    # Why the step is offered again (docs/withdraw-and-return.md): withdrawn, returned or moved, and the
+    # reason given, shown on the task page.
+    reopen_kind: Mapped[str | None] = mapped_column(String(16))
+    reopen_reason: Mapped[str | None] = mapped_column(Text)
 
     instance: Mapped[ProcessInstance] = relationship()
     case: Mapped[Case] = relationship()

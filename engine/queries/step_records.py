@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, joinedload
 from engine.context import Context
 from engine.domain.id_numbers import mask_id_number
 from engine.domain.roles import role_label
-from engine.domain.vocabulary import DECISION_LABELS
+from engine.domain.vocabulary import DECISION_LABELS, TASK_STATE_LABELS
 from engine.persistence import HumanTask, ProcessInstance
 from engine.records.audit import mask_pii
 
@@ -54,14 +54,25 @@ class StepRecord:
     from_submission: bool = True  # False: completed before step records existed (decision and opinion only)
     # 委派 (docs/delegation.md): who filled the form in for the holder (`who`, who completed it), display name.
     filled_by: str | None = None
+    # A record taken back (撤回) or rolled back (退回, an administrator's move): shown, but not current.
+    state_label: str | None = None
+
+
+# Rows that were completed once: the current ones, and those a 撤回/退回 took back (docs/withdraw-and-return.md).
+ROLLED_BACK_STATES = ("withdrawn", "superseded")
 
 
 def completed_steps(session: Session, case_id: int) -> list[HumanTask]:
     """The case's completed tasks in completion order, read once per page: the 办理记录, the household
-    checks and the decision context are all views of these rows."""
+    checks and the decision context are all views of these rows. Steps taken back (撤回, 退回) are among
+    them as history; the decision context reads only the current ones."""
     query = (
         select(HumanTask)
-        .where(HumanTask.case_id == case_id, HumanTask.state == "completed")
+        .where(
+            HumanTask.case_id == case_id,
+            HumanTask.state.in_(("completed", *ROLLED_BACK_STATES)),
+            HumanTask.completed_by_id.is_not(None),
+        )
         .options(
             joinedload(HumanTask.instance).joinedload(ProcessInstance.definition),
             joinedload(HumanTask.completed_by),
@@ -98,6 +109,7 @@ def _record(ctx: Context, task: HumanTask) -> StepRecord:
         fields=list(_lines(schema, values)),
         from_submission=submission is not None,
         filled_by=_filled_by(task),
+        state_label=TASK_STATE_LABELS.get(task.state) if task.state in ROLLED_BACK_STATES else None,
     )
 
 

@@ -66,7 +66,7 @@ class _Source:
     def completed(self) -> list[HumanTask]:
         if self._done is None:
             self._done = completed_steps(self.session, self.case.id)
-        return self._done
+        return [t for t in self._done if t.state == "completed"]  # not the steps taken back (撤回, 退回)
 
     def schema(self, form_key: str | None) -> Mapping[str, Any] | None:
         form = self.forms.get(form_key or "")

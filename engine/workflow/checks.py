@@ -15,6 +15,8 @@ from engine.workflow import panels
 from engine.workflow.helpers import ENGINE_NAMES, HELPER_NAMES
 from engine.workflow.namespaces import BPMN_NS
 from engine.workflow.parsing import ParsedFiles
+from engine.workflow.return_checks import PROPERTY as RETURN_TARGETS
+from engine.workflow.return_checks import check_return_targets
 from engine.workflow.sandbox import check_expression, check_names, check_script
 from engine.workflow.subset import short
 
@@ -144,6 +146,7 @@ def _check_user_task(parsed: ParsedFiles, task_spec: Any, element: str, load_for
     if due is not None and not (due.isdigit() and int(due) <= 365):
         yield parsed.problem(f"dueWorkingDays 必须是 0–365 的整数，而不是“{due}”", element)
     yield from _check_context_panels(parsed, task_spec, properties.get(panels.PROPERTY), element)
+    yield from check_return_targets(parsed, task_spec, properties.get(RETURN_TARGETS), element)
 
 
 def _check_context_panels(parsed: ParsedFiles, task_spec: Any, value: str | None, element: str) -> Iterator[Problem]:

@@ -35,6 +35,7 @@ from engine.workflow.host_protocol import (
     frame_length,
     load_request,
 )
+from engine.workflow.rewind import rewind
 from engine.workflow.runtime import FormCompletion, LoadedProcess, WorkflowRun
 from engine.workflow.timer_clock import follow_engine_clock
 
@@ -98,6 +99,8 @@ def _step(process: LoadedProcess, request: Request) -> Any:
         run.advance()
     elif op == "cancel":
         cancel_workflow(run)
+    elif op == "rewind":  # 撤回, 退回, an administrator's move (engine.workflow.rewind)
+        rewind(run, args)
     else:
         raise WorkflowFailed(f"未知的引擎请求：{op}")
     return _result(run)

@@ -19,6 +19,7 @@ from engine.domain.parameters import Parameters
 from engine.errors import WorkflowFailed
 from engine.workflow.host import EngineHost
 from engine.workflow.host_protocol import Failure, ProcessRef, Request, StepResult
+from engine.workflow.rewind import completed_task_ids, return_targets, user_task_names
 from engine.workflow.runtime import FormCompletion, LoadedProcess, UserTaskView, WaitingMessage, WorkflowRun
 from forms import FormDefinition
 
@@ -52,6 +53,13 @@ class IsolatedProcess:
     def context_panels(self, task_name: str) -> tuple[str, ...]:
         """The decision-context panels the user task `task_name` declares (docs/decision-context.md)."""
         return self._loaded.context_panels.get(task_name, ())
+
+    def return_targets(self, task_name: str) -> list[tuple[str, str]]:
+        """(BPMN id, name) of the steps `task_name` may send a case back to (docs/withdraw-and-return.md)."""
+        return return_targets(self._loaded, task_name)
+
+    def user_tasks(self) -> list[tuple[str, str]]:
+        return user_task_names(self._loaded)
 
     def start(self, data: Mapping[str, Any]) -> IsolatedRun:
         result = self.run_step("start", None, {"data": dict(data)})
@@ -100,6 +108,10 @@ class IsolatedRun:
     def cancel(self) -> None:
         self._moved(self.process.run_step("cancel", self._state, {}))  # engine.workflow.cancelling
 
+    def rewind(self, **args: Any) -> None:
+        """Back to an earlier step (engine.workflow.rewind): task_id=, or element= with from_task=."""
+        self._moved(self.process.run_step("rewind", self._state, args))
+
     def _moved(self, result: StepResult) -> None:
         self._state, self._result, self._reader = result.state, result, None
 
@@ -128,6 +140,9 @@ class IsolatedRun:
 
     def task_prefill(self, spiff_task_id: str) -> dict[str, Any]:
         return self._read().task_prefill(spiff_task_id)
+
+    def completed_task_ids(self) -> set[str]:
+        return completed_task_ids(self._read())
 
     def element_states(self) -> dict[str, dict[str, str]]:
         return self._read().element_states()

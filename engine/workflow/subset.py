@@ -157,7 +157,7 @@ SPIFF_EXTENSIONS = {
     "preScript": frozenset({"userTask", "scriptTask", "businessRuleTask", "callActivity", "subProcess"}),
     "postScript": frozenset({"userTask", "scriptTask", "businessRuleTask", "callActivity", "subProcess"}),
 }
-USER_TASK_PROPERTIES = ("formKey", "dueWorkingDays", "prefill", "contextPanels")
+USER_TASK_PROPERTIES = ("formKey", "dueWorkingDays", "prefill", "contextPanels", "returnTargets")
 # A start event's one property: who may start the process (engine/workflow/starters.py).
 START_EVENT_PROPERTIES = ("startRoles",)
 _PYTHON = frozenset({"", "python", "text/python", "text/x-python", "application/x-python"})

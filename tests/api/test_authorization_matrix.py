@@ -153,6 +153,25 @@ def _routes() -> dict[str, Route]:
             {"ground": "objection", "reason": "公示期间收到异议，需要核查"},
             allowed=COUNTY_STARTERS,  # the county approver; a township clerk does not extend
         ),
+        # --- 撤回, 退回, move (docs/withdraw-and-return.md) ---
+        # Only the person who completed the step withdraws it.
+        "POST /tasks/<id>/withdraw": Route(
+            "POST",
+            lambda w: task.format(_completed_task(w.ctx)) + "/withdraw",
+            {"reason": "填错了"},
+            allowed=("clerk1",),
+        ),
+        # Whoever may complete the task may return it; 受理登记 declares no step to go back to: 422 for clerk1.
+        "POST /tasks/<id>/return": Route(
+            "POST",
+            lambda w: task.format(w.fresh_task()) + "/return",
+            {"to": "township_review", "reason": "退回"},
+            allowed=("clerk1",),
+            ok=422,
+        ),
+        "POST /cases/<number>/move": Route(
+            "POST", lambda w: f"/api/v1/cases/{w.case_number}/move", {"to": "home_visit", "reason": "调整"}, allowed=()
+        ),
         **_ending_routes(),
         **_delegation_routes(),
     }
@@ -289,3 +308,9 @@ def _delegation_routes() -> dict[str, Route]:
             "POST", lambda w: task.format(_delegated(w.ctx, "clerk1", "clerk1b")) + "/recall", allowed=("clerk1",)
         ),
     }
+# --- 撤回, 退回, move (docs/withdraw-and-return.md) ---
+def _completed_task(ctx: Context) -> int:
+    """A 受理登记 clerk1 has just completed (the case waits for its 公示 timer): clerk1 may withdraw it."""
+    task_id = reference_task(ctx)
+    tasks.complete(ctx, task_id, "clerk1", REGISTER)
+    return task_id

@@ -52,6 +52,10 @@ ROUTES = {
     # issue 14 (helper A)
     ("get", "/api/v1/cases/startable"),
     ("post", "/api/v1/cases/{number}/extend"),
+    # 撤回, 退回, move (docs/withdraw-and-return.md)
+    ("post", "/api/v1/tasks/{task_id}/withdraw"),
+    ("post", "/api/v1/tasks/{task_id}/return"),
+    ("post", "/api/v1/cases/{number}/move"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/token"),

@@ -470,3 +470,26 @@ def test_only_the_township_head_or_the_county_extends_the_legal_clock(
         again = browser.post(f"/cases/{number}/extend", body)
         assert again.status_code == 409
         assert "已延长过一次" in again.get_data(as_text=True)
+# --- 撤回, 退回, move (docs/withdraw-and-return.md) ---
+@pytest.mark.parametrize("who", ["clerk1", "head1", "clerk2", "approver1", "auditor1", "admin1", None])
+def test_only_the_completer_withdraws_and_only_admins_move_a_case(
+    ctx: Context, make_browser: object, who: str | None
+) -> None:
+    add_second_clerk(ctx)
+    task_id = open_task(ctx)
+    tasks.complete(ctx, task_id, "clerk1", {"applicant_name": "张三", "household_size": 3, "requested_amount": "5000"})
+    browser = _browser(make_browser, who)
+    withdraw = browser.post(f"/tasks/{task_id}/withdraw", {"reason": "填错了"})
+    assert withdraw.status_code == (302 if who in ("clerk1", None) else 403)  # anonymous: to the login page
+    if who != "clerk1":
+        assert task_page.show_task(ctx, task_id).summary.state == "completed"  # nothing changed
+    else:
+        assert task_page.show_task(ctx, task_id).summary.state == "withdrawn"
+    # 退回 from a task that declares no step to go back to: the worker hears why (a flash), others 403.
+    fresh = open_task(ctx)
+    returned = browser.post(f"/tasks/{fresh}/return", {"to": "township_review", "reason": "退回"})
+    assert returned.status_code == (302 if who in ("clerk1", None) else 403)
+    assert task_page.show_task(ctx, fresh).summary.state == "open"
+    case_number = task_page.show_task(ctx, fresh).summary.case_number
+    moved = browser.post("/admin/cases/move", {"number": case_number, "to": "受理登记", "reason": "卡住了"})
+    assert moved.status_code == (302 if who in ("admin1", None) else 403)

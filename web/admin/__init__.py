@@ -6,6 +6,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from web.admin import case_actions, demo_clock, pages
+from web.admin import case_actions, demo_clock, moving, pages
 
-BLUEPRINTS: tuple[Blueprint, ...] = (pages.bp, demo_clock.bp, case_actions.bp)  # case_actions: 暂停/恢复/撤销
+BLUEPRINTS: tuple[Blueprint, ...] = (
+    pages.bp,
+    demo_clock.bp,
+    case_actions.bp,  # 暂停/恢复/撤销
+    moving.bp,  # move a stuck case to an earlier step (docs/withdraw-and-return.md)
+)

@@ -15,6 +15,7 @@ from web.api import (
     notices,
     objections,
     openapi,
+    rewinding,  # 撤回, 退回, move (docs/withdraw-and-return.md)
     tasks,
     tokens,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "notices",
     "objections",
     "openapi",
+    "rewinding",
     "starting",
     "tasks",
     "tokens",

@@ -10,11 +10,12 @@ from web.clerk import (
     case_extend,
     case_terminate,
     cases,
-    due_reviews,
     delegation,  # noqa: F401  (委派 routes on the tasks blueprint)
+    due_reviews,
     inbox,
     intake,
     objections,
+    rewinding,
     tasks,
 )
 
@@ -28,4 +29,5 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     case_terminate.bp,  # 终止 and the case page's ending panel
     due_reviews.bp,  # the batch start of due re-checks
     case_extend.bp,  # 延长办理期限 on the case page
+    rewinding.bp,  # 撤回, 退回 (docs/withdraw-and-return.md)
 )

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 
 from engine.errors import InvalidData
-from engine.queries import task_page
+from engine.queries import rewinding, task_page
 from engine.queries.task_page import TaskPage
 from engine.services import tasks
 from web.clerk.attachments import offer_numbers, store_upload
@@ -77,6 +77,7 @@ def _page(
             context_panels=page.context,
             pending_objections=page.pending_objections,
             upload_errors=upload_errors or [],
+            rewind=rewinding.task_rewind(context(), summary.id, me),  # 撤回, 退回 (docs/withdraw-and-return.md)
         ),
         status,
     )

@@ -18,6 +18,7 @@ from web.cli.case_ending import cases_terminate  # noqa: F401 - registers termin
 from web.cli.cases import cases_group
 from web.cli.notices import notices_group
 from web.cli.processes import processes
+from web.cli.rewinding import register as register_rewinding
 from web.cli.server import init, serve, tick, worker
 from web.cli.tasks import tasks_group
 
@@ -45,3 +46,4 @@ for _command in (
     audit_group,
 ):
     main.add_command(_command)
+register_rewinding(tasks_group, cases_group)  # 撤回, 退回, move (docs/withdraw-and-return.md)

@@ -37,6 +37,7 @@ class _Task:
     script: str | None
     prefill: str | None = None  # the declared starting values of its form (docs/step-data.md)
     panels: str | None = None  # contextPanels (docs/decision-context.md)
+    returns: str | None = None  # returnTargets (docs/withdraw-and-return.md)
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ def _read_process(process: etree._Element) -> _Process:
                 script,
                 properties.get("prefill"),
                 properties.get("contextPanels"),
+                properties.get("returnTargets"),
             )
         elif kind == "sequenceFlow":
             condition = text_of(element.find(f"{{{BPMN_NS}}}conditionExpression"))
@@ -176,6 +178,7 @@ _TASK_ATTRIBUTES: tuple[Attribute[_Task], ...] = (
     ("的决策依据面板", lambda t: t.panels, show),
     ("的脚本", lambda t: t.script, show),
     ("的预填（prefill）", lambda t: t.prefill, show),
+    ("的可退回步骤", lambda t: t.returns, show),
 )
 
 
