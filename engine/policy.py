@@ -200,3 +200,19 @@ def check_may_extend(user: User, case: Case) -> None:
     scope = ancestor_at_level(case.village, user.org_unit.level)
     if not (user.roles & EXTENDING_ROLES) or scope is None or scope.id != user.org_unit_id:
         raise PermissionDenied("无权延长该案件的办理时限")
+
+
+# --- 会签 (docs/countersign.md): a member's task is theirs alone ------------------------------------
+
+
+def may_work_countersign(user: User, task: HumanTask) -> bool:
+    """A 会签 task for a named system user is theirs; one for a person without an account (a 民主评议
+    panel member) is worked by the lane's role, like any task."""
+    username = (task.member or {}).get("username")
+    return not username or username == user.username
+
+
+def check_countersign_member(user: User, task: HumanTask) -> None:
+    if not may_work_countersign(user, task):
+        member = task.member or {}
+        raise PermissionDenied(f"该会签任务由 {member.get('name') or member.get('username')} 办理")

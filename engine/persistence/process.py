@@ -99,6 +99,9 @@ class HumanTask(Base):
     # 暂存: what the clerk typed without completing, restored when the form opens again.
     draft: Mapped[dict[str, Any] | None] = mapped_column()
     draft_saved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # 会签: the member this task is for ({"group", "item", "name", "username"}; docs/countersign.md), NULL
+    # for every other task. With a username, only that user may work it (engine.policy).
+    member: Mapped[dict[str, Any] | None] = mapped_column()
 
     instance: Mapped[ProcessInstance] = relationship()
     case: Mapped[Case] = relationship()

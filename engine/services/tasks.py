@@ -118,6 +118,7 @@ def _check_open(task: HumanTask) -> None:
 def check_may_act(user: User, task: HumanTask) -> None:
     """The user holds the task's role in its org unit, it is still open, and nobody else claimed it."""
     policy.check_may_work(user, task)
+    policy.check_countersign_member(user, task)
     _check_open(task)
     if task.state == "claimed" and task.assignee_id != user.id:
         raise Conflict("该任务已被他人签收，只能由签收人办理")
