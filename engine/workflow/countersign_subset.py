@@ -89,13 +89,20 @@ def _condition_problems(node: etree._Element, problem: ProblemMaker) -> Iterator
         yield problem(f"会签任务的完成条件无法在沙箱中编译：{reason}")
 
 
+_SUMMARY = (("loopDataInputRef", "成员"), ("loopDataOutputRef", "结果"), ("completionCondition", "完成条件"))
+
+
 def countersign_summary(task: etree._Element) -> str | None:
     """How a user task's 会签 reads in a version diff: its members, results and condition; None if none."""
     node = _child(task, "multiInstanceLoopCharacteristics")
     if node is None:
         return None
     parts = ["依次会签" if node.get("isSequential") == "true" else "并行会签"]
-    for tag, label in (("loopDataInputRef", "成员"), ("loopDataOutputRef", "结果"), ("completionCondition", "完成条件")):
+    for tag, label in (
+        ("loopDataInputRef", "成员"),
+        ("loopDataOutputRef", "结果"),
+        ("completionCondition", "完成条件"),
+    ):
         found = _child(node, tag)
         if found is not None and (text := (found.text or "").strip()):
             parts.append(f"{label} {text}")
