@@ -232,3 +232,7 @@ PII_FIELD_LABELS = {"household.members.id_number": "家庭成员身份证号"}
 def label(table: dict[str, str], code: object) -> str:
     """The label of `code`, or the code itself for a value no table knows (never an error on a page)."""
     return table.get(str(code), str(code)) if code is not None else ""
+
+
+# --- 会签 (docs/countersign.md) -------------------------------------------------------------------
+COUNTERSIGN_STATE_LABELS = {"signed": "已签", "pending": "待签", "withdrawn": "无需再签（结果已定）"}

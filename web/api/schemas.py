@@ -256,6 +256,11 @@ class TaskDetailSchema(Schema):
         required=True,
         metadata={"description": "决策依据：该环节在流程中声明的面板，按声明顺序；未声明时为空列表"},
     )
+    countersign = fields.Nested(
+        "CountersignSchema",
+        allow_none=True,
+        metadata={"description": "会签：本任务的成员和本轮会签进度；非会签任务为 null"},
+    )
 
 
 class CompletionSchema(Schema):
@@ -379,3 +384,26 @@ class AuditVerifySchema(Schema):
 
 class OkSchema(Schema):
     ok = fields.Boolean()
+
+
+# --- 会签 (docs/countersign.md) -------------------------------------------------------------------
+
+
+class CountersignEntrySchema(Schema):
+    task_id = fields.Integer()
+    member = fields.String(metadata={"description": "成员姓名"})
+    state = fields.String(metadata={"enum": ["signed", "pending", "withdrawn"]})
+    state_label = fields.String()
+    signed_by = fields.String(allow_none=True)
+    signed_at = UtcDateTime(allow_none=True)
+    decision = fields.String(allow_none=True)
+    decision_label = fields.String(allow_none=True)
+    opinion = fields.String(allow_none=True)
+
+
+class CountersignSchema(Schema):
+    member = fields.String(metadata={"description": "本任务的成员"})
+    total = fields.Integer()
+    signed = fields.Integer()
+    pending = fields.Integer()
+    entries = fields.List(fields.Nested(CountersignEntrySchema))

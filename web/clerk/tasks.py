@@ -68,6 +68,7 @@ def _page(
             context_panels=page.context,
             pending_objections=page.pending_objections,
             upload_errors=upload_errors or [],
+            countersign=page.countersign,  # 会签 progress (clerk/_countersign.html)
         ),
         status,
     )
