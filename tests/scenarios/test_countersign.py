@@ -10,9 +10,14 @@ import pytest
 from freezegun import freeze_time
 
 from engine.context import Context
-from engine.errors import Conflict, PermissionDenied
+from engine.errors import Conflict, InvalidData, PermissionDenied
+from engine.queries import notices as notice_board
+from engine.queries import task_page
 from engine.results import TaskSummary
-from engine.services import tasks
+from engine.services import notices, tasks
+from tests.scenarios.countersign_flow import PANEL, convene, hold_democratic_review, sign
+from tests.scenarios.flow import Application
+from tests.scenarios.test_dibao_application import DAY_5, NOTICE_OVER, _scenario_1
 from tests.scenarios.test_temporary_assistance import START, Request, Staff, _case_events
 
 COMMITTEE = ("committee1", "committee2", "committee3")
@@ -71,3 +76,51 @@ def test_committee_countersign_three_members_decide_by_majority(ctx: Context) ->
     assert sorted(task_id for _, task_id in signed) == sorted(t.id for t in mine.values())
     decided = {t.completed_by: t.decision for t in done.tasks if t.task_name == "committee_review"}
     assert decided == {"committee1": "approve", "committee2": "reject", "committee3": "approve"}
+
+
+# --- 民主评议 as a 会签 ---------------------------------------------------------------------------
+
+
+@freeze_time(START)
+def test_democratic_review_refused_without_quorum_then_held_again(ctx: Context) -> None:
+    app = Application(ctx, _scenario_1()).start().accept().investigate().first_review()
+    (notice,) = notice_board.open_notices(ctx, "demo-village-1-1")
+    with freeze_time(DAY_5):
+        notices.object_to_notice(ctx, notice.id, "该户有一辆货车未申报")
+    with freeze_time(NOTICE_OVER):
+        app.end_notice()
+        app.complete("objection_handling", "head1", {"decision": "democratic_review", "opinion": "组织民主评议核实"})
+        assert app.open_task_names() == ["convene_review"]
+
+        # Too small once the related member withdraws (parameter: at least 5), and too few representatives: 422.
+        with pytest.raises(InvalidData) as small:
+            convene(app, PANEL[:3] + PANEL[5:])
+        assert small.value.fields["panel"] == [
+            "评议人员：回避后 3 人，少于最低人数 5 人",
+        ]
+        with pytest.raises(InvalidData) as few_reps:
+            convene(app, [{**p, "kind": "village_cadre"} if i < 2 else p for i, p in enumerate(PANEL)])
+        assert "居民代表 3 人，不足回避后评议人员 5 人的 2/3" in few_reps.value.fields["panel"][0]
+
+        convene(app)
+        # The related member withdrew: five tasks, one per seated member, titled with the member.
+        assert app.open_task_names() == ["hold_review"] * 5
+        assert "民主评议：居民代表己" not in [t.title for t in app.open_tasks()]
+        with pytest.raises(InvalidData) as unsigned:
+            tasks.complete(ctx, app.task("hold_review").id, "head1", {"attendance": "present", "decision": "agree"})
+        assert "signed" in unsigned.value.fields
+
+        # First sitting: 2 of 5 present, short of 2/3: the review does not stand and is convened again.
+        sign(
+            app,
+            {"乡镇干部甲": None, "居民代表乙": "agree", "居民代表丙": "agree", "居民代表丁": None, "居民代表戊": None},
+        )
+        assert app.open_task_names() == ["convene_review"]
+        reopened = task_page.show_task(ctx, app.task("convene_review").id, "head1")
+        assert reopened.data["previous_sitting"] == "出席 2 人，不足应到 5 人的 2/3：本次民主评议不成立，请重新组织"
+
+        # Second sitting: quorum, 3 of 4 agree (≥ 2/3): the case goes on to a new 初审.
+        hold_democratic_review(app)
+        assert app.open_task_names() == ["first_review"]
+    signed = [t for t in app.view().tasks if t.task_name == "hold_review" and t.state == "completed"]
+    assert len(signed) == 10  # each member's record of each sitting is kept
