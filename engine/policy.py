@@ -216,3 +216,9 @@ def check_countersign_member(user: User, task: HumanTask) -> None:
     if not may_work_countersign(user, task):
         member = task.member or {}
         raise PermissionDenied(f"该会签任务由 {member.get('name') or member.get('username')} 办理")
+
+
+def check_countersign_keeps_member(task: HumanTask, what: str) -> None:
+    """A named member's task stays theirs: it cannot be handed on (转办) or given back (取消签收)."""
+    if (task.member or {}).get("username"):
+        raise PermissionDenied(f"会签任务须由成员本人办理，不能{what}")

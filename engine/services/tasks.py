@@ -139,6 +139,7 @@ def unclaim(ctx: Context, task_id: int, username: str) -> TaskSummary:
         _check_open(task)
         if task.state != "claimed" or task.assignee_id != user.id:
             raise Conflict("只能取消本人签收的任务")
+        policy.check_countersign_keeps_member(task, "取消签收")
         task.state, task.assignee_id = "open", None
         audit.record_task(session, "task_unclaimed", audit.Actor.of(user, task.role), task)
         return _summary(session, task)
@@ -150,6 +151,7 @@ def transfer(ctx: Context, task_id: int, username: str, to_username: str, reason
     with ctx.db.write() as session:
         user, task = get_user(session, username), _task(session, task_id)
         check_may_act(user, task)
+        policy.check_countersign_keeps_member(task, "转办")
         try:
             target = get_user(session, to_username)
         except NotFound:

@@ -55,6 +55,12 @@ def test_committee_countersign_three_members_decide_by_majority(ctx: Context) ->
     with pytest.raises(PermissionDenied, match="该会签任务由 县协调机制委员二 办理"):
         tasks.complete(ctx, mine["committee2"].id, "committee1", _vote("approve", "12000.00"))
 
+    # A member's task stays theirs: not handed to a colleague, not given back to the pool.
+    with pytest.raises(PermissionDenied, match="会签任务须由成员本人办理，不能转办"):
+        tasks.transfer(ctx, mine["committee1"].id, "committee1", "committee2", "出差")
+    with pytest.raises(PermissionDenied, match="不能取消签收"):
+        tasks.unclaim(ctx, mine["committee1"].id, "committee1")
+
     tasks.complete(ctx, mine["committee1"].id, "committee1", _vote("approve", "12000.00"))
     # Acting twice: the task is done: 409.
     with pytest.raises(Conflict):
