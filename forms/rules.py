@@ -52,20 +52,20 @@ def _member_vote(data: Mapping[str, Any], context: Mapping[str, Any]) -> dict[st
 
 
 CHECKS: dict[str, Check] = {
-    "democratic_review_panel": _panel,
-    "democratic_review_vote": _member_vote,
     "democratic_review_votes": _votes,
     "households": _households,
     "gradual_exit_months": months_problems,
+    "democratic_review_panel": _panel,  # 会签 (docs/countersign.md)
+    "democratic_review_vote": _member_vote,
 }
 # The top-level fields each check reads: it runs only when none of them was refused on its own.
 # households reads inside its groups; its messages are dropped where a field they rest on was refused.
 INPUTS: dict[str, frozenset[str]] = {
-    "democratic_review_panel": frozenset({"panel"}),
-    "democratic_review_vote": frozenset({"attendance", "decision", "signed"}),
     "democratic_review_votes": frozenset({"participants", "votes_for", "votes_against", "votes_abstain"}),
     "households": frozenset(),
     "gradual_exit_months": frozenset({"decision", "months"}),
+    "democratic_review_panel": frozenset({"panel"}),
+    "democratic_review_vote": frozenset({"attendance", "decision", "signed"}),
 }
 HINTS: dict[str, Callable[[Mapping[str, Any]], dict[str, str]]] = {"gradual_exit_months": months_hints}
 
