@@ -6,12 +6,14 @@ its title names the member (engine.workflow.countersign)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.persistence import HumanTask, User
+from engine.workflow.runtime import UserTaskView
 
 
 def apply_member(session: Session, task: HumanTask, member: dict[str, Any] | None) -> None:
@@ -25,3 +27,13 @@ def apply_member(session: Session, task: HumanTask, member: dict[str, Any] | Non
     user = session.scalars(select(User).where(User.username == username, User.active.is_(True))).first()
     if user is not None:
         task.state, task.assignee = "claimed", user
+
+
+def stage_of(views: Iterable[UserTaskView]) -> str:
+    """The case's stage from its ready tasks: a 会签 counts once, by its step (民主评议, not each member:
+    fifteen members' names would not fit, and the stage says where the case is, not who is pending)."""
+    titles = (
+        view.title.removesuffix(f"：{view.member['name']}") if view.member and view.member.get("name") else view.title
+        for view in views
+    )
+    return "、".join(dict.fromkeys(titles))

@@ -50,6 +50,7 @@ def test_committee_countersign_three_members_decide_by_majority(ctx: Context) ->
     assert sorted(mine) == sorted(COMMITTEE)  # one task per member, each already theirs
     assert {t.state for t in mine.values()} == {"claimed"}
     assert mine["committee2"].title == "协调机制一事一议：县协调机制委员二"
+    assert request.view().stage == "协调机制一事一议"  # the step, once, not each member
 
     # A member completing another's task: 403 naming whose it is; nothing changes.
     with pytest.raises(PermissionDenied, match="该会签任务由 县协调机制委员二 办理"):
