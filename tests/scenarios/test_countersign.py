@@ -12,7 +12,7 @@ from freezegun import freeze_time
 from engine.context import Context
 from engine.errors import Conflict, InvalidData, PermissionDenied
 from engine.queries import notices as notice_board
-from engine.queries import task_page
+from engine.queries import case_page, task_page
 from engine.results import TaskSummary
 from engine.services import notices, tasks
 from tests.scenarios.countersign_flow import PANEL, convene, hold_democratic_review, sign
@@ -83,6 +83,9 @@ def test_committee_countersign_three_members_decide_by_majority(ctx: Context) ->
     assert sorted(task_id for _, task_id in signed) == sorted(t.id for t in mine.values())
     decided = {t.completed_by: t.decision for t in done.tasks if t.task_name == "committee_review"}
     assert decided == {"committee1": "approve", "committee2": "reject", "committee3": "approve"}
+    # The case timeline says, in Chinese, who signed what.
+    timeline = [e.text for e in case_page.case_page(ctx, request.number, "committee1").timeline]
+    assert "办结任务“协调机制一事一议：县协调机制委员二”，结论：不予救助，意见：应由县级审批" in timeline
 
 
 # --- 民主评议 as a 会签 ---------------------------------------------------------------------------
