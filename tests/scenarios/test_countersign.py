@@ -11,8 +11,8 @@ from freezegun import freeze_time
 
 from engine.context import Context
 from engine.errors import Conflict, InvalidData, PermissionDenied
-from engine.queries import notices as notice_board
 from engine.queries import case_page, task_page
+from engine.queries import notices as notice_board
 from engine.results import TaskSummary
 from engine.services import notices, tasks
 from tests.scenarios.countersign_flow import PANEL, convene, hold_democratic_review, sign
