@@ -53,7 +53,10 @@ def _lowest_amount(votes: Sequence[Mapping[str, Any]]) -> str | None:
 
 def countersign_outcome(votes: Sequence[Mapping[str, Any]], members: Sequence[Any], rule: str) -> dict[str, Any]:
     """The combined decision. An approval grants the lowest amount an approving member agreed to: no
-    member is held to more than they signed for."""
+    member is held to more than they signed for. Without members nobody could decide: an error, never a
+    silent refusal (a county without committee members must get them before a 一事一议 can be held)."""
+    if not members:
+        raise ValueError("会签成员名单为空，无法作出决定：请先配置成员（如县协调机制成员）")
     approvals, refusals = _counts(votes)
     approved = _approved(approvals, len(members), rule)
     return {
