@@ -15,6 +15,7 @@ from marshmallow import Schema, fields, validate
 
 from engine.services.tasks import VIEWS
 from web.api.context_schemas import ContextPanelSchema
+from web.api.countersign_schemas import CountersignSchema
 from web.api.fields import Bool, Int, Json, Obj, Str, Strict, UtcDateTime
 from web.api.form_schemas import NOT_BLANK  # somewhere a character that is not a blank
 
@@ -257,7 +258,7 @@ class TaskDetailSchema(Schema):
         metadata={"description": "决策依据：该环节在流程中声明的面板，按声明顺序；未声明时为空列表"},
     )
     countersign = fields.Nested(
-        "CountersignSchema",
+        CountersignSchema,
         allow_none=True,
         metadata={"description": "会签：本任务的成员和本轮会签进度；非会签任务为 null"},
     )
@@ -384,26 +385,3 @@ class AuditVerifySchema(Schema):
 
 class OkSchema(Schema):
     ok = fields.Boolean()
-
-
-# --- 会签 (docs/countersign.md) -------------------------------------------------------------------
-
-
-class CountersignEntrySchema(Schema):
-    task_id = fields.Integer()
-    member = fields.String(metadata={"description": "成员姓名"})
-    state = fields.String(metadata={"enum": ["signed", "pending", "withdrawn"]})
-    state_label = fields.String()
-    signed_by = fields.String(allow_none=True)
-    signed_at = UtcDateTime(allow_none=True)
-    decision = fields.String(allow_none=True)
-    decision_label = fields.String(allow_none=True)
-    opinion = fields.String(allow_none=True)
-
-
-class CountersignSchema(Schema):
-    member = fields.String(metadata={"description": "本任务的成员"})
-    total = fields.Integer()
-    signed = fields.Integer()
-    pending = fields.Integer()
-    entries = fields.List(fields.Nested(CountersignEntrySchema))
