@@ -25,8 +25,12 @@ def apply_member(session: Session, task: HumanTask, member: dict[str, Any] | Non
     if not username:
         return
     user = session.scalars(select(User).where(User.username == username, User.active.is_(True))).first()
-    if user is not None:
-        task.state, task.assignee = "claimed", user
+    if user is None:
+        # The account is gone or deactivated since the list was made: the task falls back to the lane's
+        # role rather than waiting forever for someone who can no longer sign in.
+        task.member = {**member, "username": None}
+        return
+    task.state, task.assignee = "claimed", user
 
 
 def stage_of(views: Iterable[UserTaskView]) -> str:

@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 from freezegun import freeze_time
+from sqlalchemy import select
 
 from engine.context import Context
 from engine.errors import Conflict, InvalidData, PermissionDenied
+from engine.persistence import User
 from engine.queries import case_page, task_page
 from engine.queries import notices as notice_board
 from engine.results import TaskSummary
@@ -134,3 +136,15 @@ def test_democratic_review_refused_without_quorum_then_held_again(ctx: Context) 
         assert app.open_task_names() == ["first_review"]
     signed = [t for t in app.view().tasks if t.task_name == "hold_review" and t.state == "completed"]
     assert len(signed) == 10  # each member's record of each sitting is kept
+
+
+@freeze_time(START)
+def test_a_member_deactivated_since_registration_leaves_the_task_to_the_committee_role(ctx: Context) -> None:
+    request = Request(ctx, Staff()).start(months=6, persons=5)
+    with ctx.db.write() as session:
+        user = session.scalars(select(User).where(User.username == "committee3")).unique().one()
+        user.active = False
+    request.pay_advance().complete_paperwork()
+    (orphan,) = [t for t in request.open_tasks() if t.task_name == "committee_review" and t.assignee is None]
+    assert (orphan.title, orphan.state) == ("协调机制一事一议：县协调机制委员三", "open")
+    tasks.complete(ctx, orphan.id, "committee1", _vote("approve", "9000.00"))  # a colleague signs it
