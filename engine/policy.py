@@ -345,3 +345,23 @@ def check_may_return(user: User, task: HumanTask) -> None:
     """Whoever may complete a step may send the case back from it."""
     if not may_work(user, task):
         raise PermissionDenied("无权退回该任务：角色或所属机构不符")
+# --- 会签 (docs/countersign.md): a member's task is theirs alone ------------------------------------
+
+
+def may_work_countersign(user: User, task: HumanTask) -> bool:
+    """A 会签 task for a named system user is theirs; one for a person without an account (a 民主评议
+    panel member) is worked by the lane's role, like any task."""
+    username = (task.member or {}).get("username")
+    return not username or username == user.username
+
+
+def check_countersign_member(user: User, task: HumanTask) -> None:
+    if not may_work_countersign(user, task):
+        member = task.member or {}
+        raise PermissionDenied(f"该会签任务由 {member.get('name') or member.get('username')} 办理")
+
+
+def check_countersign_keeps_member(task: HumanTask, what: str) -> None:
+    """A named member's task stays theirs: it cannot be handed on (转办) or given back (取消签收)."""
+    if (task.member or {}).get("username"):
+        raise PermissionDenied(f"会签任务须由成员本人办理，不能{what}")

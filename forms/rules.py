@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from engine.domain.assessment import household_problems
-from engine.domain.democratic_review import vote_problems
+from engine.domain.democratic_review import panel_problems, vote_problems, vote_record_problems
 from engine.domain.gradual_exit import months_hints, months_problems
 
 Check = Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, list[str]]]
@@ -41,10 +41,22 @@ def _votes(data: Mapping[str, Any], context: Mapping[str, Any]) -> dict[str, lis
     return vote_problems(data)
 
 
+def _panel(data: Mapping[str, Any], context: Mapping[str, Any]) -> dict[str, list[str]]:
+    """民主评议's panel against the region's composition rules the process put in `review_rules`."""
+    rules = context.get("review_rules")
+    return panel_problems(data, rules if isinstance(rules, Mapping) else {})
+
+
+def _member_vote(data: Mapping[str, Any], context: Mapping[str, Any]) -> dict[str, list[str]]:
+    return vote_record_problems(data)
+
+
 CHECKS: dict[str, Check] = {
     "democratic_review_votes": _votes,
     "households": _households,
     "gradual_exit_months": months_problems,
+    "democratic_review_panel": _panel,  # 会签 (docs/countersign.md)
+    "democratic_review_vote": _member_vote,
 }
 # The top-level fields each check reads: it runs only when none of them was refused on its own.
 # households reads inside its groups; its messages are dropped where a field they rest on was refused.
@@ -52,6 +64,8 @@ INPUTS: dict[str, frozenset[str]] = {
     "democratic_review_votes": frozenset({"participants", "votes_for", "votes_against", "votes_abstain"}),
     "households": frozenset(),
     "gradual_exit_months": frozenset({"decision", "months"}),
+    "democratic_review_panel": frozenset({"panel"}),
+    "democratic_review_vote": frozenset({"attendance", "decision", "signed"}),
 }
 HINTS: dict[str, Callable[[Mapping[str, Any]], dict[str, str]]] = {"gradual_exit_months": months_hints}
 

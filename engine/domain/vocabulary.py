@@ -286,3 +286,5 @@ MOVED_ON_LABELS = {
     "task_returned": "已被退回",
     "case_moved": "管理员已调整流程",
 }
+# --- 会签 (docs/countersign.md) -------------------------------------------------------------------
+COUNTERSIGN_STATE_LABELS = {"signed": "已签", "pending": "待签", "withdrawn": "无需再签（结果已定）"}

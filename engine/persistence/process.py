@@ -113,6 +113,9 @@ class HumanTask(Base):
     # reason given, shown on the task page.
     reopen_kind: Mapped[str | None] = mapped_column(String(16))
     reopen_reason: Mapped[str | None] = mapped_column(Text)
+    # 会签: the member this task is for ({"group", "item", "name", "username"}; docs/countersign.md), NULL
+    # for every other task. With a username, only that user may work it (engine.policy).
+    member: Mapped[dict[str, Any] | None] = mapped_column()
 
     instance: Mapped[ProcessInstance] = relationship()
     case: Mapped[Case] = relationship()

@@ -21,6 +21,7 @@ from engine.persistence import Attachment, HumanTask, ProcessInstance
 from engine.queries import objections
 from engine.queries.attachments import attachment_views
 from engine.queries.case_view import case_view
+from engine.queries.countersign import CountersignProgress, countersign_progress
 from engine.queries.deployed import process_titles
 from engine.queries.diagrams import DiagramView, diagram_view, latest_instance
 from engine.queries.household_copy import Baseline, masked_baselines
@@ -53,6 +54,7 @@ class TaskPage:
     hints: dict[str, str] = field(default_factory=dict)
     # Household-copy fields' baselines, 身份证号 masked (docs/household-copy.md); {} for most forms.
     baselines: dict[str, Baseline] = field(default_factory=dict)
+    countersign: CountersignProgress | None = None  # 会签: who signed, what, who is pending
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class TaskInContext:
 
     detail: TaskDetail
     context: list[ContextPanel]
+    countersign: CountersignProgress | None = None  # 会签 (docs/countersign.md)
 
 
 def _task(session: Session, task_id: int) -> HumanTask:
@@ -119,7 +122,8 @@ def show_task_in_context(
             policy.check_may_see_task(get_user(session, username), task)
         run = _read(ctx, task) if task.state in OPEN_STATES else None
         detail = _detail(ctx, session, task, run)
-        return TaskInContext(detail, task_context(ctx, session, task, _variables(task, run)) if with_context else [])
+        context = task_context(ctx, session, task, _variables(task, run)) if with_context else []
+        return TaskInContext(detail, context, countersign_progress(session, task, detail.form))
 
 
 def task_page(ctx: Context, task_id: int, username: str) -> TaskPage:
@@ -149,6 +153,7 @@ def task_page(ctx: Context, task_id: int, username: str) -> TaskPage:
             hints=field_hints(detail.form or {}, variables),
             pending_objections=objections.pending_count(session, case.id),
             baselines=masked_baselines(detail.form, variables),
+            countersign=countersign_progress(session, task, detail.form),
         )
 
 

@@ -16,6 +16,7 @@ from engine.errors import Conflict, WorkflowFailed
 from engine.persistence import Case, HumanTask, ProcessInstance
 from engine.records import audit
 from engine.records.case_sync import apply_enrollment_change, enroll_if_approved, sync_case
+from engine.records.countersign_tasks import apply_member, stage_of
 from engine.records.notice_sync import sync_notices
 from engine.workflow.isolated import IsolatedRun
 from engine.workflow.runtime import UserTaskView
@@ -77,7 +78,7 @@ def persist(
         )
     else:
         instance.status = "running" if ready else "waiting"
-        case.stage = "、".join(v.title for v in ready.values()) or _waiting_stage(instance.next_timer_at)
+        case.stage = stage_of(ready.values()) or _waiting_stage(instance.next_timer_at)
     return created
 
 
@@ -126,6 +127,7 @@ def _create_task(
         created_at=now,
         due_at=due_at,
     )
+    apply_member(session, task, view.member)
     session.add(task)
     return task
 

@@ -67,6 +67,9 @@ def create_demo_data(ctx: Context) -> int:
             ("county1", "县民政经办人", "demo-county", ["county_clerk"]),
             ("approver1", "县民政审批人", "demo-county", ["county_approver"]),
             ("committee1", "县协调机制", "demo-county", ["coordination_committee"]),
+            # 一事一议 is a 会签 of several members (docs/countersign.md): three make a majority meaningful.
+            ("committee2", "县协调机制委员二", "demo-county", ["coordination_committee"]),
+            ("committee3", "县协调机制委员三", "demo-county", ["coordination_committee"]),
             ("designer1", "流程设计员", "demo-county", ["designer"]),
             ("auditor1", "审计员", "demo-county", ["auditor"]),
             ("admin1", "系统管理员", "demo-county", ["admin"]),
@@ -83,6 +86,8 @@ def create_demo_data(ctx: Context) -> int:
                 (f"verify_{region}", f"{label}县核对中心", county.code, ["verification_center"]),
                 (f"approver_{region}", f"{label}县民政审批人", county.code, ["county_approver"]),
                 (f"committee_{region}", f"{label}县协调机制", county.code, ["coordination_committee"]),
+                (f"committee_{region}2", f"{label}县协调机制委员二", county.code, ["coordination_committee"]),
+                (f"committee_{region}3", f"{label}县协调机制委员三", county.code, ["coordination_committee"]),
                 (f"designer_{region}", f"{label}流程设计员", county.code, ["designer"]),
             ]
         users: list[User] = [

@@ -17,13 +17,14 @@ from sqlalchemy.orm import Session
 
 from engine.errors import WorkflowFailed
 from engine.services import temporary
+from engine.services.countersign_members import committee_members
 from forms import FormDefinition
 
 ENRICH_KEY = "x-enrich"
 
 # name → function(session, process_id, validated start data) → keys to add
 Enricher = Callable[[Session, str, Mapping[str, Any]], dict[str, Any]]
-ENRICHERS: dict[str, Enricher] = {"prior_grants": temporary.prior_grants}
+ENRICHERS: dict[str, Enricher] = {"prior_grants": temporary.prior_grants, "committee_members": committee_members}
 
 
 def enrich_start_data(

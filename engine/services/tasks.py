@@ -121,6 +121,7 @@ def _check_open(task: HumanTask) -> None:
 def check_may_act(user: User, task: HumanTask) -> None:
     """The user holds the task's role in its org unit, it is still open, and nobody else claimed it."""
     policy.check_may_work(user, task)
+    policy.check_countersign_member(user, task)
     _check_open(task)
     if task.case.status == "suspended":  # an administrator paused the case (engine.services.case_ending)
         raise Conflict("案件已暂停，暂停期间不能办理；请系统管理员恢复后再试")
@@ -144,6 +145,7 @@ def unclaim(ctx: Context, task_id: int, username: str) -> TaskSummary:
         _check_open(task)
         if task.state != "claimed" or task.assignee_id != user.id:
             raise Conflict("只能取消本人签收的任务")
+        policy.check_countersign_keeps_member(task, "取消签收")
         task.state, task.assignee_id = "open", None
         delegation.end_with_claim(session, task, user, "unclaimed")
         audit.record_task(session, "task_unclaimed", audit.Actor.of(user, task.role), task)
@@ -156,6 +158,7 @@ def transfer(ctx: Context, task_id: int, username: str, to_username: str, reason
     with ctx.db.write() as session:
         user, task = get_user(session, username), _task(session, task_id)
         check_may_act(user, task)
+        policy.check_countersign_keeps_member(task, "转办")
         try:
             target = get_user(session, to_username)
         except NotFound:

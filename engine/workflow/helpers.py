@@ -17,7 +17,8 @@ from engine.domain.assessment import add_months
 from engine.domain.assessment import assess as assess_household
 from engine.domain.benefit import benefit_proposal, first_of_next_month, review_finding
 from engine.domain.calendar import calendar_for
-from engine.domain.democratic_review import review_result
+from engine.domain.countersign import countersign_decided, countersign_outcome
+from engine.domain.democratic_review import panel_tally, review_result, seats
 from engine.domain.gradual_exit import exit_period, exit_rules, review_interval_months
 from engine.domain.parameters import Parameters
 from engine.domain.temporary import assess_temporary, settle, temporary_basis
@@ -43,6 +44,11 @@ HELPER_NAMES = frozenset(
         "gradual_exit_period",
         "review_finding",
         "next_review_on_iso",
+        # 会签 (docs/countersign.md)
+        "countersign_decided",
+        "countersign_outcome",
+        "democratic_review_seats",
+        "democratic_review_tally",
     }
 )
 # Names Spiff itself injects while evaluating DMN cells.
@@ -92,6 +98,10 @@ _CLOCK_AND_DOMAIN: dict[str, Callable[..., Any]] = {
     "democratic_review_result": review_result,
     "review_finding": review_finding,
     "temporary_settlement": settle,
+    "countersign_decided": countersign_decided,
+    "countersign_outcome": countersign_outcome,
+    "democratic_review_seats": seats,
+    "democratic_review_tally": panel_tally,
 }
 
 

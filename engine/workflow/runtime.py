@@ -23,6 +23,7 @@ from engine.clock import china_today
 from engine.domain.parameters import Parameters, layered_parameters
 from engine.domain.roles import role_for_lane
 from engine.errors import BundleInvalid, Conflict, InvalidData, NotFound, WorkflowFailed
+from engine.workflow import countersign
 from engine.workflow.bundle import DEFAULT_REGION
 from engine.workflow.catalog import bundle_forms, bundle_parameter_texts, bundle_sources
 from engine.workflow.checks import PrefillSyntax, element_id, prefill_pairs, user_task_properties
@@ -57,6 +58,8 @@ class UserTaskView:
     # The hour deadline of a timer on the task's boundary (先行救助 within 24 hours), naive UTC: a step
     # whose time limit is a timer is due when the timer fires, not at the end of a working day.
     deadline: datetime | None = None
+    # 会签: the member this instance of a multi-instance task is for (engine.workflow.countersign).
+    member: dict[str, Any] | None = None
 
 
 # Automatic steps (scripts, gateways, rules) one advance may run: the national processes run a few
@@ -179,16 +182,18 @@ class WorkflowRun:
             spec = task.task_spec
             properties = user_task_properties(spec)
             due = properties.get("dueWorkingDays")
+            member = countersign.member_of(task)
             views.append(
                 UserTaskView(
                     spiff_task_id=str(task.id),
                     name=element_id(spec),
-                    title=spec.bpmn_name or element_id(spec),
+                    title=countersign.member_title(spec.bpmn_name or element_id(spec), member),
                     role=role_for_lane(spec.lane) or "",
                     form_key=properties.get("formKey"),
                     due_working_days=int(due) if due and due.isdigit() else None,
                     context_panels=context_panels(properties),
                     deadline=boundary_deadline(task),
+                    member=member,
                 )
             )
         return views
@@ -288,6 +293,7 @@ class WorkflowRun:
         if task.state != TaskState.READY or not task.task_spec.manual:
             raise Conflict("该任务已不在待办状态")
         task.data.update(data)
+        countersign.prepare_completion(task, data)
         with _engine_errors():
             task.run()
         self.advance()

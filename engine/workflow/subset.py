@@ -15,6 +15,8 @@ from lxml import etree
 
 from engine.domain.vocabulary import EVENT_DEFINITION_LABELS, EVENT_LABELS
 from engine.errors import Problem
+from engine.workflow.countersign_subset import CHILDREN as COUNTERSIGN_CHILDREN
+from engine.workflow.countersign_subset import multi_instance_problems
 from engine.workflow.namespaces import BPMN_NS, SPIFF_NS
 
 # Diagram interchange (shapes, edges, bounds, colours): drawing only, never executed.
@@ -98,6 +100,9 @@ SUPPORTED = FLOW_NODES | {
     "group",
     "category",
     "categoryValue",
+    # 会签: a multi-instance user task, checked further in countersign_subset (docs/countersign.md)
+    "multiInstanceLoopCharacteristics",
+    *COUNTERSIGN_CHILDREN,
 }
 
 _DATA_HINT = "流程数据就是任务数据（表单字段与脚本变量），无需声明数据对象"
@@ -112,7 +117,7 @@ UNSUPPORTED: dict[str, tuple[str, str]] = {
     "adHocSubProcess": ("自由子流程", "请用并行网关画出各个任务"),
     "complexGateway": ("复杂网关", "请改用排他、包容或并行网关"),
     "standardLoopCharacteristics": ("循环任务", "请用排他网关画出回路"),
-    "multiInstanceLoopCharacteristics": ("多实例任务", "请用并行网关画出各个分支，或在一个表单中填写多项"),
+    "loopCardinality": ("按次数的多实例", "会签请用 loopDataInputRef 指定成员列表（docs/countersign.md）"),
     "dataObject": ("数据对象", _DATA_HINT),
     "dataObjectReference": ("数据对象引用", _DATA_HINT),
     "dataStore": ("数据存储", _DATA_HINT),
@@ -263,6 +268,8 @@ def _bpmn_element(origin: str, node: etree._Element) -> Iterator[Problem]:
         return
     if name in EVENT_DEFINITIONS:
         yield from _event_kind(origin, node, name)
+    if name == "multiInstanceLoopCharacteristics":
+        yield from multi_instance_problems(origin, node)
     yield from _attribute_problems(origin, node, name)
 
 

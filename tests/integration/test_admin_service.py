@@ -72,7 +72,7 @@ def test_the_scope_is_the_admins_unit_and_everything_below_it(ctx: Context) -> N
 
     everyone = admin.list_users(ctx, "admin1", admin.UserFilters(), page_size=100)
     names = {row.username for row in everyone.rows}
-    assert everyone.total == 13  # with deputy1
+    assert everyone.total == 15  # with deputy1 (委派) and committee1–3 (会签)
     assert {"admin1", "clerk1", "village1"} <= names
     assert not any("yantai" in name for name in names)
 

@@ -20,6 +20,7 @@ from engine.queries import case_view
 from engine.queries import notices as notice_board
 from engine.records import audit
 from engine.services import cases, notices, tasks, timers
+from tests.scenarios.countersign_flow import hold_democratic_review
 from tests.scenarios.flow import Application, Users
 from tests.scenarios.households import household, member
 
@@ -306,27 +307,10 @@ def test_scenario_14_objection_on_day_5_leads_to_democratic_review_and_no_second
             notices.object_to_notice(ctx, notice.id, "迟到的异议")
         assert app.open_task_names() == ["objection_handling"]
         app.complete("objection_handling", "head1", {"decision": "democratic_review", "opinion": "组织民主评议核实"})
-        assert app.task("hold_review").role == "township_head"
-        bad_tally = {
-            "held_on": "2026-11-30",
-            "participants": [
-                {"name": "乡镇干部甲", "kind": "township_staff", "present": True, "related_to_applicant": False},
-                {"name": "村委委员乙", "kind": "village_cadre", "present": True, "related_to_applicant": True},
-                {"name": "居民代表丙", "kind": "resident_rep", "present": True, "related_to_applicant": False},
-                {"name": "居民代表丁", "kind": "resident_rep", "present": True, "related_to_applicant": False},
-            ],
-            "votes_for": 3,  # the recused member may not vote: 3 present voters, 4 votes would not add up
-            "votes_against": 1,
-            "votes_abstain": 0,
-            "minutes": "PY-2026-007",
-            "conclusion": "经评议，货车已于2025年报废，门面系其兄所有，申报属实",
-            "opinion": "评议通过",
-        }
-        with pytest.raises(InvalidData) as error:
-            app.complete("hold_review", "head1", bad_tally)
-        assert "votes_for" in error.value.fields
-        app.complete("hold_review", "head1", {**bad_tally, "votes_for": 2})
-        # 2 of 3 present voters = the two-thirds threshold → passes; then a new 初审.
+        assert app.task("convene_review").role == "township_head"
+        # The panel, then one task per seated member (tests/scenarios/test_countersign.py for the rules).
+        hold_democratic_review(app)
+        # 3 of 4 present = at least the two-thirds threshold → passes; then a new 初审.
         assert app.open_task_names() == ["first_review"]
         app.first_review("approve", "民主评议认定申报属实，维持拟保障意见")
         # No second 公示 (national rule); a complained-about case needs the county home visit first.
@@ -395,7 +379,7 @@ def test_democratic_review_held_for_every_case_where_the_region_says_always(make
     )
     ctx = make_context()
     app = Application(ctx, _scenario_1()).start().accept().investigate()
-    assert app.open_task_names() == ["hold_review"]
+    assert app.open_task_names() == ["convene_review"]
 
 
 @freeze_time(START)

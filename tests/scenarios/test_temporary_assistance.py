@@ -235,24 +235,32 @@ def test_scenario_11_national_default_sends_a_fire_above_the_limit_to_the_commit
     request = Request(ctx, Staff()).start()
     assert request.assessment()["approval_level"] == "committee"
     request.pay_advance().complete_paperwork()
-    assert request.open_task_names() == ["committee_review"]
+    assert request.open_task_names() == ["committee_review"] * 3
 
 
 # --- scenario 12: the 6-month cap, 一事一议, and a repeat grant in the same year ----------------------
 
 
 def _committee_decides(request: Request, amount: str = "20000.00") -> None:
-    request.complete(
-        "committee_review",
-        request.staff.committee,
-        {
-            "decision": "approve",
-            "meeting_date": "2026-11-23",
-            "minutes_reference": "HN-XTJZ-2026-09",
-            "approved_amount": amount,
-            "opinion": "突发重大疾病，一事一议，核定救助总额 20000 元",
-        },
-    )
+    """一事一议 is a 会签 (docs/countersign.md): two of the three members approving are a majority, and
+    the third member's task is withdrawn."""
+    for member in (request.staff.committee, f"{request.staff.committee}2"):
+        tasks.complete(
+            request.ctx,
+            _member_task(request, member).id,
+            member,
+            {
+                "decision": "approve",
+                "meeting_date": "2026-11-23",
+                "minutes_reference": "HN-XTJZ-2026-09",
+                "approved_amount": amount,
+                "opinion": "突发重大疾病，一事一议，核定救助总额 20000 元",
+            },
+        )
+
+
+def _member_task(request: Request, member: str) -> TaskSummary:
+    return next(t for t in request.open_tasks() if t.task_name == "committee_review" and t.assignee == member)
 
 
 @freeze_time(START)
@@ -267,16 +275,17 @@ def test_scenario_12_major_illness_is_capped_at_6_months_and_decided_by_the_comm
     )
     assert "困难持续 8 个月，超过最长 6 个月，按 6 个月计算" in assessment["explanation"]
     request.pay_advance().complete_paperwork()
-    assert request.open_task_names() == ["committee_review"]
+    assert request.open_task_names() == ["committee_review"] * 3  # one per member of the committee
     assert request.task("committee_review").role == "coordination_committee"
 
     # The minutes are required, and so is the amount: the formula does not bind the committee.
     decided = {"decision": "approve", "meeting_date": "2026-11-23", "opinion": "同意"}
+    mine = _member_task(request, HUINING.committee).id
     with pytest.raises(InvalidData) as no_minutes:
-        request.complete("committee_review", HUINING.committee, decided)
+        tasks.complete(ctx, mine, HUINING.committee, decided)
     assert "minutes_reference" in no_minutes.value.fields
     with pytest.raises(InvalidData) as no_amount:
-        request.complete("committee_review", HUINING.committee, {**decided, "minutes_reference": "HN-XTJZ-2026-09"})
+        tasks.complete(ctx, mine, HUINING.committee, {**decided, "minutes_reference": "HN-XTJZ-2026-09"})
     assert "approved_amount" in no_amount.value.fields
     _committee_decides(request)
 

@@ -176,13 +176,13 @@ REFUSED = {
         diagram(
             chain(
                 '<bpmn:scriptTask id="x"><bpmn:script>a = 1</bpmn:script>\n'
-                "<bpmn:multiInstanceLoopCharacteristics><bpmn:loopCardinality>3</bpmn:loopCardinality>"
+                "<bpmn:multiInstanceLoopCharacteristics><bpmn:loopDataInputRef>m</bpmn:loopDataInputRef>"
                 "</bpmn:multiInstanceLoopCharacteristics>\n</bpmn:scriptTask>"
             )
         ),
         "x",
         "multiInstanceLoopCharacteristics",
-        "不支持多实例任务 multiInstanceLoopCharacteristics：请用并行网关画出各个分支，或在一个表单中填写多项",
+        "多实例（会签）只能用于用户任务 userTask，不能用于 scriptTask",
     ),
     "data object": (
         diagram(

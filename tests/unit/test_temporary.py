@@ -328,7 +328,7 @@ def test_the_start_form_offers_the_domain_values() -> None:
     assert properties["kind"]["enum"] == list(TEMPORARY_KINDS)
     assert properties["cause"]["enum"] == list(TEMPORARY_CAUSES)
     assert properties["household_type"]["enum"] == list(HOUSEHOLD_TYPES)
-    assert form["x-enrich"] == "prior_grants"
+    assert form["x-enrich"] == ["prior_grants", "committee_members"]  # the 一事一议 members (会签)
 
 
 # --- the helpers BPMN calls -------------------------------------------------------------------------

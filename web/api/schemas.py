@@ -15,6 +15,7 @@ from marshmallow import Schema, fields, validate
 
 from engine.services.tasks import VIEWS
 from web.api.context_schemas import ContextPanelSchema
+from web.api.countersign_schemas import CountersignSchema
 from web.api.fields import Bool, Int, Json, Obj, Str, Strict, UtcDateTime
 from web.api.form_schemas import NOT_BLANK  # somewhere a character that is not a blank
 
@@ -278,6 +279,11 @@ class TaskDetailSchema(Schema):
         fields.Nested(ContextPanelSchema),
         required=True,
         metadata={"description": "决策依据：该环节在流程中声明的面板，按声明顺序；未声明时为空列表"},
+    )
+    countersign = fields.Nested(
+        CountersignSchema,
+        allow_none=True,
+        metadata={"description": "会签：本任务的成员和本轮会签进度；非会签任务为 null"},
     )
 
 

@@ -131,6 +131,8 @@ def show(task_id: int) -> dict[str, Any]:
         "case": case_view.show_case(ctx(), detail.summary.case_number),
         # What the step decides on, as on the task page (身份证号 masked).
         "context": shown.context,
+        # 会签: the member this task is for and the round's progress (docs/countersign.md); null otherwise.
+        "countersign": shown.countersign,
     }
 
 

@@ -78,6 +78,7 @@ def _page(
             pending_objections=page.pending_objections,
             upload_errors=upload_errors or [],
             rewind=rewinding.task_rewind(context(), summary.id, me),  # 撤回, 退回 (docs/withdraw-and-return.md)
+            countersign=page.countersign,  # 会签 progress (clerk/_countersign.html)
         ),
         status,
     )

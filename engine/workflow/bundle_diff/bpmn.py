@@ -24,6 +24,7 @@ from engine.workflow.bundle_diff.compare import (
     text_of,
     top_level,
 )
+from engine.workflow.countersign_subset import countersign_summary
 from engine.workflow.namespaces import BPMN_NS, SPIFF_NS
 
 
@@ -38,6 +39,7 @@ class _Task:
     prefill: str | None = None  # the declared starting values of its form (docs/step-data.md)
     panels: str | None = None  # contextPanels (docs/decision-context.md)
     returns: str | None = None  # returnTargets (docs/withdraw-and-return.md)
+    countersign: str | None = None  # 会签: members, results, condition (docs/countersign.md)
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ def _read_process(process: etree._Element) -> _Process:
                 properties.get("prefill"),
                 properties.get("contextPanels"),
                 properties.get("returnTargets"),
+                countersign_summary(element),
             )
         elif kind == "sequenceFlow":
             condition = text_of(element.find(f"{{{BPMN_NS}}}conditionExpression"))
@@ -167,6 +170,8 @@ def _task_details(task: _Task) -> str:
         parts.append(f"表单 {task.form_key}")
     if task.due_days:
         parts.append(f"时限 {task.due_days} 个工作日")
+    if task.countersign:
+        parts.append(task.countersign)
     return "，".join(parts)
 
 
@@ -179,6 +184,7 @@ _TASK_ATTRIBUTES: tuple[Attribute[_Task], ...] = (
     ("的脚本", lambda t: t.script, show),
     ("的预填（prefill）", lambda t: t.prefill, show),
     ("的可退回步骤", lambda t: t.returns, show),
+    ("的会签设置", lambda t: t.countersign, show),
 )
 
 

@@ -1,0 +1,54 @@
+"""会签 over the API and on the task page (docs/countersign.md): the task JSON carries the member and
+the round's progress; a member completing another's task is 403, acting twice 409, and nothing changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from freezegun import freeze_time
+
+from engine.context import Context
+from tests.api.conftest import assert_error, counts
+from tests.scenarios.test_temporary_assistance import START, Request, Staff
+
+VOTE = {
+    "decision": "approve",
+    "meeting_date": "2026-11-23",
+    "minutes_reference": "XTJZ-2026-12",
+    "approved_amount": "12000.00",
+    "opinion": "同意救助",
+}
+
+
+def committee_tasks(ctx: Context) -> dict[str, int]:
+    request = Request(ctx, Staff()).start(months=6, persons=5)
+    request.pay_advance().complete_paperwork()
+    return {t.assignee or "": t.id for t in request.open_tasks() if t.task_name == "committee_review"}
+
+
+@freeze_time(START)
+def test_task_json_carries_member_and_progress_and_refuses_others(ctx: Context, api_as: Any) -> None:
+    mine = committee_tasks(ctx)
+    one, two = api_as("committee1"), api_as("committee2")
+
+    before = counts(ctx)
+    refused = two.post(f"/api/v1/tasks/{mine['committee1']}/complete", {"data": VOTE})
+    assert_error(refused, 403)
+    assert "该会签任务由 县协调机制 办理" in refused.get_json()["message"]
+    assert counts(ctx) == before
+
+    assert one.post(f"/api/v1/tasks/{mine['committee1']}/complete", {"data": VOTE}).status_code == 200
+    assert_error(one.post(f"/api/v1/tasks/{mine['committee1']}/complete", {"data": VOTE}), 409)
+
+    shown = two.get(f"/api/v1/tasks/{mine['committee2']}").get_json()
+    progress = shown["countersign"]
+    assert (progress["member"], progress["total"], progress["signed"], progress["pending"]) == (
+        "县协调机制委员二",
+        3,
+        1,
+        2,
+    )
+    signed = [e for e in progress["entries"] if e["state"] == "signed"]
+    assert [(e["member"], e["decision_label"], e["signed_by"]) for e in signed] == [
+        ("县协调机制", "同意救助", "县协调机制")
+    ]
