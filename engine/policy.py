@@ -223,6 +223,8 @@ def check_may_terminate(user: User, case: Case, roles: frozenset[str]) -> None:
     if not may_terminate(user, case, roles):
         allowed = "、".join(sorted(role_label(r) for r in roles)) or "（流程未配置）"
         raise PermissionDenied(f"无权终止案件 {case.number}：需要本辖区的{allowed}")
+
+
 # --- 委派 (delegation, issue 14 part 5; docs/delegation.md) -----------------------------------------------
 # The holder of a claimed task (its assignee) hands it to a colleague of the same unit with the task's role to
 # fill in; the delegate may only 暂存 and 交回, the holder reviews and completes.
@@ -285,6 +287,8 @@ def check_delegation_allows_completion(user: User, task: HumanTask) -> None:
         raise PermissionDenied("被委派人只能暂存和交回，不能提交：请交回签收人审核后提交")
     if task.delegated and task.state == "claimed":
         raise Conflict(f"任务已委派给 {delegate_name(task)}，请先收回或等待交回")
+
+
 # --- Starting each process (issue 14, helper A: docs/starting-cases.md) ---
 # A deployed definition names the roles that may start it (engine.workflow.starters); start_case, the
 # 受理登记 tabs and the API list all ask these two functions, so what is offered is what is accepted.
@@ -330,6 +334,8 @@ DUE_REVIEW_ROLES = frozenset({"township_clerk", "township_head", "county_clerk",
 def check_may_start_due_reviews(user: User) -> None:
     if not user.roles & DUE_REVIEW_ROLES or user.org_unit.level not in (Level.TOWNSHIP.value, Level.COUNTY.value):
         raise PermissionDenied("无权批量启动动态复核：仅限乡镇和县民政经办人员")
+
+
 # --- 撤回, 退回 and an administrator's move (docs/withdraw-and-return.md) -------------------------------
 def may_withdraw(user: User, task: HumanTask) -> bool:
     """Only the person who completed the step, still holding its role in its unit, takes it back."""
@@ -345,6 +351,8 @@ def check_may_return(user: User, task: HumanTask) -> None:
     """Whoever may complete a step may send the case back from it."""
     if not may_work(user, task):
         raise PermissionDenied("无权退回该任务：角色或所属机构不符")
+
+
 # --- 会签 (docs/countersign.md): a member's task is theirs alone ------------------------------------
 
 

@@ -264,6 +264,9 @@ REVIEW_TRIGGERS: dict[str, str] = {
     "reported_change": "家庭报告变化",
     "alert": "监测预警",
     "complaint": "投诉举报",
+}
+
+
 # --- 撤回, 退回 and an administrator's move (docs/withdraw-and-return.md) -------------------------------
 TASK_STATE_LABELS.update({"withdrawn": "已撤回", "superseded": "已退回（作废）", "returned": "已退回"})
 # Why a step is offered again (HumanTask.reopen_kind), as its task page says it.

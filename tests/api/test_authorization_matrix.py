@@ -308,6 +308,8 @@ def _delegation_routes() -> dict[str, Route]:
             "POST", lambda w: task.format(_delegated(w.ctx, "clerk1", "clerk1b")) + "/recall", allowed=("clerk1",)
         ),
     }
+
+
 # --- 撤回, 退回, move (docs/withdraw-and-return.md) ---
 def _completed_task(ctx: Context) -> int:
     """A 受理登记 clerk1 has just completed (the case waits for its 公示 timer): clerk1 may withdraw it."""

@@ -371,6 +371,8 @@ def test_terminate_is_for_the_process_termination_roles_in_scope(
         assert reply.headers["Location"].startswith("/login")
     expected = "cancelled" if who in ("clerk1", "approver1") else "open"
     assert task_page.show_task(ctx, task_id).summary.state == ("cancelled" if expected == "cancelled" else "open")
+
+
 # --- 委派 (delegation, issue 14 part 5; docs/delegation.md) -------------------------------------------------
 @pytest.mark.parametrize("who", [*OUTSIDERS, "clerk1b", None])
 def test_only_the_holder_delegates_and_recalls_and_only_the_delegate_hands_back(
@@ -406,6 +408,8 @@ def test_the_holder_may_delegate_and_recall(ctx: Context, make_browser: object) 
     assert browser.post(f"/tasks/{task_id}/delegate", {"to": "clerk1b"}).status_code == 302
     assert browser.post(f"/tasks/{task_id}/recall").status_code == 302
     assert task_page.show_task(ctx, task_id).summary.delegation is None
+
+
 # --- issue 14 (helper A): starting each procedure, the due re-check batch, 延长办理期限 ------------------
 
 
@@ -470,6 +474,8 @@ def test_only_the_township_head_or_the_county_extends_the_legal_clock(
         again = browser.post(f"/cases/{number}/extend", body)
         assert again.status_code == 409
         assert "已延长过一次" in again.get_data(as_text=True)
+
+
 # --- 撤回, 退回, move (docs/withdraw-and-return.md) ---
 @pytest.mark.parametrize("who", ["clerk1", "head1", "clerk2", "approver1", "auditor1", "admin1", None])
 def test_only_the_completer_withdraws_and_only_admins_move_a_case(

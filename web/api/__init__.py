@@ -16,14 +16,13 @@ from web.api import (
     objections,
     openapi,
     rewinding,  # 撤回, 退回, move (docs/withdraw-and-return.md)
+    starting,  # what a user may start, 延长办理期限 (docs/starting-cases.md)
     tasks,
     tokens,
 )
 from web.api.core import OPERATIONS, bp
 from web.api.errors import http_error
 from web.kit.errors import answer_in_json_under
-
-from web.api import starting  # isort: skip  # issue 14 (helper A): startable processes, 延长办理期限
 
 __all__ = [
     "OPERATIONS",

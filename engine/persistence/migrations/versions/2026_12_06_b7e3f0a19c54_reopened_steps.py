@@ -2,7 +2,7 @@
 HumanTask rows over time, and a reopened row says why
 
 Revision ID: b7e3f0a19c54
-Revises: b3f1d8c2e6a4
+Revises: d5b0f2a38c21
 Create Date: 2026-12-06 00:10:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = 'b7e3f0a19c54'
-down_revision: Union[str, Sequence[str], None] = 'b3f1d8c2e6a4'
+down_revision: Union[str, Sequence[str], None] = 'd5b0f2a38c21'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

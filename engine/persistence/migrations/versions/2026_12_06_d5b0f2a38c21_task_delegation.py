@@ -5,7 +5,7 @@ completes). Both stay on a completed task so its step record shows who filled it
 A recall, a release of the claim or a 转办 clears all five columns.
 
 Revision ID: d5b0f2a38c21
-Revises: b3f1d8c2e6a4
+Revises: c4a9e1f27b10
 Create Date: 2026-12-06 00:00:00.000000
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = 'd5b0f2a38c21'
-down_revision: Union[str, Sequence[str], None] = 'b3f1d8c2e6a4'
+down_revision: Union[str, Sequence[str], None] = 'c4a9e1f27b10'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

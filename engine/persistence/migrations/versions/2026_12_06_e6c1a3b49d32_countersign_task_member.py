@@ -1,7 +1,7 @@
 """会签: the member a multi-instance task is for (docs/countersign.md)
 
 Revision ID: e6c1a3b49d32
-Revises: b3f1d8c2e6a4
+Revises: b7e3f0a19c54
 Create Date: 2026-12-06 00:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = 'e6c1a3b49d32'
-down_revision: Union[str, Sequence[str], None] = 'b3f1d8c2e6a4'
+down_revision: Union[str, Sequence[str], None] = 'b7e3f0a19c54'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
