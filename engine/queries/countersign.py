@@ -38,6 +38,8 @@ class CountersignProgress:
     signed: int
     pending: int
     entries: list[CountersignEntry]
+    # The member has an account: the task is theirs alone, so it offers no 取消签收 or 转办 (policy refuses both).
+    personal: bool = False
 
 
 _STATES = {"completed": "signed", "open": "pending", "claimed": "pending", "cancelled": "withdrawn"}
@@ -61,6 +63,7 @@ def countersign_progress(session: Session, task: HumanTask, form: dict[str, Any]
         signed=sum(1 for e in entries if e.state == "signed"),
         pending=sum(1 for e in entries if e.state == "pending"),
         entries=entries,
+        personal=bool(member.get("username")),
     )
 
 

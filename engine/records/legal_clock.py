@@ -54,6 +54,8 @@ def extend(ctx: Context, session: Session, case: Case, username: str, ground: st
         raise Conflict("案件尚未受理，法定时限还没有开始计算")
     if case.decided_at is not None:
         raise Conflict("案件已作出决定，无需延长时限")
+    if case.status in ("cancelled", "closed"):  # 终止 or ended otherwise: the clock has stopped
+        raise Conflict("案件已终止或已办结，无需延长时限")
     if case.clock_extension_reason:
         raise Conflict("该案件的办理时限已延长过一次")
     instance = session.scalars(

@@ -11,10 +11,10 @@ from engine import lookups
 from engine.context import Context
 from engine.errors import Conflict, InvalidData, PermissionDenied
 from engine.persistence import Notice, ProcessInstance
-from engine.queries import case_page, dossier, inbox
+from engine.queries import case_page, dossier, extension, inbox
 from engine.queries import notices as notice_board
 from engine.records import audit
-from engine.services import case_ending, notices, tasks, timers
+from engine.services import case_ending, cases, notices, tasks, timers
 from tests.scenarios.flow import Application
 from tests.scenarios.households import household, member
 
@@ -94,6 +94,11 @@ def test_terminate_twice_or_after_the_decision_is_refused_and_changes_nothing(ct
     with pytest.raises(Conflict, match="已终止"):
         case_ending.terminate(ctx, app.number, "clerk1", "other", "再来一次")
     assert _actions(ctx, app.number) == before
+    # An ended case's clock has stopped: 延长办理期限 is refused too, and its page offers no form.
+    with pytest.raises(Conflict, match="已终止或已办结"):
+        cases.extend_legal_clock(ctx, app.number, "approver1", "objection", "终止后不能延长")
+    assert _actions(ctx, app.number) == before
+    assert extension.extension_grounds(ctx, app.number, "approver1") == {}
 
     decided = Application(ctx, _household()).start().accept().investigate().first_review()
     with freeze_time(NOTICE_OVER):

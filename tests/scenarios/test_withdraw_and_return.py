@@ -303,18 +303,18 @@ def test_withdrawing_the_step_that_started_the_democratic_review_drops_the_calle
     path.write_text(text.replace('2021-07-01 = "on_objection"', '2021-07-01 = "always"'), encoding="utf-8")
     ctx = make_context()
     app = Application(ctx, _family()).start().accept().investigate()
-    assert app.open_task_names() == ["hold_review"]  # inside the called 民主评议
+    assert app.open_task_names() == ["convene_review"]  # inside the called 民主评议: the panel first (会签)
     (verification,) = _rows(ctx, app.number, "data_verification")
 
     rewinding.withdraw(ctx, verification.id, "verify1", "核对项目漏选车辆")
     assert app.open_task_names() == ["data_verification"]
-    assert [r.state for r in _rows(ctx, app.number, "hold_review")] == ["withdrawn"]
+    assert [r.state for r in _rows(ctx, app.number, "convene_review")] == ["withdrawn"]
     app.complete(
         "data_verification",
         "verify1",
         {"result": "consistent", "checked_items": ["tax", "real_estate", "vehicle"], "report": "补选车辆，无异常"},
     )
-    assert app.open_task_names() == ["hold_review"]
+    assert app.open_task_names() == ["convene_review"]
 
     moved = rewinding.move_case(ctx, "admin1", app.number, "home_visit", "入户调查需重做")
     assert [t.task_name for t in moved.reopened] == ["home_visit"]

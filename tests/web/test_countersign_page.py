@@ -22,3 +22,14 @@ def test_task_page_shows_countersign_progress(ctx: Context, make_browser: Any) -
     assert "共 3 人，已签 1 人，待签 2 人" in page
     assert "县协调机制委员三" in page
     assert "同意救助" in page
+
+
+@freeze_time(START)
+def test_a_members_own_task_offers_no_release_or_transfer(ctx: Context, make_browser: Any) -> None:
+    """The member's task is theirs alone (policy refuses 取消签收 and 转办 with 403), so the page offers neither."""
+    mine = committee_tasks(ctx)
+    page = make_browser("committee2").get(f"/tasks/{mine['committee2']}").get_data(as_text=True)
+    assert "这是您本人的会签任务，不能取消签收或转办" in page
+    assert "取消签收</button>" not in page
+    assert "<h2 class=\"inline-heading\">转办</h2>" not in page
+    assert "提交</button>" in page
