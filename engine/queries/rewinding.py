@@ -46,6 +46,8 @@ def withdraw_blocker(session: Session, task: HumanTask) -> str | None:
         return "只能撤回已办结的步骤"
     if task.instance.status not in ("running", "waiting"):
         return "流程已结束或暂停，无法撤回"
+    if task.member:  # one signature of a 会签 round: taking it back would reset the whole round
+        return "会签意见提交后不能撤回；如有错误，请由下一步退回"
     completion = session.scalar(
         select(AuditEvent.seq)
         .where(AuditEvent.task_id == task.id, AuditEvent.action == "task_completed")

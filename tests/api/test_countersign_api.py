@@ -52,3 +52,16 @@ def test_task_json_carries_member_and_progress_and_refuses_others(ctx: Context, 
     assert [(e["member"], e["decision_label"], e["signed_by"]) for e in signed] == [
         ("县协调机制", "同意救助", "县协调机制")
     ]
+
+
+@freeze_time(START)
+def test_a_signed_countersign_task_is_not_withdrawn(ctx: Context, api_as: Any) -> None:
+    """One signature of a round cannot be taken back alone (it would reset the round): 409, nothing changes."""
+    mine = committee_tasks(ctx)
+    one = api_as("committee1")
+    assert one.post(f"/api/v1/tasks/{mine['committee1']}/complete", {"data": VOTE}).status_code == 200
+    before = counts(ctx)
+    refused = one.post(f"/api/v1/tasks/{mine['committee1']}/withdraw", {"reason": "改主意了"})
+    assert_error(refused, 409)
+    assert "会签意见提交后不能撤回" in refused.get_json()["message"]
+    assert counts(ctx) == before
