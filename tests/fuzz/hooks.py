@@ -41,6 +41,10 @@ VILLAGE = "demo-village-1-1"  # clerk1 (demo-town-1) may register cases here
 # Operation → the body fields whose 422 is about data the request names (see the module docstring).
 DATA_REFERENCES: dict[str, tuple[str, ...]] = {
     "POST /api/v1/tasks/{task_id}/transfer": ("to",),
+    # 退回 and an administrator's move name a step the task (or the case) declares or reached; 委派 a colleague.
+    "POST /api/v1/tasks/{task_id}/return": ("to",),
+    "POST /api/v1/cases/{number}/move": ("to",),
+    "POST /api/v1/tasks/{task_id}/delegate": ("to",),
     "POST /api/v1/tasks/{task_id}/complete": ("data.",),
     # A draft holds the task's own form fields only (and at most 200 KB): `data.<field>`, or `data` whole.
     "PUT /api/v1/tasks/{task_id}/draft": ("data",),
