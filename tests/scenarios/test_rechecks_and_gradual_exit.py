@@ -19,7 +19,7 @@ from engine.context import Context
 from engine.errors import InvalidData
 from engine.queries import case_view, task_page
 from engine.records import audit
-from engine.services import reviews, timers
+from engine.services import reviews, rewinding, timers
 from tests.scenarios.flow import Application, Recheck, Users
 from tests.scenarios.households import household, member
 
@@ -256,6 +256,35 @@ def test_a_household_still_eligible_gets_a_raise_and_its_next_review_date(ctx: C
         review.complete("county_decision", "approver1", {"decision": "approve", "opinion": "同意增发"})
     enrollment = review.enrollment()
     assert (review.view().outcome, enrollment.monthly_amount) == ("raise", "1500.00")  # (800 − 300) × 3
+
+
+def test_county_decision_returns_the_recheck_to_the_investigation_and_the_path_runs_again(ctx: Context) -> None:
+    """退回 (declared returnTargets) replaces the old 退回重新调查 edge of 县民政复核决定: the 复核调查 is
+    offered again, and the decision follows the new investigation through a new 乡镇复核意见."""
+    users = Users()
+    family = (member("李芳", "spouse"), member("张小", "child"))
+    enrolled = _enrol(ctx, household(member("张三", "self", ("wage", "1500.00")), *family), users)
+    review = Recheck(ctx, enrolled, users)
+    first = household(member("张三", "self", ("wage", "900.00")), *family)
+    corrected = household(member("张三", "self", ("wage", "1200.00")), *family)
+    with freeze_time("2027-06-01 02:00:00"):
+        review.start(first, "900.00")
+        review.investigate(first, "other", "2027-06-01")
+        review.complete("township_opinion", "head1", {"decision": "approve", "opinion": "收入下降，拟增发"})
+        with pytest.raises(InvalidData):  # no longer a decision of the form: 退回 is its own action
+            review.complete("county_decision", "approver1", {"decision": "return", "opinion": "重新调查"})
+        (decision,) = [t for t in review.view().tasks if t.task_name == "county_decision"]
+        returned = rewinding.return_to(ctx, decision.id, "approver1", "recheck_investigation", "工资证明不全")
+        assert [t.task_name for t in returned.new_tasks] == ["recheck_investigation"]
+        assert review.open_task_names() == ["recheck_investigation"]
+        review.investigate(corrected, "other", "2027-06-01")
+        assert review.open_task_names() == ["township_opinion"]
+        review.complete("township_opinion", "head1", {"decision": "approve", "opinion": "补正工资证明后拟增发"})
+        review.complete("county_decision", "approver1", {"decision": "approve", "opinion": "同意增发"})
+    states = [(t.task_name, t.state) for t in review.view().tasks]
+    assert [s for n, s in states if n == "recheck_investigation"] == ["superseded", "completed"]
+    # 1,200 / 3 = 400 → (800 − 400) × 3 = 1,200: the new investigation decides, not the first one.
+    assert (review.view().outcome, review.enrollment().monthly_amount) == ("raise", "1200.00")
 
 
 def test_batch_start_of_due_rechecks(ctx: Context) -> None:

@@ -23,7 +23,7 @@ from engine.queries import case_view, task_page
 from engine.queries import notices as notice_board
 from engine.records import audit
 from engine.results import CaseView, TaskSummary
-from engine.services import cases, notices, tasks, timers
+from engine.services import cases, notices, rewinding, tasks, timers
 from tests.scenarios.flow import Users
 
 START = "2026-11-23 01:00:00"  # Monday 09:00 Beijing time
@@ -407,9 +407,11 @@ def test_scenario_13_national_default_takes_the_full_route(ctx: Context) -> None
         },
     )
     request.complete("data_verification", staff.verifier, {"result": "consistent", "report": "未发现异常"})
-    # Sent back once: the investigation runs again before the review.
-    request.complete("township_review", staff.head, {"decision": "return", "opinion": "请补充医疗票据"})
-    assert request.open_task_names() == ["data_verification", "home_investigation"]
+    # Sent back once (退回 to the declared 家庭经济状况调查): the investigation runs again before the review.
+    review = request.task("township_review").id
+    returned = rewinding.return_to(ctx, review, staff.head, "home_investigation", "请补充医疗票据")
+    assert [t.task_name for t in returned.new_tasks] == ["home_investigation"]
+    assert request.open_task_names() == ["home_investigation"]
     request.complete(
         "home_investigation",
         staff.clerk,
@@ -422,7 +424,17 @@ def test_scenario_13_national_default_takes_the_full_route(ctx: Context) -> None
             "signed_record": "RH-2026-003",
         },
     )
-    request.complete("data_verification", staff.verifier, {"result": "consistent", "report": "未发现异常"})
+    # 信息核对 was not sent back: the case is at 乡镇审核 again once the new investigation is in.
+    assert request.open_task_names() == ["township_review"]
+    with ctx.db.read() as session:
+        case_id = lookups.get_case(session, request.number).id
+        rows = session.query(HumanTask).filter_by(case_id=case_id).order_by(HumanTask.id).all()
+        states = [(r.task_name, r.state) for r in rows if r.task_name != "township_review"]
+        reviews = [r.state for r in rows if r.task_name == "township_review"]
+    # The first investigation stays on record, superseded; the new one is current.
+    assert [s for n, s in states if n == "home_investigation"] == ["superseded", "completed"]
+    assert [s for n, s in states if n == "data_verification"] == ["completed"]
+    assert reviews == ["returned", "open"]
     request.complete("township_review", staff.head, {"decision": "approve", "opinion": "拟予救助"})
     (notice,) = notice_board.open_notices(ctx, "demo-village-1-1")
     notices.object_to_notice(ctx, notice.id, "该户有经营收入未申报")  # an objection during the 公示
