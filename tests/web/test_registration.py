@@ -96,7 +96,7 @@ def test_a_village_assistant_has_their_village_chosen(app: Flask) -> None:
     assert '<option value="demo-village-1-1" selected>' in html
 
 
-# approver1 (county) may start 动态复核 only (issue 14: tests/web/test_authorization.py).
+# approver1 (county) may start 动态复核 only (issue 14: tests/web/test_authorization_corrections.py).
 @pytest.mark.parametrize("username", ["verify1", "auditor1"])
 def test_staff_who_take_no_applications_may_not_register(app: Flask, username: str) -> None:
     browser = signed_in(app, username)

@@ -16,6 +16,7 @@ from marshmallow import Schema, fields, validate
 from engine.services.tasks import VIEWS
 from web.api.context_schemas import ContextPanelSchema
 from web.api.countersign_schemas import CountersignSchema
+from web.api.delegation_schemas import DelegationSchema
 from web.api.fields import Bool, Int, Json, Obj, Str, Strict, UtcDateTime
 from web.api.form_schemas import NOT_BLANK  # somewhere a character that is not a blank
 
@@ -153,22 +154,6 @@ class TokenSchema(Schema):
     token_type = fields.Constant("Bearer")
     username = fields.String()
     expires_at = UtcDateTime()
-
-
-class DelegationSchema(Schema):
-    """委派 (docs/delegation.md): who fills the task in for its holder; handed_back_at once it came back."""
-
-    delegate = fields.String(metadata={"description": "被委派人用户名"})
-    delegate_name = fields.String(metadata={"description": "被委派人姓名"})
-    delegated_at = UtcDateTime()
-    note = fields.String(allow_none=True, metadata={"description": "委派说明"})
-    handed_back_at = UtcDateTime(allow_none=True, metadata={"description": "交回时间；为空表示仍在被委派人处"})
-    hand_back_note = fields.String(allow_none=True, metadata={"description": "交回说明"})
-    # From handed_back_at: the inbox dumps the summary as a dict (dataclasses.asdict), the task detail as is.
-    active = fields.Function(
-        lambda d: (d.get("handed_back_at") if isinstance(d, dict) else d.handed_back_at) is None,
-        metadata={"type": "boolean", "description": "仍在被委派人处（未交回）"},
-    )
 
 
 class TaskSummarySchema(Schema):
