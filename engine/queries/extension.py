@@ -1,7 +1,8 @@
 """Whether the case page offers 延长办理期限 (issue 14, docs/starting-cases.md).
 
 The form shows only where engine.records.legal_clock.extend would accept it: the user may extend the
-case (policy.may_extend), its clock has started, no decision is made yet, it was not ended (终止) and it was not extended before.
+case (policy.may_extend), its clock has started, no decision is made yet, it was not ended (终止) and it
+was not extended before.
 """
 
 from __future__ import annotations
