@@ -31,5 +31,5 @@ def test_a_members_own_task_offers_no_release_or_transfer(ctx: Context, make_bro
     page = make_browser("committee2").get(f"/tasks/{mine['committee2']}").get_data(as_text=True)
     assert "这是您本人的会签任务，不能取消签收或转办" in page
     assert "取消签收</button>" not in page
-    assert "<h2 class=\"inline-heading\">转办</h2>" not in page
+    assert '<h2 class="inline-heading">转办</h2>' not in page
     assert "提交</button>" in page
