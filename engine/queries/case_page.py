@@ -207,7 +207,8 @@ def _created(event: AuditEvent, d: Mapping[str, Any], title: str, forms: Mapping
 
 
 def _case_created(event: AuditEvent, d: Mapping[str, Any], title: str, forms: Mapping[str, FormDefinition]) -> str:
-    text = f"登记案件，按流程 {d.get('process_id', '')} 第 {d.get('version', '?')} 版办理"
+    # The process is named in the page's header; its id is a code, not a word a clerk reads.
+    text = f"登记案件，按该流程第 {d.get('version', '?')} 版办理"
     return text + (f"，关联原案件 {d['related_case']}" if d.get("related_case") else "")
 
 

@@ -56,6 +56,7 @@ def test_terminate_on_the_case_page(
         expect(clerk.get_by_role("status").filter(has_text=f"案件 {number} 已终止")).to_be_visible()
         ended = clerk.locator("section#case-ended")
         expect(ended).to_contain_text("申请人撤回申请")
+        expect(clerk.locator("section.legal-clock")).to_contain_text("已终止，停止计时")
         expect(clerk.locator("section#terminate")).to_have_count(0)  # once is all
         clerk.set_viewport_size(DESKTOP)
         clerk.screenshot(path=str(screenshots / "terminate-2-ended-case.png"), full_page=True)

@@ -96,7 +96,7 @@ def test_the_timeline_tells_what_happened_in_chinese(ctx: Context, browser: Brow
     browser.login("clerk1")
     html = _html(browser.get(f"/cases/{app.number}"))
     for sentence in (
-        "登记案件，按流程 dibao_application 第 1 版办理",
+        "登记案件，按该流程第 1 版办理",
         "生成待办任务“受理审查”，由乡镇经办人办理，办理期限 2026-11-26 23:59",
         "办结任务“受理审查”，结论：予以受理，意见：材料齐全，予以受理",
         "受理，法定办理时限开始计算（30 个工作日）",
