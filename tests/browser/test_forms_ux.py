@@ -177,17 +177,6 @@ def test_without_javascript_the_upload_button_posts_the_form_and_keeps_what_was_
     context.close()
 
 
-def _phone(chromium: Browser, server: Server, username: str) -> Page:
-    context = chromium.new_context(base_url=server.url, viewport=PHONE, locale="zh-CN", is_mobile=True)
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="工作台", exact=True)).to_be_visible()
-    return page
-
-
 def _no_horizontal_scroll(page: Page) -> Any:
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= PHONE["width"], f"the page is {width} px wide at {PHONE['width']} px"
@@ -198,7 +187,7 @@ def test_the_task_and_case_pages_fit_a_375_px_phone(
     server: Server, chromium: Browser, playwright: Playwright, screenshots: Path
 ) -> None:
     number = _at_home_visit(playwright, server)
-    page = _phone(chromium, server, "clerk1")
+    page = sign_in(chromium, server.url, "clerk1", phone=True)
     open_task(page, number, "入户调查")
     _no_horizontal_scroll(page)
     diagram = page.locator("details.diagram-details")

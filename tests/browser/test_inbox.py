@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from engine.services.bootstrap import DEMO_PASSWORD
 from tests.browser.conftest import Server, init_demo, server_env, serving
 from tests.browser.pages import sign_in
 
@@ -40,19 +39,6 @@ def confirmations(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest
         yield running
 
 
-def _phone(browser: Browser, base_url: str, username: str) -> Page:
-    context = browser.new_context(
-        base_url=base_url, viewport={"width": 375, "height": 812}, locale="zh-CN", is_mobile=True, has_touch=True
-    )
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="工作台", exact=True)).to_be_visible()
-    return page
-
-
 def _page_width(page: Page) -> int:
     return int(page.evaluate("document.scrollingElement.scrollWidth"))
 
@@ -60,7 +46,7 @@ def _page_width(page: Page) -> int:
 def test_the_inbox_on_a_phone_has_no_horizontal_scroll(
     chromium: Browser, confirmations: Server, screenshots: Path
 ) -> None:
-    page = _phone(chromium, confirmations.url, "approver1")
+    page = sign_in(chromium, confirmations.url, "approver1", phone=True)
     expect(page.get_by_role("link", name="审核确认")).to_have_count(COUNT)
     assert _page_width(page) <= 375
     # A case is a card: each value next to its column's name, the case number a link to the case page.

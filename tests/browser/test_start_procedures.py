@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from engine.services.bootstrap import DEMO_PASSWORD
 from tests.browser.conftest import Server, init_demo, server_env, serving
 from tests.browser.pages import other_number, sign_in
 from tests.browser.seed_enrolments import NAME
@@ -33,19 +32,6 @@ def enrolled(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Conf
     )
     with serving(base, env, pytestconfig) as running:
         yield running, seeded.stdout.strip()
-
-
-def _phone(browser: Browser, base_url: str, username: str) -> Page:
-    context = browser.new_context(
-        base_url=base_url, viewport={"width": 375, "height": 812}, locale="zh-CN", is_mobile=True, has_touch=True
-    )
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="工作台", exact=True)).to_be_visible()
-    return page
 
 
 def _fill_fire(page: Page) -> None:
@@ -98,7 +84,7 @@ def test_a_periodic_review_is_started_from_the_browser_at_375_px(
     chromium: Browser, enrolled: tuple[Server, str], screenshots: Path
 ) -> None:
     server, number = enrolled
-    page = _phone(chromium, server.url, "clerk1")
+    page = sign_in(chromium, server.url, "clerk1", phone=True)
     page.goto("/cases/new?process=periodic_review")
     page.get_by_label("案件编号或户主姓名").fill(NAME)
     page.get_by_role("button", name="查找").click()
