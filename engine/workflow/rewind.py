@@ -24,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -155,10 +156,13 @@ def return_targets(loaded: LoadedProcess, task_name: str) -> list[tuple[str, str
 
 
 def user_task_names(loaded: LoadedProcess) -> list[tuple[str, str]]:
-    """Every user task of the process and its called processes: where an administrator may move a case."""
+    """Every user task of the process and its called processes where an administrator may move a case.
+    Not a 会签 step: resetting into a round would leave its members' tasks half reset; move to the step
+    before it instead."""
     specs = [loaded.spec, *loaded.subprocess_specs.values()]
+    rounds = {element_id(t) for s in specs for t in s.task_specs.values() if isinstance(t, MultiInstanceTask)}
     found = {element_id(t): t.bpmn_name or element_id(t) for s in specs for t in s.task_specs.values() if t.manual}
-    return sorted(found.items(), key=lambda pair: pair[1])
+    return sorted(((key, name) for key, name in found.items() if key not in rounds), key=lambda pair: pair[1])
 
 
 def split_targets(text: str | None) -> list[str]:

@@ -65,3 +65,16 @@ def test_a_signed_countersign_task_is_not_withdrawn(ctx: Context, api_as: Any) -
     assert_error(refused, 409)
     assert "会签意见提交后不能撤回" in refused.get_json()["message"]
     assert counts(ctx) == before
+
+
+@freeze_time(START)
+def test_an_administrator_does_not_move_a_case_into_a_countersign_round(ctx: Context, api_as: Any) -> None:
+    """A 会签 step is not a move target (its members' tasks would be half reset): 422 naming the step."""
+    mine = committee_tasks(ctx)
+    number = api_as("committee1").get(f"/api/v1/tasks/{mine['committee1']}").get_json()["task"]["case_number"]
+    admin = api_as("admin1")
+    before = counts(ctx)
+    refused = admin.post(f"/api/v1/cases/{number}/move", {"to": "committee_review", "reason": "重新会签"})
+    assert_error(refused, 422)
+    assert "目标步骤：流程中没有步骤 committee_review" in refused.get_json()["fields"]["to"][0]
+    assert counts(ctx) == before
