@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from engine.clock import to_china, utcnow
 from engine.domain.privacy import mask_name
 from engine.domain.vocabulary import ENDING_GROUND_LABELS
-from engine.persistence import Case, HumanTask, Notice, ProcessInstance
+from engine.persistence import Case, HumanTask, ProcessInstance
 from engine.records import audit
+from engine.records.notice_sync import close_notices, open_notices
 from engine.workflow.isolated import IsolatedRun
 
 OPEN_STATES = ("open", "claimed")
@@ -52,7 +53,8 @@ def end_case(session: Session, case: Case, instance: ProcessInstance, run: Isola
     for task in tasks:
         task.state, task.completed_at = "cancelled", now
         audit.record_task(session, "task_cancelled", ending.actor, task, by="case_terminated")
-    _withdraw_notices(session, case, instance, ending.actor, now)
+    # A 公示 of an ended case comes off the public board.
+    close_notices(session, open_notices(session, instance), case, ending.actor, now, "withdrawn")
     ground_label = ENDING_GROUND_LABELS.get(ending.ground, ending.ground)
     notice = _applicant_notice(case, ending, ground_label, now)
     case.status, case.closed_at, case.stage = "cancelled", now, f"已终止（{ground_label}）"
@@ -72,23 +74,6 @@ def end_case(session: Session, case: Case, instance: ProcessInstance, run: Isola
         instance_id=instance.id,
         details={"ground": ending.ground, "reason": ending.reason, "notice": notice},
     )
-
-
-def _withdraw_notices(
-    session: Session, case: Case, instance: ProcessInstance, actor: audit.Actor, now: datetime
-) -> None:
-    """A 公示 of an ended case comes off the public board (the board lists open notices only)."""
-    rows = session.scalars(select(Notice).where(Notice.instance_id == instance.id, Notice.status == "open"))
-    for notice in rows:
-        notice.status, notice.closed_at = "withdrawn", now
-        audit.record(
-            session,
-            "notice_withdrawn",
-            actor,
-            case_id=case.id,
-            instance_id=instance.id,
-            details={"notice_id": notice.id},
-        )
 
 
 def _applicant_notice(case: Case, ending: Ending, ground_label: str, now: datetime) -> dict[str, Any]:

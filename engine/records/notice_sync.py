@@ -37,18 +37,9 @@ def sync_notices(
     waiting = run.waiting_messages()
     now = utcnow()
     in_notice = next((w for w in waiting if w.name == OBJECTION_MESSAGE), None)
-    open_rows = list(session.scalars(select(Notice).where(Notice.instance_id == instance.id, Notice.status == "open")))
+    open_rows = open_notices(session, instance)
     if in_notice is None:
-        for notice in open_rows:
-            notice.status, notice.closed_at = "closed", now
-            audit.record(
-                session,
-                "notice_closed",
-                actor,
-                case_id=case.id,
-                instance_id=instance.id,
-                details={"notice_id": notice.id},
-            )
+        close_notices(session, open_rows, case, actor, now, "closed")
         return
     if open_rows:
         return
@@ -94,3 +85,27 @@ def _notice_days(run: IsolatedRun, now: datetime) -> int:
         return int(run.process.parameters.value("notice_days", to_china(now).date()))
     except (DibaoError, TypeError, ValueError):
         return DEFAULT_NOTICE_DAYS
+
+
+CLOSING_ACTIONS = {"closed": "notice_closed", "withdrawn": "notice_withdrawn"}
+
+
+def open_notices(session: Session, instance: ProcessInstance) -> list[Notice]:
+    return list(session.scalars(select(Notice).where(Notice.instance_id == instance.id, Notice.status == "open")))
+
+
+def close_notices(
+    session: Session, rows: list[Notice], case: Case, actor: audit.Actor, now: datetime, status: str
+) -> None:
+    """Take notices off the public board (it lists open ones only): `closed` when the 公示 ended, `withdrawn`
+    when the case was ended (终止) during it; each with its audit event (notice_closed, notice_withdrawn)."""
+    for notice in rows:
+        notice.status, notice.closed_at = status, now
+        audit.record(
+            session,
+            CLOSING_ACTIONS[status],
+            actor,
+            case_id=case.id,
+            instance_id=notice.instance_id,
+            details={"notice_id": notice.id},
+        )

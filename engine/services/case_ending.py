@@ -9,6 +9,8 @@ instance's version column makes a concurrent completion or timer a 409, never a 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -18,6 +20,7 @@ from engine.domain.vocabulary import ADMIN_CANCEL_GROUND, TERMINATION_GROUNDS
 from engine.errors import Conflict, InvalidData, NotFound
 from engine.lookups import get_case, get_user
 from engine.persistence import Case, HumanTask, ProcessInstance
+from engine.policy import AdminScope
 from engine.queries.case_ending import termination_roles
 from engine.queries.case_view import case_view
 from engine.records import audit
@@ -27,6 +30,14 @@ from engine.results import CaseView
 from engine.services.admin.common import actor as admin_actor
 
 MAX_REASON = 500
+
+
+@dataclass(frozen=True)
+class _AdminCase:
+    scope: AdminScope
+    case: Case
+    instance: ProcessInstance
+    reason: str
 
 
 def _reason(reason: str, what: str) -> str:
@@ -52,6 +63,16 @@ def _check_not_finished(case: Case, instance: ProcessInstance, what: str) -> Non
         raise Conflict(f"案件 {case.number} 已终止，不能{what}")
     if case.status == "closed" or instance.status == "completed":
         raise Conflict(f"案件 {case.number} 已办结，不能{what}")
+
+
+def _admin_case(step: Advance, username: str, number: str, reason: str, what: str) -> _AdminCase:
+    """What cancel, suspend and resume check first, in this order: the administrator's scope, the reason,
+    the case inside that scope, and its instance."""
+    scope = policy.admin_scope(step.session, username)
+    text = _reason(reason, what)
+    case = get_case(step.session, number)
+    scope.check_covers(case.village_id, f"{what}案件 {number}")
+    return _AdminCase(scope, case, _instance(step.session, case), text)
 
 
 def terminate(ctx: Context, number: str, username: str, ground: str, reason: str) -> CaseView:
@@ -82,20 +103,12 @@ def cancel(ctx: Context, number: str, username: str, reason: str) -> CaseView:
     """An administrator ends a case of their scope that has not finished (running, waiting, suspended or in
     error): the same effects as 终止, with the ground 其他（管理员撤销）."""
     with advancing(ctx) as step:
-        scope = policy.admin_scope(step.session, username)
-        text = _reason(reason, "撤销")
-        case = get_case(step.session, number)
-        scope.check_covers(case.village_id, f"撤销案件 {number}")
-        instance = _instance(step.session, case)
+        target = _admin_case(step, username, number, reason, "撤销")
+        case, instance, who = target.case, target.instance, target.scope.admin
         _check_not_finished(case, instance, "撤销")
-        who = scope.admin
+        actor = admin_actor(target.scope)
         ending = Ending(
-            ADMIN_CANCEL_GROUND,
-            text,
-            admin_actor(scope),
-            who.display_name,
-            who.org_unit.name,
-            instance.definition.title,
+            ADMIN_CANCEL_GROUND, target.reason, actor, who.display_name, who.org_unit.name, instance.definition.title
         )
         _end(step, case, instance, ending)
         return case_view(ctx, step.session, case)
@@ -111,11 +124,8 @@ def _end(step: Advance, case: Case, instance: ProcessInstance, ending: Ending) -
 def suspend(ctx: Context, number: str, username: str, reason: str) -> CaseView:
     """An administrator pauses a running case: its timers do not fire, its tasks cannot be worked."""
     with advancing(ctx) as step:
-        scope = policy.admin_scope(step.session, username)
-        text = _reason(reason, "暂停")
-        case = get_case(step.session, number)
-        scope.check_covers(case.village_id, f"暂停案件 {number}")
-        instance = _instance(step.session, case)
+        target = _admin_case(step, username, number, reason, "暂停")
+        scope, case, instance, text = target.scope, target.case, target.instance, target.reason
         _check_not_finished(case, instance, "暂停")
         if case.status == "suspended" or instance.status == "suspended":
             raise Conflict(f"案件 {number} 已处于暂停状态")
@@ -140,11 +150,8 @@ def resume(ctx: Context, number: str, username: str, reason: str) -> CaseView:
     """Resume a suspended case; a timer that fell due meanwhile fires at the next sweep (its
     `next_timer_at` was kept)."""
     with advancing(ctx) as step:
-        scope = policy.admin_scope(step.session, username)
-        text = _reason(reason, "恢复")
-        case = get_case(step.session, number)
-        scope.check_covers(case.village_id, f"恢复案件 {number}")
-        instance = _instance(step.session, case)
+        target = _admin_case(step, username, number, reason, "恢复")
+        scope, case, instance, text = target.scope, target.case, target.instance, target.reason
         if instance.status != "suspended":
             raise Conflict(f"案件 {number} 未暂停，无需恢复")
         audit.lock_head(step.session)

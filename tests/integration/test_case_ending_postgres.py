@@ -4,6 +4,7 @@ either writes; one wins, the other gets a 409 conflict, and nothing of the loser
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import pytest
 from freezegun import freeze_time
@@ -39,9 +40,9 @@ def test_terminate_racing_a_completion_one_wins_the_other_conflicts(
     monkeypatch.setattr(advancing, "prepare", prepare_after_both_loaded)
     outcomes: dict[str, str] = {}
 
-    def run(name: str, action: object) -> None:
+    def run(name: str, action: Callable[[], object]) -> None:
         try:
-            action()  # type: ignore[operator]
+            action()
             outcomes[name] = "ok"
         except Conflict:
             outcomes[name] = "conflict"

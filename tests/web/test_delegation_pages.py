@@ -19,7 +19,7 @@ SUBMIT = 'name="_op" value="submit" class="primary"'
 
 
 def _html(response: Any) -> str:
-    return response.get_data(as_text=True)  # type: ignore[no-any-return]
+    return str(response.get_data(as_text=True))
 
 
 @freeze_time(START)
