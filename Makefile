@@ -17,7 +17,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install the pinned dependencies
+install: $(STAMP) document-deps ## create .venv and install the pinned dependencies
+
+# Official documents are PDFs: a CJK font, HarfBuzz's subsetter and pango from the system (installed as
+# root with apt-get, otherwise explained; .ci/install-document-deps says why each is needed).
+document-deps: ## check (and as root install) the font and libraries PDF documents need
+	@bash .ci/install-document-deps
 
 # bpmn-js's prebuilt UMD bundle and its CSS/fonts (package.json pins the version; nothing is built or committed).
 # Without npm the designer still uploads BPMN files; the modeler page says why it is unavailable.
@@ -39,7 +44,7 @@ modeler-assets: ## install bpmn-js from npm (if npm exists) into web/static/vend
 		echo "bpmn-js 已复制到 $(VENDOR)/"; \
 	fi
 
-init: $(STAMP) modeler-assets ## create/upgrade the SQLite database, deploy processes/, add the demo data
+init: $(STAMP) document-deps modeler-assets ## create/upgrade the SQLite database, deploy processes/, add the demo data
 	mkdir -p instance
 	$(BIN)/dibao init --demo
 
@@ -49,30 +54,30 @@ run: init ## set everything up and serve the app on http://127.0.0.1:5000/ (demo
 	@echo "示范地区账号（R = yantai bengbu shaanxi huining taian）：village_R clerk_R head_R verify_R approver_R committee_R committee_R2 committee_R3 designer_R"
 	$(BIN)/dibao serve --host 127.0.0.1 --port 5000
 
-test: $(STAMP) ## lint, type-check, layering check and the test suite on SQLite
+test: $(STAMP) document-deps ## lint, type-check, layering check and the test suite on SQLite
 	$(BIN)/ruff check engine web forms tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	DIBAO_FAST_PASSWORD_HASH=1 $(BIN)/pytest -q -n 2 -m "not postgres and not browser"
 
-test-postgres: $(STAMP) ## the PostgreSQL tests (DIBAO_TEST_POSTGRES_URL, default the local server)
+test-postgres: $(STAMP) document-deps ## the PostgreSQL tests (DIBAO_TEST_POSTGRES_URL, default the local server)
 	DIBAO_FAST_PASSWORD_HASH=1 DIBAO_TEST_POSTGRES_URL=$${DIBAO_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 		$(BIN)/pytest -q -m postgres
 
-test-browser: $(STAMP) modeler-assets ## the walkthrough in a real headless Chromium (Debian's; screenshots in artifacts/screenshots/)
+test-browser: $(STAMP) document-deps modeler-assets ## the walkthrough in a real headless Chromium (Debian's; screenshots in artifacts/screenshots/)
 	bash .ci/install-chromium
 	DIBAO_FAST_PASSWORD_HASH=1 $(BIN)/pytest -q -p no:xdist -m browser tests/browser
 
-fuzz-api: $(STAMP) ## Schemathesis against a temporary demo server (all phases and checks; DIBAO_FUZZ_EXAMPLES per operation)
+fuzz-api: $(STAMP) document-deps ## Schemathesis against a temporary demo server (all phases and checks; DIBAO_FUZZ_EXAMPLES per operation)
 	$(BIN)/python -m tests.fuzz.api
 
 check: test ## make test, then ruff format --check
 	$(BIN)/ruff format --check engine web forms tests
 
-bench: $(STAMP) ## the benchmarks (slow; targets and figures in docs/benchmarks.md)
+bench: $(STAMP) document-deps ## the benchmarks (slow; targets and figures in docs/benchmarks.md)
 	DIBAO_FAST_PASSWORD_HASH=1 $(BIN)/python -m tests.bench
 
 clean: ## remove the virtual environment, the local database and the npm-installed modeler assets
 	rm -rf $(VENV) instance node_modules $(VENDOR)
 
-.PHONY: help install modeler-assets init run test test-postgres test-browser fuzz-api check bench clean
+.PHONY: help install document-deps modeler-assets init run test test-postgres test-browser fuzz-api check bench clean

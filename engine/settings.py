@@ -12,6 +12,9 @@ DIBAO_ENGINE_MEMORY_MB   address-space limit of each engine child, in MiB (defau
 DIBAO_SECRET_KEY     web session key (read by the web layer through this module).
 DIBAO_ATTACHMENTS_DIR       uploaded files, stored by sha256 (default: instance/attachments under the project root).
 DIBAO_ATTACHMENT_MAX_BYTES  largest file one upload may carry (default 10485760, 10 MiB).
+DIBAO_DOCUMENTS_DIR         issued official documents (PDF), stored by sha256 (default: instance/documents).
+DIBAO_PUBLIC_URL            the address citizens reach the system at, printed on every document as its
+                            verification link and QR code (default http://127.0.0.1:5000; docs/documents.md).
 DIBAO_TRUSTED_PROXIES       how many reverse proxies stand in front of the web app (default 0). With N > 0 the
                             client's address and scheme are taken from the last N entries of
                             X-Forwarded-For / X-Forwarded-Proto, the ones those proxies wrote (werkzeug ProxyFix);
@@ -53,6 +56,8 @@ class Settings:
     secret_key: str | None = None
     attachments_dir: Path = PROJECT_ROOT / "instance" / "attachments"
     attachment_max_bytes: int = 10 * 1024 * 1024
+    documents_dir: Path = PROJECT_ROOT / "instance" / "documents"
+    public_url: str = "http://127.0.0.1:5000"
     trusted_proxies: int = 0
     audit_key_file: Path = PROJECT_ROOT / "instance" / "audit-chain.key"
     audit_key: str | None = field(default=None, repr=False)
@@ -73,6 +78,8 @@ class Settings:
             secret_key=env.get("DIBAO_SECRET_KEY"),
             attachments_dir=Path(env.get("DIBAO_ATTACHMENTS_DIR") or PROJECT_ROOT / "instance" / "attachments"),
             attachment_max_bytes=int(env.get("DIBAO_ATTACHMENT_MAX_BYTES") or 10 * 1024 * 1024),
+            documents_dir=Path(env.get("DIBAO_DOCUMENTS_DIR") or PROJECT_ROOT / "instance" / "documents"),
+            public_url=(env.get("DIBAO_PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
             trusted_proxies=_proxy_hops(env.get("DIBAO_TRUSTED_PROXIES") or "0"),
             audit_key_file=Path(env.get("DIBAO_AUDIT_KEY_FILE") or PROJECT_ROOT / "instance" / "audit-chain.key"),
             audit_key=env.get("DIBAO_AUDIT_KEY") or None,

@@ -91,6 +91,7 @@ def make_context(database_url: str, processes_dir: Path, tmp_path: Path, audit_k
 
     def make(*, schema: bool = True, demo: bool = True, deployed: bool = True, **overrides: object) -> Context:
         overrides.setdefault("attachments_dir", tmp_path / "attachments")  # never the real instance/ folder
+        overrides.setdefault("documents_dir", tmp_path / "documents")
         overrides.setdefault("script_budget", 0.5)
         overrides.setdefault("audit_key_file", audit_key_file)
         if schema and not made and not audit_key_file.exists():

@@ -4,6 +4,7 @@ from engine.persistence.attachment import Attachment
 from engine.persistence.audit import AuditCheckpoint, AuditEvent, AuditHead
 from engine.persistence.base import Base
 from engine.persistence.cases import Case
+from engine.persistence.documents import IssuedDocument
 from engine.persistence.draft import DraftFile
 from engine.persistence.notices import Enrollment, Notice, Objection
 from engine.persistence.org import OrgUnit, User, UserRole
@@ -22,6 +23,7 @@ __all__ = [
     "DraftFile",
     "Enrollment",
     "HumanTask",
+    "IssuedDocument",
     "Notice",
     "Objection",
     "OrgUnit",

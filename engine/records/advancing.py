@@ -86,6 +86,7 @@ def advancing(ctx: Context, *, stale: str = STALE_MESSAGE) -> Iterator[Advance]:
     except StaleDataError:
         raise Conflict(stale) from None
     except WorkflowFailed as failure:
-        if step is not None and step.instance_id is not None:
+        # A document that could not be issued leaves the case as it was, not in error (engine.records.documents).
+        if step is not None and step.instance_id is not None and getattr(failure, "parks_instance", True):
             mark_error(ctx, step.instance_id, failure, step.actor)
         raise

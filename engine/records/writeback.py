@@ -17,6 +17,7 @@ from engine.persistence import Case, HumanTask, ProcessInstance
 from engine.records import audit
 from engine.records.case_sync import apply_enrollment_change, enroll_if_approved, sync_case
 from engine.records.countersign_tasks import apply_member, stage_of
+from engine.records.documents import issue_passed
 from engine.records.notice_sync import sync_notices
 from engine.workflow.isolated import IsolatedRun
 from engine.workflow.runtime import UserTaskView
@@ -79,6 +80,8 @@ def persist(
     else:
         instance.status = "running" if ready else "waiting"
         case.stage = stage_of(ready.values()) or _waiting_stage(instance.next_timer_at)
+    # Last: a document reads the case as this step left it (the decision, the amount, the 公示).
+    issue_passed(ctx, session, case, instance, run, actor)
     return created
 
 

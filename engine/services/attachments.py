@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -29,7 +27,7 @@ from engine.lookups import get_user
 from engine.persistence import Attachment, HumanTask, User
 from engine.policy import check_may_see_case, is_active_delegate
 from engine.queries.attachments import attachment_views
-from engine.records import audit
+from engine.records import audit, blobs
 from engine.results import AttachmentView, format_size
 from engine.services.tasks import check_may_act  # the very rule of 签收/提交
 
@@ -142,34 +140,11 @@ def _clean_description(description: str | None) -> str | None:
 
 
 def blob_path(ctx: Context, sha256: str) -> Path:
-    return ctx.settings.attachments_dir / sha256[:2] / sha256
-
-
-def _file_sha256(path: Path) -> str | None:
-    try:
-        with path.open("rb") as blob:
-            return hashlib.file_digest(blob, "sha256").hexdigest()
-    except FileNotFoundError:
-        return None
+    return blobs.blob_path(ctx.settings.attachments_dir, sha256)
 
 
 def _store_blob(ctx: Context, content: bytes, sha256: str) -> None:
-    """Write the blob unless an intact copy exists; temp file + fsync + os.replace, so a reader sees the
-    whole file or none (a damaged copy is replaced by the good content)."""
-    path = blob_path(ctx, sha256)
-    if _file_sha256(path) == sha256:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    blobs.store_blob(ctx.settings.attachments_dir, content, sha256)
 
 
 def _acting_role(user: User) -> str | None:
@@ -266,7 +241,4 @@ def open_for_download(ctx: Context, username: str, attachment_id: int) -> Downlo
 
 
 def _read_blob(ctx: Context, sha256: str) -> bytes | None:
-    try:
-        return blob_path(ctx, sha256).read_bytes()
-    except FileNotFoundError:
-        return None
+    return blobs.read_blob(ctx.settings.attachments_dir, sha256)

@@ -37,6 +37,9 @@ class RegionSources:
     # Form definitions checked on their own (a designer's draft, a file given to `processes validate`);
     # the forms user tasks name are read from the forms directory either way.
     forms: dict[str, SourceFile] = field(default_factory=dict)
+    # Document templates (docs/documents.md) by file name, "confirmation_notice.html"; a region's file
+    # replaces the default one of the same name, like BPMN files.
+    documents: dict[str, SourceFile] = field(default_factory=dict)
 
 
 def region_path(region: str) -> str:
@@ -61,7 +64,18 @@ def list_regions(processes_dir: Path) -> list[str]:
     return [DEFAULT_REGION, *(n for n in names if _REGION_NAME.match(n))]
 
 
+DOCUMENTS_DIR = "documents"
+
+
+def _add_documents(sources: RegionSources, directory: Path, origin_prefix: str) -> None:
+    for path in sorted(directory.glob("*.html")):
+        if path.is_file():
+            sources.documents[path.name] = SourceFile(path.name, f"{origin_prefix}{path.name}", path.read_bytes())
+
+
 def _add_dir(sources: RegionSources, directory: Path, origin_prefix: str) -> None:
+    if (directory / DOCUMENTS_DIR).is_dir():
+        _add_documents(sources, directory / DOCUMENTS_DIR, f"{origin_prefix}{DOCUMENTS_DIR}/")
     for path in sorted(directory.iterdir()):
         if not path.is_file():
             continue
@@ -102,6 +116,8 @@ def file_sources(paths: list[Path]) -> RegionSources:
             sources.parameters.append(source)
         elif path.suffix == ".json":
             sources.forms[path.name] = source
+        elif path.suffix == ".html":
+            sources.documents[path.name] = source
         else:
             sources.bpmn[path.name] = source
     return sources

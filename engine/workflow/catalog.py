@@ -22,6 +22,7 @@ from engine.domain.parameters import parameter_problems
 from engine.errors import InvalidData, Problem
 from engine.workflow.bundle import RegionSources, SourceFile
 from engine.workflow.checks import check_decision_tables, check_lanes, check_task_spec, user_task_properties
+from engine.workflow.document_checks import bundle_documents, check_documents, template_texts
 from engine.workflow.namespaces import BPMN_NS
 from engine.workflow.parsing import ParsedFiles, missing_called_process, missing_decision, parse_files, translate
 from engine.workflow.starters import check_start_roles
@@ -106,9 +107,13 @@ def _validate(sources: RegionSources, forms_dir: Path) -> CatalogResult:
     for source in sources.forms.values():
         problems.extend(_form_file_problems(source, forms_dir))
     parameter_files = _parameter_files(sources, problems)
+    templates = template_texts(sources.documents, problems)
+    problems.extend(check_documents(parsed, sources.documents, templates, load))
     if problems:
         return CatalogResult(sources.region, [], _unique(problems))
-    bundles = [_bundle(parsed, process_id, origins, parameter_files, forms_used) for process_id in sorted(specs)]
+    bundles = [
+        _bundle(parsed, process_id, origins, parameter_files, forms_used, templates) for process_id in sorted(specs)
+    ]
     return CatalogResult(sources.region, bundles, [])
 
 
@@ -183,10 +188,12 @@ def _bundle(
     origins: Mapping[str, Any],
     parameter_files: dict[str, str],
     forms: Mapping[str, FormDefinition],
+    templates: Mapping[str, str],
 ) -> ProcessBundle:
     parser = parsed.parser
     process_ids = [process_id, *parser.get_subprocess_specs(process_id)]
     files: dict[str, str] = dict(parameter_files)
+    files.update(bundle_documents(parsed, process_ids, templates))
     for pid in process_ids:
         process_parser = parser.get_process_parser(pid)
         source = origins[process_parser.filename]

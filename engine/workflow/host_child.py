@@ -23,6 +23,7 @@ from engine.clock import pinned
 from engine.errors import DibaoError, WorkflowFailed
 from engine.workflow import dry_run
 from engine.workflow.cancelling import cancel_workflow
+from engine.workflow.documents import PassedElement, completed_ids, passed_elements
 from engine.workflow.host_protocol import (
     HEADER_SIZE,
     NEEDS_FILES,
@@ -64,7 +65,9 @@ class _Processes:
         return loaded
 
 
-def _result(run: WorkflowRun, completion: FormCompletion | None = None) -> StepResult:
+def _result(
+    run: WorkflowRun, completion: FormCompletion | None = None, passed: tuple[PassedElement, ...] = ()
+) -> StepResult:
     # serialize() first: it fails (naming the step) on anything that cannot be stored, before the
     # data is pickled for the parent.
     state = run.serialize()
@@ -76,23 +79,34 @@ def _result(run: WorkflowRun, completion: FormCompletion | None = None) -> StepR
         next_timer_at=run.next_timer_at(),
         waiting=tuple(run.waiting_messages()),
         completion=completion,
+        passed=passed,
     )
+
+
+def _passed(process: LoadedProcess, run: WorkflowRun, before: set[str] | None) -> tuple[PassedElement, ...]:
+    """The elements this step passed that declare documents (engine.records.documents issues them)."""
+    if before is None:
+        return ()
+    return tuple(p for p in passed_elements(run, before) if (p.process_id, p.element_id) in process.documents)
 
 
 def _step(process: LoadedProcess, request: Request) -> Any:
     op, args = request.op, request.args
     if op == "start":
-        return _result(process.start(args["data"]))
+        started = process.start(args["data"])
+        return _result(started, passed=_passed(process, started, set() if process.documents else None))
     if op == "dry_run":
         return dry_run.follow_bundle(process, args["start"])
     if request.state is None:
         raise WorkflowFailed(f"引擎请求 {op} 缺少流程状态")
     run = process.restore(request.state)
+    before = completed_ids(run) if process.documents else None
     if op == "complete_form":
         form = process.forms.get(args["form_key"])
         if form is None:
             raise WorkflowFailed(f"表单 {args['form_key']} 不在流程包中", args.get("element"))
-        return _result(run, run.complete_form(args["task_id"], form, args["data"]))
+        completion = run.complete_form(args["task_id"], form, args["data"])
+        return _result(run, completion, _passed(process, run, before))
     if op == "message":
         run.send_message(args["name"], args["payload"])
     elif op == "advance":
@@ -103,7 +117,8 @@ def _step(process: LoadedProcess, request: Request) -> Any:
         rewind(run, args)
     else:
         raise WorkflowFailed(f"未知的引擎请求：{op}")
-    return _result(run)
+    # A rewind reopens steps; it issues nothing (documents already issued stay, as history).
+    return _result(run, passed=_passed(process, run, None if op in ("rewind", "cancel") else before))
 
 
 def handle(processes: _Processes, request: Request) -> tuple[Any, bool]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import Conflict, DibaoError, InvalidData, NotFound, WorkflowFailed
+from engine.workflow.documents import PassedElement
 from engine.workflow.runtime import FormCompletion, UserTaskView, WaitingMessage
 
 
@@ -74,6 +75,8 @@ class StepResult:
     next_timer_at: datetime | None
     waiting: tuple[WaitingMessage, ...]
     completion: FormCompletion | None = None
+    # Elements that declare documents and completed during the step (engine.workflow.documents).
+    passed: tuple[PassedElement, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,7 @@ _REPLY_CLASSES = {
     ("engine.workflow.host_protocol", "StepResult"),
     ("engine.workflow.host_protocol", "Failure"),
     ("engine.workflow.runtime", "UserTaskView"),
+    ("engine.workflow.documents", "PassedElement"),
     ("engine.workflow.runtime", "WaitingMessage"),
     ("engine.workflow.runtime", "FormCompletion"),
     ("engine.workflow.dry_run", "DryRunResult"),

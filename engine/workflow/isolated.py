@@ -17,6 +17,7 @@ from typing import Any
 from engine.clock import utcnow
 from engine.domain.parameters import Parameters
 from engine.errors import WorkflowFailed
+from engine.workflow.documents import PassedElement
 from engine.workflow.host import EngineHost
 from engine.workflow.host_protocol import Failure, ProcessRef, Request, StepResult
 from engine.workflow.rewind import completed_task_ids, return_targets, user_task_names
@@ -60,6 +61,14 @@ class IsolatedProcess:
 
     def user_tasks(self) -> list[tuple[str, str]]:
         return user_task_names(self._loaded)
+
+    def documents_of(self, process_id: str, element_id: str) -> tuple[str, ...]:
+        """The documents an element issues (docs/documents.md); PROCESS_LEVEL for the case's own."""
+        return self._loaded.documents.get((process_id, element_id), ())
+
+    @property
+    def document_templates(self) -> dict[str, str]:
+        return self._loaded.document_templates
 
     def start(self, data: Mapping[str, Any]) -> IsolatedRun:
         result = self.run_step("start", None, {"data": dict(data)})
@@ -118,6 +127,10 @@ class IsolatedRun:
     # --- reading ---------------------------------------------------------------------------------
     def serialize(self) -> bytes:
         return self._state
+
+    def passed(self) -> tuple[PassedElement, ...]:
+        """The elements declaring documents that the last step passed (none for a run that has not moved)."""
+        return self._result.passed if self._result else ()
 
     @property
     def completed(self) -> bool:

@@ -27,6 +27,7 @@ from engine.workflow import countersign
 from engine.workflow.bundle import DEFAULT_REGION
 from engine.workflow.catalog import bundle_forms, bundle_parameter_texts, bundle_sources
 from engine.workflow.checks import PrefillSyntax, element_id, prefill_pairs, user_task_properties
+from engine.workflow.documents import bundle_templates, documents_by_element
 from engine.workflow.helpers import build_helpers
 from engine.workflow.panels import context_panels
 from engine.workflow.parsing import parse_files
@@ -139,6 +140,9 @@ class LoadedProcess:
                     self.context_panels.setdefault(
                         element_id(task_spec), context_panels(user_task_properties(task_spec))
                     )
+        # (process id, element id) → the documents it issues, and the templates the bundle carries.
+        self.documents: dict[tuple[str, str], tuple[str, ...]] = documents_by_element(parsed.trees.values())
+        self.document_templates: dict[str, str] = bundle_templates(files)
         self.read_only = read_only
         self.script_engine = (
             make_read_only_engine()

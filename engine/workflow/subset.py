@@ -155,16 +155,32 @@ EVENT_DEFINITIONS: dict[str, frozenset[str]] = {
 }
 # spiffworkflow:* extensions the engine reads, and where: anything else would be ignored silently.
 SPIFF_EXTENSIONS = {
-    "properties": frozenset({"userTask", "startEvent"}),
+    # userTask and startEvent have their own properties; every other holder only `documents`.
+    "properties": frozenset(
+        {
+            "userTask",
+            "startEvent",
+            "scriptTask",
+            "businessRuleTask",
+            "endEvent",
+            "intermediateCatchEvent",
+            "intermediateThrowEvent",
+            "boundaryEvent",
+            "process",
+        }
+    ),
     "property": frozenset({"properties"}),
     "calledDecisionId": frozenset({"businessRuleTask"}),
     "messageVariable": frozenset({"messageEventDefinition"}),
     "preScript": frozenset({"userTask", "scriptTask", "businessRuleTask", "callActivity", "subProcess"}),
     "postScript": frozenset({"userTask", "scriptTask", "businessRuleTask", "callActivity", "subProcess"}),
 }
-USER_TASK_PROPERTIES = ("formKey", "dueWorkingDays", "prefill", "contextPanels", "returnTargets")
-# A start event's one property: who may start the process (engine/workflow/starters.py).
-START_EVENT_PROPERTIES = ("startRoles",)
+# `documents`: what the element issues when it completes (engine/workflow/documents.py).
+DOCUMENTS_PROPERTY = "documents"
+USER_TASK_PROPERTIES = ("formKey", "dueWorkingDays", "prefill", "contextPanels", "returnTargets", DOCUMENTS_PROPERTY)
+# A start event's property: who may start the process (engine/workflow/starters.py).
+START_EVENT_PROPERTIES = ("startRoles", DOCUMENTS_PROPERTY)
+OTHER_ELEMENT_PROPERTIES = (DOCUMENTS_PROPERTY,)
 _PYTHON = frozenset({"", "python", "text/python", "text/x-python", "application/x-python"})
 _CAMUNDA_HINTS = {
     "formKey": "表单请写成 <spiffworkflow:properties><spiffworkflow:property name=“formKey” value=“表单标识”/>",
@@ -329,15 +345,18 @@ def _property_problems(origin: str, node: etree._Element) -> Iterator[Problem]:
     holder = node.getparent()
     holder = holder.getparent() if holder is not None else None  # properties → extensionElements
     holder = holder.getparent() if holder is not None else None
-    start = holder is not None and local(holder) == "startEvent"
-    allowed = START_EVENT_PROPERTIES if start else USER_TASK_PROPERTIES
+    kind = local(holder) if holder is not None else ""
+    allowed = {"startEvent": START_EVENT_PROPERTIES, "userTask": USER_TASK_PROPERTIES}.get(
+        kind, OTHER_ELEMENT_PROPERTIES
+    )
     if key is None:
         yield _problem(origin, node, "任务属性 spiffworkflow:property 缺少 name")
     elif key not in allowed:
         yield _problem(
             origin,
             node,
-            f"不支持的{'开始事件' if start else '任务'}属性 spiffworkflow:property name=“{short(key)}”"
+            f"不支持的{ {'startEvent': '开始事件', 'userTask': '任务'}.get(kind, '元素') }属性"
+            f" spiffworkflow:property name=“{short(key)}”"
             f"（可用：{'、'.join(allowed)}）",
         )
     elif value is None:

@@ -77,6 +77,7 @@ def server_env(base: Path) -> dict[str, str]:
         "DIBAO_DEMO": "1",
         "DIBAO_FAST_PASSWORD_HASH": "1",
         "DIBAO_ATTACHMENTS_DIR": str(base / "attachments"),
+        "DIBAO_DOCUMENTS_DIR": str(base / "documents"),
         "DIBAO_PROCESSES_DIR": str(processes),
         "DIBAO_FORMS_DIR": str(forms),
         "DIBAO_AUDIT_KEY_FILE": str(base / "audit-chain.key"),  # never the repository's instance/

@@ -1,0 +1,132 @@
+"""What a document template may read: the document context, declared once (docs/documents.md#fields).
+
+engine.records.document_context builds exactly this shape; engine.documents.templates refuses at deploy a
+template that reads anything not declared here. A leaf is a string describing the field (shown to
+designers); ``ListOf`` is a list whose items have the given shape; ``AnyKeys`` is a mapping whose keys
+are only known from a form (a step's values: checked against the issuing step's form where there is one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TypeAlias
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: Shape
+    description: str
+
+
+@dataclass(frozen=True)
+class AnyKeys:
+    description: str
+
+
+Shape: TypeAlias = "str | ListOf | AnyKeys | Mapping[str, Shape]"
+
+STEP: Mapping[str, Shape] = {
+    "step": "步骤标识（BPMN 元素 id）",
+    "title": "步骤名称",
+    "decision": "结论代码",
+    "decision_label": "结论",
+    "opinion": "意见",
+    "signer": "办理人",
+    "role_label": "办理角色",
+    "unit": "办理单位",
+    "date": "办理日期（2027年3月1日）",
+    "values": AnyKeys("该步骤表单的取值（字段名为表单字段名）"),
+}
+
+MEMBER: Mapping[str, Shape] = {
+    "name": "姓名",
+    "relation": "与申请人关系",
+    "id_number_masked": "身份证号（遮蔽）",
+    "age": "年龄",
+    "health": "健康状况",
+    "work": "劳动能力或就业情况",
+    "monthly_income": "月收入（元）",
+}
+
+CONTEXT: Mapping[str, Shape] = {
+    "doc": {
+        "title": "文书名称（模板 <title> 的文字）",
+        "code": "核验码",
+        "version": "版本（更正后递增）",
+        "issued_on": "出具日期（2027年3月1日）",
+        "verify_url": "核验网址",
+        "qr": "核验二维码（图片数据，用于 <img src>）",
+        "replaces_code": "被更正文书的核验码（首次出具为空）",
+        "correction_reason": "更正原因（首次出具为空）",
+    },
+    "issuer": {
+        "unit": "出具单位",
+        "county": "县（市、区）民政部门",
+        "township": "乡镇（街道）",
+        "village": "村（社区）",
+        "address": "单位地址",
+        "telephone": "联系电话",
+    },
+    "case": {
+        "number": "案件编号",
+        "process_title": "办理事项",
+        "region_label": "地区",
+        "county": "县（市、区）",
+        "township": "乡镇（街道）",
+        "village": "村（社区）",
+        "applicant": "申请人姓名",
+        "applicant_masked": "申请人姓名（遮蔽）",
+        "id_number_masked": "申请人身份证号（遮蔽）",
+        "address": "家庭住址",
+        "registered_on": "申请日期",
+        "decided_on": "决定日期",
+        "outcome_label": "结果",
+        "amount": "月保障金额或救助金额（元，两位小数）",
+        "start_month": "起始发放月份（2027年4月）",
+        "persons": "保障人数",
+        "termination_reason": "终止原因",
+        "terminated_on": "终止日期",
+    },
+    "household": {
+        "members": ListOf(MEMBER, "家庭成员"),
+        "persons": "家庭人口",
+        "monthly_income": "家庭月收入（元）",
+        "per_capita_income": "家庭月人均收入（元）",
+    },
+    "assessment": {
+        "standard": "保障标准（元/人·月）",
+        "per_capita_income": "认定的月人均收入（元）",
+        "amount": "测算的月保障金额（元）",
+        "eligible_label": "是否符合条件",
+        "reasons": ListOf("理由", "不符合条件的理由"),
+    },
+    "step": STEP,
+    "steps": ListOf(STEP, "已办理的各步骤（按办理顺序）"),
+    "notice": {
+        "starts_on": "公示开始日期",
+        "ends_on": "公示截止日期",
+        "days": "公示天数",
+        "address": "异议受理地址",
+        "telephone": "异议受理电话",
+    },
+    "legal": {
+        "reconsideration_days": "申请行政复议的期限（日）",
+        "litigation_months": "提起行政诉讼的期限（月）",
+        "reconsideration_body": "行政复议机关",
+        "court": "人民法院",
+    },
+    "data": {
+        "missing_materials": ListOf("材料名称", "需补正的材料"),
+        "supplement_deadline": "补正期限",
+        "approval_level_label": "审批层级",
+        "advance_amount": "先行救助金额（元）",
+        "advance_on": "先行救助日期",
+        "review_panel": ListOf({"name": "姓名", "vote_label": "表决"}, "民主评议人员与表决"),
+        "review_recused": ListOf("姓名", "回避人员"),
+        "review_votes_for": "同意票数",
+        "review_votes_against": "不同意票数",
+        "exit_months": "渐退期（月）",
+        "stop_reason": "停发理由",
+    },
+}

@@ -1,0 +1,50 @@
+"""Content-addressed files on disk: attachments and issued documents (docs/attachments.md, docs/documents.md).
+
+A file lives at <root>/<first two hex digits>/<sha256>, so identical content is stored once and a changed
+file is detectable. Written before the row that names it, so a committed row always has its file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def blob_path(root: Path, sha256: str) -> Path:
+    return root / sha256[:2] / sha256
+
+
+def file_sha256(path: Path) -> str | None:
+    try:
+        with path.open("rb") as blob:
+            return hashlib.file_digest(blob, "sha256").hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def store_blob(root: Path, content: bytes, sha256: str) -> None:
+    """Write the blob unless an intact copy exists; temp file + fsync + os.replace, so a reader sees the
+    whole file or none (a damaged copy is replaced by the good content)."""
+    path = blob_path(root, sha256)
+    if file_sha256(path) == sha256:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def read_blob(root: Path, sha256: str) -> bytes | None:
+    try:
+        return blob_path(root, sha256).read_bytes()
+    except FileNotFoundError:
+        return None
