@@ -32,8 +32,9 @@ _REFUSED_NODES: dict[type[nodes.Node], str] = {
     nodes.Call: "函数调用",
 }
 # Anything that would make WeasyPrint fetch: url(...), src=, href=, @import; data: URIs and #anchors only.
+# A value from the context ({{ doc.qr }}) passes here; the PDF printer refuses it at render if it is a URL.
 _EXTERNAL = re.compile(
-    r"""(?:url\(\s*['"]?|(?:src|href)\s*=\s*['"]?|@import\s+['"]?)(?!data:|\#|['"\s)>])([^'"\s)>]+)""",
+    r"""(?:url\(\s*['"]?|(?:src|href)\s*=\s*['"]?|@import\s+['"]?)(?!data:|\#|\{\{|['"\s)>])([^'"\s)>]+)""",
     re.IGNORECASE,
 )
 _MAX_REPEAT = 10_000
@@ -217,9 +218,16 @@ class _FieldCheck:
 
     def _problem(self, node: nodes.Expr, scope: dict[str, Shape | None]) -> str | None:
         path = _path(node)
-        if path is None:  # a subscript by a computed value, or a read of something that is not a name
-            base = node.node if isinstance(node, nodes.Getattr | nodes.Getitem) else None
-            return None if base is None else next(iter(self._visit(base, scope)), None)
+        if path is None:
+            if isinstance(node, nodes.Getattr) and not _leads_to_name(node):
+                # "abc".upper, ().__class__: an attribute of a literal, never a field of the context.
+                return f"第 {node.lineno} 行读取了不允许的属性 {node.attr}"
+            # A subscript by a computed value (members[i]): check what it reads from and with.
+            for child in node.iter_child_nodes():
+                problem = next(iter(self._visit(child, scope)), None)
+                if problem:
+                    return problem
+            return None
         root, *keys = path
         if root in (_SUPER, _SELF):
             return None
@@ -269,6 +277,12 @@ def _names(target: nodes.Node) -> list[str]:
 
 def _item_shape(shape: Shape | None) -> Shape | None:
     return shape.item if isinstance(shape, ListOf) else None
+
+
+def _leads_to_name(node: nodes.Node) -> bool:
+    while isinstance(node, nodes.Getattr | nodes.Getitem):
+        node = node.node
+    return isinstance(node, nodes.Name)
 
 
 def _is_read(node: nodes.Node) -> bool:
