@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pypdf
+import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
@@ -159,3 +160,19 @@ def test_the_dry_run_lists_the_documents_of_the_path(make_browser: Any, processe
     text = page.get_data(as_text=True)
     assert "这条路径将出具的文书" in text
     assert "受理审查 → 最低生活保障确认通知书" in text
+
+
+def test_a_failed_deploy_takes_the_template_back(
+    ctx: Context, processes_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fixed = _default_notice(processes_dir).replace("每月保障金", "每月发放保障金")
+    designer.save_file(ctx, "designer_yantai", "yantai", "documents/confirmation_notice.html", fixed.encode())
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(designer.deployment, "_deploy_files", fail)
+    with pytest.raises(RuntimeError):
+        designer.deploy(ctx, "yantai", "designer_yantai", drafts=True)
+    assert not (processes_dir / "regions/yantai/documents/confirmation_notice.html").exists()
+    assert [f.filename for f in designer.draft_files(ctx, "designer_yantai", "yantai")] == ["confirmation_notice.html"]
