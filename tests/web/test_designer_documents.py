@@ -176,3 +176,13 @@ def test_a_failed_deploy_takes_the_template_back(
         designer.deploy(ctx, "yantai", "designer_yantai", drafts=True)
     assert not (processes_dir / "regions/yantai/documents/confirmation_notice.html").exists()
     assert [f.filename for f in designer.draft_files(ctx, "designer_yantai", "yantai")] == ["confirmation_notice.html"]
+
+
+@pytest.mark.parametrize("who", ["designer1", "admin1", "clerk1", "auditor1"])
+def test_others_reach_no_template_route(make_browser: Any, ctx: Context, who: str) -> None:
+    browser = make_browser(who)
+    assert browser.get(f"{BASE}/documents/new?file=x.html").status_code == 403
+    assert browser.get(NOTICE).status_code == 403
+    assert browser.post(NOTICE, {"content": "x"}).status_code == 403
+    assert browser.get(f"{NOTICE}/pdf").status_code == 403
+    assert designer.draft_files(ctx, "designer_yantai", "yantai") == []
