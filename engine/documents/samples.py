@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html as html_text
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from jinja2 import TemplateError
@@ -127,6 +127,33 @@ _SAMPLE: dict[str, Any] = {
 }
 
 
+class PreviewValues(Mapping[str, Any]):
+    """A step's form values in a preview: which step issues the document is not known there, so any
+    field a template reads (deploy checks it against the issuing step's form) has a value, `filler`
+    where the known values have none."""
+
+    def __init__(self, known: Mapping[str, Any], filler: str) -> None:
+        self._known, self._filler = dict(known), filler
+
+    def __getitem__(self, key: str) -> Any:
+        return self._known.get(key, self._filler)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._known)
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+
+def preview_steps(context: dict[str, Any], filler: str) -> None:
+    """Every step's values in `context` made PreviewValues, so `step.values.<field>` prints in a preview."""
+    for step in [context["step"], *context["steps"]]:
+        step["values"] = PreviewValues(step.get("values") or {}, filler)
+
+
 def _shaped(shape: Shape, sample: Any) -> Any:
     """The sample cut to `shape`: every declared key present (a field added later prints as blank)."""
     if isinstance(shape, ListOf):
@@ -143,6 +170,7 @@ def sample_context(qr: str) -> dict[str, Any]:
     """The whole document context with sample values; `qr` is the QR image to print (a data: URI)."""
     context: dict[str, Any] = _shaped(CONTEXT, _SAMPLE)
     context["doc"]["qr"] = qr
+    preview_steps(context, "（样例）")
     return context
 
 

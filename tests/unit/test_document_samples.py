@@ -64,3 +64,8 @@ def test_template_changes_are_line_diffs() -> None:
     assert changes["extra.html"].action == ADDED
     assert "新文书" in changes["extra.html"].sentence
     assert changes["gone.html"].action == REMOVED
+
+
+def test_a_step_value_prints_in_the_sample() -> None:
+    templates = {"t.html": "<p>{{ step.values.household_income_note }}|{{ steps[0].values.x }}</p>"}
+    assert render_html("t.html", templates, sample_context("data:,")) == "<p>（样例）|（样例）</p>"

@@ -17,7 +17,14 @@ from jinja2 import TemplateError
 
 from engine.context import Context
 from engine.documents.pdf import html_to_pdf, qr_data_uri
-from engine.documents.samples import CASE_MARK, SAMPLE_MARK, document_title, mark_preview, sample_context
+from engine.documents.samples import (
+    CASE_MARK,
+    SAMPLE_MARK,
+    document_title,
+    mark_preview,
+    preview_steps,
+    sample_context,
+)
 from engine.documents.templates import render_html, template_problems
 from engine.errors import InvalidData, NotFound, WorkflowFailed
 from engine.lookups import get_case
@@ -99,6 +106,9 @@ def _case_context(ctx: Context, username: str, region: str, number: str, filenam
         case_id = case.id
         context = build_context(session, case, None, None, doc)
     context["doc"]["qr"] = qr_data_uri(PREVIEW_QR_TEXT)
+    if context["steps"]:  # the issuing step is not known in a preview: the last one completed stands in
+        context["step"] = dict(context["steps"][-1])
+    preview_steps(context, "")
     with ctx.db.write() as session:
         _, actor = designer_actor(session, username)
         audit.record(
