@@ -233,7 +233,10 @@ EVENT_DEFINITION_LABELS = {
 # Audit exports a case's dossier offers.
 EXPORT_LABELS = {"json": "JSON 文件", "print": "打印页", "csv": "事件 CSV", "pii_csv": "个人信息查看记录 CSV"}
 # Fields a 查看完整身份证号 reveals (the PII report).
-PII_FIELD_LABELS = {"household.members.id_number": "家庭成员身份证号"}
+PII_FIELD_LABELS = {
+    "household.members.id_number": "家庭成员身份证号",
+    "document_context": "文书所用的案件数据",  # a designer's template preview with the case's data
+}
 
 
 def label(table: dict[str, str], code: object) -> str:

@@ -127,6 +127,8 @@ def test_preview_against_a_case_of_the_region_only(make_browser: Any, ctx: Conte
     with ctx.db.read() as session:
         viewed = session.scalars(select(AuditEvent).where(AuditEvent.action == "pii_viewed")).all()
     assert [e.details["case_number"] for e in viewed] == [own]
+    timeline = make_browser("clerk_yantai").get(f"/cases/{own}").get_data(as_text=True)
+    assert "查看完整的文书所用的案件数据" in timeline
     assert browser.get(f"{NOTICE}/pdf?case={other}").status_code == 404
     assert browser.get(f"{NOTICE}/pdf?case=NO-SUCH-CASE").status_code == 404
     # The designer of `default` cannot reach yantai's case through their own region either.
