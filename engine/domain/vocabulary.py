@@ -174,7 +174,13 @@ CONTEXT_PANELS: dict[str, str] = {
 # Where an effective file of a region comes from.
 ORIGIN_LABELS = {"default": "默认", "region": "本地区", "merged": "默认 + 本地区（逐项覆盖）"}
 # What a draft file is.
-FILE_KIND_LABELS = {"bpmn": "BPMN 流程", "dmn": "DMN 决策表", "form": "表单定义", "parameters": "参数"}
+FILE_KIND_LABELS = {
+    "bpmn": "BPMN 流程",
+    "dmn": "DMN 决策表",
+    "form": "表单定义",
+    "parameters": "参数",
+    "document": "文书模板",
+}
 # A diagram element's state on a case's diagram.
 DIAGRAM_STATE_LABELS = {"done": "已完成", "active": "当前所在", "pending": "未到达"}
 # BPMN task types, element kinds of a version diff, form field types, timer kinds, event kinds.
@@ -200,6 +206,7 @@ DIFF_KIND_LABELS: dict[str, str] = {
     "form": "表单",
     "field": "表单字段",
     "parameter": "参数",
+    "document": "文书模板",
     "file": "文件",
 }
 FIELD_TYPES = {
@@ -226,7 +233,10 @@ EVENT_DEFINITION_LABELS = {
 # Audit exports a case's dossier offers.
 EXPORT_LABELS = {"json": "JSON 文件", "print": "打印页", "csv": "事件 CSV", "pii_csv": "个人信息查看记录 CSV"}
 # Fields a 查看完整身份证号 reveals (the PII report).
-PII_FIELD_LABELS = {"household.members.id_number": "家庭成员身份证号"}
+PII_FIELD_LABELS = {
+    "household.members.id_number": "家庭成员身份证号",
+    "document_context": "文书所用的案件数据",  # a designer's template preview with the case's data
+}
 
 
 def label(table: dict[str, str], code: object) -> str:

@@ -10,6 +10,7 @@ enum ("approve", "accept", "agree", "pass" … when offered), the values the tas
 fields of the same name (the household), today for dates, the lowest allowed number, and "试运行" for
 text. When that data does not pass the form (a cross-field rule, a vote count) the run stops there and
 says so. It also stops at a timer (公示期 …) or a message catch event, since a dry run does not wait.
+Each reached element carries the titles of the documents it would issue (nothing is rendered).
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from datetime import date
 from typing import Any
 
 from engine.clock import to_china, utcnow
+from engine.documents.samples import document_title
 from engine.domain.assessment import ParameterProblem, assess, household_problems
 from engine.domain.household_copy import WIDGET as COPY_WIDGET
 from engine.domain.parameters import layered_parameters
 from engine.errors import DibaoError, InvalidData
 from engine.workflow.catalog import BPMN_PREFIX, START_FORM_SUFFIX, bundle_parameter_texts
+from engine.workflow.documents import PROCESS_LEVEL, template_file
 from engine.workflow.namespaces import BPMN_NS
 from engine.workflow.runtime import LoadedProcess, WorkflowRun
 from engine.workflow.task_forms import validate_task_form
@@ -86,6 +89,7 @@ class ReachedElement:
     element_id: str
     name: str
     state: str  # "done" | "active"
+    documents: tuple[str, ...] = ()  # the titles of the documents the element issues once it completes
 
 
 @dataclass(frozen=True)
@@ -149,9 +153,10 @@ def follow_bundle(process: LoadedProcess, start: Mapping[str, Any]) -> DryRunRes
     if isinstance(household, Mapping):
         _assessment(result, files, household)
     names = element_names(files)
+    issued = issued_titles(process)
     try:
         run = process.start({**data, "case_number": DRY_RUN_CASE_NUMBER})
-        _follow(run, process, result, names)
+        _follow(run, process, result, names, issued)
     except DibaoError as exc:
         result.stopped = f"流程运行出错：{exc.message}"
     return result
@@ -168,8 +173,23 @@ def _assessment(result: DryRunResult, files: Mapping[str, str], household: Mappi
         result.assessment_error = f"评估失败：{getattr(exc, 'message', None) or exc}"
 
 
-def _follow(run: WorkflowRun, process: LoadedProcess, result: DryRunResult, names: dict[str, str]) -> None:
-    _record_path(run, result, names)
+Issued = dict[tuple[str, str], tuple[str, ...]]
+
+
+def issued_titles(process: LoadedProcess) -> Issued:
+    """(process id, element id) → the titles of the documents the element declares (docs/documents.md)."""
+    templates = process.document_templates
+    return {
+        key: tuple(document_title(template_file(name), templates) for name in names)
+        for key, names in process.documents.items()
+        if key[1] != PROCESS_LEVEL  # a case action's documents (终止) are on no path
+    }
+
+
+def _follow(
+    run: WorkflowRun, process: LoadedProcess, result: DryRunResult, names: dict[str, str], issued: Issued
+) -> None:
+    _record_path(run, result, names, issued)
     for _ in range(MAX_TASKS):
         if run.completed:
             result.completed = True
@@ -203,11 +223,11 @@ def _follow(run: WorkflowRun, process: LoadedProcess, result: DryRunResult, name
             return
         result.tasks.append(FilledTask(task.name, task.title, task.form_key, _shown(form, clean)))
         run.complete(task.spiff_task_id, clean)
-        _record_path(run, result, names)
+        _record_path(run, result, names, issued)
     result.stopped = f"已自动完成 {MAX_TASKS} 个用户任务仍未结束（可能有循环），试运行停止"
 
 
-def _record_path(run: WorkflowRun, result: DryRunResult, names: dict[str, str]) -> None:
+def _record_path(run: WorkflowRun, result: DryRunResult, names: dict[str, str], issued: Issued) -> None:
     """Append the elements reached since the last look and update the states of those listed (a user
     task first met "active" becomes "done" once filled). Within one step the order is the engine's
     task creation order, which follows the flow."""
@@ -215,7 +235,8 @@ def _record_path(run: WorkflowRun, result: DryRunResult, names: dict[str, str]) 
     listed = {(e.process_id, e.element_id): i for i, e in enumerate(result.path)}
     for process_id, elements in states.items():
         for element_id, state in elements.items():
-            reached = ReachedElement(process_id, element_id, names.get(element_id, element_id), state)
+            documents = issued.get((process_id, element_id), ())
+            reached = ReachedElement(process_id, element_id, names.get(element_id, element_id), state, documents)
             index = listed.get((process_id, element_id))
             if index is None:
                 result.path.append(reached)

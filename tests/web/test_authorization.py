@@ -311,6 +311,8 @@ DRAFT_ROUTES = (
     "/designer/drafts/yantai/parameters",
     "/designer/drafts/yantai/dry-run",
     "/designer/drafts/yantai/preview/dibao_application.bpmn",
+    "/designer/drafts/yantai/documents/confirmation_notice.html",
+    "/designer/drafts/yantai/documents/confirmation_notice.html/pdf",
 )
 
 
@@ -329,6 +331,8 @@ def test_the_draft_pages_are_for_the_region_designer_only(make_browser: object, 
             assert reply.headers["Location"].startswith("/login"), url
     if status != 200:
         assert browser.post("/designer/drafts/yantai/deploy").status_code in {403, 302}
+        saved = browser.post("/designer/drafts/yantai/documents/confirmation_notice.html", {"content": "x"})
+        assert saved.status_code in {403, 302}
 
 
 @pytest.mark.parametrize("who", [*OUTSIDERS, None])

@@ -35,6 +35,7 @@ def _index_page(region: str, *, report: designer.DraftReport | None = None, erro
         "designer/drafts_index.html",
         region=region,
         files=designer.draft_files(ctx, me, region),
+        documents=designer.region_documents(ctx, me, region),
         report=report,
         errors=errors or [],
         kind_labels=FILE_KIND_LABELS,

@@ -7,6 +7,7 @@ designer.deployed, process_deployed). The modules, each a step of the designer's
 - files.py: the draft's files in the database: upload, list, read, discard;
 - validation.py: the deploy-time checks on paths, on the region, on the region with its drafts;
 - previews.py: a BPMN file to draw, the processes to offer for a dry run;
+- document_previews.py: a document template as a PDF, against the sample or a case of the region;
 - parameters.py (with parameter_text.py): the region's parameters as a form, saved as a draft file;
 - dry_runs.py: a draft's process run in the engine host against a household, nothing stored;
 - deployment.py: `deploy`, the one entry point of every deploy (CLI, JSON API, drafts page).
@@ -14,6 +15,12 @@ What the designer's pages only read (process set, versions, diffs) is engine.que
 """
 
 from engine.services.designer.deployment import Deployment, deploy, deploy_region
+from engine.services.designer.document_previews import (
+    DocumentPreview,
+    TemplateRow,
+    preview_document,
+    region_documents,
+)
 from engine.services.designer.dry_runs import SAMPLE_HOUSEHOLD, DryRunReport, DryRunResult, dry_run
 from engine.services.designer.files import (
     MAX_DRAFT_BYTES,
@@ -27,7 +34,7 @@ from engine.services.designer.files import (
 )
 from engine.services.designer.parameters import ParameterForm, ParameterRow, parameters_form, save_parameters
 from engine.services.designer.previews import PreviewSource, preview, process_ids
-from engine.services.designer.sources import DRAFT_ORIGIN, file_kind, overlay_sources
+from engine.services.designer.sources import DRAFT_ORIGIN, draft_name, file_kind, overlay_sources
 from engine.services.designer.validation import (
     DraftReport,
     ValidationReport,
@@ -43,6 +50,7 @@ __all__ = [
     "MAX_DRAFT_BYTES",
     "SAMPLE_HOUSEHOLD",
     "Deployment",
+    "DocumentPreview",
     "DraftFileView",
     "DraftReport",
     "DryRunReport",
@@ -50,6 +58,7 @@ __all__ = [
     "ParameterForm",
     "ParameterRow",
     "PreviewSource",
+    "TemplateRow",
     "ValidBundle",
     "ValidationReport",
     "check_drafts",
@@ -58,6 +67,7 @@ __all__ = [
     "deploy_region",
     "discard_draft",
     "draft_files",
+    "draft_name",
     "draft_texts",
     "dry_run",
     "effective_file",
@@ -65,7 +75,9 @@ __all__ = [
     "overlay_sources",
     "parameters_form",
     "preview",
+    "preview_document",
     "process_ids",
+    "region_documents",
     "save_file",
     "save_parameters",
     "validate",

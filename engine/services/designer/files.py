@@ -25,7 +25,7 @@ from engine.lookups import get_user
 from engine.persistence import DraftFile
 from engine.policy import DESIGNER, designer_region
 from engine.records import audit
-from engine.services.designer.sources import disk_file, disk_sources, file_kind
+from engine.services.designer.sources import disk_file, disk_sources, draft_name, file_kind
 from engine.workflow.bundle import DEFAULT_REGION, RegionSources
 from engine.workflow.xmlsafe import UnsafeXml, parse_xml
 
@@ -36,7 +36,7 @@ MAX_DRAFT_BYTES = 1024 * 1024  # one file; the largest reference BPMN is well un
 class DraftFileView:
     region: str
     filename: str
-    kind: str  # "bpmn" | "dmn" | "form" | "parameters"
+    kind: str  # "bpmn" | "dmn" | "form" | "parameters" | "document"
     size: int
     sha256: str
     updated_by: str
@@ -68,8 +68,9 @@ def _check_content(filename: str, kind: str, content: bytes) -> str:
             raise InvalidData("表单定义无法解析", {"file": [f"{filename} 第 {exc.lineno} 行：{exc.msg}"]}) from None
         except RecursionError:  # the json module nests recursively: "[[[[…" a few thousand deep
             raise InvalidData("表单定义无法解析", {"file": [f"{filename}：嵌套过深"]}) from None
-    else:
+    elif kind == "parameters":
         parse_parameters(text, filename)  # InvalidData names the file and the parameter
+    # A document template is checked by validation (the sandbox's checks need the region's other templates).
     return text
 
 
@@ -111,7 +112,7 @@ def record_event(ctx: Context, username: str, action: str, details: dict[str, An
 def save_file(ctx: Context, username: str, region: str, filename: str, content: bytes) -> DraftFileView:
     """Store (or replace) the region's draft of `filename`. Nothing on disk changes."""
     region = designer_region(ctx, username, region)
-    filename = filename.strip()
+    filename = draft_name(filename)
     kind = file_kind(filename)
     if kind == "form" and region != DEFAULT_REGION:
         raise InvalidData(

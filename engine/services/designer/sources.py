@@ -19,6 +19,7 @@ from engine.context import Context
 from engine.errors import InvalidData
 from engine.workflow.bundle import (
     DEFAULT_REGION,
+    DOCUMENTS_DIR,
     PARAMETERS_FILE,
     RegionSources,
     SourceFile,
@@ -29,29 +30,47 @@ from engine.workflow.bundle import (
 
 _XML_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}\.(bpmn|dmn)$")
 _FORM_NAME = re.compile(r"^[a-z0-9_]{1,100}\.json$")  # forms.is_valid_form_key: [a-z0-9_]
+_DOCUMENT_NAME = re.compile(r"^[a-z0-9_]{1,100}\.html$")  # a BPMN `documents` property names it without .html
 DRAFT_ORIGIN = "草稿 "  # prefixed to a draft's path in validation problems, so the report says which copy
 FORMS_ORIGIN = "forms/definitions/"
 
 
 def file_kind(filename: str) -> str:
-    """The kind of a draft file from its name: "bpmn", "dmn", "form" or "parameters"; InvalidData naming
-    the field for anything else."""
+    """The kind of a draft file from its name: "bpmn", "dmn", "form", "parameters" or "document" (a
+    template of documents/); InvalidData naming the field for anything else."""
     if filename == PARAMETERS_FILE:
         return "parameters"
     if _XML_NAME.match(filename):
         return filename.rsplit(".", 1)[1]
     if _FORM_NAME.match(filename):
         return "form"
+    if _DOCUMENT_NAME.match(filename):
+        return "document"
     raise InvalidData(
         "文件名不符合要求",
-        {"file": [f"{filename!r}：只接受 *.bpmn、*.dmn、表单定义 *.json（小写字母、数字、下划线）或 parameters.toml"]},
+        {
+            "file": [
+                f"{filename!r}：只接受 *.bpmn、*.dmn、表单定义 *.json、文书模板 *.html"
+                "（小写字母、数字、下划线）或 parameters.toml"
+            ]
+        },
     )
+
+
+def draft_name(filename: str) -> str:
+    """The draft's name for an uploaded or typed file name: a template may be given as documents/<name>.html
+    (its place in the region's directory); drafts keep the bare name, as the region's file set does."""
+    name = filename.strip()
+    return name.removeprefix(DOCUMENTS_DIR + "/") if name.endswith(".html") else name
 
 
 def target_path(ctx: Context, region: str, filename: str) -> Path:
     """Where deploying the draft of `filename` writes it. `region` has passed policy.designer_region."""
-    if file_kind(filename) == "form":
+    kind = file_kind(filename)
+    if kind == "form":
         return ctx.settings.forms_dir / filename
+    if kind == "document":
+        return region_dir(ctx.settings.processes_dir, region) / DOCUMENTS_DIR / filename
     return region_dir(ctx.settings.processes_dir, region) / filename
 
 
@@ -79,6 +98,8 @@ def disk_file(ctx: Context, sources: RegionSources, region: str, filename: str) 
         return sources.bpmn.get(filename)
     if kind == "dmn":
         return sources.dmn.get(filename)
+    if kind == "document":
+        return sources.documents.get(filename)
     if kind == "parameters":
         own = own_parameters_origin(region)
         return next((p for p in sources.parameters if p.origin == own), None)
@@ -99,6 +120,8 @@ def overlay_sources(ctx: Context, region: str, drafts: dict[str, str]) -> Region
             sources.bpmn[name] = source
         elif kind == "dmn":
             sources.dmn[name] = source
+        elif kind == "document":
+            sources.documents[name] = SourceFile(name, f"{prefix}{DOCUMENTS_DIR}/{name}", text.encode())
         elif kind == "parameters":
             own = own_parameters_origin(region)
             kept = [p for p in sources.parameters if p.origin != own]

@@ -12,6 +12,7 @@ What is compared, and by what key (ids are what a designer keeps stable; names a
   has none).
 - Forms, per form key (form_schemas.py): fields by dotted path (title, type, required, options).
 - Parameters (parameters.py): the merged effective parameters, per name and effective date.
+- Document templates (documents.py), per file: a line diff, titled with the document's title.
 
 Each file kind only reads its files into small models and says, per element kind, how an added,
 removed or changed element reads (a `Kind`); compare.py walks the keys once for all of them.
@@ -29,9 +30,11 @@ from engine.domain.vocabulary import DIFF_KIND_LABELS
 from engine.workflow.bundle_diff.bpmn import diff_bpmn
 from engine.workflow.bundle_diff.changes import ADDED, CHANGED, REMOVED, BundleDiff, Change, ChangeGroup
 from engine.workflow.bundle_diff.dmn import diff_dmn
+from engine.workflow.bundle_diff.documents import diff_documents
 from engine.workflow.bundle_diff.form_schemas import diff_forms
 from engine.workflow.bundle_diff.parameters import diff_parameters, parameter_labels
 from engine.workflow.catalog import BPMN_PREFIX, DMN_PREFIX, FORM_PREFIX, PARAM_PREFIX
+from engine.workflow.documents import TEMPLATE_PREFIX
 
 __all__ = [
     "ADDED",
@@ -53,6 +56,7 @@ def diff_bundles(old: Mapping[str, Any], new: Mapping[str, Any]) -> BundleDiff:
     changes += diff_dmn(_texts(old, DMN_PREFIX), _texts(new, DMN_PREFIX))
     changes += diff_forms(_texts(old, FORM_PREFIX), _texts(new, FORM_PREFIX))
     changes += diff_parameters(_texts(old, PARAM_PREFIX), _texts(new, PARAM_PREFIX))
+    changes += diff_documents(_texts(old, TEMPLATE_PREFIX), _texts(new, TEMPLATE_PREFIX))
     return BundleDiff(changes)
 
 

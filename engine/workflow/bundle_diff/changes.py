@@ -22,6 +22,8 @@ class Change:
     scope: str  # what it belongs to, for the reader: "流程 dibao_application", "表单 dibao_first_review"
     element: str | None  # the element id, rule id, field path or parameter name
     sentence: str
+    # A text file's line diff (a document template): (marker, line), marker "+", "-", " " or "@" (a position).
+    lines: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
