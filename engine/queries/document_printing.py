@@ -3,11 +3,17 @@ superseded version, in the order a clerk files them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import policy
+from engine.clock import china_today
+from engine.context import Context
+from engine.domain.roles import Level
+from engine.lookups import get_user
 from engine.persistence import Case, IssuedDocument, Notice, OrgUnit
 
 PUBLIC_NOTICE_SHEET = "public_notice_sheet"
@@ -55,3 +61,28 @@ def confirmations_issued(
             .order_by(IssuedDocument.issued_at, IssuedDocument.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class PrintChoices:
+    """What the print page offers a user: the townships for 公示 sheets, the units for 确认通知书."""
+
+    townships: tuple[tuple[str, str], ...]  # (code, name)
+    units: tuple[tuple[str, str], ...]
+    this_month: str
+
+
+def print_choices(ctx: Context, username: str) -> PrintChoices:
+    """403 for whoever may not print; a township's staff get their township, a county's the county and
+    its townships."""
+    with ctx.db.read() as session:
+        user = get_user(session, username)
+        own = user.org_unit
+        policy.check_may_print_documents(user, own)
+        if own.level == Level.TOWNSHIP.value:
+            townships = [own]
+        else:
+            townships = list(session.scalars(select(OrgUnit).where(OrgUnit.parent_id == own.id).order_by(OrgUnit.code)))
+        pairs = tuple((unit.code, unit.name) for unit in townships)
+        units = pairs if own.level == Level.TOWNSHIP.value else ((own.code, own.name), *pairs)
+        return PrintChoices(pairs, units, china_today().strftime("%Y-%m"))
