@@ -42,9 +42,7 @@ def open_notice_sheets(session: Session, township: OrgUnit) -> list[tuple[OrgUni
     return found
 
 
-def confirmations_issued(
-    session: Session, unit: OrgUnit, start: datetime, end: datetime
-) -> list[IssuedDocument]:
+def confirmations_issued(session: Session, unit: OrgUnit, start: datetime, end: datetime) -> list[IssuedDocument]:
     """The current 确认通知书 issued in [start, end) (naive UTC) for cases of the unit's villages."""
     in_unit = Case.county_id == unit.id if unit.level == "county" else Case.township_id == unit.id
     return list(

@@ -1,4 +1,5 @@
-"""更正: a corrected document is a new version that names the one it replaces (docs/documents-corrections-and-printing.md).
+"""更正: a corrected document is a new version that names the one it replaces
+(docs/documents-corrections-and-printing.md).
 
 The old document is never changed except for `superseded_at`; it stays verifiable as superseded. The new
 one is rendered from the case as it is now, with the templates of the case's own process version (as every

@@ -48,7 +48,7 @@ class PrintedBatch:
 
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:
-    """"2027-03" → the month in Beijing time, as naive UTC [start, end)."""
+    """ "2027-03" → the month in Beijing time, as naive UTC [start, end)."""
     match = _MONTH.match((month or "").strip())
     if match is None or not 1 <= int(match.group(2)) <= 12:
         raise InvalidData("打印信息有误", {"month": ["月份：格式应为 年-月，例如 2027-03"]})
@@ -78,9 +78,13 @@ def _merge(ctx: Context, rows: Sequence[IssuedDocument]) -> tuple[bytes, int]:
     return out.getvalue(), len(writer.pages)
 
 
-def _record(session: Session, user: User, what: str, unit: OrgUnit, rows: Sequence[IssuedDocument], **more: str) -> None:
+def _record(
+    session: Session, user: User, what: str, unit: OrgUnit, rows: Sequence[IssuedDocument], **more: str
+) -> None:
     details = {"what": what, "unit": unit.code, "count": len(rows), "documents": [row.id for row in rows], **more}
-    audit.record(session, "documents_printed", audit.Actor.of(user, min(user.roles & policy.PRINTING_ROLES)), details=details)
+    audit.record(
+        session, "documents_printed", audit.Actor.of(user, min(user.roles & policy.PRINTING_ROLES)), details=details
+    )
 
 
 def print_notices(ctx: Context, username: str, township: str | None = None) -> PrintedBatch:

@@ -21,7 +21,9 @@ NOTICE_OVER = "2026-11-30 02:00:00"  # the 7-day 公示 timer is due; decided on
 
 SHEET = """{% extends "_layout.html" %}
 {% block title %}公示{% endblock %}
-{% block body %}<p class="flush">公示对象：{{ case.applicant_masked }}，保障人数 {{ case.persons }} 人。</p>{% endblock %}
+{% block body %}
+<p class="flush">公示对象：{{ case.applicant_masked }}，保障人数 {{ case.persons }} 人。</p>
+{% endblock %}
 """
 _DECLARED = """<bpmn:scriptTask id="open_notice" name="发布公示">
       <bpmn:extensionElements>

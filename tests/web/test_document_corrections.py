@@ -30,16 +30,22 @@ def test_a_correction_is_version_2_naming_version_1_which_is_superseded(ctx: Con
         view = document_corrections.correct(ctx, "approver1", first.id, "  申请人姓名录入有误  ")
     old, new = documents(ctx, application.number, "confirmation_notice")
     assert (old.id, new.id) == (first.id, view.id)
-    assert old.superseded_at is not None and new.superseded_at is None
+    assert old.superseded_at is not None
+    assert new.superseded_at is None
     assert (new.version, new.replaces_id, new.correction_reason) == (2, old.id, "申请人姓名录入有误")
     assert (view.version, view.replaces_code, view.superseded) == (2, old.code, False)
     assert new.issuing_unit_id == old.issuing_unit_id
     text = pdf_text(_stored(ctx, new.sha256))
-    assert "更正版" in text and old.code in text and "申请人姓名录入有误" in text
+    assert "更正版" in text
+    assert old.code in text
+    assert "申请人姓名录入有误" in text
     assert "更正版" not in pdf_text(_stored(ctx, old.sha256))
-    events = [e for e in audit.case_history(ctx.db, new.case_id) if e.action in ("document_issued", "document_corrected")]
+    events = [
+        e for e in audit.case_history(ctx.db, new.case_id) if e.action in ("document_issued", "document_corrected")
+    ]
     assert [e.action for e in events][-2:] == ["document_issued", "document_corrected"]
-    assert events[-1].details["replaces"] == old.id and events[-2].details["replaces"] == old.id
+    assert events[-1].details["replaces"] == old.id
+    assert events[-2].details["replaces"] == old.id
     assert audit.verify(ctx.db).ok
 
 
@@ -92,15 +98,19 @@ def test_the_correction_page_asks_for_the_reason_and_redirects_to_the_case(ctx: 
     assert make_browser(None).get(url).status_code == 302  # to the sign-in page
     approver = make_browser("approver1")
     page = approver.get(url).get_data(as_text=True)
-    assert first.code in page and "更正原因" in page and first.title in page
+    assert first.code in page
+    assert "更正原因" in page
+    assert first.title in page
     assert approver.post(url, {"reason": "x"}, csrf=False).status_code == 400
     refused = approver.post(url, {"reason": "   "})
-    assert refused.status_code == 422 and "更正原因：必填" in refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "更正原因：必填" in refused.get_data(as_text=True)
     done = approver.post(url, {"reason": "保障金额录入有误"})
     assert (done.status_code, done.headers["Location"]) == (302, f"/cases/{application.number}")
     _, new = documents(ctx, application.number, "confirmation_notice")
     assert new.code in approver.get(done.headers["Location"]).get_data(as_text=True)
     again = approver.post(url, {"reason": "再次"})
-    assert again.status_code == 409 and new.code in again.get_data(as_text=True)  # names the newer version
+    assert again.status_code == 409
+    assert new.code in again.get_data(as_text=True)
     assert approver.get(url).status_code == 409
     assert approver.get("/documents/999999/correct").status_code == 404

@@ -31,7 +31,7 @@ def _form(
     return page, status
 
 
-@bp.get("/<int:document_id>/correct")
+@bp.get("/<id:document_id>/correct")
 @login_required
 def form(document_id: int) -> ResponseReturnValue:
     document = document_corrections.check_may_correct(context(), username(), document_id)
@@ -40,7 +40,7 @@ def form(document_id: int) -> ResponseReturnValue:
     return _form(document, "", {})
 
 
-@bp.post("/<int:document_id>/correct")
+@bp.post("/<id:document_id>/correct")
 @login_required
 def correct(document_id: int) -> ResponseReturnValue:
     reason = request.form.get("reason", "")[:2000]
@@ -51,7 +51,8 @@ def correct(document_id: int) -> ResponseReturnValue:
         fields = exc.fields if isinstance(exc, InvalidData) else {}
         return _form(document, reason, fields, exc.message, 422 if isinstance(exc, InvalidData) else 409)
     flash(
-        f"已出具更正后的{new.title}（第 {new.version} 版），核验码 {new.code}；原文书 {new.replaces_code} 已标记为已更正",
+        f"已出具更正后的{new.title}（第 {new.version} 版），核验码 {new.code}；"
+        f"原文书 {new.replaces_code} 已标记为已更正",
         "success",
     )
     return redirect(f"/cases/{new.case_number}")
