@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine import policy
 from engine.context import Context
+from engine.domain.roles import CASEWORK_ROLES
 from engine.errors import Conflict, InvalidData, NotFound
 from engine.lookups import get_user
 from engine.persistence import HumanTask, IssuedDocument, ProcessInstance
@@ -115,7 +116,7 @@ def correct(ctx: Context, username: str, document_id: int, reason: str) -> Docum
         _check_current(session, old)
         instance = _instance(session, old)
         task = session.get(HumanTask, old.task_id) if old.task_id else None
-        actor = audit.Actor.of(user, min(user.roles & policy.CASEWORK_ROLES))
+        actor = audit.Actor.of(user, min(user.roles & CASEWORK_ROLES))
         process = ctx.process(instance.definition)
         new = issue(
             ctx, session, old.case, instance, process, old.template, actor,

@@ -4,6 +4,8 @@ one PDF inline, for the browser to show and print. Nothing to print is a flash a
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
@@ -41,7 +43,8 @@ def pdf() -> ResponseReturnValue:
     except (InvalidData, NotFound) as exc:
         fields = exc.fields if isinstance(exc, InvalidData) else {}
         flash("；".join(m for messages in fields.values() for m in messages) or exc.message, "error")
-        return redirect(url_for("document_printing.form", **request.args))
+        kept = urlencode({key: request.args.get(key, "") for key in ("what", "township", "unit", "month")})
+        return redirect(f"{url_for('document_printing.form')}?{kept}")
     headers = {"Content-Disposition": f'inline; filename="{batch.filename}"', "Cache-Control": "no-store"}
     return batch.pdf, 200, {**headers, "Content-Type": "application/pdf"}
 
