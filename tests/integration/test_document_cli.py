@@ -57,6 +57,11 @@ def test_correct_and_print_from_the_command_line(ctx: Context, tmp_path: Path) -
     assert printed.exit_code == 0, printed.output
     assert "共 1 页" in printed.output
     assert page_count(out.read_bytes()) == 1
+    to_stdout = runner.invoke(
+        documents_group, ["print-confirmations", "--as", "county1", "--month", "2026-11", "-o", "-"]
+    )
+    assert to_stdout.exit_code == 0
+    assert to_stdout.stdout_bytes.startswith(b"%PDF")
     sheets = tmp_path / "n.pdf"
     notices = runner.invoke(
         documents_group, ["print-notices", "--as", "approver1", "--township", "demo-town-1", "-o", str(sheets)]

@@ -4,6 +4,7 @@ the current directory; `-` writes it to standard output)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -17,7 +18,7 @@ _OUTPUT = click.option("--output", "-o", default=None, help="PDF 输出文件（
 
 def _write(batch: PrintedBatch, output: str | None) -> None:
     if output == "-":
-        click.get_binary_stream("stdout").write(batch.pdf)
+        sys.stdout.buffer.write(batch.pdf)
         return
     path = Path(output or batch.filename)
     try:
