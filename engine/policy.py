@@ -402,9 +402,14 @@ def check_may_correct_document(user: User, case: Case, issuing_unit: OrgUnit | N
 PRINTING_ROLES = frozenset({"township_clerk", "township_head", "county_clerk", "county_approver"})
 
 
+def may_print_documents(roles: Iterable[str], level: str) -> bool:
+    """Whether the 批量打印文书 link belongs on the user's 工作台 (check_may_print_documents's role rule)."""
+    return bool(PRINTING_ROLES.intersection(roles)) and level in (Level.TOWNSHIP.value, Level.COUNTY.value)
+
+
 def check_may_print_documents(user: User, unit: OrgUnit) -> None:
     """A township or county caseworker, for their own unit or (county staff) a township below it."""
-    if not user.roles & PRINTING_ROLES or user.org_unit.level not in (Level.TOWNSHIP.value, Level.COUNTY.value):
+    if not may_print_documents(user.roles, user.org_unit.level):
         raise PermissionDenied("无权批量打印文书：仅限乡镇和县民政经办人员")
     scope = ancestor_at_level(unit, user.org_unit.level)
     if scope is None or scope.id != user.org_unit_id:

@@ -115,6 +115,8 @@ def test_the_months_current_confirmations_of_a_county_or_township(ctx: Context) 
 def test_the_print_page_and_the_inline_pdf(ctx: Context, make_browser: Any) -> None:
     approved(ctx)
     clerk = make_browser("clerk1")
+    assert "批量打印文书" in clerk.get("/").get_data(as_text=True)  # the 工作台 links to the page
+    assert "批量打印文书" not in make_browser("village1").get("/").get_data(as_text=True)
     page = clerk.get("/documents/print").get_data(as_text=True)
     assert "批量打印文书" in page
     assert "城关镇" in page

@@ -8,7 +8,9 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
+from engine import policy
 from engine.errors import InvalidData, NotFound
 from engine.queries import document_printing as choices
 from engine.services import document_printing
@@ -16,6 +18,14 @@ from engine.services.document_printing import PrintedBatch
 from web.kit.current import context, login_required, username
 
 bp = Blueprint("document_printing", __name__, url_prefix="/documents")
+
+
+@bp.app_template_global("may_print_documents")
+def may_print_documents() -> bool:
+    """For the 工作台's 批量打印文书 link (clerk/_document_print_link.html)."""
+    user = getattr(current_user, "user", None)
+    return user is not None and policy.may_print_documents(user.roles, user.org_unit_level)
+
 
 WHAT = {"notices": "公示材料（按乡镇，张贴用）", "confirmations": "确认通知书（按月）"}
 
