@@ -108,7 +108,9 @@ def test_the_correction_page_asks_for_the_reason_and_redirects_to_the_case(ctx: 
     done = approver.post(url, {"reason": "保障金额录入有误"})
     assert (done.status_code, done.headers["Location"]) == (302, f"/cases/{application.number}")
     _, new = documents(ctx, application.number, "confirmation_notice")
-    assert new.code in approver.get(done.headers["Location"]).get_data(as_text=True)
+    case_page = approver.get(done.headers["Location"]).get_data(as_text=True)
+    assert f"核验码 {new.code}" in case_page  # the flash
+    assert f"替代核验码为 {first.code} 的文书，更正原因：保障金额录入有误" in case_page  # the timeline
     again = approver.post(url, {"reason": "再次"})
     assert again.status_code == 409
     assert new.code in again.get_data(as_text=True)
