@@ -33,6 +33,7 @@ from engine.persistence import AuditEvent, Case, OrgUnit, ProcessInstance, User
 from engine.policy import may_reveal
 from engine.queries import case_ending_sentences, case_view, objections, rewind_sentences
 from engine.queries.delegation_events import DELEGATION_SENTENCES
+from engine.queries.document_correction_sentences import SENTENCES as CORRECTION_SENTENCES
 from engine.queries.household import HouseholdView, household_view
 from engine.queries.household_copy import HouseholdCheck, household_checks
 from engine.queries.step_records import StepRecord, completed_steps, step_records
@@ -305,6 +306,7 @@ SENTENCES: dict[str, Describe] = {
 case_ending_sentences.add_to(SENTENCES)  # 终止、暂停、恢复、撤销
 
 SENTENCES.update(rewind_sentences.SENTENCES)  # 撤回, 退回, move (docs/withdraw-and-return.md)
+SENTENCES.update(CORRECTION_SENTENCES)  # 更正 (docs/documents-corrections-and-printing.md)
 
 
 def _entry(

@@ -174,6 +174,7 @@ def _routes() -> dict[str, Route]:
         ),
         **_ending_routes(),
         **_delegation_routes(),
+        **_document_routes(),
     }
 
 
@@ -205,7 +206,7 @@ def _ending_routes() -> dict[str, Route]:
 
 def test_the_matrix_covers_every_documented_route(anonymous: Api) -> None:
     document = anonymous.get("/api/v1/openapi.json").get_json()
-    placeholders = {"{task_id}": "<id>", "{notice_id}": "<id>", "{number}": "<number>"}
+    placeholders = {"{task_id}": "<id>", "{notice_id}": "<id>", "{number}": "<number>", "{document_id}": "<id>"}
     documented = set()
     for path, item in document["paths"].items():
         for old, new in placeholders.items():
@@ -316,3 +317,24 @@ def _completed_task(ctx: Context) -> int:
     task_id = reference_task(ctx)
     tasks.complete(ctx, task_id, "clerk1", REGISTER)
     return task_id
+
+
+# --- 更正 of an issued document (docs/documents-corrections-and-printing.md) ---
+def _confirmation_notice(ctx: Context) -> int:
+    """The 确认通知书 of a freshly approved case, issued by the county (approver1's unit)."""
+    from tests.web.documents_flow import approved, documents
+
+    application = approved(ctx)
+    return documents(ctx, application.number, "confirmation_notice")[0].id
+
+
+def _document_routes() -> dict[str, Route]:
+    return {
+        "POST /documents/<id>/correct": Route(
+            "POST",
+            lambda w: f"/api/v1/documents/{_confirmation_notice(w.ctx)}/correct",
+            {"reason": "保障金额录入有误"},
+            allowed=("approver1",),
+            ok=201,
+        ),
+    }

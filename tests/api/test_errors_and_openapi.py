@@ -56,6 +56,8 @@ ROUTES = {
     ("post", "/api/v1/tasks/{task_id}/withdraw"),
     ("post", "/api/v1/tasks/{task_id}/return"),
     ("post", "/api/v1/cases/{number}/move"),
+    # 更正 of an issued document (docs/documents-corrections-and-printing.md)
+    ("post", "/api/v1/documents/{document_id}/correct"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/token"),

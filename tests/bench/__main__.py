@@ -25,6 +25,7 @@ BENCHMARKS = [
     "batch_start",
     "dashboard",
     "hostile_sweep",
+    "documents",
 ]
 RESULTS = Path(__file__).with_name("results.md")
 

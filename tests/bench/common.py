@@ -96,6 +96,7 @@ def bench_context(name: str, processes_dir: Path | None = None) -> Iterator[Cont
             processes_dir=processes_dir or PROJECT_ROOT / "processes",
             script_budget=1.0,
             audit_key=secrets.token_hex(32),  # the chain key as a setting: nothing written under instance/
+            documents_dir=Path(tmp) / "documents",  # issued PDFs too: nothing under instance/
         )
         ctx = Context.from_settings(settings)
         try:

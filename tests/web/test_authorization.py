@@ -351,3 +351,51 @@ def test_batch_actions_on_a_township_task_are_refused_per_task(
     if who:
         html = browser.get("/").get_data(as_text=True)
         assert f"任务 {task_id}：无权办理该任务" in html
+
+
+# --- 更正 and batch printing of documents (docs/documents-corrections-and-printing.md) ---
+PRINT_ROUTES = ("/documents/print", "/documents/print/pdf?what=confirmations&month=2026-11")
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("clerk1", 200),
+        ("head2", 200),
+        ("county1", 200),
+        ("approver1", 200),
+        ("village1", 403),
+        ("verify1", 403),
+        ("committee1", 403),
+        ("auditor1", 403),
+        ("designer1", 403),
+        ("admin1", 403),
+        (None, 302),
+    ],
+)
+def test_batch_printing_is_for_township_and_county_caseworkers(
+    make_browser: object, who: str | None, status: int
+) -> None:
+    """Nothing is issued in this world: the PDF route answers a redirect with a message (302) to those who may."""
+    browser = _browser(make_browser, who)
+    for url in PRINT_ROUTES:
+        reply = browser.get(url)
+        expected = 302 if status == 200 and "/pdf" in url else status
+        assert reply.status_code == expected, url
+        if who is None:
+            assert reply.headers["Location"].startswith("/login"), url
+
+
+def test_the_correction_page_is_for_the_issuing_unit_or_its_county(ctx: Context, make_browser: object) -> None:
+    from tests.web.documents_flow import approved, documents
+
+    number = approved(ctx).number
+    (notice,) = documents(ctx, number, "confirmation_notice")
+    url = f"/documents/{notice.id}/correct"
+    for who, status in (("approver1", 200), ("county1", 200), ("clerk1", 403), ("clerk2", 403), ("auditor1", 403)):
+        browser = _browser(make_browser, who)
+        assert browser.get(url).status_code == status, who
+        if status == 403:
+            assert browser.post(url, {"reason": "越权"}).status_code == 403, who
+    assert _browser(make_browser, None).get(url).headers["Location"].startswith("/login")
+    assert len(documents(ctx, number, "confirmation_notice")) == 1  # the refused posts issued nothing

@@ -11,6 +11,8 @@ from web.clerk import (
     case_terminate,
     cases,
     delegation,  # noqa: F401  (委派 routes on the tasks blueprint)
+    document_corrections,
+    document_printing,
     due_reviews,
     inbox,
     intake,
@@ -30,4 +32,6 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     due_reviews.bp,  # the batch start of due re-checks
     case_extend.bp,  # 延长办理期限 on the case page
     rewinding.bp,  # 撤回, 退回 (docs/withdraw-and-return.md)
+    document_corrections.bp,  # 更正 of an issued document
+    document_printing.bp,  # batch printing of 公示 sheets and 确认通知书
 )
