@@ -79,7 +79,8 @@ def issue(
     if file not in templates:
         raise DocumentFailed(f"文书模板 {name} 不在本案流程版本的流程包中", element)
     code = _unused_code(session)
-    issuer = _issuer(session, case, task)
+    # A correction goes out in the name of the unit that issued the original, whoever corrects it.
+    issuer = replaces.issuing_unit if replaces is not None and replaces.issuing_unit else _issuer(session, case, task)
     verify_url = f"{ctx.settings.public_url}{VERIFY_PATH}{code}"
     doc: dict[str, Any] = {
         "code": code,
