@@ -12,6 +12,7 @@ from web.api import (
     case_ending,  # 终止、暂停、恢复、撤销
     cases,
     delegation,  # 委派 (docs/delegation.md)
+    documents,  # 文书 (docs/documents-verify-and-download.md)
     notices,
     objections,
     openapi,
@@ -32,6 +33,7 @@ __all__ = [
     "case_ending",
     "cases",
     "delegation",
+    "documents",
     "init_app",
     "notices",
     "objections",

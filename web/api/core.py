@@ -57,6 +57,8 @@ class Operation:
     body_document: BodyDocument | None
     # OpenAPI links of the success response: name → {"operationId", "parameters"}.
     links: Mapping[str, Mapping[str, Any]]
+    # The success response's media type; any but JSON is a binary body the view returns as a Response.
+    media_type: str = "application/json"
 
 
 OPERATIONS: list[Operation] = []
@@ -149,6 +151,7 @@ def operation(
     description: str = "",
     body_document: BodyDocument | None = None,
     links: Mapping[str, Mapping[str, Any]] | None = None,
+    media_type: str = "application/json",
 ) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
     def decorate(view: Callable[..., Any]) -> Callable[..., Response]:
         endpoint = f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}"
@@ -170,6 +173,7 @@ def operation(
                 description,
                 body_document,
                 links or {},
+                media_type,
             )
         )
 
@@ -182,6 +186,8 @@ def operation(
             if body is not None:
                 kwargs["body"] = _load(body(), _json_body(body_optional), "请求数据有误")
             result = view(**kwargs)
+            if isinstance(result, Response):  # a binary body (media_type), sent as the view made it
+                return result
             payload = response().dump(result) if response is not None else result
             reply = jsonify(payload)
             reply.status_code = status

@@ -11,6 +11,7 @@ from web.clerk import (
     case_terminate,
     cases,
     delegation,  # noqa: F401  (委派 routes on the tasks blueprint)
+    documents,
     due_reviews,
     inbox,
     intake,
@@ -30,4 +31,5 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     due_reviews.bp,  # the batch start of due re-checks
     case_extend.bp,  # 延长办理期限 on the case page
     rewinding.bp,  # 撤回, 退回 (docs/withdraw-and-return.md)
+    documents.bp,  # 文书 download and print (docs/documents-verify-and-download.md)
 )
