@@ -174,6 +174,7 @@ def _routes() -> dict[str, Route]:
         ),
         **_ending_routes(),
         **_delegation_routes(),
+        **_document_routes(),  # 文书: last, as making one approves a case (its 公示 timer ends the world's too)
     }
 
 
@@ -205,7 +206,13 @@ def _ending_routes() -> dict[str, Route]:
 
 def test_the_matrix_covers_every_documented_route(anonymous: Api) -> None:
     document = anonymous.get("/api/v1/openapi.json").get_json()
-    placeholders = {"{task_id}": "<id>", "{notice_id}": "<id>", "{number}": "<number>"}
+    placeholders = {
+        "{task_id}": "<id>",
+        "{notice_id}": "<id>",
+        "{number}": "<number>",
+        "{document_id}": "<id>",
+        "{code}": "<code>",
+    }
     documented = set()
     for path, item in document["paths"].items():
         for old, new in placeholders.items():
@@ -316,3 +323,33 @@ def _completed_task(ctx: Context) -> int:
     task_id = reference_task(ctx)
     tasks.complete(ctx, task_id, "clerk1", REGISTER)
     return task_id
+
+
+# --- 文书 (docs/documents-verify-and-download.md) -------------------------------------------------------------
+def _document(ctx: Context) -> tuple[int, str]:
+    """The 确认通知书 of an approved 低保 case of demo-village-1-1 (made on first use): its id and code."""
+    from sqlalchemy import select
+
+    from engine.persistence import IssuedDocument
+    from tests.scenarios.approved import approved_application
+
+    with ctx.db.read() as session:
+        found = session.execute(select(IssuedDocument.id, IssuedDocument.code)).first()
+    if found is None:
+        approved_application(ctx)
+        return _document(ctx)
+    return found[0], found[1]
+
+
+def _document_routes() -> dict[str, Route]:
+    # Whoever may see the case reads its documents; the verify look-up is public (a token changes nothing).
+    viewers = ("clerk1", *COUNTY_VIEWERS)
+    return {
+        "GET /cases/<number>/documents": Route(
+            "GET", lambda w: f"/api/v1/cases/{w.case_number}/documents", allowed=viewers
+        ),
+        "GET /documents/<id>": Route("GET", lambda w: f"/api/v1/documents/{_document(w.ctx)[0]}", allowed=viewers),
+        "GET /documents/verify/<code>": Route(
+            "GET", lambda w: f"/api/v1/documents/verify/{_document(w.ctx)[1]}", refused=200, anonymous=200
+        ),
+    }

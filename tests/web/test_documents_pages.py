@@ -94,7 +94,8 @@ def test_staff_of_another_township_get_403_and_nothing_is_recorded(
     assert _events(ctx, "document_downloaded") == []
     assert make_browser("clerk1").get("/documents/999999").status_code == 404
     anonymous = make_browser().get(f"/documents/{doc.id}")
-    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+    assert anonymous.status_code == 302
+    assert "/login" in anonymous.headers["Location"]
 
 
 def test_a_damaged_file_is_refused_and_recorded(ctx: Context, approved: Application, make_browser: Any) -> None:
@@ -103,7 +104,8 @@ def test_a_damaged_file_is_refused_and_recorded(ctx: Context, approved: Applicat
     path.write_bytes(path.read_bytes().replace(b"%%EOF", b"%%EOF\n% changed"))
     reply = make_browser("clerk1").get(f"/documents/{doc.id}")
     assert reply.status_code == 500
-    assert "文书校验未通过" in _html(reply) and "可能已被篡改或损坏" in _html(reply)
+    assert "文书校验未通过" in _html(reply)
+    assert "可能已被篡改或损坏" in _html(reply)
     assert b"%PDF" not in reply.data
     (event,) = _events(ctx, "document_integrity_failed")
     assert event.details["code"] == doc.code
@@ -125,9 +127,13 @@ def test_the_task_page_lists_the_documents_that_step_issued(
         assert session.get(HumanTask, confirmation.id) is not None
     browser = make_browser("approver1")
     page = _html(browser.get(f"/tasks/{confirmation.id}"))
-    assert "文书（本环节生成）" in page and doc.code in page and f'href="/documents/{doc.id}/print"' in page
+    assert "文书（本环节生成）" in page
+    assert doc.code in page
+    assert f'href="/documents/{doc.id}/print"' in page
     other = _html(make_browser("head1").get(f"/tasks/{review.id}"))
-    assert "文书（本环节生成）" in other and doc.code not in other and "暂无文书" in other
+    assert "文书（本环节生成）" in other
+    assert doc.code not in other
+    assert "暂无文书" in other
 
 
 def test_the_dossier_shows_the_hashes_and_the_issuing_event(
@@ -143,5 +149,6 @@ def test_the_dossier_shows_the_hashes_and_the_issuing_event(
     assert f'<a href="#event-{event.seq}">第 {event.seq} 条</a>（生成文书）' in page
     assert event.details["sha256"] == doc.sha256
     printed = _html(auditor.get(f"/audit/cases/{approved.number}/print"))
-    assert doc.sha256 in printed and f'href="/documents/{doc.id}"' not in printed
+    assert doc.sha256 in printed
+    assert f'href="/documents/{doc.id}"' not in printed
     assert auditor.get(f"/documents/{doc.id}").status_code == 200
