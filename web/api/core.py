@@ -134,6 +134,14 @@ def fields_under(prefix: str) -> Iterator[None]:
         raise InvalidData(exc.message, {f"{prefix}.{k}": v for k, v in exc.fields.items()}) from None
 
 
+def _reply(result: Any, response: type[Schema] | None, status: int) -> Response:
+    if isinstance(result, Response):  # a binary body (media_type), sent as the view made it
+        return result
+    reply = jsonify(response().dump(result) if response is not None else result)
+    reply.status_code = status
+    return reply
+
+
 def operation(
     method: str,
     rule: str,
@@ -185,13 +193,7 @@ def operation(
                 kwargs["query"] = _load(query(), request.args.to_dict(), "查询参数有误")
             if body is not None:
                 kwargs["body"] = _load(body(), _json_body(body_optional), "请求数据有误")
-            result = view(**kwargs)
-            if isinstance(result, Response):  # a binary body (media_type), sent as the view made it
-                return result
-            payload = response().dump(result) if response is not None else result
-            reply = jsonify(payload)
-            reply.status_code = status
-            return reply
+            return _reply(view(**kwargs), response, status)
 
         bp.add_url_rule(rule, endpoint=endpoint, view_func=handler, methods=[method])
         return handler
