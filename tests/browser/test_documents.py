@@ -73,18 +73,33 @@ def test_a_clerk_downloads_and_prints_and_a_citizen_verifies_on_a_phone(
     download.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF-")
     # 打印 opens the PDF inline in a new tab, for the browser's viewer to print from.
-    with page.context.expect_page() as tab_info, page.expect_response(f"**/documents/{notice['id']}/print") as sent:
-        row.get_by_role("link", name="打印").click()
-    assert sent.value.headers["content-type"] == "application/pdf"
-    assert sent.value.headers["content-disposition"].startswith("inline")
+    printing = row.get_by_role("link", name="打印")
+    expect(printing).to_have_attribute("target", "_blank")
+    with page.context.expect_page() as tab_info:
+        printing.click()
+    assert tab_info.value.url.endswith(f"/documents/{notice['id']}/print")
     tab_info.value.close()
+    sent = page.request.get(f"/documents/{notice['id']}/print")  # what that tab was sent, with the same cookies
+    assert sent.headers["content-type"] == "application/pdf"
+    assert sent.headers["content-disposition"].startswith("inline")
+    assert sent.body() == pdf.read_bytes()
     page.context.close()
+
+    # The clerk's phone: the section fits 375 px (its table scrolls inside its own box), the links in sight.
+    small = sign_in(chromium, server.url, "clerk1", phone=True)
+    small.goto(f"/cases/{numbers['approved']}")
+    printing_on_phone = small.locator("#documents").get_by_role("link", name="打印")
+    printing_on_phone.scroll_into_view_if_needed()
+    expect(printing_on_phone).to_be_in_viewport()  # not hidden to the right of the table's scroll box
+    assert _page_width(small) <= 375
+    small.locator("#documents").screenshot(path=str(screenshots / "documents-case-page-375px.png"))
+    small.context.close()
 
     phone = chromium.new_context(
         base_url=server.url, viewport={"width": 375, "height": 812}, locale="zh-CN", is_mobile=True, has_touch=True
     ).new_page()
     phone.goto("/public/verify")
-    phone.get_by_label("核验码").fill(code.lower().replace("-", " "))  # as typed from the paper
+    phone.get_by_role("textbox", name="核验码").fill(code.lower().replace("-", " "))  # as typed from the paper
     phone.get_by_role("button", name="核验").click()
     expect(phone.get_by_role("heading", name="最低生活保障确认通知书")).to_be_visible()
     expect(phone.locator(".verify-document")).to_contain_text("张*")
