@@ -16,6 +16,19 @@ from web.api.document_schemas import DocumentListSchema, PublicDocumentSchema
 from web.api.errors import ApiError
 
 _SCOPE = "案件所在村、乡镇或县的经办、审批、审计人员"
+# From the list to the first document's PDF and its public check (web/api/links.py's shape).
+_LIST_LINKS = {
+    "GetDocument": {
+        "operationId": "documents_document_pdf",
+        "parameters": {"document_id": "$response.body#/documents/0/id"},
+        "description": "第一份文书的 PDF",
+    },
+    "VerifyDocument": {
+        "operationId": "documents_verify",
+        "parameters": {"code": "$response.body#/documents/0/code"},
+        "description": "核验第一份文书",
+    },
+}
 
 
 @operation(
@@ -26,6 +39,7 @@ _SCOPE = "案件所在村、乡镇或县的经办、审批、审计人员"
     response=DocumentListSchema,
     roles=_SCOPE,
     errors=(401, 403, 404),
+    links=_LIST_LINKS,
 )
 def case_documents(number: str) -> dict[str, Any]:
     return {"case_number": number, "documents": document_lists.list_for_case(ctx(), me(), number)}
