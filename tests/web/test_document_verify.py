@@ -6,14 +6,14 @@ resolves, the held PDF is checked against the stored sha256 (一致 / 不一致)
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from engine.context import Context
-from engine.persistence import AuditEvent
-from engine.queries.documents import DocumentView
+from engine.persistence import AuditEvent, IssuedDocument
 from engine.records import blobs
 from tests.scenarios.approved import APPLICANT, applicant_id_number, approved_application, issued
 from tests.scenarios.flow import Application
@@ -129,12 +129,47 @@ def test_the_upload_needs_a_file_a_token_and_a_sane_size(
     assert unknown.status_code == 404
 
 
-def test_the_status_of_a_corrected_document_names_its_replacement() -> None:
-    from datetime import datetime
+def _corrected(ctx: Context, old_id: int) -> str:
+    """A correction as the corrections feature records one (engine.records.documents.issue with `replaces`):
+    a new row, version 2, naming the old one, which gets superseded_at. Made by hand here: only the reads are
+    under test. Returns the new code."""
+    with ctx.db.write() as session:
+        old = session.get(IssuedDocument, old_id)
+        assert old is not None
+        new = IssuedDocument(
+            **{c: getattr(old, c) for c in _COPIED},
+            version=2,
+            replaces_id=old.id,
+            correction_reason="金额有误",
+            code="7K3M-9QXP-2D4F",
+            issued_at=datetime(2026, 12, 1, 2, 0),
+            context=old.context,
+        )
+        old.superseded_at = new.issued_at
+        session.add(new)
+        return new.code
 
-    corrected = DocumentView(
-        1, "C", None, None, "t", "通知书", 1, "AAAA-AAAA-AAAA", "0" * 64, 10, "1" * 64, "2" * 64,
-        datetime(2026, 12, 1), None, None, datetime(2026, 12, 2), "BBBB-BBBB-BBBB", None, None, None,
-    )  # fmt: skip
-    assert corrected.status_label == "已更正（被 BBBB-BBBB-BBBB 替代）"
-    assert not corrected.current
+
+_COPIED = (
+    "case_id", "instance_id", "task_id", "definition_id", "process_id", "element_id", "template", "title", "sha256",
+    "size", "template_hash", "data_hash", "issuing_unit_id", "issued_by_id", "applicant_masked", "unit_name",
+)  # fmt: skip
+
+
+def test_a_corrected_document_says_so_and_names_its_replacement(
+    ctx: Context, approved: Application, make_browser: Any
+) -> None:
+    doc = issued(ctx, approved.number)
+    new_code = _corrected(ctx, doc.id)
+    anyone = make_browser()
+    old_page = _html(anyone.get(f"/public/verify/{doc.code}"))
+    assert f"已更正（被 {new_code} 替代）" in old_page
+    assert f'href="/public/verify/{new_code}"' in old_page
+    assert "该文书已被更正，请以更正后的文书为准。" in old_page
+    new_page = _html(anyone.get(f"/public/verify/{new_code}"))
+    assert "本系统出具的有效文书。" in new_page
+    assert f'更正了 <a href="/public/verify/{doc.code}">{doc.code}</a>' in new_page
+    case_page = _html(make_browser("clerk1").get(f"/cases/{approved.number}"))
+    assert f"状态：已更正（被 {new_code} 替代）" in case_page
+    assert "（第 2 版）" in case_page
+    assert "状态：有效" in case_page
