@@ -35,6 +35,7 @@ _STILL_UNTOUCHED = frozenset(
         "audit.exported",
         "attachment.uploaded",
         "attachment.downloaded",
+        "document_downloaded",  # reading a document moves nothing on (docs/documents-verify-and-download.md)
     }
 )
 

@@ -174,7 +174,8 @@ def _routes() -> dict[str, Route]:
         ),
         **_ending_routes(),
         **_delegation_routes(),
-        **_document_routes(),
+        **_correction_routes(),
+        **_document_routes(),  # 文书: last, as making one approves a case (its 公示 timer ends the world's too)
     }
 
 
@@ -206,7 +207,13 @@ def _ending_routes() -> dict[str, Route]:
 
 def test_the_matrix_covers_every_documented_route(anonymous: Api) -> None:
     document = anonymous.get("/api/v1/openapi.json").get_json()
-    placeholders = {"{task_id}": "<id>", "{notice_id}": "<id>", "{number}": "<number>", "{document_id}": "<id>"}
+    placeholders = {
+        "{task_id}": "<id>",
+        "{notice_id}": "<id>",
+        "{number}": "<number>",
+        "{document_id}": "<id>",
+        "{code}": "<code>",
+    }
     documented = set()
     for path, item in document["paths"].items():
         for old, new in placeholders.items():
@@ -328,7 +335,7 @@ def _confirmation_notice(ctx: Context) -> int:
     return documents(ctx, application.number, "confirmation_notice")[0].id
 
 
-def _document_routes() -> dict[str, Route]:
+def _correction_routes() -> dict[str, Route]:
     return {
         "POST /documents/<id>/correct": Route(
             "POST",
@@ -336,5 +343,35 @@ def _document_routes() -> dict[str, Route]:
             {"reason": "保障金额录入有误"},
             allowed=("approver1",),
             ok=201,
+        ),
+    }
+
+
+# --- 文书 (docs/documents-verify-and-download.md) -------------------------------------------------------------
+def _document(ctx: Context) -> tuple[int, str]:
+    """The 确认通知书 of an approved 低保 case of demo-village-1-1 (made on first use): its id and code."""
+    from sqlalchemy import select
+
+    from engine.persistence import IssuedDocument
+    from tests.scenarios.approved import approved_application
+
+    with ctx.db.read() as session:
+        found = session.execute(select(IssuedDocument.id, IssuedDocument.code)).first()
+    if found is None:
+        approved_application(ctx)
+        return _document(ctx)
+    return found[0], found[1]
+
+
+def _document_routes() -> dict[str, Route]:
+    # Whoever may see the case reads its documents; the verify look-up is public (a token changes nothing).
+    viewers = ("clerk1", *COUNTY_VIEWERS)
+    return {
+        "GET /cases/<number>/documents": Route(
+            "GET", lambda w: f"/api/v1/cases/{w.case_number}/documents", allowed=viewers
+        ),
+        "GET /documents/<id>": Route("GET", lambda w: f"/api/v1/documents/{_document(w.ctx)[0]}", allowed=viewers),
+        "GET /documents/verify/<code>": Route(
+            "GET", lambda w: f"/api/v1/documents/verify/{_document(w.ctx)[1]}", refused=200, anonymous=200
         ),
     }

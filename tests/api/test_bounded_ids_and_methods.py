@@ -15,7 +15,13 @@ from web.kit.routing import MAX_ID, IdConverter
 # The numbers: above 2^63, they reached SQLite and came back as OverflowError (500).
 HUGE = ("29816864197275811840", "9223372036854775808", "6509797197731604950574694400")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "TRACE", "QUERY")
-SAMPLE = {"{task_id}": "1", "{notice_id}": "1", "{number}": "2026-0000001", "{document_id}": "1"}
+SAMPLE = {
+    "{task_id}": "1",
+    "{notice_id}": "1",
+    "{number}": "2026-0000001",
+    "{document_id}": "1",
+    "{code}": "AAAA-AAAA-AAAA",
+}
 
 
 @pytest.fixture
@@ -55,6 +61,8 @@ def test_other_identifiers_out_of_range_are_404_everywhere(api_as: Any, anonymou
     pages = [
         f"/tasks/{HUGE[0]}",
         f"/attachments/{HUGE[0]}",
+        f"/documents/{HUGE[0]}",
+        f"/documents/{HUGE[0]}/print",
         f"/designer/default/dibao_application/v{HUGE[0]}/diagram",
     ]
     for url in pages:
@@ -73,7 +81,7 @@ def _declared(document: dict[str, Any]) -> dict[str, set[str]]:
 
 def test_every_undeclared_method_on_every_api_route_is_405_with_allow(anonymous: Api) -> None:
     declared = _declared(anonymous.get("/api/v1/openapi.json").get_json())
-    assert len(declared) == 35  # 36 operations; POST and DELETE share /auth/token
+    assert len(declared) == 38  # 39 operations; POST and DELETE share /auth/token
     for path, methods in declared.items():
         url = path
         for name, value in SAMPLE.items():

@@ -58,12 +58,17 @@ ROUTES = {
     ("post", "/api/v1/cases/{number}/move"),
     # 更正 of an issued document (docs/documents-corrections-and-printing.md)
     ("post", "/api/v1/documents/{document_id}/correct"),
+    # 文书 (docs/documents-verify-and-download.md)
+    ("get", "/api/v1/cases/{number}/documents"),
+    ("get", "/api/v1/documents/{document_id}"),
+    ("get", "/api/v1/documents/verify/{code}"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/token"),
     ("get", "/api/v1/notices"),
     ("post", "/api/v1/notices/{notice_id}/objections"),
     ("get", "/api/v1/openapi.json"),
+    ("get", "/api/v1/documents/verify/{code}"),  # 文书核验, as the public page
 }
 
 

@@ -163,3 +163,22 @@ def test_only_the_completer_withdraws_and_only_admins_move_a_case(
     case_number = task_page.show_task(ctx, fresh).summary.case_number
     moved = browser.post("/admin/cases/move", {"number": case_number, "to": "受理登记", "reason": "卡住了"})
     assert moved.status_code == (302 if who in ("admin1", None) else 403)
+
+
+# --- 文书 download, print and the public verify page (docs/documents-verify-and-download.md) -----------------
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("clerk1", 200), ("approver1", 200), ("auditor1", 200), ("clerk2", 403), ("designer1", 403), (None, 302)],
+)
+def test_documents_are_for_whoever_sees_the_case_and_verify_is_public(
+    ctx: Context, make_browser: object, who: str | None, status: int
+) -> None:
+    from tests.scenarios.approved import approved_application, issued
+
+    number = approved_application(ctx).number
+    doc = issued(ctx, number)
+    browser = _browser(make_browser, who)
+    for url in (f"/documents/{doc.id}", f"/documents/{doc.id}/print"):
+        assert browser.get(url).status_code == status, url
+    assert browser.get(f"/public/verify/{doc.code}").status_code == 200
+    assert browser.get("/public/verify").status_code == 200

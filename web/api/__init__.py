@@ -13,6 +13,7 @@ from web.api import (
     cases,
     delegation,  # 委派 (docs/delegation.md)
     document_corrections,  # 更正 of an issued document (docs/documents-corrections-and-printing.md)
+    documents,  # 文书 (docs/documents-verify-and-download.md)
     notices,
     objections,
     openapi,
@@ -34,6 +35,7 @@ __all__ = [
     "cases",
     "delegation",
     "document_corrections",
+    "documents",
     "init_app",
     "notices",
     "objections",

@@ -57,6 +57,8 @@ class Operation:
     body_document: BodyDocument | None
     # OpenAPI links of the success response: name → {"operationId", "parameters"}.
     links: Mapping[str, Mapping[str, Any]]
+    # The success response's media type; any but JSON is a binary body the view returns as a Response.
+    media_type: str = "application/json"
 
 
 OPERATIONS: list[Operation] = []
@@ -132,6 +134,14 @@ def fields_under(prefix: str) -> Iterator[None]:
         raise InvalidData(exc.message, {f"{prefix}.{k}": v for k, v in exc.fields.items()}) from None
 
 
+def _reply(result: Any, response: type[Schema] | None, status: int) -> Response:
+    if isinstance(result, Response):  # a binary body (media_type), sent as the view made it
+        return result
+    reply = jsonify(response().dump(result) if response is not None else result)
+    reply.status_code = status
+    return reply
+
+
 def operation(
     method: str,
     rule: str,
@@ -149,6 +159,7 @@ def operation(
     description: str = "",
     body_document: BodyDocument | None = None,
     links: Mapping[str, Mapping[str, Any]] | None = None,
+    media_type: str = "application/json",
 ) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
     def decorate(view: Callable[..., Any]) -> Callable[..., Response]:
         endpoint = f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}"
@@ -170,6 +181,7 @@ def operation(
                 description,
                 body_document,
                 links or {},
+                media_type,
             )
         )
 
@@ -181,11 +193,7 @@ def operation(
                 kwargs["query"] = _load(query(), request.args.to_dict(), "查询参数有误")
             if body is not None:
                 kwargs["body"] = _load(body(), _json_body(body_optional), "请求数据有误")
-            result = view(**kwargs)
-            payload = response().dump(result) if response is not None else result
-            reply = jsonify(payload)
-            reply.status_code = status
-            return reply
+            return _reply(view(**kwargs), response, status)
 
         bp.add_url_rule(rule, endpoint=endpoint, view_func=handler, methods=[method])
         return handler

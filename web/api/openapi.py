@@ -47,6 +47,12 @@ def _error(code: int) -> dict[str, Any]:
     return {"description": HTTP_MESSAGES[code], "content": {"application/json": {"schema": ErrorSchema}}}
 
 
+def _success_schema(op: Operation) -> Any:
+    if op.media_type != "application/json":
+        return {"type": "string", "format": "binary"}  # a file (application/pdf)
+    return op.response or {"type": "object"}
+
+
 def _operation(op: Operation, context: Context, components: Components) -> dict[str, Any]:
     description = op.description
     if op.roles:
@@ -59,7 +65,7 @@ def _operation(op: Operation, context: Context, components: Components) -> dict[
         "responses": {
             str(op.status): {
                 "description": "成功",
-                "content": {"application/json": {"schema": op.response or {"type": "object"}}},
+                "content": {op.media_type: {"schema": _success_schema(op)}},
                 **({"links": {name: dict(link) for name, link in op.links.items()}} if op.links else {}),
             },
             **{str(code): _error(code) for code in sorted({*op.errors, 500})},

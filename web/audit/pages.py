@@ -20,6 +20,7 @@ from flask_login import current_user
 from engine import policy
 from engine.errors import InvalidData
 from engine.queries import case_search, dossier, villages
+from engine.queries import documents as document_lists
 from engine.results import VerifyResult
 from engine.services import audit_checkpoint
 from web.kit.case_diagram import diagram_context
@@ -84,11 +85,18 @@ def _no_store(response: Response) -> Response:
     return response
 
 
+def _documents(number: str) -> list[document_lists.DocumentView]:
+    """The case's 文书 with their hashes (audit/_documents.html); after dossier(), which checks the role."""
+    return document_lists.list_for_case(context(), username(), number)
+
+
 @bp.get("/cases/<number>")
 @login_required
 def case(number: str) -> ResponseReturnValue:
     found = dossier.dossier(context(), username(), number)
-    page = render_template("audit/case.html", d=found, facts=found.facts, diagram=diagram_context(number))
+    page = render_template(
+        "audit/case.html", d=found, facts=found.facts, diagram=diagram_context(number), documents=_documents(number)
+    )
     return _no_store(make_response(page))
 
 
@@ -96,7 +104,9 @@ def case(number: str) -> ResponseReturnValue:
 @login_required
 def case_print(number: str) -> ResponseReturnValue:
     found = dossier.dossier(context(), username(), number, export="print")
-    page = render_template("audit/print.html", d=found, facts=found.facts, diagram=diagram_context(number))
+    page = render_template(
+        "audit/print.html", d=found, facts=found.facts, diagram=diagram_context(number), documents=_documents(number)
+    )
     return _no_store(make_response(page))
 
 

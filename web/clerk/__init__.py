@@ -13,6 +13,7 @@ from web.clerk import (
     delegation,  # noqa: F401  (委派 routes on the tasks blueprint)
     document_corrections,
     document_printing,
+    documents,
     due_reviews,
     inbox,
     intake,
@@ -34,4 +35,5 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     rewinding.bp,  # 撤回, 退回 (docs/withdraw-and-return.md)
     document_corrections.bp,  # 更正 of an issued document
     document_printing.bp,  # batch printing of 公示 sheets and 确认通知书
+    documents.bp,  # 文书 download and print (docs/documents-verify-and-download.md)
 )

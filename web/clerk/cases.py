@@ -16,6 +16,7 @@ from engine.domain.vocabulary import CATEGORY_SHORT_LABELS, ENROLLMENT_STATUS_LA
 from engine.errors import InvalidData
 from engine.queries import attachments as attachment_lists
 from engine.queries import case_page, case_search, villages
+from engine.queries import documents as document_lists
 from engine.queries.household import HouseholdView
 from engine.services import pii
 from web.kit.case_diagram import diagram_context
@@ -80,6 +81,7 @@ def _case_page(
             reason=reason,
             reveal_errors=reveal_errors or {},
             attachments=attachment_lists.list_for_case(ctx, me, number),
+            documents=document_lists.list_for_case(ctx, me, number),  # 文书 (clerk/_documents.html)
         ),
         status,
     )

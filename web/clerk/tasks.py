@@ -13,6 +13,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 
 from engine.errors import InvalidData
+from engine.queries import documents as document_lists
 from engine.queries import rewinding, task_page
 from engine.queries.task_page import TaskPage
 from engine.services import tasks
@@ -79,6 +80,7 @@ def _page(
             upload_errors=upload_errors or [],
             rewind=rewinding.task_rewind(context(), summary.id, me),  # 撤回, 退回 (docs/withdraw-and-return.md)
             countersign=page.countersign,  # 会签 progress (clerk/_countersign.html)
+            documents=document_lists.list_for_task(context(), me, summary.id),  # 文书 it issued (clerk/_documents.html)
         ),
         status,
     )

@@ -1,7 +1,8 @@
 """The `dibao` command line (docs/contracts.md): a delivery layer beside the web app, one module per command group.
 
-server (init, serve, worker, tick), processes, assess (assess, assess-temporary), cases, tasks, notices and
-audit; support holds what they share. Every command calls engine.services and engine.queries, nothing below.
+server (init, serve, worker, tick), processes, assess (assess, assess-temporary), cases, tasks, notices,
+audit and documents; support holds what they share. Every command calls engine.services and engine.queries,
+nothing below.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from web.cli.assess import assess_command, assess_temporary_command
 from web.cli.audit import audit_group
 from web.cli.case_ending import cases_terminate  # noqa: F401 - registers terminate/suspend/resume/cancel on cases
 from web.cli.cases import cases_group
+from web.cli.document_corrections import correct as correct_document
+from web.cli.document_printing import print_confirmations, print_notices
+from web.cli.documents import documents_group
 from web.cli.notices import notices_group
 from web.cli.processes import processes
 from web.cli.rewinding import register as register_rewinding
@@ -44,6 +48,10 @@ for _command in (
     notices_group,
     tasks_group,
     audit_group,
+    documents_group,  # 文书 (docs/documents-verify-and-download.md)
 ):
     main.add_command(_command)
 register_rewinding(tasks_group, cases_group)  # 撤回, 退回, move (docs/withdraw-and-return.md)
+# 更正 and batch printing (docs/documents-corrections-and-printing.md) join the 文书 group.
+for _command in (correct_document, print_notices, print_confirmations):
+    documents_group.add_command(_command)
