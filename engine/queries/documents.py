@@ -198,11 +198,9 @@ def list_for_task(ctx: Context, username: str, task_id: int) -> list[DocumentVie
 
 def _correctable(session: Session, user: User, case: Case, views: list[DocumentView]) -> list[DocumentView]:
     """The views, marked where the reader may 更正 them (the same rule the 更正 command checks)."""
-    units = dict(
-        session.execute(
-            select(IssuedDocument.id, IssuedDocument.issuing_unit_id).where(IssuedDocument.case_id == case.id)
-        ).tuples()
-    )
+    query = select(IssuedDocument.id, IssuedDocument.issuing_unit_id).where(IssuedDocument.case_id == case.id)
+    # Not dict(result): a Result has keys(), so dict() would take it for a mapping.
+    units = {row.id: row.issuing_unit_id for row in session.execute(query)}
     marked: list[DocumentView] = []
     for view in views:
         unit_id = units.get(view.id)
