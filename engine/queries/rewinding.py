@@ -35,6 +35,9 @@ _STILL_UNTOUCHED = frozenset(
         "audit.exported",
         "attachment.uploaded",
         "attachment.downloaded",
+        # A document the completion itself issued (same transaction, docs/documents.md): it stays on
+        # record and verifiable; a resubmission issues a new one with its own code.
+        "document_issued",
     }
 )
 
