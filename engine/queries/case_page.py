@@ -31,7 +31,7 @@ from engine.domain.vocabulary import (
 from engine.lookups import get_user
 from engine.persistence import AuditEvent, Case, OrgUnit, ProcessInstance, User
 from engine.policy import may_reveal
-from engine.queries import case_ending_sentences, case_view, objections, rewind_sentences
+from engine.queries import case_ending_sentences, case_view, document_sentences, objections, rewind_sentences
 from engine.queries.delegation_events import DELEGATION_SENTENCES
 from engine.queries.household import HouseholdView, household_view
 from engine.queries.household_copy import HouseholdCheck, household_checks
@@ -305,6 +305,7 @@ SENTENCES: dict[str, Describe] = {
 case_ending_sentences.add_to(SENTENCES)  # 终止、暂停、恢复、撤销
 
 SENTENCES.update(rewind_sentences.SENTENCES)  # 撤回, 退回, move (docs/withdraw-and-return.md)
+SENTENCES.update(document_sentences.DOCUMENT_SENTENCES)  # 出具文书 (docs/documents.md)
 
 
 def _entry(

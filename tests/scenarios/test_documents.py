@@ -9,6 +9,7 @@ from __future__ import annotations
 from freezegun import freeze_time
 
 from engine.context import Context
+from engine.queries import case_page
 from engine.queries import notices as notice_board
 from engine.services import notices
 from tests.scenarios.countersign_flow import hold_democratic_review
@@ -124,6 +125,8 @@ def test_the_national_procedure_issues_every_document_it_requires(ctx: Context) 
     for text in ("最低生活保障确认通知书", "张三：", "自2026年12月起", "保障人数3人", "每月保障金900.00元"):
         assert text in confirmation.text, text
     check_verifiable(ctx, confirmation)
+    timeline = [entry.text for entry in case_page.case_page(ctx, app.number, "clerk1").timeline]
+    assert f"出具文书“最低生活保障确认通知书”，核验码 {confirmation.code}" in timeline
 
 
 @freeze_time(START)
