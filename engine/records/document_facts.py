@@ -164,16 +164,16 @@ def case_facts(session: Session, case: Case) -> dict[str, Any]:
     if enrollment is not None:
         found["start_month"] = f"{enrollment.starts_on.year}年{enrollment.starts_on.month}月"
         found["persons"] = enrollment.persons
+    elif case.decided_at is not None and case.outcome == "approved" and case.kind == "dibao_application":
+        decided = to_china(case.decided_at).date()  # paid from the month after the decision (审确 第二十一条)
+        following = (decided.replace(day=1) + timedelta(days=32)).replace(day=1)
+        found["start_month"] = f"{following.year}年{following.month}月"
     data = case.data or {}
     if isinstance(data.get("persons"), int) and not case.household:
         found["persons"] = data["persons"]  # 临时救助: the persons the request names
     id_number = data.get("applicant_id_number")
     if isinstance(id_number, str) and id_number:
         found["id_number_masked"] = mask_id_number(id_number)
-    elif case.decided_at is not None and case.outcome == "approved" and case.kind == "dibao_application":
-        decided = to_china(case.decided_at).date()  # paid from the month after the decision (审确 第二十一条)
-        following = (decided.replace(day=1) + timedelta(days=32)).replace(day=1)
-        found["start_month"] = f"{following.year}年{following.month}月"
     termination = case.termination or {}
     if termination:
         found["termination_reason"] = _text(termination.get("reason"))
