@@ -49,6 +49,14 @@ MEMBER: Mapping[str, Shape] = {
     "monthly_income": "月收入（元）",
 }
 
+PANEL_MEMBER: Mapping[str, Shape] = {
+    "name": "姓名",
+    "kind_label": "身份",
+    "attendance_label": "出席",
+    "vote_label": "表决",
+    "signed_label": "签字",
+}
+
 CONTEXT: Mapping[str, Shape] = {
     "doc": {
         "title": "文书名称（模板 <title> 的文字）",
@@ -119,14 +127,39 @@ CONTEXT: Mapping[str, Shape] = {
     "data": {
         "missing_materials": ListOf("材料名称", "需补正的材料"),
         "supplement_deadline": "补正期限",
+        "investigators": ListOf("姓名", "调查人员"),
+        "visit_date": "入户日期",
+        "visit_method_label": "调查方式",
+        "members_present": "在场家庭成员",
+        "findings": "调查情况",
+        "necessary_spending": "核实的必要支出（元）",
+        "signed_record": "签字调查表附件编号",
+        "decision_opinion": "作出决定的审批意见（审核确认、停发或临时救助审批）",
+        "temporary_kind_label": "临时救助类型",
+        "temporary_cause_label": "困难原因",
+        "hardship": "困难情况",
+        "months_counted": "计算救助的困难月数",
+        "requested_amount": "测算的救助金额（元）",
         "approval_level_label": "审批层级",
         "advance_amount": "先行救助金额（元）",
         "advance_on": "先行救助日期",
-        "review_panel": ListOf({"name": "姓名", "vote_label": "表决"}, "民主评议人员与表决"),
+        "advance_method_label": "先行救助发放方式",
+        "advance_voucher": "备用金支出凭证编号",
+        "advance_by": "先行救助决定人",
+        "paperwork_on": "补办手续日期",
+        "remainder_amount": "本次审批的其余金额（元）",
+        "granted_total": "救助总额（元）",
+        "review_held_on": "民主评议日期",
+        "review_panel": ListOf(PANEL_MEMBER, "民主评议人员与表决（不含回避人员）"),
         "review_recused": ListOf("姓名", "回避人员"),
+        "review_present": "出席人数",
         "review_votes_for": "同意票数",
         "review_votes_against": "不同意票数",
+        "review_votes_abstain": "弃权票数",
+        "review_result_label": "评议结果",
         "exit_months": "渐退期（月）",
+        "exit_ends_on": "渐退期截止日期",
         "stop_reason": "停发理由",
+        "termination_ground_label": "终止事由",
     },
 }

@@ -364,6 +364,5 @@ def _related(session: Session, case: Case) -> list[RelatedCase]:
     ]
 
 
-SENTENCES.update(
-    document_sentences.SENTENCES
-)  # 文书 issued, downloaded, printed (docs/documents-verify-and-download.md)
+# 文书 issued, downloaded, printed (docs/documents-verify-and-download.md)
+SENTENCES.update(document_sentences.SENTENCES)

@@ -13,8 +13,8 @@ Describe = Callable[[AuditEvent, Mapping[str, Any], str, Mapping[str, Any]], str
 
 def _issued(event: AuditEvent, d: Mapping[str, Any], title: str, forms: Mapping[str, Any]) -> str:
     version = d.get("version")
-    again = f"（第 {version} 版）" if isinstance(version, int) and version > 1 else ""
-    return f"生成文书“{d.get('title', '')}”{again}，核验码 {d.get('code', '?')}"
+    corrected = f"（更正版，第 {version} 版）" if isinstance(version, int) and version > 1 else ""
+    return f"出具文书“{d.get('title') or ''}”{corrected}，核验码 {d.get('code') or ''}"
 
 
 def _downloaded(event: AuditEvent, d: Mapping[str, Any], title: str, forms: Mapping[str, Any]) -> str:

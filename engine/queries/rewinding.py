@@ -36,6 +36,9 @@ _STILL_UNTOUCHED = frozenset(
         "attachment.uploaded",
         "attachment.downloaded",
         "document_downloaded",  # reading a document moves nothing on (docs/documents-verify-and-download.md)
+        # A document the completion itself issued (same transaction, docs/documents.md): it stays on
+        # record and verifiable; a resubmission issues a new one with its own code.
+        "document_issued",
     }
 )
 

@@ -19,10 +19,12 @@ from sqlalchemy.orm import Session
 from engine.clock import to_china, utcnow
 from engine.documents.fields import CONTEXT, MEMBER, STEP, AnyKeys, ListOf, Shape
 from engine.domain.id_numbers import mask_id_number
+from engine.domain.parameters import Parameters
 from engine.domain.privacy import mask_name
 from engine.domain.roles import role_label
 from engine.domain.vocabulary import DECISION_LABELS, OUTCOME_LABELS
 from engine.persistence import Case, HumanTask, OrgUnit
+from engine.records import document_facts as facts
 from engine.records.audit import mask_pii
 
 Context = dict[str, Any]
@@ -63,7 +65,8 @@ def step_values(task: HumanTask) -> dict[str, Any]:
         "step": task.task_name,
         "title": task.title,
         "decision": task.decision,
-        "decision_label": DECISION_LABELS.get(task.decision or "", task.decision),
+        # A code no vocabulary names prints as a blank, never as the raw key.
+        "decision_label": DECISION_LABELS.get(task.decision or "") or facts.VOTES.get(task.decision or ""),
         "opinion": task.opinion,
         "signer": signer,
         "role_label": role_label(task.role),
@@ -102,8 +105,8 @@ def _members(household: Mapping[str, Any] | None) -> list[dict[str, Any]]:
                     MEMBER,
                     {
                         "name": member.get("name"),
-                        "relation": member.get("relation"),
                         "id_number_masked": mask_id_number(id_number) if isinstance(id_number, str) else None,
+                        **facts.member_facts(member),
                     },
                 )
             )
@@ -134,6 +137,13 @@ def case_values(session: Session, case: Case) -> dict[str, Any]:
     return fill(CONTEXT["case"], values)  # type: ignore[arg-type]
 
 
+def _merge(target: dict[str, Any], values: Mapping[str, Any]) -> None:
+    """Known values over the blanks: only declared keys, and None leaves the blank."""
+    for key, value in values.items():
+        if key in target and value is not None:
+            target[key] = value
+
+
 def build_context(
     session: Session,
     case: Case,
@@ -141,17 +151,26 @@ def build_context(
     issuer: OrgUnit | None,
     doc: Mapping[str, Any],
     process_title: str | None = None,
+    parameters: Parameters | None = None,
 ) -> Context:
     """The whole context for one document of `case`, issued by `task` (None: an event or a case action)."""
     context: Context = blank(CONTEXT)
     context["doc"] = fill(CONTEXT["doc"], {"issued_on": chinese_date(utcnow()), **doc})  # type: ignore[arg-type]
     context["case"] = case_values(session, case)
     context["case"]["process_title"] = process_title
+    _merge(context["case"], facts.case_facts(session, case))
     units = _unit_names(case, session)
-    context["issuer"] = fill(CONTEXT["issuer"], {**units, "unit": issuer.name if issuer else units["county"]})  # type: ignore[arg-type]
+    issuer_values = {**units, "unit": issuer.name if issuer else units["county"], **facts.issuer_facts(parameters)}
+    context["issuer"] = fill(CONTEXT["issuer"], issuer_values)  # type: ignore[arg-type]
     household = case.household or (case.data or {}).get("household")
     context["household"]["members"] = _members(household if isinstance(household, Mapping) else None)
     context["household"]["persons"] = len(context["household"]["members"]) or None
+    assessment, incomes = facts.assessment_facts(case)
+    _merge(context["assessment"], assessment)
+    _merge(context["household"], incomes)
+    _merge(context["notice"], facts.notice_facts(session, case, parameters))
+    _merge(context["legal"], facts.legal_facts(parameters))
+    _merge(context["data"], facts.data_facts(session, case, task, parameters))
     steps = completed_steps(session, case.id)
     context["steps"] = [step_values(step) for step in steps]
     if task is not None:

@@ -89,7 +89,9 @@ def issue(
         "replaces_code": replaces.code if replaces else None,
         "correction_reason": reason,
     }
-    context = build_context(session, case, task, issuer, doc, process_title=_title_of(instance))
+    context = build_context(
+        session, case, task, issuer, doc, process_title=_title_of(instance), parameters=process.parameters
+    )
     data_hash = _hash_json(context)
     printed = {**context, "doc": {**context["doc"], "qr": qr_data_uri(verify_url)}}
     title, pdf = _render(file, templates, printed, element)

@@ -17,11 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.clock import to_china, utcnow
+from engine.context import Context
 from engine.domain.privacy import mask_name
 from engine.domain.vocabulary import ENDING_GROUND_LABELS
-from engine.persistence import Case, HumanTask, ProcessInstance
+from engine.persistence import Case, HumanTask, IssuedDocument, ProcessInstance
 from engine.records import audit
+from engine.records.documents import issue
 from engine.records.notice_sync import close_notices, open_notices
+from engine.workflow.documents import PROCESS_LEVEL
 from engine.workflow.isolated import IsolatedRun
 
 OPEN_STATES = ("open", "claimed")
@@ -86,3 +89,12 @@ def _applicant_notice(case: Case, ending: Ending, ground_label: str, now: dateti
         f"因{ground_label}，经{ending.issuer}决定终止办理。说明：{ending.reason}"
     )
     return {"title": NOTICE_TITLE, "text": text, "issued_on": day.isoformat(), "issuer": ending.issuer}
+
+
+def issue_ending_documents(
+    ctx: Context, session: Session, case: Case, instance: ProcessInstance, run: IsolatedRun, ending: Ending
+) -> list[IssuedDocument]:
+    """The documents the case's process declares on itself (the 终止 notice, docs/documents-catalogue.md),
+    issued after end_case so they read the case as ended (its termination record)."""
+    names = run.process.documents_of(instance.definition.process_id, PROCESS_LEVEL)
+    return [issue(ctx, session, case, instance, run.process, name, ending.actor) for name in names]

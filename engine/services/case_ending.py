@@ -25,7 +25,7 @@ from engine.queries.case_ending import termination_roles
 from engine.queries.case_view import case_view
 from engine.records import audit
 from engine.records.advancing import Advance, advancing
-from engine.records.ending import Ending, end_case
+from engine.records.ending import Ending, end_case, issue_ending_documents
 from engine.results import CaseView
 from engine.services.admin.common import actor as admin_actor
 
@@ -119,6 +119,7 @@ def _end(step: Advance, case: Case, instance: ProcessInstance, ending: Ending) -
     run = step.begin(instance, ending.actor, retry=True)
     run.cancel()
     end_case(step.session, case, instance, run, ending)
+    issue_ending_documents(step.ctx, step.session, case, instance, run, ending)
 
 
 def suspend(ctx: Context, number: str, username: str, reason: str) -> CaseView:

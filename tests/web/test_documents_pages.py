@@ -45,7 +45,7 @@ def test_the_case_page_lists_the_document_with_download_and_print(
     assert f'href="/documents/{doc.id}"' in page
     assert f'href="/documents/{doc.id}/print" target="_blank"' in page
     # The timeline says it in Chinese, not as an action code.
-    assert f"生成文书“最低生活保障确认通知书”，核验码 {doc.code}" in page
+    assert f"出具文书“最低生活保障确认通知书”，核验码 {doc.code}" in page
     assert "其他事件（document_issued）" not in page
 
 
@@ -146,7 +146,7 @@ def test_the_dossier_shows_the_hashes_and_the_issuing_event(
     assert "文书（1）" in page
     for value in (doc.sha256, doc.template_hash, doc.data_hash, doc.code):
         assert value in page
-    assert f'<a href="#event-{event.seq}">第 {event.seq} 条</a>（生成文书）' in page
+    assert f'<a href="#event-{event.seq}">第 {event.seq} 条</a>（出具文书）' in page
     assert event.details["sha256"] == doc.sha256
     printed = _html(auditor.get(f"/audit/cases/{approved.number}/print"))
     assert doc.sha256 in printed

@@ -81,6 +81,8 @@ def _typed(raw: str, like: Value | None) -> Value | str:
             return float(text)
     except ValueError:
         return _Bad("取值必须是 true 或 false" if isinstance(like, bool) else "取值必须是数字")
+    if not text and like == "":
+        return text  # a string parameter that is empty on purpose: a blank on paper (the documents' bodies)
     return text if text else _Bad("取值不能为空")
 
 
