@@ -72,6 +72,7 @@ def issue(
     element: str | None = None,
     replaces: IssuedDocument | None = None,
     reason: str | None = None,
+    issuer: OrgUnit | None = None,
 ) -> IssuedDocument:
     """Render, store and record one document; DocumentFailed (nothing written) if it cannot be."""
     templates = process.document_templates
@@ -79,8 +80,11 @@ def issue(
     if file not in templates:
         raise DocumentFailed(f"文书模板 {name} 不在本案流程版本的流程包中", element)
     code = _unused_code(session)
-    # A correction goes out in the name of the unit that issued the original, whoever corrects it.
-    issuer = replaces.issuing_unit if replaces is not None and replaces.issuing_unit else _issuer(session, case, task)
+    # A correction goes out in the name of the unit that issued the original, whoever corrects it; a case
+    # action (终止) in the name of the unit of the person who took it.
+    if replaces is not None and replaces.issuing_unit is not None:
+        issuer = replaces.issuing_unit
+    issuer = issuer or _issuer(session, case, task)
     verify_url = f"{ctx.settings.public_url}{VERIFY_PATH}{code}"
     doc: dict[str, Any] = {
         "code": code,

@@ -20,7 +20,7 @@ from engine.clock import to_china, utcnow
 from engine.context import Context
 from engine.domain.privacy import mask_name
 from engine.domain.vocabulary import ENDING_GROUND_LABELS
-from engine.persistence import Case, HumanTask, IssuedDocument, ProcessInstance
+from engine.persistence import Case, HumanTask, IssuedDocument, ProcessInstance, User
 from engine.records import audit
 from engine.records.documents import issue
 from engine.records.notice_sync import close_notices, open_notices
@@ -97,4 +97,6 @@ def issue_ending_documents(
     """The documents the case's process declares on itself (the 终止 notice, docs/documents-catalogue.md),
     issued after end_case so they read the case as ended (its termination record)."""
     names = run.process.documents_of(instance.definition.process_id, PROCESS_LEVEL)
-    return [issue(ctx, session, case, instance, run.process, name, ending.actor) for name in names]
+    user = session.get(User, ending.actor.user_id) if ending.actor.user_id else None
+    unit = user.org_unit if user is not None else None  # in the name of the unit that ended the case
+    return [issue(ctx, session, case, instance, run.process, name, ending.actor, issuer=unit) for name in names]

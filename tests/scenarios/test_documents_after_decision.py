@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from freezegun import freeze_time
 
+from engine import lookups
 from engine.context import Context
 from engine.errors import BundleInvalid
+from engine.persistence import IssuedDocument
 from engine.services import case_ending, cases, designer, timers
 from tests.scenarios.flow import Application, Recheck, Users
 from tests.scenarios.households import household, member
@@ -178,9 +180,13 @@ def test_gradual_exit_and_stop_notices(ctx: Context) -> None:
 @freeze_time(START)
 def test_terminating_a_case_issues_the_termination_notice(ctx: Context) -> None:
     app = Application(ctx, household(member("张三", "self"), member("李芳", "spouse"))).start().accept()
-    case_ending.terminate(ctx, app.number, "head1", "applicant_withdrew", "申请人书面申请撤回")
+    case_ending.terminate(ctx, app.number, "county1", "applicant_withdrew", "申请人书面申请撤回")
     notice = one(issued(ctx, app.number), "termination_notice")
     assert notice.element is None  # the process's own declaration, issued by the case action
+    with ctx.db.read() as session:  # in the name of the county that ended it, not the township's last step
+        county = lookups.get_user(session, "county1").org_unit.name
+        assert session.get(IssuedDocument, notice.id).unit_name == county  # type: ignore[union-attr]
+    assert county in notice.text
     for text in (
         "终止办理告知书",
         "张三：",
