@@ -156,8 +156,8 @@ def preview_steps(context: dict[str, Any], filler: str) -> None:
 
 def _shaped(shape: Shape, sample: Any) -> Any:
     """The sample cut to `shape`: every declared key present (a field added later prints as blank)."""
-    if isinstance(shape, ListOf):
-        return list(sample) if isinstance(sample, list) else []
+    if isinstance(shape, ListOf):  # each item cut to the item's shape too
+        return [_shaped(shape.item, item) for item in sample] if isinstance(sample, list) else []
     if isinstance(shape, AnyKeys):
         return dict(sample) if isinstance(sample, Mapping) else {}
     if isinstance(shape, Mapping):

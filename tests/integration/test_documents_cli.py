@@ -38,7 +38,9 @@ def test_list_get_and_verify(ctx: Context, cli: CliRunner, tmp_path: Path) -> No
     listed = _ok(cli.invoke(main, ["documents", "list", number, "--as", "clerk1"]))
     assert f"{doc.id}\t{doc.code}\t最低生活保障确认通知书\t2026-11-30" in listed
     assert "状态：有效" in listed
-    (row,) = json.loads(_ok(cli.invoke(main, ["documents", "list", number, "--as", "auditor1", "--json"])))
+    rows = json.loads(_ok(cli.invoke(main, ["documents", "list", number, "--as", "auditor1", "--json"])))
+    assert {"verification_consent", "approval_form", "confirmation_notice"} <= {r["template"] for r in rows}
+    (row,) = [r for r in rows if r["id"] == doc.id]
     assert (row["code"], row["sha256"]) == (doc.code, doc.sha256)
 
     out = tmp_path / "notice.pdf"

@@ -54,12 +54,14 @@ def test_a_template_draft_validates_previews_deploys_and_diffs(
     assert "最低生活保障确认通知书" in page.get_data(as_text=True)  # the deployed template to start from
     assert "confirmation_notice.html" in browser.get(BASE).get_data(as_text=True)
 
-    broken = original.replace("<p>享受", '<p>{{ case.nonexistent }}<img src="https://evil.example/x.png">享受')
+    head, _, tail = original.rpartition("{% endblock %}")
+    broken = f'{head}<p>{{{{ case.nonexistent }}}}<img src="https://evil.example/x.png"></p>{{% endblock %}}{tail}'
+    line = broken[: broken.index("case.nonexistent")].count("\n") + 1
     assert _save(browser, broken).status_code == 302
     report = browser.post(f"{BASE}/validate").get_data(as_text=True)
     assert "校验未通过" in report
     assert "草稿 regions/yantai/documents/confirmation_notice.html" in report
-    assert "第 6 行读取了文书上下文中没有的字段 case.nonexistent" in report
+    assert f"第 {line} 行读取了文书上下文中没有的字段 case.nonexistent" in report
     assert "外部资源“https://evil.example/x.png”" in report
     refused = browser.get(f"{NOTICE}/pdf")
     assert refused.status_code == 422
@@ -67,7 +69,7 @@ def test_a_template_draft_validates_previews_deploys_and_diffs(
     assert browser.post(f"{BASE}/deploy").status_code == 422
     assert not (processes_dir / "regions/yantai/documents").exists()
 
-    fixed = original.replace("每月保障金", "每月发放保障金")
+    fixed = f"{head}<p>每月发放保障金（烟台修订）</p>{{% endblock %}}{tail}"
     assert _save(browser, fixed).status_code == 302
     preview = browser.get(f"{NOTICE}/pdf")
     assert preview.status_code == 200
