@@ -88,7 +88,7 @@ def test_a_clerk_downloads_and_prints_and_a_citizen_verifies_on_a_phone(
     # The clerk's phone: the section fits 375 px (its table scrolls inside its own box), the links in sight.
     small = sign_in(chromium, server.url, "clerk1", phone=True)
     small.goto(f"/cases/{numbers['approved']}")
-    printing_on_phone = small.locator("#documents").get_by_role("link", name="打印")
+    printing_on_phone = small.locator(f'#documents tr[data-document="{notice["id"]}"]').get_by_role("link", name="打印")
     printing_on_phone.scroll_into_view_if_needed()
     expect(printing_on_phone).to_be_in_viewport()  # not hidden to the right of the table's scroll box
     assert _page_width(small) <= 375
