@@ -30,6 +30,14 @@ DOWNLOADED_ACTION = "document_downloaded"
 UNKNOWN_CODE = "没有查到核验码为 {code} 的文书。请核对文书上印制的核验码（12 位，不区分大小写）后重新输入。"
 
 
+def status_label(current: bool, replaced_by_code: str | None) -> str:
+    """有效, or 已更正（被 <code> 替代）: the same words on the case page, the API and the public page."""
+    if current:
+        return "有效"
+    by = f"（被 {replaced_by_code} 替代）" if replaced_by_code else ""
+    return f"已更正{by}"
+
+
 @dataclass(frozen=True)
 class DocumentView:
     """One issued document as staff see it in a list (no `context`: that stays in the database)."""
@@ -62,10 +70,7 @@ class DocumentView:
 
     @property
     def status_label(self) -> str:
-        if self.current:
-            return "有效"
-        by = f"（被 {self.replaced_by_code} 替代）" if self.replaced_by_code else ""
-        return f"已更正{by}"
+        return status_label(self.current, self.replaced_by_code)
 
     @property
     def size_text(self) -> str:
@@ -98,10 +103,7 @@ class PublicDocument:
 
     @property
     def status_label(self) -> str:
-        if self.current:
-            return "有效"
-        by = f"（被 {self.replaced_by_code} 替代）" if self.replaced_by_code else ""
-        return f"已更正{by}"
+        return status_label(self.current, self.replaced_by_code)
 
 
 @dataclass(frozen=True)
