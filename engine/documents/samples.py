@@ -16,12 +16,11 @@ from typing import Any
 from jinja2 import TemplateError
 
 from engine.documents.fields import CONTEXT, AnyKeys, ListOf, Shape
-from engine.documents.templates import DocumentSandbox, render_html
+from engine.documents.templates import DocumentSandbox, html_title, render_html
 
 SAMPLE_CODE = "样例-0000-0000"  # not of the alphabet engine.domain.document_codes draws from
 SAMPLE_MARK = "样例 · 预览，非正式文书，不可核验"
 CASE_MARK = "预览 · 非正式文书，不可核验"
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
 
 _SAMPLE_STEP: dict[str, Any] = {
@@ -184,13 +183,12 @@ def document_title(file: str, templates: Mapping[str, str]) -> str:
         template = DocumentSandbox(templates).get_template(file)
         block = template.blocks.get("title")
         if block is not None:
-            title = "".join(block(template.new_context(sample_context(""))))
+            title = html_text.unescape("".join(block(template.new_context(sample_context(""))))).strip()
         else:
-            match = _TITLE.search(render_html(file, templates, sample_context("")))
-            title = match.group(1) if match else ""
+            title = html_title(render_html(file, templates, sample_context("")))
     except (TemplateError, TypeError, ValueError, ArithmeticError):
         return fallback
-    return html_text.unescape(title).strip() or fallback
+    return title or fallback
 
 
 def mark_preview(html: str, mark: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
+from html import unescape
 from typing import Any
 
 from jinja2 import DictLoader, StrictUndefined, TemplateError, TemplateNotFound, nodes
@@ -94,6 +95,15 @@ def money(value: Any) -> str:
         return f"{Decimal(str(value)):.2f}"
     except ArithmeticError:
         return str(value)
+
+
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def html_title(html: str) -> str:
+    """The text of a rendered document's <title> (its title as issued), or "" when it has none."""
+    match = _TITLE.search(html)
+    return unescape(match.group(1)).strip() if match else ""
 
 
 def render_html(name: str, templates: Mapping[str, str], context: Mapping[str, Any]) -> str:

@@ -49,8 +49,11 @@ def blank(shape: Shape) -> Any:
     return None
 
 
-def fill(shape: Mapping[str, Shape], values: Mapping[str, Any]) -> dict[str, Any]:
-    """`values` cut to the declared keys of `shape`, the missing ones blank."""
+def fill(shape: Shape, values: Mapping[str, Any]) -> dict[str, Any]:
+    """`values` cut to the declared keys of `shape` (a group of fields, e.g. CONTEXT["case"]), the missing
+    ones blank."""
+    if not isinstance(shape, Mapping):
+        raise TypeError("fill() takes a group of fields")
     filled = blank(shape)
     for key in filled:
         if key in values and values[key] is not None:
@@ -134,7 +137,7 @@ def case_values(session: Session, case: Case) -> dict[str, Any]:
         "amount": amount,
         "persons": len(members) or None,
     }
-    return fill(CONTEXT["case"], values)  # type: ignore[arg-type]
+    return fill(CONTEXT["case"], values)
 
 
 def _merge(target: dict[str, Any], values: Mapping[str, Any]) -> None:
@@ -155,13 +158,13 @@ def build_context(
 ) -> Context:
     """The whole context for one document of `case`, issued by `task` (None: an event or a case action)."""
     context: Context = blank(CONTEXT)
-    context["doc"] = fill(CONTEXT["doc"], {"issued_on": chinese_date(utcnow()), **doc})  # type: ignore[arg-type]
+    context["doc"] = fill(CONTEXT["doc"], {"issued_on": chinese_date(utcnow()), **doc})
     context["case"] = case_values(session, case)
     context["case"]["process_title"] = process_title
     _merge(context["case"], facts.case_facts(session, case))
     units = _unit_names(case, session)
     issuer_values = {**units, "unit": issuer.name if issuer else units["county"], **facts.issuer_facts(parameters)}
-    context["issuer"] = fill(CONTEXT["issuer"], issuer_values)  # type: ignore[arg-type]
+    context["issuer"] = fill(CONTEXT["issuer"], issuer_values)
     household = case.household or (case.data or {}).get("household")
     context["household"]["members"] = _members(household if isinstance(household, Mapping) else None)
     context["household"]["persons"] = len(context["household"]["members"]) or None

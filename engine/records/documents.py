@@ -11,9 +11,7 @@ with nothing written (DocumentFailed; the case stays where it was and the clerk 
 from __future__ import annotations
 
 import hashlib
-import html as html_text
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,7 +22,7 @@ from sqlalchemy.orm import Session
 from engine.clock import utcnow
 from engine.context import Context
 from engine.documents.pdf import html_to_pdf, qr_data_uri
-from engine.documents.templates import render_html, templates_used
+from engine.documents.templates import html_title, render_html, templates_used
 from engine.domain.document_codes import new_code
 from engine.errors import WorkflowFailed
 from engine.persistence import Case, HumanTask, IssuedDocument, OrgUnit, ProcessInstance
@@ -34,7 +32,6 @@ from engine.workflow.documents import template_file
 from engine.workflow.isolated import IsolatedProcess, IsolatedRun
 
 VERIFY_PATH = "/public/verify/"
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
 class DocumentFailed(WorkflowFailed):
@@ -75,29 +72,14 @@ def issue(
     issuer: OrgUnit | None = None,
 ) -> IssuedDocument:
     """Render, store and record one document; DocumentFailed (nothing written) if it cannot be."""
-    templates = process.document_templates
-    file = template_file(name)
-    if file not in templates:
-        raise DocumentFailed(f"文书模板 {name} 不在本案流程版本的流程包中", element)
-    code = _unused_code(session)
-    # A correction goes out in the name of the unit that issued the original, whoever corrects it; a case
-    # action (终止) in the name of the unit of the person who took it.
-    if replaces is not None and replaces.issuing_unit is not None:
-        issuer = replaces.issuing_unit
-    issuer = issuer or _issuer(session, case, task)
-    verify_url = f"{ctx.settings.public_url}{VERIFY_PATH}{code}"
-    doc: dict[str, Any] = {
-        "code": code,
-        "version": (replaces.version + 1) if replaces else 1,
-        "verify_url": verify_url,
-        "replaces_code": replaces.code if replaces else None,
-        "correction_reason": reason,
-    }
+    file, templates = _templates(process, name, element)
+    doc = _doc_values(ctx, session, replaces, reason)
+    issuer = _issuing_unit(session, case, task, replaces, issuer)
     context = build_context(
         session, case, task, issuer, doc, process_title=_title_of(instance), parameters=process.parameters
     )
     data_hash = _hash_json(context)
-    printed = {**context, "doc": {**context["doc"], "qr": qr_data_uri(verify_url)}}
+    printed = {**context, "doc": {**context["doc"], "qr": qr_data_uri(doc["verify_url"])}}
     title, pdf = _render(file, templates, printed, element)
     sha256 = hashlib.sha256(pdf).hexdigest()
     blobs.store_blob(ctx.settings.documents_dir, pdf, sha256)  # before the row: a committed row has its file
@@ -113,7 +95,7 @@ def issue(
         version=doc["version"],
         replaces_id=replaces.id if replaces else None,
         correction_reason=reason,
-        code=code,
+        code=doc["code"],
         sha256=sha256,
         size=len(pdf),
         template_hash=_template_hash(file, templates),
@@ -133,6 +115,36 @@ def issue(
     return row
 
 
+def _templates(process: IsolatedProcess, name: str, element: str | None) -> tuple[str, Mapping[str, str]]:
+    """The document's template file and the templates of the case's own process version."""
+    file, templates = template_file(name), process.document_templates
+    if file not in templates:
+        raise DocumentFailed(f"文书模板 {name} 不在本案流程版本的流程包中", element)
+    return file, templates
+
+
+def _doc_values(ctx: Context, session: Session, replaces: IssuedDocument | None, reason: str | None) -> dict[str, Any]:
+    """The document's own fields: a new code, its version and what it corrects."""
+    code = _unused_code(session)
+    return {
+        "code": code,
+        "version": (replaces.version + 1) if replaces else 1,
+        "verify_url": f"{ctx.settings.public_url}{VERIFY_PATH}{code}",
+        "replaces_code": replaces.code if replaces else None,
+        "correction_reason": reason,
+    }
+
+
+def _issuing_unit(
+    session: Session, case: Case, task: HumanTask | None, replaces: IssuedDocument | None, given: OrgUnit | None
+) -> OrgUnit | None:
+    """A correction goes out in the name of the unit that issued the original, whoever corrects it; a case
+    action (终止) in the name of the unit of the person who took it (`given`); otherwise see _issuer."""
+    if replaces is not None and replaces.issuing_unit is not None:
+        return replaces.issuing_unit
+    return given or _issuer(session, case, task)
+
+
 def _render(
     file: str, templates: Mapping[str, str], context: Mapping[str, Any], element: str | None
 ) -> tuple[str, bytes]:
@@ -140,9 +152,7 @@ def _render(
         html = render_html(file, templates, context)
     except TemplateError as exc:
         raise DocumentFailed(f"文书模板 {file} 无法生成：{exc}", element) from None
-    match = _TITLE.search(html)
-    title = html_text.unescape(match.group(1)).strip() if match else ""
-    title = title or file.removesuffix(".html")
+    title = html_title(html) or file.removesuffix(".html")
     try:
         return title, html_to_pdf(html, title)
     except WorkflowFailed as exc:
