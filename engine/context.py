@@ -12,6 +12,7 @@ from engine.persistence.db import Database
 from engine.persistence.process import ProcessDefinition
 from engine.records.audit_chain import CHAIN_KEY_INFO, ChainKey
 from engine.records.audit_key import read_key
+from engine.records.notifications.fanout import fan_out
 from engine.settings import Settings
 from engine.workflow.bundle import calendar_dir
 from engine.workflow.host import EngineHost, shared_host
@@ -30,7 +31,8 @@ class Context:
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Context:
         settings = settings or Settings.from_env()
-        return cls(settings, Database(settings.database_url, {CHAIN_KEY_INFO: ChainKey(lambda: read_key(settings))}))
+        info = {CHAIN_KEY_INFO: ChainKey(lambda: read_key(settings))}
+        return cls(settings, Database(settings.database_url, info, before_commit=[fan_out]))
 
     def process(self, definition: ProcessDefinition) -> IsolatedProcess:
         """The parsed definition; parsed once per process because definitions never change. Its steps

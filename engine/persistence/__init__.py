@@ -7,6 +7,7 @@ from engine.persistence.cases import Case
 from engine.persistence.documents import IssuedDocument
 from engine.persistence.draft import DraftFile
 from engine.persistence.notices import Enrollment, Notice, Objection
+from engine.persistence.notifications import Notification, NotificationDelivery, NotificationPreference
 from engine.persistence.org import OrgUnit, User, UserRole
 from engine.persistence.process import HumanTask, ProcessDefinition, ProcessInstance
 from engine.persistence.sessions import WebSession
@@ -25,6 +26,9 @@ __all__ = [
     "HumanTask",
     "IssuedDocument",
     "Notice",
+    "Notification",
+    "NotificationDelivery",
+    "NotificationPreference",
     "Objection",
     "OrgUnit",
     "ProcessDefinition",

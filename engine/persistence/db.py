@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -47,10 +47,19 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 class Database:
-    def __init__(self, url: str, session_info: dict[str, Any] | None = None, **engine_kwargs: Any) -> None:
+    def __init__(
+        self,
+        url: str,
+        session_info: dict[str, Any] | None = None,
+        before_commit: Sequence[Callable[[Session], None]] = (),
+        **engine_kwargs: Any,
+    ) -> None:
         """`session_info`: what every session's `info` starts with (the audit chain key: services find it
-        through the session they already hold, see engine.records.audit_chain)."""
+        through the session they already hold, see engine.records.audit_chain). `before_commit`: what every
+        write transaction does last, inside it (the notifications its audit events cause,
+        engine.records.notifications.fanout), so it commits with the change or not at all."""
         self.url = url
+        self.before_commit = tuple(before_commit)
         self.engine = make_engine(url, **engine_kwargs)
         info = dict(session_info or {})
         self._reader = sessionmaker(self.engine, expire_on_commit=False, info=info)
@@ -67,6 +76,8 @@ class Database:
         """One transaction: committed when the block ends normally, rolled back on any exception."""
         with self._writer() as session, session.begin():
             yield session
+            for hook in self.before_commit:
+                hook(session)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

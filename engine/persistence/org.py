@@ -35,6 +35,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Where notifications the user chose to receive outside the system go (docs/notifications.md).
+    email: Mapped[str | None] = mapped_column(String(200))
+    mobile: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     org_unit: Mapped[OrgUnit] = relationship(lazy="joined")

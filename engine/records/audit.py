@@ -17,6 +17,7 @@ from engine.domain.id_numbers import is_valid_id_number, mask_id_number
 from engine.persistence import AuditEvent, AuditHead, HumanTask, User
 from engine.persistence.db import Database
 from engine.records.audit_chain import ROW_COLUMNS, seal_of, verify_rows
+from engine.records.notifications.fanout import remember
 from engine.results import GENESIS_HASH, VerifyResult
 
 _ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
@@ -98,6 +99,7 @@ def record(
     event.hash = seal.event_hash(event)
     session.add(event)
     head.seq, head.hash, head.seal = event.seq, event.hash, seal.head_seal(event.seq, event.hash)
+    remember(session, event)  # what it notifies is written before the transaction commits
     return event
 
 

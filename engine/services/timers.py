@@ -1,9 +1,8 @@
-"""Firing due timers (docs/contracts.md#timers): `dibao tick` once, `dibao worker` in a loop."""
+"""Firing due timers (docs/contracts.md#timers): `dibao tick` once, `dibao worker` in a loop (services.worker)."""
 
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, select
@@ -92,16 +91,3 @@ def _fire(ctx: Context, session: Session, instance: ProcessInstance) -> None:
         session, "timer_fired", audit.SYSTEM, case_id=instance.case_id, instance_id=instance.id, details=details
     )
     step.finish(instance.case, run)
-
-
-def run_worker(ctx: Context, stop: threading.Event, interval: float = 5.0) -> None:
-    """Sweep until `stop` is set. A failing sweep (the database away, say) is logged and the loop
-    carries on after the interval."""
-    while not stop.is_set():
-        try:
-            count = tick(ctx)
-        except Exception:
-            log.exception("定时器轮询失败，稍后重试")
-            count = 0
-        if count == 0:
-            stop.wait(interval)

@@ -14,7 +14,8 @@ from engine.context import Context
 from engine.persistence import ProcessDefinition, ProcessInstance
 from engine.queries import case_view
 from engine.records import audit
-from engine.services import cases, tasks, timers
+from engine.services import cases, tasks
+from engine.services import worker as worker_loop
 from engine.workflow.runtime import LoadedProcess
 from engine.workflow.sandbox import SandboxedEnvironment, SandboxViolation
 from tests.conftest import MakeContext, add_fixture_process
@@ -66,7 +67,7 @@ def test_worker_loop_fires_due_timers_until_stopped(ctx: Context) -> None:
         tasks.complete(ctx, task.id, "clerk1", REGISTER)
     with freeze_time("2026-12-01 01:00:00"):
         stop = threading.Event()
-        worker = threading.Thread(target=timers.run_worker, args=(ctx, stop, 0.01))
+        worker = threading.Thread(target=worker_loop.run_worker, args=(ctx, stop, 0.01))
         worker.start()
         try:
             for _ in range(500):  # wait for the worker's sweep (bounded), not for the clock

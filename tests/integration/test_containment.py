@@ -28,6 +28,7 @@ from engine.queries import case_view
 from engine.queries import notices as notice_board
 from engine.records import audit
 from engine.services import cases, tasks, timers
+from engine.services import worker as worker_loop
 from engine.settings import PROJECT_ROOT
 from engine.workflow.bundle import directory_sources
 from engine.workflow.catalog import validate_sources
@@ -149,7 +150,7 @@ def test_the_worker_thread_survives_a_hostile_instance(make_context: MakeContext
     numbers = _two_regions_waiting(ctx)
     with freeze_time(NOTICE_OVER):
         stop = threading.Event()
-        worker = threading.Thread(target=timers.run_worker, args=(ctx, stop, 0.01))
+        worker = threading.Thread(target=worker_loop.run_worker, args=(ctx, stop, 0.01))
         worker.start()
         try:
             for _ in range(2000):  # wait for the worker's sweep (bounded), not for the clock

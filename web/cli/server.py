@@ -11,6 +11,7 @@ from engine.clock import china_today
 from engine.context import Context
 from engine.queries.status import calendar_warnings
 from engine.services import bootstrap, timers
+from engine.services import worker as worker_loop
 from web.cli.support import cli_context
 
 
@@ -40,12 +41,12 @@ def init(demo: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
-    """启动网页服务，并在进程内运行定时器。"""
+    """启动网页服务，并在进程内运行后台任务（定时器、提醒与通知发送）。"""
     from web import create_app
 
     ctx = Context.from_settings()
     stop = threading.Event()
-    worker = threading.Thread(target=timers.run_worker, args=(ctx, stop), name="dibao-timers", daemon=True)
+    worker = threading.Thread(target=worker_loop.run_worker, args=(ctx, stop), name="dibao-timers", daemon=True)
     worker.start()
     click.echo(f"低保审批系统：http://{host}:{port}/")
     try:
@@ -56,14 +57,14 @@ def serve(host: str, port: int) -> None:
 
 
 @click.command("worker")
-@click.option("--interval", default=5.0, show_default=True, help="无到期定时器时的轮询间隔（秒）")
+@click.option("--interval", default=5.0, show_default=True, help="没有待办的后台工作时的轮询间隔（秒）")
 def worker(interval: float) -> None:
-    """持续处理到期定时器（PostgreSQL 上可同时运行多个）。"""
+    """持续处理到期定时器、提醒规则和待发送的通知（PostgreSQL 上可同时运行多个）。"""
     ctx = Context.from_settings()
     stop = threading.Event()
-    click.echo("定时器进程已启动，Ctrl-C 退出")
+    click.echo("后台任务进程已启动，Ctrl-C 退出")
     try:
-        timers.run_worker(ctx, stop, interval)
+        worker_loop.run_worker(ctx, stop, interval)
     except KeyboardInterrupt:
         stop.set()
     finally:

@@ -1,0 +1,37 @@
+"""The background worker (`dibao worker`, or a thread of `dibao serve`): one loop that runs each job in
+turn — due timers, the notification rules, the outbox — and sleeps when none of them found work."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from engine.context import Context
+from engine.services import timers
+
+log = logging.getLogger("dibao.worker")
+
+Job = Callable[[Context], int]
+
+# Each job does what is due now and returns how much it did; a job that fails is logged and the
+# others still run (the outbox keeps delivering while a timer sweep meets a database hiccup).
+JOBS: tuple[tuple[str, Job], ...] = (("定时器", timers.tick),)
+
+
+def run_once(ctx: Context) -> int:
+    """Every job once; how much work they found together."""
+    done = 0
+    for name, job in JOBS:
+        try:
+            done += job(ctx)
+        except Exception:
+            log.exception("后台任务“%s”失败，稍后重试", name)
+    return done
+
+
+def run_worker(ctx: Context, stop: threading.Event, interval: float = 5.0) -> None:
+    """Run the jobs until `stop` is set, waiting `interval` seconds whenever a round found nothing to do."""
+    while not stop.is_set():
+        if run_once(ctx) == 0:
+            stop.wait(interval)
