@@ -523,7 +523,9 @@ def test_infinite_script_is_stopped_within_budget(name: str) -> None:
     timeout = find_cause(exc, ScriptTimeout)
     assert timeout is not None
     assert timeout.message == "脚本运行超过时间限制（0.2 秒）"
-    assert BUDGET <= elapsed < BUDGET + 0.5
+    # Stopped soon after the budget, not run to the alarm; the margin allows for a loaded machine (seen:
+    # 0.8 s on two cores shared with four other test runs), the alarm bounds a script that is never stopped.
+    assert BUDGET <= elapsed < BUDGET + 1.5
     assert wf.get_tasks(spec_name="s0")[0].state == TaskState.ERROR
 
 
