@@ -58,7 +58,9 @@ def deliveries(ctx: Context, username: str, dead_limit: int = DEAD_SHOWN) -> Del
                 .join(User, User.id == Notification.user_id)
                 .where(in_scope)
                 .group_by(NotificationDelivery.status)
-            ).tuples()
+            )
+            .tuples()
+            .all()  # a list: dict() would take a Result, which has keys(), for a mapping
         )
         query = (
             select(NotificationDelivery, Notification.kind, User.display_name)
