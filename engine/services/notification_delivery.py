@@ -112,9 +112,7 @@ def claim(ctx: Context, limit: int) -> list[Outgoing]:
             row.status, row.claimed_by, row.claimed_until = SENDING, me, until
         texts = _texts(session, ctx.settings.public_url, [row.id for row in rows])
         return [
-            Outgoing(
-                row.id, row.channel, row.address, row.idempotency_key, row.attempts, *texts[row.id], me, until
-            )
+            Outgoing(row.id, row.channel, row.address, row.idempotency_key, row.attempts, *texts[row.id], me, until)
             for row in rows
         ]
 

@@ -92,7 +92,7 @@ def sms_gateway() -> Iterator[tuple[str, Gateway]]:
     gateway = Gateway()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's hook name
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             gateway.requests.append((dict(self.headers.items()), json.loads(body)))
             self.send_response(gateway.status)

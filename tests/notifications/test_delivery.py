@@ -59,7 +59,8 @@ def test_a_new_task_email_reaches_the_smtp_server_once_with_its_link(make_contex
     assert f"案件 {app.number}（" in text
     assert "本邮件由低保审批系统自动发送" in text
     assert (row.status, row.attempts, row.last_error) == ("sent", 1, None)
-    assert row.sent_at is not None and row.claimed_until is None
+    assert row.sent_at is not None
+    assert row.claimed_until is None
 
 
 # A test server on the loopback: AUTH without TLS is what aiosmtpd rightly warns about, and fine here.
@@ -94,7 +95,11 @@ def test_sms_goes_to_the_gateway_with_its_token_and_idempotency_key(make_context
         lower = {name.lower(): value for name, value in headers.items()}
         assert lower["authorization"] == "Bearer tok-123"
         assert lower["idempotency-key"] == key
-        assert payload == {"to": "13800138000", "text": "【低保审批】法定办理时限已届满。详见 http://127.0.0.1:5000", "idempotency_key": key}
+        assert payload == {
+            "to": "13800138000",
+            "text": "【低保审批】法定办理时限已届满。详见 http://127.0.0.1:5000",
+            "idempotency_key": key,
+        }
         assert delivery(ctx, first).status == "sent"
 
         gateway.status, gateway.reply = 503, "余额不足，请稍后再试".encode()
@@ -137,7 +142,8 @@ def test_unreachable_smtp_retries_with_backoff_then_dead_letters_and_a_resend_de
                 frozen.tick(timedelta(seconds=1))
     assert waits == [60, 120, 240, 480, 960]
     assert row.status == "dead"
-    assert row.last_error is not None and f"127.0.0.1:{port}" in row.last_error
+    assert row.last_error is not None
+    assert f"127.0.0.1:{port}" in row.last_error
     assert deliver_due(ctx) == 0  # a dead letter waits for a person
 
     with pytest.raises(PermissionDenied):
@@ -150,7 +156,8 @@ def test_unreachable_smtp_retries_with_backoff_then_dead_letters_and_a_resend_de
         resend(ctx, "admin1", row.id)
     with ctx.db.read() as session:
         (event,) = session.scalars(select(AuditEvent).where(AuditEvent.action == "notification_resent")).all()
-        assert event.details["delivery"] == row.id and event.actor_name == "admin1"
+        assert event.details["delivery"] == row.id
+        assert event.actor_name == "admin1"
 
     with smtp_server(port) as (_, mailbox):
         assert deliver_due(ctx) == 1
@@ -207,7 +214,9 @@ def test_a_worker_killed_between_claiming_and_sending_loses_nothing_and_sends_on
         pid, claimed = _claim_in_a_process_that_dies(ctx)
         assert claimed == str(delivery_id)
         row = delivery(ctx, delivery_id)
-        assert row.status == "sending" and row.claimed_by is not None and f":{pid}:" in row.claimed_by
+        assert row.status == "sending"
+        assert row.claimed_by is not None
+        assert f":{pid}:" in row.claimed_by
         assert deliver_due(ctx) == 0  # the dead worker's claim has not lapsed yet
         clock.set_offset(timedelta(seconds=ctx.settings.delivery_lease_seconds + 1))
         try:
@@ -219,7 +228,8 @@ def test_a_worker_killed_between_claiming_and_sending_loses_nothing_and_sends_on
     assert message["Subject"] == "任务已超期 0"
     row = delivery(ctx, delivery_id)
     assert (row.status, row.attempts) == ("sent", 1)
-    assert row.claimed_by is not None and f":{os.getpid()}:" in row.claimed_by
+    assert row.claimed_by is not None
+    assert f":{os.getpid()}:" in row.claimed_by
 
 
 def _two_workers_deliver_each_once(make_context: MakeContext, count: int) -> None:

@@ -19,7 +19,8 @@ def test_defaults_and_secrets_kept_out_of_repr(monkeypatch: pytest.MonkeyPatch) 
     assert (settings.delivery_backoff_seconds, settings.delivery_lease_seconds) == (60, 300)
     assert settings.delivery_timeout_seconds == 10.0
     assert settings.smtp_password == "smtp-secret"
-    assert "smtp-secret" not in repr(settings) and "sms-secret" not in repr(settings)
+    assert "smtp-secret" not in repr(settings)
+    assert "sms-secret" not in repr(settings)
 
 
 @pytest.mark.parametrize(
@@ -53,7 +54,8 @@ def test_plausible_emails_pass(text: str) -> None:
 )  # fmt: skip
 def test_implausible_emails_are_refused_naming_the_field(text: str) -> None:
     problem = email_problem(text)
-    assert problem is not None and problem.startswith("电子邮箱：")
+    assert problem is not None
+    assert problem.startswith("电子邮箱：")
 
 
 @pytest.mark.parametrize("text", ["13800138000", " 19912345678 "])
@@ -64,7 +66,8 @@ def test_mainland_mobiles_pass(text: str) -> None:
 @pytest.mark.parametrize("text", ["", "1380013800", "138001380001", "12800138000", "+8613800138000", "138-0013-8000"])
 def test_other_numbers_are_refused_naming_the_field(text: str) -> None:
     problem = mobile_problem(text)
-    assert problem is not None and problem.startswith("手机号码：")
+    assert problem is not None
+    assert problem.startswith("手机号码：")
 
 
 def test_addresses_are_masked_for_the_admin() -> None:
