@@ -22,6 +22,7 @@ from engine.delivery.email import message_id
 from engine.errors import Conflict, PermissionDenied
 from engine.lookups import get_org_unit
 from engine.persistence import AuditEvent, Case, User
+from engine.services import worker
 from engine.services.notification_delivery import deliver_due, resend
 from engine.services.users import add_user
 from engine.settings import PROJECT_ROOT
@@ -80,6 +81,29 @@ def test_login_and_a_link_to_the_case_when_there_is_no_task(make_context: MakeCo
     (message,) = mailbox.messages()
     assert message["Subject"] == "法定办理时限即将届满"
     assert f"http://127.0.0.1:5000/cases/{app.number}" in message.get_content()
+
+
+def test_the_worker_loop_delivers_the_outbox(make_context: MakeContext) -> None:
+    assert ("通知发送", deliver_due) in worker.JOBS
+    with smtp_server() as (port, mailbox):
+        ctx = mail_context(make_context, port)
+        give_email(ctx, "head1")
+        notify(ctx, "head1", 2)
+        assert worker.run_once(ctx) >= 2
+    assert sorted(m["Subject"] for m in mailbox.messages()) == ["任务已超期 0", "任务已超期 1"]
+
+
+def test_starttls_never_falls_back_to_a_plain_connection(make_context: MakeContext) -> None:
+    with smtp_server() as (port, mailbox):  # a server that offers no STARTTLS
+        ctx = mail_context(make_context, port, smtp_security="starttls")
+        give_email(ctx, "head1")
+        (delivery_id,) = notify(ctx, "head1")
+        assert deliver_due(ctx) == 1
+    assert mailbox.messages() == []
+    row = delivery(ctx, delivery_id)
+    assert row.status == "pending"
+    assert row.last_error is not None
+    assert "STARTTLS extension not supported by server" in row.last_error
 
 
 def test_sms_goes_to_the_gateway_with_its_token_and_idempotency_key(make_context: MakeContext) -> None:
