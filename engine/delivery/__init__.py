@@ -6,8 +6,10 @@ from __future__ import annotations
 
 
 class DeliveryFailed(Exception):
-    """A send that did not (certainly) happen; `message` is Chinese and is kept as the delivery's last error."""
+    """A send that did not (certainly) happen; `message` is Chinese and is kept as the delivery's last error.
+    `permanent`: trying again cannot help (a malformed address), so the delivery is dead-lettered at once."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
         super().__init__(message)
         self.message = message
+        self.permanent = permanent

@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 
 from engine.delivery import DeliveryFailed
+from engine.domain.contacts import email_problem
 from engine.settings import Settings
 
 
@@ -27,7 +28,7 @@ def compose(settings: Settings, to: str, subject: str, body: str, idempotency_ke
     message = EmailMessage()
     message["From"] = settings.smtp_sender
     message["To"] = to
-    message["Subject"] = subject
+    message["Subject"] = " ".join(subject.split())  # a line break would end the header
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = message_id(idempotency_key, settings.smtp_sender)
     message.set_content(body, charset="utf-8")
@@ -39,6 +40,8 @@ def send_email(settings: Settings, to: str, subject: str, body: str, idempotency
     reached or refuses it."""
     if not settings.smtp_host:
         raise DeliveryFailed("邮件发送未配置：DIBAO_SMTP_HOST 为空")
+    if problem := email_problem(to):
+        raise DeliveryFailed(problem, permanent=True)
     message = compose(settings, to, subject, body, idempotency_key)
     where = f"{settings.smtp_host}:{settings.smtp_port}"
     try:

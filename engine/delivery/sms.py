@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 
 from engine.delivery import DeliveryFailed
+from engine.domain.contacts import mobile_problem
 from engine.settings import Settings
 
 _BODY_SHOWN = 200
@@ -27,6 +28,8 @@ _opener = urllib.request.build_opener(_NoRedirect)
 def send_sms(settings: Settings, to: str, text: str, idempotency_key: str) -> None:
     if not settings.sms_url:
         raise DeliveryFailed("短信发送未配置：DIBAO_SMS_URL 为空")
+    if problem := mobile_problem(to):
+        raise DeliveryFailed(problem, permanent=True)
     payload = json.dumps({"to": to, "text": text, "idempotency_key": idempotency_key}, ensure_ascii=False)
     headers = {"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": idempotency_key}
     if settings.sms_token:

@@ -141,8 +141,14 @@ def _texts(session: Session, public_url: str, ids: list[int]) -> dict[int, tuple
     return texts
 
 
-def attempt(settings: Settings, item: Outgoing) -> str | None:
-    """Send one claimed delivery; None when it went out, else the error to keep."""
+@dataclass(frozen=True)
+class Failure:
+    error: str
+    permanent: bool = False  # retrying cannot help: dead-letter now
+
+
+def attempt(settings: Settings, item: Outgoing) -> Failure | None:
+    """Send one claimed delivery; None when it went out, else why not."""
     try:
         if item.channel == EMAIL:
             send_email(settings, item.address, item.subject, item.text, item.idempotency_key)
@@ -152,25 +158,25 @@ def attempt(settings: Settings, item: Outgoing) -> str | None:
             raise DeliveryFailed(f"未知的发送渠道 {item.channel}")
     except DeliveryFailed as exc:
         log.warning("通知发送失败（第 %d 次，发送记录 %d）：%s", item.attempts + 1, item.delivery_id, exc.message)
-        return exc.message
+        return Failure(exc.message, exc.permanent)
     except Exception as exc:
         # A bug must not leave the row claimed forever (it would be retried without ever counting).
         log.exception("通知发送出错（发送记录 %d）", item.delivery_id)
-        return f"内部错误：{type(exc).__name__}"
+        return Failure(f"内部错误：{type(exc).__name__}")
     return None
 
 
-def record(ctx: Context, item: Outgoing, error: str | None) -> bool:
+def record(ctx: Context, item: Outgoing, failure: Failure | None) -> bool:
     """Store the outcome if the row is still claimed by us (not taken over after our lease lapsed)."""
     now, attempts = utcnow(), item.attempts + 1
     values: dict[str, Any] = {"attempts": attempts, "claimed_until": None}
-    if error is None:
+    if failure is None:
         values.update(status=SENT, sent_at=now)
-    elif attempts >= ctx.settings.delivery_attempts:
-        values.update(status=DEAD, last_error=error[:_MAX_ERROR])
+    elif failure.permanent or attempts >= ctx.settings.delivery_attempts:
+        values.update(status=DEAD, last_error=failure.error[:_MAX_ERROR])
     else:
         wait = timedelta(seconds=ctx.settings.delivery_backoff_seconds * 2 ** (attempts - 1))
-        values.update(status=PENDING, next_attempt_at=now + wait, last_error=error[:_MAX_ERROR])
+        values.update(status=PENDING, next_attempt_at=now + wait, last_error=failure.error[:_MAX_ERROR])
     with ctx.db.write() as session:
         result = session.execute(
             update(NotificationDelivery)

@@ -106,6 +106,25 @@ def test_starttls_never_falls_back_to_a_plain_connection(make_context: MakeConte
     assert "STARTTLS extension not supported by server" in row.last_error
 
 
+def test_a_malformed_address_is_dead_lettered_at_once_and_nothing_is_sent(make_context: MakeContext) -> None:
+    with smtp_server() as (port, mailbox):
+        ctx = mail_context(make_context, port)
+        give_email(ctx, "head1", "head1 at example.org")  # written before addresses were checked
+        (delivery_id,) = notify(ctx, "head1", title="第一行\nBcc: someone@example.org")
+        assert deliver_due(ctx) == 1
+        give_email(ctx, "deputy1")
+        notify(ctx, "deputy1", title="第一行\nBcc: someone@example.org")
+        assert deliver_due(ctx) == 1
+    row = delivery(ctx, delivery_id)
+    assert (row.status, row.attempts) == ("dead", 1)
+    assert row.last_error == "电子邮箱：head1 at example.org 不是有效的邮箱地址（应形如 name@example.org）"
+    # A line break in a title cannot add a header: it becomes a space.
+    ((recipients, message),) = mailbox.received
+    assert recipients == ["deputy1@example.org"]
+    assert message["Subject"] == "第一行 Bcc: someone@example.org"
+    assert message["Bcc"] is None
+
+
 def test_sms_goes_to_the_gateway_with_its_token_and_idempotency_key(make_context: MakeContext) -> None:
     with sms_gateway() as (url, gateway):
         ctx = make_context(sms_url=url, sms_token="tok-123")
