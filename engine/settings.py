@@ -27,13 +27,34 @@ DIBAO_AUDIT_KEY        the same key given directly (64 hex digits, e.g. from a s
                        is not read and `dibao init` never creates one.
 DIBAO_AUDIT_PUBLIC_KEY the auditor's Ed25519 public key (PEM file from `dibao audit keygen`): the pages and
                        `dibao audit verify --checkpoint` trust checkpoints signed by this key only.
+
+Delivery of the notification outbox by the worker (docs/notifications-delivery.md):
+DIBAO_SMTP_HOST        the mail server; empty (the default): email is not configured and every email waiting
+                       in the outbox fails with that message until it is dead-lettered (nothing is lost).
+DIBAO_SMTP_PORT        its port (default 25).
+DIBAO_SMTP_SECURITY    starttls (default) | ssl (TLS from the first byte, usually port 465) | none.
+DIBAO_SMTP_USER        login name; empty: no login.
+DIBAO_SMTP_PASSWORD    its password.
+DIBAO_SMTP_SENDER      the From address; required when DIBAO_SMTP_HOST is set.
+DIBAO_SMS_URL          the SMS gateway's http(s) address (engine.delivery.sms); empty (the default): SMS is
+                       not configured, as for email.
+DIBAO_SMS_TOKEN        sent to the gateway as `Authorization: Bearer <token>`.
+DIBAO_DELIVERY_ATTEMPTS          sends before a delivery is dead-lettered (default 6).
+DIBAO_DELIVERY_BACKOFF_SECONDS   wait before the first retry, doubling each attempt (default 60).
+DIBAO_DELIVERY_LEASE_SECONDS     how long a worker's claim lasts; an older claim belongs to a dead worker and
+                                 the delivery is taken over (default 300).
+DIBAO_DELIVERY_TIMEOUT_SECONDS   network timeout of one send (default 10).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from engine.domain.contacts import email_problem
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _MAX_PROXY_HOPS = 10
@@ -62,6 +83,18 @@ class Settings:
     audit_key_file: Path = PROJECT_ROOT / "instance" / "audit-chain.key"
     audit_key: str | None = field(default=None, repr=False)
     audit_public_key: Path | None = None
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_security: str = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_sender: str = ""
+    sms_url: str = ""
+    sms_token: str = field(default="", repr=False)
+    delivery_attempts: int = 6
+    delivery_backoff_seconds: int = 60
+    delivery_lease_seconds: int = 300
+    delivery_timeout_seconds: float = 10.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -84,6 +117,7 @@ class Settings:
             audit_key_file=Path(env.get("DIBAO_AUDIT_KEY_FILE") or PROJECT_ROOT / "instance" / "audit-chain.key"),
             audit_key=env.get("DIBAO_AUDIT_KEY") or None,
             audit_public_key=Path(env["DIBAO_AUDIT_PUBLIC_KEY"]) if env.get("DIBAO_AUDIT_PUBLIC_KEY") else None,
+            **_delivery(env),
         )
 
 
@@ -93,3 +127,43 @@ def _proxy_hops(raw: str) -> int:
     if not (value.isascii() and value.isdigit()) or int(value) > _MAX_PROXY_HOPS:
         raise ValueError(f"DIBAO_TRUSTED_PROXIES 应为 0–{_MAX_PROXY_HOPS} 的整数（反向代理的层数），而不是 {raw!r}")
     return int(value)
+
+
+SMTP_SECURITY = ("starttls", "ssl", "none")
+
+
+def _delivery(env: Mapping[str, str]) -> dict[str, Any]:
+    # A typo here would otherwise show up days later as a dead-letter list full of one error: refuse to start.
+    host = (env.get("DIBAO_SMTP_HOST") or "").strip()
+    security = (env.get("DIBAO_SMTP_SECURITY") or "starttls").strip().lower()
+    if security not in SMTP_SECURITY:
+        raise ValueError(f"DIBAO_SMTP_SECURITY 应为 starttls、ssl 或 none，而不是 {security!r}")
+    sender = (env.get("DIBAO_SMTP_SENDER") or "").strip()
+    if host and (problem := email_problem(sender)):
+        raise ValueError(f"DIBAO_SMTP_SENDER（发件人地址）无效：{problem}")
+    sms_url = (env.get("DIBAO_SMS_URL") or "").strip()
+    if sms_url and not sms_url.startswith(("http://", "https://")):
+        raise ValueError(f"DIBAO_SMS_URL 应为 http:// 或 https:// 开头的地址，而不是 {sms_url!r}")
+    return {
+        "smtp_host": host,
+        "smtp_port": _whole(env, "DIBAO_SMTP_PORT", 25, 1, 65535),
+        "smtp_security": security,
+        "smtp_user": env.get("DIBAO_SMTP_USER") or "",
+        "smtp_password": env.get("DIBAO_SMTP_PASSWORD") or "",
+        "smtp_sender": sender,
+        "sms_url": sms_url,
+        "sms_token": env.get("DIBAO_SMS_TOKEN") or "",
+        "delivery_attempts": _whole(env, "DIBAO_DELIVERY_ATTEMPTS", 6, 1, 50),
+        "delivery_backoff_seconds": _whole(env, "DIBAO_DELIVERY_BACKOFF_SECONDS", 60, 1, 86400),
+        "delivery_lease_seconds": _whole(env, "DIBAO_DELIVERY_LEASE_SECONDS", 300, 10, 86400),
+        "delivery_timeout_seconds": float(_whole(env, "DIBAO_DELIVERY_TIMEOUT_SECONDS", 10, 1, 300)),
+    }
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise ValueError(f"{name} 应为 {low}–{high} 的整数，而不是 {raw!r}")
+    return int(raw)

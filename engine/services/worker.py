@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 
 from engine.context import Context
-from engine.services import timers
+from engine.services import notification_delivery, timers
 
 log = logging.getLogger("dibao.worker")
 
@@ -16,7 +16,10 @@ Job = Callable[[Context], int]
 
 # Each job does what is due now and returns how much it did; a job that fails is logged and the
 # others still run (the outbox keeps delivering while a timer sweep meets a database hiccup).
-JOBS: tuple[tuple[str, Job], ...] = (("定时器", timers.tick),)
+JOBS: tuple[tuple[str, Job], ...] = (
+    ("定时器", timers.tick),
+    ("通知发送", notification_delivery.deliver_due),
+)
 
 
 def run_once(ctx: Context) -> int:

@@ -26,6 +26,7 @@ BENCHMARKS = [
     "dashboard",
     "hostile_sweep",
     "documents",
+    "notification_delivery",
 ]
 RESULTS = Path(__file__).with_name("results.md")
 

@@ -182,6 +182,9 @@ ADMIN_ROUTES = (
     ("post", "/admin/cases/2026-0000001/suspend"),
     ("post", "/admin/cases/2026-0000001/resume"),
     ("post", "/admin/cases/2026-0000001/cancel"),
+    # 通知发送 (web/admin/notification_deliveries.py)
+    ("get", "/admin/notifications"),
+    ("post", "/admin/notifications/1/resend"),
 )
 
 

@@ -21,6 +21,7 @@ from web.cli.document_corrections import correct as correct_document
 from web.cli.document_printing import print_confirmations, print_notices
 from web.cli.documents import documents_group
 from web.cli.notices import notices_group
+from web.cli.notifications import notifications_group
 from web.cli.processes import processes
 from web.cli.rewinding import register as register_rewinding
 from web.cli.server import init, serve, tick, worker
@@ -55,3 +56,5 @@ register_rewinding(tasks_group, cases_group)  # 撤回, 退回, move (docs/withd
 # 更正 and batch printing (docs/documents-corrections-and-printing.md) join the 文书 group.
 for _command in (correct_document, print_notices, print_confirmations):
     documents_group.add_command(_command)
+# 通知发送: the outbox and its dead letters (docs/notifications-delivery.md)
+main.add_command(notifications_group)
