@@ -27,6 +27,8 @@ DIBAO_AUDIT_KEY        the same key given directly (64 hex digits, e.g. from a s
                        is not read and `dibao init` never creates one.
 DIBAO_AUDIT_PUBLIC_KEY the auditor's Ed25519 public key (PEM file from `dibao audit keygen`): the pages and
                        `dibao audit verify --checkpoint` trust checkpoints signed by this key only.
+DIBAO_DIGEST_HOUR      the China-time hour after which the worker writes the daily digest (default 8, 0–23).
+DIBAO_DIGEST_DAYS      the digest lists open tasks overdue or due within this many days (default 3).
 """
 
 from __future__ import annotations
@@ -62,6 +64,8 @@ class Settings:
     audit_key_file: Path = PROJECT_ROOT / "instance" / "audit-chain.key"
     audit_key: str | None = field(default=None, repr=False)
     audit_public_key: Path | None = None
+    digest_hour: int = 8
+    digest_days: int = 3
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -84,6 +88,8 @@ class Settings:
             audit_key_file=Path(env.get("DIBAO_AUDIT_KEY_FILE") or PROJECT_ROOT / "instance" / "audit-chain.key"),
             audit_key=env.get("DIBAO_AUDIT_KEY") or None,
             audit_public_key=Path(env["DIBAO_AUDIT_PUBLIC_KEY"]) if env.get("DIBAO_AUDIT_PUBLIC_KEY") else None,
+            digest_hour=_bounded("DIBAO_DIGEST_HOUR", env.get("DIBAO_DIGEST_HOUR") or "8", 23),
+            digest_days=_bounded("DIBAO_DIGEST_DAYS", env.get("DIBAO_DIGEST_DAYS") or "3", 30),
         )
 
 
@@ -92,4 +98,11 @@ def _proxy_hops(raw: str) -> int:
     value = raw.strip()
     if not (value.isascii() and value.isdigit()) or int(value) > _MAX_PROXY_HOPS:
         raise ValueError(f"DIBAO_TRUSTED_PROXIES 应为 0–{_MAX_PROXY_HOPS} 的整数（反向代理的层数），而不是 {raw!r}")
+    return int(value)
+
+
+def _bounded(name: str, raw: str, most: int) -> int:
+    value = raw.strip()
+    if not (value.isascii() and value.isdigit()) or int(value) > most:
+        raise ValueError(f"{name} 应为 0–{most} 的整数，而不是 {raw!r}")
     return int(value)

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 
 from engine.context import Context
-from engine.services import timers
+from engine.services import digest, reminders, timers
 
 log = logging.getLogger("dibao.worker")
 
@@ -16,7 +16,12 @@ Job = Callable[[Context], int]
 
 # Each job does what is due now and returns how much it did; a job that fails is logged and the
 # others still run (the outbox keeps delivering while a timer sweep meets a database hiccup).
-JOBS: tuple[tuple[str, Job], ...] = (("定时器", timers.tick),)
+JOBS: tuple[tuple[str, Job], ...] = (
+    ("定时器", timers.tick),
+    # Notification rules (docs/notification-rules.md): at most once a minute, the digest once a day.
+    ("提醒与督办", reminders.job),
+    ("每日待办摘要", digest.job),
+)
 
 
 def run_once(ctx: Context) -> int:

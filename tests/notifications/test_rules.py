@@ -1,0 +1,195 @@
+"""The reminder and escalation rules (docs/notification-rules.md) through the real processes, the clock
+travelled with freezegun. Working days are those of the 2026 national calendar (chinese_calendar):
+weekends off, 中秋 Fri 2026-09-25 off, 国庆 Thu 10-01 to Wed 10-07 off, Sun 09-20 and Sat 10-10 worked.
+
+Times below are Beijing time; a step due in N working days is due at 23:59:59 of the N-th working day
+after the day it was offered (受理审查 `intake_review`: 3 working days).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from freezegun import freeze_time
+from sqlalchemy import select
+
+from engine.clock import CHINA, to_utc
+from engine.context import Context
+from engine.errors import BundleInvalid
+from engine.persistence import Case, Notification, User
+from engine.services import digest, reminders, worker
+from engine.services.designer import deploy
+from tests.api.conftest import eligible_household
+from tests.scenarios.flow import Application, Users
+
+HEADS = ["deputy1", "head1"]  # the demo township's two 乡镇领导 (role township_head)
+
+
+@contextmanager
+def china(moment: str) -> Iterator[None]:
+    """Travel to a Beijing wall-clock time ("2026-09-02 10:00")."""
+    with freeze_time(to_utc(datetime.fromisoformat(moment).replace(tzinfo=CHINA))):
+        yield
+
+
+def told(ctx: Context, username: str, kind: str) -> list[Notification]:
+    with ctx.db.read() as session:
+        user_id = session.scalars(select(User.id).where(User.username == username)).one()
+        query = select(Notification).where(Notification.user_id == user_id, Notification.kind == kind)
+        return list(session.scalars(query.order_by(Notification.id)))
+
+
+def keys(ctx: Context, kind: str) -> list[tuple[str, str]]:
+    """(event key, username) of every notification of a kind."""
+    with ctx.db.read() as session:
+        query = select(Notification.event_key, User.username).join(User, User.id == Notification.user_id)
+        return sorted((k, u) for k, u in session.execute(query.where(Notification.kind == kind)).tuples())
+
+
+def case_of(ctx: Context, number: str) -> int:
+    with ctx.db.read() as session:
+        return session.scalars(select(Case.id).where(Case.number == number)).one()
+
+
+def sweep_at(ctx: Context, moment: str) -> int:
+    with china(moment):
+        return reminders.sweep(ctx)
+
+
+def test_a_task_is_reminded_a_working_day_before_due_across_a_weekend_then_overdue_then_escalated(
+    ctx: Context,
+) -> None:
+    # Registered Wed 09-02: 受理审查 is due in 3 working days (Thu 3, Fri 4, Mon 7) → Mon 09-07 23:59:59.
+    with china("2026-09-02 10:00"):
+        app = Application(ctx, eligible_household()).start()
+    task = app.task("intake_review")
+    assert sweep_at(ctx, "2026-09-03 10:00") == 0  # Thu: Fri and Mon are still 2 working days away
+    # Fri 09-04: one working day (Mon) remains; the weekend does not count → remind the township clerk.
+    sweep_at(ctx, "2026-09-04 10:00")
+    assert keys(ctx, "task_due_soon") == [(f"task:{task.id}:due_soon", "clerk1")]
+    assert sweep_at(ctx, "2026-09-05 10:00") == 0  # Sat: already reminded
+    assert sweep_at(ctx, "2026-09-07 23:00") == 0  # Mon evening: due, not yet overdue
+    # Tue 09-08: overdue by 1 working day → the workers are told; escalation waits for 2.
+    sweep_at(ctx, "2026-09-08 09:00")
+    assert keys(ctx, "task_overdue") == [(f"task:{task.id}:overdue", "clerk1")]
+    assert keys(ctx, "task_escalated") == []
+    # Wed 09-09: overdue by 2 working days → escalated to the township heads (乡镇领导: head1 and its deputy).
+    sweep_at(ctx, "2026-09-09 09:00")
+    assert keys(ctx, "task_escalated") == [(f"task:{task.id}:escalated", u) for u in HEADS]
+    (note,) = told(ctx, "head1", "task_escalated")
+    assert note.title == "超期督办：受理审查"
+    assert "超期 2 个工作日" in note.body
+    assert app.number in note.body
+
+
+def test_holidays_count_right_for_the_reminder_and_the_escalation(ctx: Context) -> None:
+    # Registered Wed 09-30, before 国庆 (10-01..10-07 off): due in 3 working days = Thu 10-08, Fri 10-09,
+    # Sat 10-10 (a working Saturday) → due Sat 10-10 23:59:59.
+    with china("2026-09-30 10:00"):
+        app = Application(ctx, eligible_household()).start()
+    task = app.task("intake_review")
+    # Wed 10-07, the last holiday: Thu 8, Fri 9, Sat 10 are 3 working days away → no reminder yet.
+    assert sweep_at(ctx, "2026-10-07 10:00") == 0
+    assert sweep_at(ctx, "2026-10-08 10:00") == 0  # Thu: 2 working days left
+    sweep_at(ctx, "2026-10-09 10:00")  # Fri: 1 left (the working Saturday)
+    assert keys(ctx, "task_due_soon") == [(f"task:{task.id}:due_soon", "clerk1")]
+    # Sun 10-11 overdue; working days past due: Mon 10-12 is 1, Tue 10-13 is 2 → escalated on Tuesday.
+    sweep_at(ctx, "2026-10-11 10:00")
+    sweep_at(ctx, "2026-10-12 10:00")
+    assert keys(ctx, "task_overdue") == [(f"task:{task.id}:overdue", "clerk1")]
+    assert keys(ctx, "task_escalated") == []
+    sweep_at(ctx, "2026-10-13 10:00")
+    assert keys(ctx, "task_escalated") == [(f"task:{task.id}:escalated", u) for u in HEADS]
+
+
+def test_a_region_that_reminds_two_working_days_before_due_reminds_a_day_earlier(ctx: Context) -> None:
+    # 烟台's reminder_days_before_due is 2 (the default 1). Same dates as the first test: due Mon 09-07.
+    yantai = Users.of_region("yantai")
+    with china("2026-09-02 10:00"):
+        app = Application(ctx, eligible_household(), yantai).start()
+        default = Application(ctx, eligible_household()).start()
+    sweep_at(ctx, "2026-09-03 10:00")  # Thu: Fri and Mon, 2 working days left → 烟台 only
+    assert keys(ctx, "task_due_soon") == [(f"task:{app.task('intake_review').id}:due_soon", yantai.clerk)]
+    sweep_at(ctx, "2026-09-04 10:00")  # Fri: 1 left → the default county too
+    assert (f"task:{default.task('intake_review').id}:due_soon", "clerk1") in keys(ctx, "task_due_soon")
+
+
+def test_the_legal_clock_warns_at_80_percent_and_tells_its_limit_at_100(ctx: Context) -> None:
+    # 受理 Mon 09-07 starts the 30 working-day clock. Working days after it: 09-08..11 (4), 09-14..18 (9),
+    # Sun 09-20 (10), 09-21..24 (14; Fri 25 is 中秋), 09-28..30 (17), 国庆 off, 10-08, 09, Sat 10 (20),
+    # 10-12..15 (24) → day 24 = 80 % is Thu 10-15; 10-16 (25), 10-19..23 (30) → day 30 is Fri 10-23.
+    with china("2026-09-07 10:00"):
+        app = Application(ctx, eligible_household()).start().accept()
+    case_id = case_of(ctx, app.number)
+    sweep_at(ctx, "2026-10-14 10:00")  # day 23
+    assert keys(ctx, "legal_clock_warning") == []
+    sweep_at(ctx, "2026-10-15 10:00")  # day 24
+    county_and_head = ["approver1", "county1", *HEADS]
+    assert keys(ctx, "legal_clock_warning") == [(f"case:{case_id}:clock_warning", u) for u in county_and_head]
+    assert "已用 24 个工作日" in told(ctx, "head1", "legal_clock_warning")[0].body
+    sweep_at(ctx, "2026-10-22 10:00")  # day 29
+    assert keys(ctx, "legal_clock_reached") == []
+    sweep_at(ctx, "2026-10-23 10:00")  # day 30
+    assert keys(ctx, "legal_clock_reached") == [(f"case:{case_id}:clock_reached", u) for u in county_and_head]
+    assert "2026-10-23 届满" in told(ctx, "county1", "legal_clock_reached")[0].body
+
+
+def test_a_sweep_run_twice_writes_each_cause_once(ctx: Context) -> None:
+    with china("2026-09-02 10:00"):
+        Application(ctx, eligible_household()).start()
+    # Overdue (clerk1) and escalated (the two heads) at once.
+    assert sweep_at(ctx, "2026-09-09 09:00") == 3
+    assert sweep_at(ctx, "2026-09-09 09:00") == 0
+    assert sweep_at(ctx, "2026-09-10 09:00") == 0
+
+
+def test_the_worker_sweeps_at_most_once_a_minute(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    runs: list[int] = []
+    monkeypatch.setattr(reminders, "sweep", lambda ctx: runs.append(1) or 0)
+    monkeypatch.setattr(reminders, "_last_run", {})
+    with freeze_time("2026-09-02 02:00:00") as frozen:
+        reminders.job(ctx)
+        frozen.tick(30)
+        reminders.job(ctx)
+        frozen.tick(31)
+        reminders.job(ctx)
+    assert len(runs) == 2
+    assert [name for name, _ in worker.JOBS][-2:] == ["提醒与督办", "每日待办摘要"]
+
+
+def test_a_bad_rule_value_is_refused_at_deploy_naming_the_parameter(ctx: Context, processes_dir: Path) -> None:
+    path = processes_dir / "regions" / "yantai" / "parameters.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + '\n[escalation_roles]\n2021-07-01 = "village:boss"\n', encoding="utf-8"
+    )
+    with pytest.raises(BundleInvalid) as refused:
+        deploy(ctx, "yantai")
+    (problem,) = refused.value.problems
+    assert problem.element == "escalation_roles"
+    assert "参数 escalation_roles" in problem.message
+    assert "未知的角色：boss" in problem.message
+
+
+def test_the_daily_digest_comes_once_a_day_after_the_hour(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(digest, "_done", {})
+    with china("2026-09-02 10:00"):
+        app = Application(ctx, eligible_household()).start()  # 受理审查 due Mon 09-07
+    with china("2026-09-04 07:59"):  # Fri, before 08:00: nothing yet
+        assert digest.job(ctx) == 0
+    with china("2026-09-04 08:01"):  # due within 3 days → clerk1 gets the digest, once
+        assert digest.job(ctx) == 1
+        assert digest.job(ctx) == 0
+        monkeypatch.setattr(digest, "_done", {})  # another worker process, same day
+        assert digest.job(ctx) == 0
+    (note,) = told(ctx, "clerk1", "digest")
+    assert note.event_key == "digest:2026-09-04"
+    assert note.title == "每日待办摘要（2026-09-04）：超期 0 项，即将到期 1 项"
+    assert f"{app.number} 受理审查（2026-09-07 23:59 到期）" in note.body
+    with china("2026-09-08 08:30"):  # Tue: now overdue, a new day's digest
+        assert digest.job(ctx) == 1
+    assert [n.event_key for n in told(ctx, "clerk1", "digest")] == ["digest:2026-09-04", "digest:2026-09-08"]
+    assert told(ctx, "head1", "digest") == []  # no task of the township head's role is due
