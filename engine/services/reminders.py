@@ -157,10 +157,10 @@ class _Sweep:
 
     def clocks(self) -> int:
         query = select(Case).where(
-            Case.clock_started_at.is_not(None),
-            Case.clock_limit_days.is_not(None),
             Case.decided_at.is_(None),
             Case.closed_at.is_(None),
+            Case.clock_started_at.is_not(None),
+            Case.clock_limit_days.is_not(None),
             Case.status.not_in(("cancelled", "closed")),
             ~_told("case", Case.id, "clock_reached"),
         )
@@ -199,6 +199,7 @@ class _Sweep:
             .where(
                 HumanTask.state.in_(OPEN),
                 HumanTask.task_name.in_(EMERGENCY_STEPS),
+                HumanTask.due_at <= self.now + DUE_WINDOW,  # an hour deadline: always inside the window
                 ~_told("task", HumanTask.id, "emergency_overdue"),
             )
             .options(joinedload(HumanTask.instance), joinedload(HumanTask.case), joinedload(HumanTask.org_unit))

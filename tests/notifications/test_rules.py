@@ -8,6 +8,7 @@ after the day it was offered (受理审查 `intake_review`: 3 working days).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -21,10 +22,12 @@ from engine.clock import CHINA, to_utc
 from engine.context import Context
 from engine.errors import BundleInvalid
 from engine.persistence import Case, Notification, User
-from engine.services import digest, reminders, worker
+from engine.services import digest, reminders, timers, worker
 from engine.services.designer import deploy
 from tests.api.conftest import eligible_household
+from tests.conftest import MakeContext
 from tests.scenarios.flow import Application, Users
+from tests.scenarios.test_temporary_assistance import Request
 
 HEADS = ["deputy1", "head1"]  # the demo township's two 乡镇领导 (role township_head)
 
@@ -193,3 +196,51 @@ def test_the_daily_digest_comes_once_a_day_after_the_hour(ctx: Context, monkeypa
         assert digest.job(ctx) == 1
     assert [n.event_key for n in told(ctx, "clerk1", "digest")] == ["digest:2026-09-04", "digest:2026-09-08"]
     assert told(ctx, "head1", "digest") == []  # no task of the township head's role is due
+
+
+def test_an_emergency_is_warned_at_12_hours_and_overdue_at_24(ctx: Context) -> None:
+    # 急难型 registered Mon 11-23 09:00: the 先行救助 step (township heads) is due 24 hours later; the
+    # warning comes at 21:00 (12 h), the overdue notice at Tue 09:00 (24 h), hours not working days.
+    with china("2026-11-23 09:00"):
+        request = Request(ctx, Users()).start()
+    step = request.task("advance_payment")
+    sweep_at(ctx, "2026-11-23 20:59")
+    assert keys(ctx, "emergency_warning") == []
+    sweep_at(ctx, "2026-11-23 21:00")
+    assert keys(ctx, "emergency_warning") == [(f"task:{step.id}:emergency_warning", u) for u in HEADS]
+    (note,) = told(ctx, "head1", "emergency_warning")
+    assert "已过 12 小时" in note.body
+    sweep_at(ctx, "2026-11-24 08:59")
+    assert keys(ctx, "emergency_overdue") == []
+    with china("2026-11-24 09:00"):
+        timers.tick(ctx)  # the BPMN's own 24-hour boundary timer fires; the step stays open
+        reminders.sweep(ctx)
+    assert keys(ctx, "emergency_overdue") == [(f"task:{step.id}:emergency_overdue", u) for u in HEADS]
+    # The working-day rules leave the hour-limited step alone.
+    assert [k for k, _ in keys(ctx, "task_overdue")] == []
+    assert sweep_at(ctx, "2026-11-25 09:00") == 0
+
+
+@pytest.mark.postgres
+def test_two_sweeps_at_once_on_postgresql_write_each_cause_once(make_context: MakeContext) -> None:
+    ctx = make_context()
+    other = make_context()  # a second worker process: its own connections
+    with china("2026-09-02 10:00"):
+        Application(ctx, eligible_household()).start()
+        Application(ctx, eligible_household()).start()
+    barrier = threading.Barrier(2)
+    counts: list[int] = []
+
+    def work(context: Context) -> None:
+        barrier.wait()
+        counts.append(reminders.sweep(context))
+
+    with china("2026-09-09 09:00"):  # both tasks overdue and escalated: 2 × (clerk1 + 2 heads)
+        threads = [threading.Thread(target=work, args=(c,)) for c in (ctx, other)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert sorted(counts) == [0, 6]
+    with ctx.db.read() as session:
+        assert len(session.scalars(select(Notification.id).where(Notification.kind != "task_new")).all()) == 6
