@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from freezegun import freeze_time
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from engine.clock import CHINA, to_utc
 from engine.context import Context
@@ -147,7 +147,15 @@ def test_a_sweep_run_twice_writes_each_cause_once(ctx: Context) -> None:
     # Overdue (clerk1) and escalated (the two heads) at once.
     assert sweep_at(ctx, "2026-09-09 09:00") == 3
     assert sweep_at(ctx, "2026-09-09 09:00") == 0
-    assert sweep_at(ctx, "2026-09-10 09:00") == 0
+    # Everything told: the repeat reads no task or case row, only its three candidate queries.
+    statements: list[str] = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
+    event.listen(ctx.db.engine, "before_cursor_execute", listener)
+    try:
+        assert sweep_at(ctx, "2026-09-10 09:00") == 0
+    finally:
+        event.remove(ctx.db.engine, "before_cursor_execute", listener)
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 3
 
 
 def test_the_worker_sweeps_at_most_once_a_minute(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
