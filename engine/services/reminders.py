@@ -129,6 +129,10 @@ class _Sweep:
         if task.due_at > self.now:
             if calendar.working_days_between(self.today, due_day) > rules.remind_days:
                 return 0
+            # A step offered already inside its reminder window (due next working day) was told its due
+            # date when it was offered (task_new); a reminder in the same minute would only repeat it.
+            if calendar.working_days_between(to_china(task.created_at).date(), due_day) <= rules.remind_days:
+                return 0
             body = f"{words}将于 {moment(task.due_at)} 到期，请及时办理。"
             return self.tell(
                 self.message(task, "task_due_soon", "due_soon", f"即将到期：{task.title}", body),

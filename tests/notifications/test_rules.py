@@ -121,6 +121,27 @@ def test_a_region_that_reminds_two_working_days_before_due_reminds_a_day_earlier
     assert (f"task:{default.task('intake_review').id}:due_soon", "clerk1") in keys(ctx, "task_due_soon")
 
 
+def test_a_step_offered_inside_its_reminder_window_is_not_reminded(
+    make_context: MakeContext, processes_dir: Path
+) -> None:
+    # With 3 working days' notice, 受理审查 (due in 3 working days) is inside its window from the start:
+    # its new-task notification already named the due date, so no reminder; it is still told overdue.
+    path = processes_dir / "default" / "parameters.toml"
+    text = path.read_text(encoding="utf-8").replace(
+        "[reminder_days_before_due]\n2021-07-01 = 1", "[reminder_days_before_due]\n2021-07-01 = 3"
+    )
+    assert "[reminder_days_before_due]\n2021-07-01 = 3" in text
+    path.write_text(text, encoding="utf-8")
+    ctx = make_context()
+    with china("2026-09-02 10:00"):
+        Application(ctx, eligible_household()).start()
+    for day in ("2026-09-02 10:01", "2026-09-04 10:00", "2026-09-07 10:00"):
+        sweep_at(ctx, day)
+    assert keys(ctx, "task_due_soon") == []
+    sweep_at(ctx, "2026-09-08 10:00")
+    assert len(keys(ctx, "task_overdue")) == 1
+
+
 def test_the_legal_clock_warns_at_80_percent_and_tells_its_limit_at_100(ctx: Context) -> None:
     # 受理 Mon 09-07 starts the 30 working-day clock. Working days after it: 09-08..11 (4), 09-14..18 (9),
     # Sun 09-20 (10), 09-21..24 (14; Fri 25 is 中秋), 09-28..30 (17), 国庆 off, 10-08, 09, Sat 10 (20),
