@@ -16,7 +16,7 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, String, and_, cast, exists, func, literal, or_, select, text
+from sqlalchemy import ColumnElement, Select, String, cast, exists, func, literal, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
 
 from engine.clock import to_china, utcnow
@@ -104,20 +104,28 @@ class _Sweep:
     # --- tasks: due soon, overdue, escalated ------------------------------------------------------
 
     def tasks(self) -> int:
-        due_soon = and_(HumanTask.due_at > self.now, ~_told("task", HumanTask.id, "due_soon"))
-        overdue = and_(HumanTask.due_at <= self.now, ~_told("task", HumanTask.id, "escalated"))
-        query = (
+        # Two queries, not one with an OR: each NOT EXISTS then runs as an anti-join probing the index,
+        # where an OR makes PostgreSQL hash the whole notification table.
+        due_soon = (HumanTask.due_at > self.now, ~_told("task", HumanTask.id, "due_soon"))
+        overdue = (HumanTask.due_at <= self.now, ~_told("task", HumanTask.id, "escalated"))
+        return sum(
+            self.task(task)
+            for where in (due_soon, overdue)
+            for task in self.session.scalars(self.open_tasks(*where)).unique()
+        )
+
+    def open_tasks(self, *where: ColumnElement[bool]) -> Select[tuple[HumanTask]]:
+        return (
             select(HumanTask)
             .where(
                 HumanTask.state.in_(OPEN),
                 HumanTask.due_at <= self.now + DUE_WINDOW,
                 HumanTask.task_name.not_in(EMERGENCY_STEPS),
-                or_(due_soon, overdue),
+                *where,
             )
             .options(joinedload(HumanTask.instance), joinedload(HumanTask.case), joinedload(HumanTask.org_unit))
             .order_by(HumanTask.due_at, HumanTask.id)
         )
-        return sum(self.task(task) for task in self.session.scalars(query).unique())
 
     def task(self, task: HumanTask) -> int:
         rules = self.rules(task.instance.definition)

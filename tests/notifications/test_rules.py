@@ -168,7 +168,7 @@ def test_a_sweep_run_twice_writes_each_cause_once(ctx: Context) -> None:
     # Overdue (clerk1) and escalated (the two heads) at once.
     assert sweep_at(ctx, "2026-09-09 09:00") == 3
     assert sweep_at(ctx, "2026-09-09 09:00") == 0
-    # Everything told: the repeat reads no task or case row, only its three candidate queries.
+    # Everything told: the repeat reads no task or case row, only its four candidate queries.
     statements: list[str] = []
     listener = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
     event.listen(ctx.db.engine, "before_cursor_execute", listener)
@@ -176,7 +176,7 @@ def test_a_sweep_run_twice_writes_each_cause_once(ctx: Context) -> None:
         assert sweep_at(ctx, "2026-09-10 09:00") == 0
     finally:
         event.remove(ctx.db.engine, "before_cursor_execute", listener)
-    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 3
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 4
 
 
 def test_the_worker_sweeps_at_most_once_a_minute(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -190,7 +190,8 @@ def test_the_worker_sweeps_at_most_once_a_minute(ctx: Context, monkeypatch: pyte
         frozen.tick(31)
         reminders.job(ctx)
     assert len(runs) == 2
-    assert [name for name, _ in worker.JOBS][-2:] == ["提醒与督办", "每日待办摘要"]
+    assert ("提醒与督办", reminders.job) in worker.JOBS
+    assert ("每日待办摘要", digest.job) in worker.JOBS
 
 
 def test_a_bad_rule_value_is_refused_at_deploy_naming_the_parameter(ctx: Context, processes_dir: Path) -> None:
