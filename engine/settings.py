@@ -44,6 +44,8 @@ DIBAO_DELIVERY_BACKOFF_SECONDS   wait before the first retry, doubling each atte
 DIBAO_DELIVERY_LEASE_SECONDS     how long a worker's claim lasts; an older claim belongs to a dead worker and
                                  the delivery is taken over (default 300).
 DIBAO_DELIVERY_TIMEOUT_SECONDS   network timeout of one send (default 10).
+DIBAO_DIGEST_HOUR      the China-time hour after which the worker writes the daily digest (default 8, 0–23).
+DIBAO_DIGEST_DAYS      the digest lists open tasks overdue or due within this many days (default 3).
 """
 
 from __future__ import annotations
@@ -95,6 +97,8 @@ class Settings:
     delivery_backoff_seconds: int = 60
     delivery_lease_seconds: int = 300
     delivery_timeout_seconds: float = 10.0
+    digest_hour: int = 8
+    digest_days: int = 3
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -118,6 +122,8 @@ class Settings:
             audit_key=env.get("DIBAO_AUDIT_KEY") or None,
             audit_public_key=Path(env["DIBAO_AUDIT_PUBLIC_KEY"]) if env.get("DIBAO_AUDIT_PUBLIC_KEY") else None,
             **_delivery(env),
+            digest_hour=_whole(env, "DIBAO_DIGEST_HOUR", 8, 0, 23),
+            digest_days=_whole(env, "DIBAO_DIGEST_DAYS", 3, 0, 30),
         )
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from engine.domain.reminder_rules import value_problem
 from engine.errors import InvalidData, Problem
 
 Value = int | float | str | bool
@@ -111,6 +112,9 @@ def _parse_one(name: str, table: Any, source: str) -> Parameter:
             raise InvalidData(f"参数文件 {source}：参数 {name} 在 {key} 的取值必须是数字、字符串或布尔值")
         if isinstance(value, float) and not math.isfinite(value):
             raise InvalidData(f"参数文件 {source}：参数 {name} 在 {key} 的取值必须是有限的数（不能是 inf 或 nan）")
+        # The notification rules' values (engine.domain.reminder_rules) are refused here, at deploy.
+        if problem := value_problem(name, value):
+            raise InvalidData(f"参数文件 {source}：参数 {name} 在 {key} 的取值 {value!r} 不可用：{problem}")
         periods.append((start, value))
     periods.sort(key=lambda period: period[0])
     return Parameter(name, tuple(periods))

@@ -75,6 +75,8 @@ Index(
     Case.clock_started_at,
     Case.decided_at,
 )
+# The reminder sweep (engine.services.reminders): the cases whose legal clock still runs, oldest first.
+Index("ix_case_clock_running", Case.decided_at, Case.closed_at, Case.clock_started_at)
 # Cases of a county decided in a period, with what the in-time test reads; covering.
 Index(
     "ix_case_decided",

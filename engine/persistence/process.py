@@ -153,3 +153,5 @@ Index("ix_human_task_role_case", *_OPEN_OF_ROLE, HumanTask.case_id)
 Index("ix_human_task_done_state", HumanTask.completed_by_id, HumanTask.state, HumanTask.completed_at, HumanTask.id)
 # 委派给我: the claimed tasks delegated to one user.
 Index("ix_human_task_delegate", HumanTask.delegate_id, HumanTask.state)
+# The reminder sweep (engine.services.reminders): open tasks of every unit due within its window.
+Index("ix_human_task_state_due", HumanTask.state, HumanTask.due_at)

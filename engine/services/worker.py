@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 
 from engine.context import Context
-from engine.services import notification_delivery, timers
+from engine.services import digest, notification_delivery, reminders, timers
 
 log = logging.getLogger("dibao.worker")
 
@@ -18,6 +18,10 @@ Job = Callable[[Context], int]
 # others still run (the outbox keeps delivering while a timer sweep meets a database hiccup).
 JOBS: tuple[tuple[str, Job], ...] = (
     ("定时器", timers.tick),
+    # Notification rules (docs/notification-rules.md): at most once a minute, the digest once a day.
+    ("提醒与督办", reminders.job),
+    ("每日待办摘要", digest.job),
+    # Last, so what the jobs above wrote goes out in the same round.
     ("通知发送", notification_delivery.deliver_due),
 )
 
