@@ -7,7 +7,7 @@ cannot be probed for existence."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -98,8 +98,7 @@ def save_preferences(
     with ctx.db.write() as session:
         user = get_user(session, username)
         chosen = _chosen(session, user.id)
-        new_email = _contact(email, user.email, "email", email_problem)
-        new_mobile = _contact(mobile, user.mobile, "mobile", mobile_problem)
+        new_email, new_mobile = _contacts(user, email, mobile)
         wanted = _wanted(choices, chosen)
         _check_channels(chosen, wanted, new_email, new_mobile)
         changed = _apply(session, user, chosen, wanted)
@@ -155,14 +154,22 @@ def _preferences(user: User, chosen: Mapping[str, Choice]) -> Preferences:
     return Preferences(user.email or "", user.mobile or "", rows)
 
 
-def _contact(typed: str | None, current: str | None, field: str, problem_of: Callable[[str], str | None]) -> str:
-    if typed is None:
-        return current or ""
-    value = typed.strip()
-    problem = problem_of(value) if value else None  # empty removes the address
-    if problem:
-        raise InvalidData(problem, {field: [problem]})
-    return value
+def _contacts(user: User, email: str | None, mobile: str | None) -> tuple[str, str]:
+    """The address and mobile to keep: typed ones checked (both, so the page names every wrong field)."""
+    problems: dict[str, list[str]] = {}
+    values = []
+    for field, typed, current, problem_of in (
+        ("email", email, user.email, email_problem),
+        ("mobile", mobile, user.mobile, mobile_problem),
+    ):
+        value = (current or "") if typed is None else typed.strip()
+        problem = problem_of(value) if typed is not None and value else None  # empty removes the address
+        if problem:
+            problems[field] = [problem]
+        values.append(value)
+    if problems:
+        raise InvalidData(next(iter(problems.values()))[0], problems)
+    return values[0], values[1]
 
 
 def _wanted(choices: Mapping[str, Choice] | None, chosen: Mapping[str, Choice]) -> dict[str, Choice]:
