@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -27,7 +27,9 @@ def _bell() -> dict[str, Any]:
     user = getattr(current_user, "user", None)
     if user is None:
         return {}
-    count = notification_query.unread_count(context(), user.username)
+    if "unread_notifications" not in g:  # a page that renders several templates still counts once
+        g.unread_notifications = notification_query.unread_count(context(), user.username)
+    count: int = g.unread_notifications
     return {"bell": {"count": count, "text": f"{BELL_LIMIT}+" if count > BELL_LIMIT else str(count)}}
 
 
