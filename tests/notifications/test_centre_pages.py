@@ -7,6 +7,7 @@ import re
 
 import pytest
 from flask import Flask
+from sqlalchemy import event
 
 from engine.context import Context
 from engine.queries import notifications as centre
@@ -126,3 +127,23 @@ def test_the_pages_need_a_signed_in_user(app: Flask) -> None:
     anonymous = Browser(app.test_client())
     for url in ("/notifications", "/notifications/preferences"):
         assert anonymous.get(url).status_code == 302
+
+
+def test_the_bell_costs_one_indexed_count_per_page(ctx: Context, clerk1b: Browser) -> None:
+    Application(ctx, eligible_household()).start()
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if "notification" in statement:
+            statements.append(statement)
+
+    event.listen(ctx.db.engine, "before_cursor_execute", seen)
+    try:
+        assert _bell(clerk1b.get("/inbox").get_data(as_text=True)) == "1"
+    finally:
+        event.remove(ctx.db.engine, "before_cursor_execute", seen)
+    (count,) = statements
+    assert count.lstrip().upper().startswith("SELECT COUNT(*)")
+    with ctx.db.engine.connect() as connection:
+        plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + count, ("clerk1b",)))
+    assert "ix_notification_user" in plan, plan
