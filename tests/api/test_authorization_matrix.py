@@ -176,6 +176,7 @@ def _routes() -> dict[str, Route]:
         **_delegation_routes(),
         **_correction_routes(),
         **_document_routes(),  # 文书: last, as making one approves a case (its 公示 timer ends the world's too)
+        **_notification_routes(),
     }
 
 
@@ -213,6 +214,7 @@ def test_the_matrix_covers_every_documented_route(anonymous: Api) -> None:
         "{number}": "<number>",
         "{document_id}": "<id>",
         "{code}": "<code>",
+        "{notification_id}": "<id>",
     }
     documented = set()
     for path, item in document["paths"].items():
@@ -373,5 +375,26 @@ def _document_routes() -> dict[str, Route]:
         "GET /documents/<id>": Route("GET", lambda w: f"/api/v1/documents/{_document(w.ctx)[0]}", allowed=viewers),
         "GET /documents/verify/<code>": Route(
             "GET", lambda w: f"/api/v1/documents/verify/{_document(w.ctx)[1]}", refused=200, anonymous=200
+        ),
+    }
+
+
+# --- the notification centre (docs/notification-centre.md) -------------------------------------------------
+# Everyone signed in reads their own list; a notification of clerk1b (the other 城关镇 clerk, told of every
+# new 受理 task) is "not found" for everybody else, so ids cannot be probed.
+
+
+def _clerk1b_notification(ctx: Context) -> int:
+    from engine.queries import notifications as centre
+
+    reference_task(ctx)  # clerk1 registers: clerk1b is told of the new task
+    return centre.list_notifications(ctx, "clerk1b", centre.NotificationQuery()).rows[0].id
+
+
+def _notification_routes() -> dict[str, Route]:
+    return {
+        "GET /notifications": Route("GET", lambda w: "/api/v1/notifications?unread=true"),
+        "POST /notifications/<id>/read": Route(
+            "POST", lambda w: f"/api/v1/notifications/{_clerk1b_notification(w.ctx)}/read", allowed=(), refused=404
         ),
     }

@@ -62,6 +62,9 @@ ROUTES = {
     ("get", "/api/v1/cases/{number}/documents"),
     ("get", "/api/v1/documents/{document_id}"),
     ("get", "/api/v1/documents/verify/{code}"),
+    # the notification centre (docs/notification-centre.md)
+    ("get", "/api/v1/notifications"),
+    ("post", "/api/v1/notifications/{notification_id}/read"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/token"),

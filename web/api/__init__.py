@@ -15,6 +15,7 @@ from web.api import (
     document_corrections,  # 更正 of an issued document (docs/documents-corrections-and-printing.md)
     documents,  # 文书 (docs/documents-verify-and-download.md)
     notices,
+    notifications,  # the notification centre (docs/notification-centre.md)
     objections,
     openapi,
     rewinding,  # 撤回, 退回, move (docs/withdraw-and-return.md)
@@ -38,6 +39,7 @@ __all__ = [
     "documents",
     "init_app",
     "notices",
+    "notifications",
     "objections",
     "openapi",
     "rewinding",
