@@ -21,6 +21,7 @@ from web.clerk import (
     rewinding,
     tasks,
 )
+from web.clerk import copies, urging  # noqa: F401  (抄送我的; 催办 routes on the tasks blueprint)
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
     inbox.bp,
@@ -36,4 +37,5 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     document_corrections.bp,  # 更正 of an issued document
     document_printing.bp,  # batch printing of 公示 sheets and 确认通知书
     documents.bp,  # 文书 download and print (docs/documents-verify-and-download.md)
+    copies.bp,  # 抄送我的 (docs/urge-and-copy.md)
 )

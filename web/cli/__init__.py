@@ -55,3 +55,5 @@ register_rewinding(tasks_group, cases_group)  # 撤回, 退回, move (docs/withd
 # 更正 and batch printing (docs/documents-corrections-and-printing.md) join the 文书 group.
 for _command in (correct_document, print_notices, print_confirmations):
     documents_group.add_command(_command)
+# 催办 (docs/urge-and-copy.md): `dibao tasks urge`, registered on the tasks group by importing it.
+from web.cli import task_urging  # noqa: E402, F401
