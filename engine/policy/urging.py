@@ -32,4 +32,6 @@ def check_may_urge(user: User, task: HumanTask) -> None:
     if urging_role(user) is None:
         raise PermissionDenied(f"无权催办：只有{_WHO}可以催办")
     if not may_urge(user, task):
-        raise PermissionDenied(f"无权催办该任务：任务由{task.org_unit.name}办理，不在您（{user.org_unit.name}）的辖区内")
+        raise PermissionDenied(
+            f"无权催办该任务：任务由{task.org_unit.name}办理，不在您（{user.org_unit.name}）的辖区内"
+        )

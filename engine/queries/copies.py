@@ -135,12 +135,16 @@ def _steps(session: Session, tasks: Sequence[HumanTask]) -> list[CopiedStep]:
     if not tasks:
         return []
     keys = {event_key(task.id): task for task in tasks}
-    rows = session.scalars(
-        select(Notification)
-        .where(Notification.event_key.in_(keys), Notification.kind == KIND)
-        .options(joinedload(Notification.user), joinedload(Notification.sender))
-        .order_by(Notification.id)
-    ).unique().all()
+    rows = (
+        session.scalars(
+            select(Notification)
+            .where(Notification.event_key.in_(keys), Notification.kind == KIND)
+            .options(joinedload(Notification.user), joinedload(Notification.sender))
+            .order_by(Notification.id)
+        )
+        .unique()
+        .all()
+    )
     by_task: dict[int, list[Notification]] = {}
     for row in rows:
         by_task.setdefault(keys[row.event_key].id, []).append(row)

@@ -103,7 +103,9 @@ def _record(event: AuditEvent, people: Mapping[int, str]) -> UrgeRecord:
     details = event.details if isinstance(event.details, dict) else {}
     by = people.get(event.actor_id or 0, event.actor_name or "—")
     urged = details.get("urged")
-    return UrgeRecord(event.occurred_at, by, str(details.get("message", "")), list(urged) if isinstance(urged, list) else [])
+    return UrgeRecord(
+        event.occurred_at, by, str(details.get("message", "")), list(urged) if isinstance(urged, list) else []
+    )
 
 
 def _urged(event: AuditEvent, d: Mapping[str, Any], title: str, forms: Mapping[str, FormDefinition]) -> str:

@@ -1,8 +1,8 @@
 """催办: a supervisor nudges the people working an open task, with a message (docs/urge-and-copy.md).
 
 One transaction: the check (engine.policy.urging), the rate limit (the process's parameter
-`urge_min_interval_hours`, counted from the task's last `task_urged` event: engine.queries.urges), and the audit event. The
-notification to the task's workers is written from that event before the transaction commits
+`urge_min_interval_hours`, counted from the task's last `task_urged` event: engine.queries.urges), and the
+audit event. The notification to the task's workers is written from that event before the transaction commits
 (engine.records.notifications.from_events), so a refused 催办 sends nothing."""
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from engine.queries.urges import ACTION, MAX_MESSAGE, interval_of, last_urged_at
 from engine.records import audit
 from engine.records.notifications.from_events import workers_of
 from engine.records.writeback import OPEN_STATES
-
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,9 @@ def urge(ctx: Context, task_id: int, username: str, message: str) -> UrgeResult:
         now, interval = utcnow(), interval_of(ctx, task)
         last = last_urged_at(session, task)
         if last is not None and now < last + interval:
-            raise RateLimited(_too_soon(last, last + interval), retry_after=math.ceil((last + interval - now).total_seconds()))
+            raise RateLimited(
+                _too_soon(last, last + interval), retry_after=math.ceil((last + interval - now).total_seconds())
+            )
         told = [worker.username for worker in workers_of(session, task) if worker.id != user.id]
         audit.record_task(
             session, ACTION, audit.Actor.of(user, urging_role(user)), task, at=now, message=text, urged=told
@@ -73,7 +74,9 @@ def _message(message: str | None) -> str:
     if not text:
         raise InvalidData("催办信息有误", {"message": ["催办内容：必填"]})
     if len(text) > MAX_MESSAGE:
-        raise InvalidData("催办信息有误", {"message": [f"催办内容：不能超过 {MAX_MESSAGE} 个字（现有 {len(text)} 个字）"]})
+        raise InvalidData(
+            "催办信息有误", {"message": [f"催办内容：不能超过 {MAX_MESSAGE} 个字（现有 {len(text)} 个字）"]}
+        )
     return text
 
 

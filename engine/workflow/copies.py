@@ -42,4 +42,3 @@ def check_copies(parsed: ParsedFiles, task_spec: Any, value: str | None, element
         yield parsed.problem(f"{task}的 copies（抄送）含有未知角色{names}：请写角色标识或中文名称", element)
     elif not known:
         yield parsed.problem(f"{task}的 copies（抄送）为空：请列出抄送的角色，或删去该属性", element)
-

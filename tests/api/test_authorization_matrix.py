@@ -176,6 +176,7 @@ def _routes() -> dict[str, Route]:
         **_delegation_routes(),
         **_correction_routes(),
         **_document_routes(),  # 文书: last, as making one approves a case (its 公示 timer ends the world's too)
+        **_urging_routes(),  # 催办: on a fresh task of its own, so the 文书 world is no matter
     }
 
 
@@ -373,5 +374,17 @@ def _document_routes() -> dict[str, Route]:
         "GET /documents/<id>": Route("GET", lambda w: f"/api/v1/documents/{_document(w.ctx)[0]}", allowed=viewers),
         "GET /documents/verify/<code>": Route(
             "GET", lambda w: f"/api/v1/documents/verify/{_document(w.ctx)[1]}", refused=200, anonymous=200
+        ),
+    }
+
+
+# --- 催办 (docs/urge-and-copy.md): a township head in scope or the county; of PEOPLE only approver1 ---------
+def _urging_routes() -> dict[str, Route]:
+    return {
+        "POST /tasks/<id>/urge": Route(
+            "POST",
+            lambda w: f"/api/v1/tasks/{w.fresh_task()}/urge",
+            {"message": "请尽快办理"},
+            allowed=COUNTY_STARTERS,  # the county approver; clerks, auditors and designers do not urge
         ),
     }

@@ -46,7 +46,8 @@ def test_a_township_head_urges_the_clerks_of_a_task_of_their_township(ctx: Conte
     for clerk in ("clerk1", "clerk1b"):
         (note,) = _inbox(ctx, clerk, "urged")
         assert note.title == "催办：受理登记"
-        assert "请今天内办结受理登记" in note.body and "城关镇负责人" in note.body
+        assert "请今天内办结受理登记" in note.body
+        assert "城关镇负责人" in note.body
         assert note.event_key.startswith(f"task:{task_id}:urged:")
     assert _inbox(ctx, "head1", "urged") == []
     (event,) = _urge_events(ctx)
@@ -75,7 +76,8 @@ def test_urging_outside_scope_or_without_a_supervisory_role_is_refused_and_sends
     with pytest.raises(InvalidData, match="催办信息有误") as long:
         urging.urge(ctx, task_id, "head1", "催" * 201)
     assert "不能超过 200 个字" in long.value.fields["message"][0]
-    assert _urge_events(ctx) == [] and _inbox(ctx, "clerk1", "urged") == []
+    assert _urge_events(ctx) == []
+    assert _inbox(ctx, "clerk1", "urged") == []
     # The county urges every task of its county.
     assert urging.urge(ctx, task_id, "approver1", "县里督办").urged == ["clerk1"]
 
@@ -90,7 +92,8 @@ def test_the_interval_limits_urging_a_task_until_it_has_passed(ctx: Context) -> 
         assert refused.value.retry_after == 60
         assert "下次可催办时间：2026-11-23 13:00" in refused.value.message  # Beijing time
         assert urges.task_urges(ctx, task_id, "head1").next_allowed_at is not None
-    assert len(_urge_events(ctx)) == 1 and len(_inbox(ctx, "clerk1", "urged")) == 1
+    assert len(_urge_events(ctx)) == 1
+    assert len(_inbox(ctx, "clerk1", "urged")) == 1
     with freeze_time("2026-11-23 05:00:00"):
         urging.urge(ctx, task_id, "approver1", "第二次催办")
     assert [n.body.rsplit("：", 1)[1] for n in _inbox(ctx, "clerk1", "urged")] == ["第一次催办", "第二次催办"]
@@ -99,7 +102,9 @@ def test_the_interval_limits_urging_a_task_until_it_has_passed(ctx: Context) -> 
 @freeze_time(START)
 def test_a_completed_task_is_not_urged(ctx: Context) -> None:
     task_id = reference_task(ctx)
-    tasks.complete(ctx, task_id, "clerk1", {"applicant_name": "张三", "household_size": 3, "requested_amount": "5000.00"})
+    tasks.complete(
+        ctx, task_id, "clerk1", {"applicant_name": "张三", "household_size": 3, "requested_amount": "5000.00"}
+    )
     with pytest.raises(Conflict, match="无需催办"):
         urging.urge(ctx, task_id, "head1", "请尽快")
 
@@ -131,8 +136,10 @@ def test_the_township_decision_on_temporary_assistance_is_copied_to_the_county(c
         request.complete("township_approval", "head_bengbu", {"decision": "approve", "opinion": "同意救助"})
     (copy,) = _inbox(ctx, "approver_bengbu", "copied")
     assert (copy.title, copy.event_key, copy.task_id) == ("抄送：乡镇审批", f"task:{task_id}:copied", task_id)
-    assert "结论：批准救助" in copy.body and "意见：同意救助" in copy.body
-    assert "王*国" in copy.body and "11010519820315021X" not in copy.body
+    assert "结论：批准救助" in copy.body
+    assert "意见：同意救助" in copy.body
+    assert "王*国" in copy.body
+    assert "11010519820315021X" not in copy.body
     assert _inbox(ctx, "head_bengbu", "copied") == []  # the completer is not copied
     # 抄送我的 lists it unread; the receipts show it unread until it is opened.
     listed = copies.copied_to_me(ctx, "approver_bengbu")
@@ -144,7 +151,8 @@ def test_the_township_decision_on_temporary_assistance_is_copied_to_the_county(c
         opened = copy_commands.open_copy(ctx, copy.id, "approver_bengbu")
     assert opened.case_number == request.number
     step = copies.receipts_for_task(ctx, task_id, "head_bengbu")
-    assert step is not None and [r.read_at.isoformat() for r in step.receipts if r.read_at] == ["2026-11-30T03:00:00"]
+    assert step is not None
+    assert [r.read_at.isoformat() for r in step.receipts if r.read_at] == ["2026-11-30T03:00:00"]
     assert copies.copied_to_me(ctx, "approver_bengbu").unread == 0
     with pytest.raises(Exception, match="不存在"):  # someone else's copy is not found
         copy_commands.open_copy(ctx, copy.id, "head_bengbu")
@@ -162,7 +170,8 @@ def test_deploy_refuses_a_copy_to_an_unknown_role_naming_the_element(
         make_context()
     (problem,) = {(p.element, p.message) for p in refused.value.problems if "copies" in p.message}
     assert problem[0] == "township_approval"
-    assert "乡镇审批" in problem[1] and "未知角色“村长”" in problem[1]
+    assert "乡镇审批" in problem[1]
+    assert "未知角色“村长”" in problem[1]
 
 
 def test_deploy_refuses_an_empty_copy_list(ctx: Context, processes_dir: Path) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from web.clerk import (
+from web.clerk import (  # noqa: F401  (抄送我的; 催办 routes on the tasks blueprint)
     attachments,
     case_extend,
     case_terminate,
     cases,
-    delegation,  # noqa: F401  (委派 routes on the tasks blueprint)
+    copies,
+    delegation,
     document_corrections,
     document_printing,
     documents,
@@ -20,8 +21,8 @@ from web.clerk import (
     objections,
     rewinding,
     tasks,
+    urging,
 )
-from web.clerk import copies, urging  # noqa: F401  (抄送我的; 催办 routes on the tasks blueprint)
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
     inbox.bp,

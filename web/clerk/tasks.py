@@ -13,8 +13,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 
 from engine.errors import InvalidData
-from engine.queries import documents as document_lists
 from engine.queries import copies as copy_lists
+from engine.queries import documents as document_lists
 from engine.queries import rewinding, task_page, urges
 from engine.queries.task_page import TaskPage
 from engine.services import tasks
