@@ -198,6 +198,9 @@ def _completed(event: AuditEvent, d: Mapping[str, Any], title: str, forms: Mappi
         text += f"，结论：{_decision_label(forms, d.get('form'), decision)}"
     if isinstance(opinion, str) and opinion.strip():
         text += f"，意见：{opinion.strip()}"
+    copies = d.get("copies")  # 抄送 (docs/urge-and-copy.md)
+    if isinstance(copies, list) and copies:
+        text += f"，抄送{'、'.join(ROLE_LABELS.get(str(role), str(role)) for role in copies)}"
     return text
 
 

@@ -18,7 +18,7 @@ from engine.persistence import AuditEvent, Notification, User
 from engine.queries import case_page, copies, urges
 from engine.queries import notices as notice_board
 from engine.services import copies as copy_commands
-from engine.services import designer, tasks, timers, urging
+from engine.services import batch_tasks, designer, tasks, timers, urging
 from tests.api.conftest import reference_task
 from tests.conftest import MakeContext, add_second_clerk
 from tests.scenarios.flow import Users
@@ -156,6 +156,20 @@ def test_the_township_decision_on_temporary_assistance_is_copied_to_the_county(c
     assert copies.copied_to_me(ctx, "approver_bengbu").unread == 0
     with pytest.raises(Exception, match="不存在"):  # someone else's copy is not found
         copy_commands.open_copy(ctx, copy.id, "head_bengbu")
+    timeline = case_page.case_page(ctx, request.number, "clerk_bengbu").timeline
+    assert any(e.text.endswith("抄送县民政审批人") for e in timeline if e.action == "task_completed")
+
+
+@freeze_time(START)
+def test_the_batch_approval_copies_too(ctx: Context) -> None:
+    request = _to_township_approval(ctx)
+    with freeze_time("2026-11-30 02:00:00"):
+        timers.tick(ctx)
+        task_id = request.task("township_approval").id
+        result = batch_tasks.batch_complete(ctx, "head_bengbu", [task_id], "reject", "支出已由医疗救助解决")
+    assert result.succeeded == 1
+    (copy,) = _inbox(ctx, "approver_bengbu", "copied")
+    assert "结论：不予批准" in copy.body
 
 
 def test_deploy_refuses_a_copy_to_an_unknown_role_naming_the_element(
