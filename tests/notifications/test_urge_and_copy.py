@@ -17,8 +17,8 @@ from engine.errors import BundleInvalid, Conflict, InvalidData, PermissionDenied
 from engine.persistence import AuditEvent, Notification, User
 from engine.queries import case_page, copies, urges
 from engine.queries import notices as notice_board
-from engine.services import copies as copy_commands
 from engine.services import batch_tasks, designer, tasks, timers, urging
+from engine.services import copies as copy_commands
 from tests.api.conftest import reference_task
 from tests.conftest import MakeContext, add_second_clerk
 from tests.scenarios.flow import Users
