@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from freezegun import freeze_time
 
 from engine.context import Context
+from engine.queries import urges
 from engine.services import timers
 from tests.notifications.test_urge_and_copy import _to_township_approval
 from tests.scenarios.test_temporary_assistance import START
@@ -73,3 +75,14 @@ def test_copied_to_me_lists_the_copy_and_opening_it_is_the_read_receipt(ctx: Con
         case_page = approver.get(f"/cases/{request.number}").get_data(as_text=True)
         assert "已读 · 2026-11-30 11:00" in case_page  # Beijing time
         assert head.post(f"/copies/{copy_id}/open").status_code == 404  # not hers
+
+
+@pytest.mark.parametrize(("who", "status"), [("clerk1", 403), ("clerk2", 403), ("auditor1", 403), ("approver1", 302)])
+@freeze_time(START)
+def test_only_a_supervisor_in_scope_urges_from_the_pages(
+    ctx: Context, make_browser: Any, who: str, status: int
+) -> None:
+    task_id = open_task(ctx)
+    browser = make_browser(who)
+    assert browser.post(f"/tasks/{task_id}/urge", {"message": "请尽快"}).status_code == status
+    assert len(urges.task_urges(ctx, task_id, "clerk1").records) == (1 if status == 302 else 0)
