@@ -301,3 +301,6 @@ MOVED_ON_LABELS = {
 }
 # --- 会签 (docs/countersign.md) -------------------------------------------------------------------
 COUNTERSIGN_STATE_LABELS = {"signed": "已签", "pending": "待签", "withdrawn": "无需再签（结果已定）"}
+# --- 催办 and 抄送 (docs/urge-and-copy.md) ------------------------------------------------------------
+URGE_EVENT_LABEL = "催办"  # the timeline's word for a `task_urged` event
+COPY_READ_LABELS = {True: "已读", False: "未读"}  # a 抄送 recipient's receipt

@@ -385,3 +385,9 @@ check_may_correct_document = _documents.check_may_correct_document
 check_may_print_documents = _documents.check_may_print_documents
 may_correct_document = _documents.may_correct_document
 may_print_documents = _documents.may_print_documents
+
+# 催办 (docs/urge-and-copy.md) lives in engine/policy/urging.py, re-exported here.
+from engine.policy import urging as _urging  # noqa: E402
+
+check_may_urge = _urging.check_may_urge
+may_urge = _urging.may_urge

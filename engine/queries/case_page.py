@@ -31,7 +31,7 @@ from engine.domain.vocabulary import (
 from engine.lookups import get_user
 from engine.persistence import AuditEvent, Case, OrgUnit, ProcessInstance, User
 from engine.policy import may_reveal
-from engine.queries import case_ending_sentences, case_view, document_sentences, objections, rewind_sentences
+from engine.queries import case_ending_sentences, case_view, document_sentences, objections, rewind_sentences, urges
 from engine.queries.delegation_events import DELEGATION_SENTENCES
 from engine.queries.document_correction_sentences import SENTENCES as CORRECTION_SENTENCES
 from engine.queries.household import HouseholdView, household_view
@@ -198,6 +198,9 @@ def _completed(event: AuditEvent, d: Mapping[str, Any], title: str, forms: Mappi
         text += f"，结论：{_decision_label(forms, d.get('form'), decision)}"
     if isinstance(opinion, str) and opinion.strip():
         text += f"，意见：{opinion.strip()}"
+    copies = d.get("copies")  # 抄送 (docs/urge-and-copy.md)
+    if isinstance(copies, list) and copies:
+        text += f"，抄送{'、'.join(ROLE_LABELS.get(str(role), str(role)) for role in copies)}"
     return text
 
 
@@ -366,3 +369,5 @@ def _related(session: Session, case: Case) -> list[RelatedCase]:
 
 # 文书 issued, downloaded, printed (docs/documents-verify-and-download.md)
 SENTENCES.update(document_sentences.SENTENCES)
+# 催办 (docs/urge-and-copy.md)
+SENTENCES.update(urges.SENTENCES)

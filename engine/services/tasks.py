@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 from engine import policy
 from engine.clock import utcnow
 from engine.context import Context
+from engine.domain.vocabulary import DECISION_LABELS
 from engine.errors import Conflict, InvalidData, NotFound, WorkflowFailed
 from engine.lookups import get_user
 from engine.persistence import HumanTask, OrgUnit, ProcessInstance, User
@@ -192,7 +193,8 @@ def complete(ctx: Context, task_id: int, username: str, data: dict[str, Any]) ->
         # Validated against the form with the task's data as context, in the engine host's child,
         # which restores the state once for both.
         completion = run.complete_form(task.spiff_task_id, task.form_key or "", data)
-        _record_completion(step.session, task, user, actor, form, completion)
+        copies = ctx.process(task.instance.definition).copies(task.task_name)  # 抄送 (docs/urge-and-copy.md)
+        _record_completion(step.session, task, user, actor, form, completion, copies)
         case = task.case
         created = step.finish(case, run)
         return CompletionResult(
@@ -201,7 +203,13 @@ def complete(ctx: Context, task_id: int, username: str, data: dict[str, Any]) ->
 
 
 def _record_completion(
-    session: Session, task: HumanTask, user: User, actor: audit.Actor, form: FormDefinition, done: FormCompletion
+    session: Session,
+    task: HumanTask,
+    user: User,
+    actor: audit.Actor,
+    form: FormDefinition,
+    done: FormCompletion,
+    copies: tuple[str, ...] = (),
 ) -> None:
     now = utcnow()
     record_entered_household(task.case, form, done.clean)
@@ -218,7 +226,20 @@ def _record_completion(
         at=now,
         form=task.form_key,
         changes=audit.changes(done.before, done.clean),
+        # The roles the step copies (抄送) and the decision in words: the notification is written from this event.
+        **({"copies": list(copies), "decision_label": decision_label(form, task.decision)} if copies else {}),
     )
+
+
+def decision_label(form: FormDefinition, decision: str | None) -> str | None:
+    """A decision code in the words of the form's own options, else the shared vocabulary's."""
+    if not decision:
+        return None
+    field = form.schema.get("properties", {}).get("decision", {})
+    labels = field.get("x-enum-labels") if isinstance(field, dict) else None
+    if isinstance(labels, dict) and decision in labels:
+        return str(labels[decision])
+    return DECISION_LABELS.get(decision, decision)
 
 
 # A draft is what was typed, stored as is; this bounds what one task row may hold.

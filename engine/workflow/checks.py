@@ -12,6 +12,8 @@ from engine.domain.roles import role_for_lane
 from engine.domain.vocabulary import CONTEXT_PANELS
 from engine.errors import InvalidData, NotFound, Problem
 from engine.workflow import panels
+from engine.workflow.copies import PROPERTY as COPIES
+from engine.workflow.copies import check_copies
 from engine.workflow.helpers import ENGINE_NAMES, HELPER_NAMES
 from engine.workflow.namespaces import BPMN_NS
 from engine.workflow.parsing import ParsedFiles
@@ -147,6 +149,7 @@ def _check_user_task(parsed: ParsedFiles, task_spec: Any, element: str, load_for
         yield parsed.problem(f"dueWorkingDays 必须是 0–365 的整数，而不是“{due}”", element)
     yield from _check_context_panels(parsed, task_spec, properties.get(panels.PROPERTY), element)
     yield from check_return_targets(parsed, task_spec, properties.get(RETURN_TARGETS), element)
+    yield from check_copies(parsed, task_spec, properties.get(COPIES), element)  # 抄送
 
 
 def _check_context_panels(parsed: ParsedFiles, task_spec: Any, value: str | None, element: str) -> Iterator[Problem]:

@@ -17,6 +17,9 @@ from typing import Any
 from engine.clock import utcnow
 from engine.domain.parameters import Parameters
 from engine.errors import WorkflowFailed
+from engine.workflow.checks import element_id, user_task_properties
+from engine.workflow.copies import PROPERTY as COPIES
+from engine.workflow.copies import split_roles
 from engine.workflow.documents import PassedElement
 from engine.workflow.host import EngineHost
 from engine.workflow.host_protocol import Failure, ProcessRef, Request, StepResult
@@ -58,6 +61,14 @@ class IsolatedProcess:
     def return_targets(self, task_name: str) -> list[tuple[str, str]]:
         """(BPMN id, name) of the steps `task_name` may send a case back to (docs/withdraw-and-return.md)."""
         return return_targets(self._loaded, task_name)
+
+    def copies(self, task_name: str) -> tuple[str, ...]:
+        """The roles `task_name` copies (抄送) when it completes (docs/urge-and-copy.md)."""
+        for spec in (self._loaded.spec, *self._loaded.subprocess_specs.values()):
+            for task_spec in spec.task_specs.values():
+                if getattr(task_spec, "manual", False) and element_id(task_spec) == task_name:
+                    return tuple(split_roles(user_task_properties(task_spec).get(COPIES))[0])
+        return ()
 
     def user_tasks(self) -> list[tuple[str, str]]:
         return user_task_names(self._loaded)

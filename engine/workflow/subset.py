@@ -177,7 +177,15 @@ SPIFF_EXTENSIONS = {
 }
 # `documents`: what the element issues when it completes (engine/workflow/documents.py).
 DOCUMENTS_PROPERTY = "documents"
-USER_TASK_PROPERTIES = ("formKey", "dueWorkingDays", "prefill", "contextPanels", "returnTargets", DOCUMENTS_PROPERTY)
+USER_TASK_PROPERTIES = (
+    "formKey",
+    "dueWorkingDays",
+    "prefill",
+    "contextPanels",
+    "returnTargets",
+    DOCUMENTS_PROPERTY,
+    "copies",  # 抄送: engine/workflow/copies.py
+)
 # A start event's property: who may start the process (engine/workflow/starters.py).
 START_EVENT_PROPERTIES = ("startRoles", DOCUMENTS_PROPERTY)
 OTHER_ELEMENT_PROPERTIES = (DOCUMENTS_PROPERTY,)

@@ -177,6 +177,7 @@ def _routes() -> dict[str, Route]:
         **_correction_routes(),
         **_document_routes(),  # 文书: last, as making one approves a case (its 公示 timer ends the world's too)
         **_notification_routes(),
+        **_urging_routes(),  # 催办: on a fresh task of its own, so the 文书 world is no matter
     }
 
 
@@ -396,5 +397,17 @@ def _notification_routes() -> dict[str, Route]:
         "GET /notifications": Route("GET", lambda w: "/api/v1/notifications?unread=true"),
         "POST /notifications/<id>/read": Route(
             "POST", lambda w: f"/api/v1/notifications/{_clerk1b_notification(w.ctx)}/read", allowed=(), refused=404
+        ),
+    }
+
+
+# --- 催办 (docs/urge-and-copy.md): a township head in scope or the county; of PEOPLE only approver1 ---------
+def _urging_routes() -> dict[str, Route]:
+    return {
+        "POST /tasks/<id>/urge": Route(
+            "POST",
+            lambda w: f"/api/v1/tasks/{w.fresh_task()}/urge",
+            {"message": "请尽快办理"},
+            allowed=COUNTY_STARTERS,  # the county approver; clerks, auditors and designers do not urge
         ),
     }

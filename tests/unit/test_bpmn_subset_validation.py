@@ -291,7 +291,7 @@ REFUSED = {
         "x",
         'name="priority"',
         "不支持的任务属性 spiffworkflow:property name=“priority”"
-        "（可用：formKey、dueWorkingDays、prefill、contextPanels、returnTargets、documents）",
+        "（可用：formKey、dueWorkingDays、prefill、contextPanels、returnTargets、documents、copies）",
     ),
     "decision on a user task": (
         diagram(

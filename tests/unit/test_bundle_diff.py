@@ -235,3 +235,15 @@ def test_parameter_labels_come_from_the_comment_above_the_table() -> None:
         "[no_comment]\n2021-07-01 = 1\n\n# 这是一段很长很长很长很长很长很长的说明文字没有标点\n[long]\n2021-07-01 = 1\n"
     )
     assert parameter_labels(text) == {"notice_days": "公示天数"}
+
+
+def test_declared_copies(reference: dict[str, str]) -> None:
+    """抄送 (docs/urge-and-copy.md): the roles a step copies when it completes."""
+    declared = _edit(
+        reference,
+        BPMN,
+        'value="reference_review" />\n          <spiffworkflow:property name="dueWorkingDays" value="5"',
+        'value="reference_review" />\n          <spiffworkflow:property name="copies" value="county_approver"'
+        ' />\n          <spiffworkflow:property name="dueWorkingDays" value="5"',
+    )
+    assert _sentences(reference, declared) == ["任务“乡镇审批”的抄送角色：（无） → county_approver"]

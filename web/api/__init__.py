@@ -22,6 +22,7 @@ from web.api import (
     starting,  # what a user may start, 延长办理期限 (docs/starting-cases.md)
     tasks,
     tokens,
+    urging,  # 催办 (docs/urge-and-copy.md)
 )
 from web.api.core import OPERATIONS, bp
 from web.api.errors import http_error
@@ -46,6 +47,7 @@ __all__ = [
     "starting",
     "tasks",
     "tokens",
+    "urging",
 ]
 
 

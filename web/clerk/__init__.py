@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from web.clerk import (
+from web.clerk import (  # noqa: F401  (抄送我的; 催办 routes on the tasks blueprint)
     attachments,
     case_extend,
     case_terminate,
     cases,
-    delegation,  # noqa: F401  (委派 routes on the tasks blueprint)
+    copies,
+    delegation,
     document_corrections,
     document_printing,
     documents,
@@ -20,6 +21,7 @@ from web.clerk import (
     objections,
     rewinding,
     tasks,
+    urging,
 )
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
@@ -36,4 +38,5 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     document_corrections.bp,  # 更正 of an issued document
     document_printing.bp,  # batch printing of 公示 sheets and 确认通知书
     documents.bp,  # 文书 download and print (docs/documents-verify-and-download.md)
+    copies.bp,  # 抄送我的 (docs/urge-and-copy.md)
 )

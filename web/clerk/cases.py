@@ -15,7 +15,8 @@ from flask.typing import ResponseReturnValue
 from engine.domain.vocabulary import CATEGORY_SHORT_LABELS, ENROLLMENT_STATUS_LABELS, OUTCOME_LABELS
 from engine.errors import InvalidData
 from engine.queries import attachments as attachment_lists
-from engine.queries import case_page, case_search, villages
+from engine.queries import case_page, case_search, urges, villages
+from engine.queries import copies as copy_lists
 from engine.queries import documents as document_lists
 from engine.queries.household import HouseholdView
 from engine.services import pii
@@ -82,6 +83,8 @@ def _case_page(
             reveal_errors=reveal_errors or {},
             attachments=attachment_lists.list_for_case(ctx, me, number),
             documents=document_lists.list_for_case(ctx, me, number),  # 文书 (clerk/_documents.html)
+            urgeable=urges.urgeable_tasks(ctx, number, me),  # 催办 forms on the open tasks
+            copied=copy_lists.receipts_for_case(ctx, number, me),  # 抄送 receipts (clerk/_copy_receipts.html)
         ),
         status,
     )

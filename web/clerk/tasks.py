@@ -13,8 +13,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 
 from engine.errors import InvalidData
+from engine.queries import copies as copy_lists
 from engine.queries import documents as document_lists
-from engine.queries import rewinding, task_page
+from engine.queries import rewinding, task_page, urges
 from engine.queries.task_page import TaskPage
 from engine.services import tasks
 from web.clerk.attachments import offer_numbers, store_upload
@@ -81,6 +82,8 @@ def _page(
             rewind=rewinding.task_rewind(context(), summary.id, me),  # 撤回, 退回 (docs/withdraw-and-return.md)
             countersign=page.countersign,  # 会签 progress (clerk/_countersign.html)
             documents=document_lists.list_for_task(context(), me, summary.id),  # 文书 it issued (clerk/_documents.html)
+            urging=urges.task_urges(context(), summary.id, me),  # 催办记录 and form (clerk/_urge.html)
+            copied=copy_lists.receipts_for_task(context(), summary.id, me),  # 抄送 receipts (clerk/_copy_receipts.html)
         ),
         status,
     )

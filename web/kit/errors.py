@@ -1,10 +1,10 @@
 """Domain errors and HTTP errors as Chinese pages; a request id on every response, never a stack trace.
 
 NotFound → 404, PermissionDenied → 403, InvalidData → 422, Conflict → a flash message and back to the
-inbox (the task was done or changed by someone else meanwhile), WorkflowFailed → 500 with the engine's
-message, an unusable audit key (the chain key, the auditor's public key) → 500 with the details in the
-log. Anything unexpected is logged with the request id, which the 500 page shows and every response
-carries as X-Request-Id.
+inbox (the task was done or changed by someone else meanwhile), RateLimited → 429 (with Retry-After),
+WorkflowFailed → 500 with the engine's message, an unusable audit key (the chain key, the auditor's
+public key) → 500 with the details in the log. Anything unexpected is logged with the request id, which
+the 500 page shows and every response carries as X-Request-Id.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from engine.errors import (
     InvalidData,
     NotFound,
     PermissionDenied,
+    RateLimited,
     WorkflowFailed,
 )
 
@@ -103,6 +104,12 @@ def _other_domain_error(exc: DibaoError) -> ResponseReturnValue:
     return error_page(400, exc.message)
 
 
+def _rate_limited(exc: RateLimited) -> ResponseReturnValue:
+    """Too soon (a 催办 within its interval, docs/urge-and-copy.md): 429, saying when to try again."""
+    page, status = error_page(429, exc.message)
+    return page, status, [("Retry-After", str(exc.retry_after))] if exc.retry_after else []
+
+
 def _csrf(exc: CSRFError) -> ResponseReturnValue:
     return error_page(400, "页面已过期或缺少安全校验信息，请返回并刷新页面后重试。", title="请求未通过安全校验")
 
@@ -161,6 +168,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(InvalidData, _invalid)
     app.register_error_handler(Conflict, _conflict)
     app.register_error_handler(WorkflowFailed, _workflow_failed)
+    app.register_error_handler(RateLimited, _rate_limited)
     app.register_error_handler(AuditKeyError, _audit_unavailable)
     app.register_error_handler(CheckpointError, _audit_unavailable)
     app.register_error_handler(DibaoError, _other_domain_error)

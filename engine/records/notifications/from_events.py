@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.domain.roles import role_label
+from engine.domain.roles import ROLE_LEVELS, role_label
 from engine.persistence import AuditEvent, Case, HumanTask, User
 from engine.records.notifications.outbox import Message, send, staff_of
 from engine.records.notifications.wording import case_words, due_words
@@ -125,6 +125,57 @@ def task_handed_over(session: Session, event: AuditEvent, batch: Batch) -> None:
     send(session, message, _others(users, event))
 
 
+def task_urged(session: Session, event: AuditEvent, batch: Batch) -> None:
+    """催办 (docs/urge-and-copy.md): the supervisor's message to whoever works the task now."""
+    task = session.get(HumanTask, event.task_id) if event.task_id else None
+    if task is None:
+        return
+    message = Message(
+        "urged",
+        f"task:{task.id}:urged:{event.seq}",
+        f"催办：{task.title}",
+        f"{_name(session, event)} 催办{case_words(task.case)}的“{task.title}”{due_words(task)}。"
+        f"催办内容：{event.details.get('message', '')}",
+        case_id=task.case_id,
+        task_id=task.id,
+        sender_id=event.actor_id,
+    )
+    send(session, message, _others(workers_of(session, task), event))
+
+
+def task_copied(session: Session, event: AuditEvent, batch: Batch) -> None:
+    """抄送 (docs/urge-and-copy.md): a completed task whose BPMN declares `copies` tells those roles' staff of
+    the case's unit at each role's level what was decided. The completion event names the roles."""
+    roles = event.details.get("copies") or []
+    task = session.get(HumanTask, event.task_id) if event.task_id and roles else None
+    if task is None:
+        return
+    users: dict[int, User] = {}
+    for role in roles:
+        level = ROLE_LEVELS.get(str(role))
+        unit_id = task.case.unit_at(level.value) if level else None
+        if unit_id is not None:
+            users.update((user.id, user) for user in staff_of(session, str(role), unit_id))
+    decision, opinion = event.details.get("decision_label"), (task.opinion or "").strip()
+    body = f"{_name(session, event)} 已办结{case_words(task.case)}的“{task.title}”"
+    body += (f"，结论：{decision}" if decision else "") + (f"，意见：{opinion}" if opinion else "")
+    message = Message(
+        "copied",
+        f"task:{task.id}:copied",
+        f"抄送：{task.title}",
+        body + "。此为抄送，供您知悉，无需办理。",
+        case_id=task.case_id,
+        task_id=task.id,
+        sender_id=event.actor_id,
+    )
+    send(session, message, _others(list(users.values()), event))
+
+
+def _name(session: Session, event: AuditEvent) -> str:
+    actor = session.get(User, event.actor_id) if event.actor_id else None
+    return actor.display_name if actor is not None else (event.actor_name or "系统")
+
+
 HANDLERS: dict[str, Handler] = {
     # Order matters within a transaction: a 退回 claims its reopened tasks before they are announced as new.
     "task_returned": task_returned,
@@ -132,4 +183,7 @@ HANDLERS: dict[str, Handler] = {
     "objection_received": objection_received,
     "task_delegated": task_handed_over,
     "task_transferred": task_handed_over,
+    # 催办 and 抄送 (docs/urge-and-copy.md)
+    "task_urged": task_urged,
+    "task_completed": task_copied,
 }

@@ -40,6 +40,7 @@ class _Task:
     panels: str | None = None  # contextPanels (docs/decision-context.md)
     returns: str | None = None  # returnTargets (docs/withdraw-and-return.md)
     countersign: str | None = None  # 会签: members, results, condition (docs/countersign.md)
+    copies: str | None = None  # 抄送 (docs/urge-and-copy.md)
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ def _read_process(process: etree._Element) -> _Process:
                 properties.get("contextPanels"),
                 properties.get("returnTargets"),
                 countersign_summary(element),
+                properties.get("copies"),
             )
         elif kind == "sequenceFlow":
             condition = text_of(element.find(f"{{{BPMN_NS}}}conditionExpression"))
@@ -185,6 +187,7 @@ _TASK_ATTRIBUTES: tuple[Attribute[_Task], ...] = (
     ("的预填（prefill）", lambda t: t.prefill, show),
     ("的可退回步骤", lambda t: t.returns, show),
     ("的会签设置", lambda t: t.countersign, show),
+    ("的抄送角色", lambda t: t.copies, show),
 )
 
 
