@@ -12,8 +12,10 @@ import os
 
 import click
 
-from web.cli import task_delegation  # noqa: F401  (registers delegate / hand-back / recall on the tasks group)
-from web.cli import task_urging  # noqa: F401  (registers 催办, `tasks urge`, on the tasks group)
+from web.cli import (
+    task_delegation,  # noqa: F401  (registers delegate / hand-back / recall on the tasks group)
+    task_urging,  # noqa: F401  (registers 催办, `tasks urge`, on the tasks group)
+)
 from web.cli.assess import assess_command, assess_temporary_command
 from web.cli.audit import audit_group
 from web.cli.case_ending import cases_terminate  # noqa: F401 - registers terminate/suspend/resume/cancel on cases
