@@ -21,16 +21,17 @@ from engine.records.notifications.wording import moment
 LOCK_KEY = 0x64696264  # "dibd": one digest at a time across workers
 LISTED = 5  # tasks named in the digest; the rest are counted
 
-_done: dict[str, date] = {}
+# Kept on the Context (one per worker process): the China-time day this process last wrote the digest for.
+DAY_DONE = "digest.day_done"
 
 
 def job(ctx: Context) -> int:
     """The worker's job: the digest once a day per process after the hour; a cheap no-op otherwise."""
     local = to_china(utcnow())
-    if local.hour < ctx.settings.digest_hour or _done.get("day") == local.date():
+    if local.hour < ctx.settings.digest_hour or ctx.cached(DAY_DONE) == local.date():
         return 0
     written = digest(ctx, local.date())
-    _done["day"] = local.date()
+    ctx.cache(DAY_DONE, local.date())
     return written
 
 
@@ -81,8 +82,3 @@ def _message(key: str, day: date, rows: list[Any], now: datetime) -> Message:
     body = f"您有 {overdue} 项已超期、{len(rows) - overdue} 项即将到期的待办任务：\n" + "\n".join(lines)
     title = f"每日待办摘要（{day:%Y-%m-%d}）：超期 {overdue} 项，即将到期 {len(rows) - overdue} 项"
     return Message("digest", key, title, body)
-
-
-def reset() -> None:
-    """Forget this process's memo of the day done (tests travel the clock across days)."""
-    _done.clear()

@@ -51,16 +51,17 @@ def sweep(ctx: Context) -> int:
         return run.tasks() + run.clocks() + run.emergencies()
 
 
-_last_run: dict[str, datetime] = {}
+# Kept on the Context (one per worker process): when this process last swept.
+LAST_SWEEP = "reminders.last_sweep"
 
 
 def job(ctx: Context) -> int:
     """The worker's job: the sweep at most once a minute per process (the worker's round is 5 seconds)."""
     now = utcnow()
-    last = _last_run.get("sweep")
+    last = ctx.cached(LAST_SWEEP)
     if last is not None and last <= now < last + INTERVAL:
         return 0
-    _last_run["sweep"] = now
+    ctx.cache(LAST_SWEEP, now)
     return sweep(ctx)
 
 

@@ -182,7 +182,6 @@ def test_a_sweep_run_twice_writes_each_cause_once(ctx: Context) -> None:
 def test_the_worker_sweeps_at_most_once_a_minute(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
     runs: list[int] = []
     monkeypatch.setattr(reminders, "sweep", lambda ctx: runs.append(1) or 0)
-    monkeypatch.setattr(reminders, "_last_run", {})
     with freeze_time("2026-09-02 02:00:00") as frozen:
         reminders.job(ctx)
         frozen.tick(30)
@@ -207,8 +206,7 @@ def test_a_bad_rule_value_is_refused_at_deploy_naming_the_parameter(ctx: Context
     assert "未知的角色：boss" in problem.message
 
 
-def test_the_daily_digest_comes_once_a_day_after_the_hour(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(digest, "_done", {})
+def test_the_daily_digest_comes_once_a_day_after_the_hour(ctx: Context) -> None:
     with china("2026-09-02 10:00"):
         app = Application(ctx, eligible_household()).start()  # 受理审查 due Mon 09-07
     with china("2026-09-04 07:59"):  # Fri, before 08:00: nothing yet
@@ -216,7 +214,7 @@ def test_the_daily_digest_comes_once_a_day_after_the_hour(ctx: Context, monkeypa
     with china("2026-09-04 08:01"):  # due within 3 days → clerk1 gets the digest, once
         assert digest.job(ctx) == 1
         assert digest.job(ctx) == 0
-        monkeypatch.setattr(digest, "_done", {})  # another worker process, same day
+        ctx.cache(digest.DAY_DONE, None)  # as if another worker process, which has not done the day
         assert digest.job(ctx) == 0
     (note,) = told(ctx, "clerk1", "digest")
     assert note.event_key == "digest:2026-09-04"

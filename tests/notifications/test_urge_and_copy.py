@@ -16,13 +16,12 @@ from engine.context import Context
 from engine.errors import BundleInvalid, Conflict, InvalidData, PermissionDenied, RateLimited
 from engine.persistence import AuditEvent, Notification, User
 from engine.queries import case_page, copies, urges
-from engine.queries import notices as notice_board
 from engine.services import batch_tasks, designer, tasks, timers, urging
 from engine.services import copies as copy_commands
 from tests.api.conftest import reference_task
 from tests.conftest import MakeContext, add_second_clerk
-from tests.scenarios.flow import Users
-from tests.scenarios.test_temporary_assistance import START, Request, _expenditure
+from tests.scenarios.temporary_flows import at_township_approval
+from tests.scenarios.test_temporary_assistance import START
 
 
 def _inbox(ctx: Context, username: str, kind: str) -> list[Notification]:
@@ -109,27 +108,9 @@ def test_a_completed_task_is_not_urged(ctx: Context) -> None:
         urging.urge(ctx, task_id, "head1", "请尽快")
 
 
-def _to_township_approval(ctx: Context) -> Request:
-    staff = Users.of_region("bengbu")  # 蚌埠 checks only the spending of a 低保 household: the short way
-    request = Request(ctx, staff).start(**_expenditure())
-    request.complete(
-        "spending_check",
-        staff.clerk,
-        {
-            "checked_on": "2026-11-23",
-            "necessary_spending": "5600.00",
-            "spending_evidence": "PJ-2026-033",
-            "findings": "医疗票据和学校缴费通知核实无误",
-        },
-    )
-    request.complete("township_review", staff.head, {"decision": "approve", "opinion": "拟予救助，予以公示"})
-    assert len(notice_board.open_notices(ctx, "bengbu-village")) == 1
-    return request
-
-
 @freeze_time(START)
 def test_the_township_decision_on_temporary_assistance_is_copied_to_the_county(ctx: Context) -> None:
-    request = _to_township_approval(ctx)
+    request = at_township_approval(ctx)
     with freeze_time("2026-11-30 02:00:00"):
         assert timers.tick(ctx) == 1
         task_id = request.task("township_approval").id
@@ -162,7 +143,7 @@ def test_the_township_decision_on_temporary_assistance_is_copied_to_the_county(c
 
 @freeze_time(START)
 def test_the_batch_approval_copies_too(ctx: Context) -> None:
-    request = _to_township_approval(ctx)
+    request = at_township_approval(ctx)
     with freeze_time("2026-11-30 02:00:00"):
         timers.tick(ctx)
         task_id = request.task("township_approval").id

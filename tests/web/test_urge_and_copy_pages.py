@@ -12,7 +12,7 @@ from freezegun import freeze_time
 from engine.context import Context
 from engine.queries import urges
 from engine.services import timers
-from tests.notifications.test_urge_and_copy import _to_township_approval
+from tests.scenarios.temporary_flows import at_township_approval
 from tests.scenarios.test_temporary_assistance import START
 from tests.web.conftest import Browser, open_task
 
@@ -50,7 +50,7 @@ def test_a_township_head_urges_from_the_case_page_and_the_clerk_sees_it_on_the_t
 
 @freeze_time(START)
 def test_copied_to_me_lists_the_copy_and_opening_it_is_the_read_receipt(ctx: Context, make_browser: Any) -> None:
-    request = _to_township_approval(ctx)
+    request = at_township_approval(ctx)
     with freeze_time("2026-11-30 02:00:00"):
         timers.tick(ctx)
         task_id = request.task("township_approval").id
