@@ -1,5 +1,6 @@
 """The five seed regions as data (issue 4): every region's bundle deploys, the variants behave as their
-READMEs say, and a region's change reaches new cases while running cases keep their version."""
+READMEs say (陕西 confirms in the township and copies the county), and a region's change reaches new cases
+while running cases keep their version."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from freezegun import freeze_time
 
 from engine.context import Context
+from engine.queries import copies
 from engine.queries import notices as notice_board
 from engine.queries.deployed import list_definitions
 from engine.services import designer
@@ -51,6 +53,9 @@ def test_shaanxi_confirms_in_the_township_within_20_working_days(ctx: Context) -
         assert (confirmation.role, confirmation.org_unit) == ("township_head", "shaanxi-town")
         app.complete("county_confirmation", users.head, {"decision": "approve", "opinion": "乡镇审核确认"})
     assert app.view().outcome == "approved"
+    # The county delegated the decision, so it is copied on it (抄送, declared in 陕西's BPMN).
+    (copy,) = copies.copied_to_me(ctx, users.approver).rows
+    assert (copy.case_number, copy.task_title) == (app.number, "审核确认（乡镇）")
 
 
 def test_a_region_change_reaches_new_cases_and_running_cases_keep_their_version(
