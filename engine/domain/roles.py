@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from engine.domain.vocabulary import ROLE_LABELS
@@ -48,3 +49,23 @@ def role_for_lane(lane: str | None) -> str | None:
 
 def role_label(role: str) -> str:
     return ROLE_LABELS.get(role, role)
+
+
+# Between the roles of a list a designer writes (startRoles, copies): commas (either width), 、, semicolons, spaces.
+_ROLE_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def split_roles(value: str | None) -> tuple[list[str], list[str]]:
+    """The casework role keys a list of roles names (by key or Chinese label, each once, in order), and the
+    names that are no casework role."""
+    known: list[str] = []
+    unknown: list[str] = []
+    for name in _ROLE_SEPARATORS.split(value or ""):
+        if not name:
+            continue
+        role = role_for_lane(name)
+        if role is None:
+            unknown.append(name)
+        elif role not in known:
+            known.append(role)
+    return known, unknown

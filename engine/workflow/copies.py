@@ -4,32 +4,14 @@ written by key or by Chinese label, like lanes; an unknown one is refused at dep
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
-from engine.domain.roles import role_for_lane
+from engine.domain.roles import split_roles
 from engine.errors import Problem
 from engine.workflow.parsing import ParsedFiles
 
 PROPERTY = "copies"
-# Commas (ASCII or full width), 顿号 and whitespace separate roles: designers type Chinese punctuation.
-_SEPARATORS = re.compile(r"[\s,，、;；]+")
-
-
-def split_roles(value: str | None) -> tuple[list[str], list[str]]:
-    """The role keys a copies value names, in order and each once, and the names that are no casework role."""
-    known: list[str] = []
-    unknown: list[str] = []
-    for name in _SEPARATORS.split(value or ""):
-        if not name:
-            continue
-        role = role_for_lane(name)
-        if role is None:
-            unknown.append(name)
-        elif role not in known:
-            known.append(role)
-    return known, unknown
 
 
 def check_copies(parsed: ParsedFiles, task_spec: Any, value: str | None, element: str) -> Iterator[Problem]:

@@ -16,10 +16,10 @@ from typing import Any
 
 from engine.clock import utcnow
 from engine.domain.parameters import Parameters
+from engine.domain.roles import split_roles
 from engine.errors import WorkflowFailed
 from engine.workflow.checks import element_id, user_task_properties
 from engine.workflow.copies import PROPERTY as COPIES
-from engine.workflow.copies import split_roles
 from engine.workflow.documents import PassedElement
 from engine.workflow.host import EngineHost
 from engine.workflow.host_protocol import Failure, ProcessRef, Request, StepResult

@@ -23,7 +23,7 @@ from typing import Any
 
 from lxml import etree
 
-from engine.domain.roles import role_for_lane
+from engine.domain.roles import role_for_lane, split_roles
 from engine.errors import Problem
 from engine.workflow.namespaces import BPMN_NS, SPIFF_NS
 from engine.workflow.xmlsafe import UnsafeXml, parse_xml
@@ -49,21 +49,6 @@ def _lane_role(process: etree._Element, element_id: str) -> str | None:
         if element_id in refs:
             return role_for_lane(lane.get("name"))
     return None
-
-
-def split_roles(value: str) -> tuple[list[str], list[str]]:
-    """The role keys a startRoles value names (each once, in order), and the names that are no role."""
-    known: list[str] = []
-    unknown: list[str] = []
-    for name in (part.strip() for part in value.replace("，", ",").split(",")):
-        if not name:
-            continue
-        role = role_for_lane(name)
-        if role is None:
-            unknown.append(name)
-        elif role not in known:
-            known.append(role)
-    return known, unknown
 
 
 def starters_of(root: etree._Element) -> dict[str, frozenset[str] | None]:
