@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from tests.conftest import DATA
+from tests.integration.cli_support import ok as _ok
 from web.cli import main
 
 SCENARIO_1 = DATA / "households" / "scenario1.json"
@@ -20,11 +21,6 @@ def cli(tmp_path: Path, processes_dir: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("DIBAO_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
     monkeypatch.setenv("DIBAO_PROCESSES_DIR", str(processes_dir))
     return CliRunner()
-
-
-def _ok(result: Result) -> str:
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def _scenario_1() -> dict[str, Any]:

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
+from tests.integration.cli_support import ok as _ok
 from web.cli import main
 
 SCENARIO_11: dict[str, Any] = {
@@ -32,11 +33,6 @@ def cli(tmp_path: Path, processes_dir: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("DIBAO_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
     monkeypatch.setenv("DIBAO_PROCESSES_DIR", str(processes_dir))
     return CliRunner()
-
-
-def _ok(result: Result) -> str:
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def _file(tmp_path: Path, data: object) -> str:

@@ -7,10 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 from freezegun import freeze_time
 
 from tests.conftest import BUNDLES
+from tests.integration.cli_support import ok as _ok
 from web.cli import main
 
 
@@ -25,11 +26,6 @@ def cli(tmp_path: Path, processes_dir: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert re.search(r"新部署 [1-9][0-9]* 个流程版本", result.output), result.output
     assert "新建 60 个用户" in result.output  # 47 + deputy1 (委派) + two more committee members per county (会签)
     return runner
-
-
-def _ok(result: Result) -> str:
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def _json_file(tmp_path: Path, name: str, data: object) -> str:

@@ -6,27 +6,13 @@ import json
 from contextlib import closing
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 from freezegun import freeze_time
 
 from engine.context import Context
 from tests.conftest import add_second_clerk
+from tests.integration.cli_support import ok as _ok
 from web.cli import main
-
-
-@pytest.fixture
-def cli(tmp_path: Path, processes_dir: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("DIBAO_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
-    monkeypatch.setenv("DIBAO_PROCESSES_DIR", str(processes_dir))
-    runner = CliRunner()
-    assert runner.invoke(main, ["init", "--demo"]).exit_code == 0
-    return runner
-
-
-def _ok(result: Result) -> str:
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 @freeze_time("2026-11-23 01:00:00")

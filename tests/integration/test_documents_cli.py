@@ -8,12 +8,13 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 from sqlalchemy import select
 
 from engine.context import Context
 from engine.persistence import AuditEvent
 from engine.records import blobs
+from tests.integration.cli_support import ok as _ok
 from tests.scenarios.approved import APPLICANT, approved_application, issued
 from web.cli import main
 
@@ -25,11 +26,6 @@ def cli(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("DIBAO_PROCESSES_DIR", str(ctx.settings.processes_dir))
     monkeypatch.setenv("DIBAO_DOCUMENTS_DIR", str(ctx.settings.documents_dir))
     return CliRunner()
-
-
-def _ok(result: Result) -> str:
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def test_list_get_and_verify(ctx: Context, cli: CliRunner, tmp_path: Path) -> None:
