@@ -65,6 +65,8 @@ ROUTES = {
     # the notification centre (docs/notification-centre.md)
     ("get", "/api/v1/notifications"),
     ("post", "/api/v1/notifications/{notification_id}/read"),
+    # 催办 (docs/urge-and-copy.md)
+    ("post", "/api/v1/tasks/{task_id}/urge"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/token"),
