@@ -33,7 +33,7 @@ class UrgeRecord:
     at: datetime  # naive UTC
     by: str  # 姓名（用户名）
     message: str
-    urged: list[str]  # the usernames told
+    urged: list[str]  # who was told, as "display name（username）"
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,8 @@ def task_urges(ctx: Context, task_id: int, username: str) -> UrgePanel:
             .order_by(AuditEvent.seq.desc())
         ).all()
         people = _people(session, {e.actor_id for e in events if e.actor_id is not None})
-        records = [_record(e, people) for e in events]
+        told = _told_names(session, {str(name) for e in events for name in _urged_usernames(e)})
+        records = [_record(e, people, told) for e in events]
         may = task.state in OPEN_STATES and policy.may_urge(user, task)
         allowed = records[0].at + interval_of(ctx, task) if may and records else None
         return UrgePanel(records, may, allowed if allowed and allowed > utcnow() else None)
@@ -99,13 +100,24 @@ def _people(session: Session, ids: set[int]) -> dict[int, str]:
     return {row.id: f"{row.display_name}（{row.username}）" for row in rows}
 
 
-def _record(event: AuditEvent, people: Mapping[int, str]) -> UrgeRecord:
+def _told_names(session: Session, usernames: set[str]) -> dict[str, str]:
+    """The people told, as the page names them (display name and username), by username."""
+    if not usernames:
+        return {}
+    rows = session.execute(select(User.username, User.display_name).where(User.username.in_(usernames)))
+    return {row.username: f"{row.display_name}（{row.username}）" for row in rows}
+
+
+def _urged_usernames(event: AuditEvent) -> list[str]:
+    urged = event.details.get("urged") if isinstance(event.details, dict) else None
+    return [str(name) for name in urged] if isinstance(urged, list) else []
+
+
+def _record(event: AuditEvent, people: Mapping[int, str], told: Mapping[str, str]) -> UrgeRecord:
     details = event.details if isinstance(event.details, dict) else {}
     by = people.get(event.actor_id or 0, event.actor_name or "—")
-    urged = details.get("urged")
-    return UrgeRecord(
-        event.occurred_at, by, str(details.get("message", "")), list(urged) if isinstance(urged, list) else []
-    )
+    urged = [told.get(name, name) for name in _urged_usernames(event)]
+    return UrgeRecord(event.occurred_at, by, str(details.get("message", "")), urged)
 
 
 def _urged(event: AuditEvent, d: Mapping[str, Any], title: str, forms: Mapping[str, FormDefinition]) -> str:

@@ -59,6 +59,7 @@ def test_a_township_head_urges_the_clerks_of_a_task_of_their_township(ctx: Conte
     assert "城关镇负责人" in line.actor
     panel = urges.task_urges(ctx, task_id, "clerk1")
     assert [(r.message, r.by) for r in panel.records] == [("请今天内办结受理登记", "城关镇负责人（head1）")]
+    assert sorted(panel.records[0].urged) == ["城关镇经办人乙（clerk1b）", "城关镇经办人（clerk1）"]
     assert not panel.may_urge  # the clerk sees the record, not the form
 
 
