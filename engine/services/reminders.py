@@ -39,30 +39,42 @@ LOCK_KEY = 0x64696272
 DUE_WINDOW = timedelta(days=16)
 OPEN = ("open", "claimed")
 INTERVAL = timedelta(minutes=1)
+# The legal clock counts whole working days, so hourly is early enough for it; reading every running
+# clock of a county each minute would not be.
+CLOCK_INTERVAL = timedelta(hours=1)
 
 
-def sweep(ctx: Context) -> int:
-    """Evaluate every rule once, now; how many notifications were written."""
+def sweep(ctx: Context, *, clocks: bool = True) -> int:
+    """Evaluate every rule once, now (the legal clocks only with `clocks`); how many notifications were written."""
     now = utcnow()
     with ctx.db.write() as session:
         if ctx.db.is_postgres:
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
         run = _Sweep(ctx, session, now)
-        return run.tasks() + run.clocks() + run.emergencies()
+        return run.tasks() + (run.clocks() if clocks else 0) + run.emergencies()
 
 
-# Kept on the Context (one per worker process): when this process last swept.
+# Kept on the Context (one per worker process): when this process last swept, and last read the clocks.
 LAST_SWEEP = "reminders.last_sweep"
+LAST_CLOCKS = "reminders.last_clocks"
 
 
 def job(ctx: Context) -> int:
-    """The worker's job: the sweep at most once a minute per process (the worker's round is 5 seconds)."""
+    """The worker's job: the sweep at most once a minute per process (the worker's round is 5 seconds),
+    the legal clocks at most once an hour."""
     now = utcnow()
-    last = ctx.cached(LAST_SWEEP)
-    if last is not None and last <= now < last + INTERVAL:
+    if _recent(ctx, LAST_SWEEP, now, INTERVAL):
         return 0
     ctx.cache(LAST_SWEEP, now)
-    return sweep(ctx)
+    clocks = not _recent(ctx, LAST_CLOCKS, now, CLOCK_INTERVAL)
+    if clocks:
+        ctx.cache(LAST_CLOCKS, now)
+    return sweep(ctx, clocks=clocks)
+
+
+def _recent(ctx: Context, memo: str, now: datetime, interval: timedelta) -> bool:
+    last = ctx.cached(memo)
+    return last is not None and last <= now < last + interval
 
 
 def _told(prefix: str, column: InstrumentedAttribute[int], suffix: str) -> ColumnElement[bool]:

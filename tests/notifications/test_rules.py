@@ -179,16 +179,20 @@ def test_a_sweep_run_twice_writes_each_cause_once(ctx: Context) -> None:
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 4
 
 
-def test_the_worker_sweeps_at_most_once_a_minute(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
-    runs: list[int] = []
-    monkeypatch.setattr(reminders, "sweep", lambda ctx: runs.append(1) or 0)
+def test_the_worker_sweeps_at_most_once_a_minute_and_reads_the_clocks_hourly(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs: list[bool] = []  # whether each sweep read the legal clocks
+    monkeypatch.setattr(reminders, "sweep", lambda ctx, clocks: runs.append(clocks) or 0)
     with freeze_time("2026-09-02 02:00:00") as frozen:
         reminders.job(ctx)
         frozen.tick(30)
-        reminders.job(ctx)
+        reminders.job(ctx)  # within the minute: no sweep
         frozen.tick(31)
-        reminders.job(ctx)
-    assert len(runs) == 2
+        reminders.job(ctx)  # a minute later: tasks and 先行救助, not the clocks
+        frozen.tick(3600)
+        reminders.job(ctx)  # an hour after the first: the clocks too
+    assert runs == [True, False, True]
     assert ("提醒与督办", reminders.job) in worker.JOBS
     assert ("每日待办摘要", digest.job) in worker.JOBS
 
