@@ -96,6 +96,9 @@ def test_delegate_and_hand_back_on_the_task_page(
         expect(deputy.locator("section#delegation")).to_contain_text("委派您填写本任务")
         expect(deputy.get_by_role("button", name="提交", exact=True)).to_have_count(0)  # the delegate never submits
         deputy.get_by_role("button", name="暂存").click()
+        # Measured once the page the save leads to is shown: mid-navigation, an unstyled page once measured
+        # 4,332 px wide on a loaded machine.
+        expect(deputy.get_by_role("status").filter(has_text="已暂存")).to_be_visible()
         _no_horizontal_scroll(deputy)
         deputy.screenshot(path=str(screenshots / "delegate-2-delegate-375.png"), full_page=True)
         deputy.locator("section#delegation").get_by_label("交回说明").fill("已核对，意见见表单")
