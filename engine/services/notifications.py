@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
@@ -70,7 +71,7 @@ def mark_all_read(ctx: Context, username: str) -> int:
         user = get_user(session, username)
         unread = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
         result = session.execute(unread.values(read_at=utcnow()).execution_options(synchronize_session=False))
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return int(cast("CursorResult[Any]", result).rowcount or 0)
 
 
 def open_notification(ctx: Context, username: str, notification_id: int) -> Target:

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from engine.context import Context
 from engine.services.notification_delivery import deliver_due
+from tests.conftest import MakeContext
 from tests.notifications.delivery_support import delivery, give_email, notify
 from tests.web.conftest import Browser, make_app
 from web.cli import main
@@ -22,9 +23,8 @@ def _dead_letter(ctx: Context) -> int:
 
 
 @pytest.fixture
-def ctx_one_attempt(make_context: object) -> Context:
-    ctx: Context = make_context(delivery_attempts=1)  # type: ignore[operator]
-    return ctx
+def ctx_one_attempt(make_context: MakeContext) -> Context:
+    return make_context(delivery_attempts=1)
 
 
 def test_the_admin_sees_the_dead_letter_and_resends_it(ctx_one_attempt: Context) -> None:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from engine.domain.parameters import layered_parameters, parameter_problems
+from engine.domain.parameters import Value, layered_parameters, parameter_problems
 from engine.domain.reminder_rules import read_rules, value_problem
 from engine.errors import InvalidData
 from engine.settings import PROJECT_ROOT
@@ -31,8 +31,8 @@ DAY = date(2026, 12, 1)
         ("emergency_warning_hours", 0, "必须是 1 到 168 的整数"),
     ],
 )
-def test_a_bad_value_is_named(name: str, value: object, wanted: str) -> None:
-    problem = value_problem(name, value)  # type: ignore[arg-type]
+def test_a_bad_value_is_named(name: str, value: Value, wanted: str) -> None:
+    problem = value_problem(name, value)
     assert problem is not None
     assert wanted in problem
 

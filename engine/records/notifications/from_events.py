@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.domain.roles import ROLE_LEVELS, role_label
+from engine.lookups import find_user
 from engine.persistence import AuditEvent, Case, HumanTask, User
 from engine.records.notifications.outbox import Message, send, staff_of
 from engine.records.notifications.wording import case_words, due_words
@@ -34,8 +35,13 @@ def workers_of(session: Session, task: HumanTask) -> list[User]:
         return [task.assignee]
     member = task.member or {}
     if username := member.get("username"):
-        return list(session.scalars(select(User).where(User.username == username)).unique())
+        return _named(session, username)
     return staff_of(session, task.role, task.org_unit_id)
+
+
+def _named(session: Session, username: str) -> list[User]:
+    user = find_user(session, username)  # an inactive one is dropped by outbox.send
+    return [user] if user is not None else []
 
 
 def _others(users: Sequence[User], event: AuditEvent) -> list[User]:
@@ -109,7 +115,7 @@ def task_handed_over(session: Session, event: AuditEvent, batch: Batch) -> None:
     username = event.details.get("to")
     if task is None or not username:
         return
-    users = list(session.scalars(select(User).where(User.username == username)).unique())
+    users = _named(session, username)
     verb = "委派" if event.action == "task_delegated" else "转办"
     note = event.details.get("note") or event.details.get("reason") or ""
     said = f"说明：{note}" if note else ""
