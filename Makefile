@@ -24,24 +24,31 @@ install: $(STAMP) document-deps ## create .venv and install the pinned dependenc
 document-deps: ## check (and as root install) the font and libraries PDF documents need
 	@bash .ci/install-document-deps
 
-# bpmn-js's prebuilt UMD bundle and its CSS/fonts (package.json pins the version; nothing is built or committed).
-# Without npm the designer still uploads BPMN files; the modeler page says why it is unavailable.
-VENDOR := web/static/vendor/bpmn-js
+# The browser editors: bpmn-js with bpmn-js-properties-panel and our provider, bundled by esbuild from
+# web/static/modeler/src/ into web/static/vendor/modeler/, and dmn-js's prebuilt modeler copied beside it.
+# package.json pins every version and package-lock.json the tree; nothing built is committed. Without npm
+# the designer still uploads files on the drafts page; the editor pages say why they are unavailable.
+VENDOR := web/static/vendor
 BPMN_DIST := node_modules/bpmn-js/dist
-modeler-assets: ## install bpmn-js from npm (if npm exists) into web/static/vendor/bpmn-js/ for the browser modeler
+DMN_DIST := node_modules/dmn-js/dist
+modeler-assets: ## install the BPMN/DMN editors from npm (if npm exists) and build them into web/static/vendor/
 	@if ! command -v npm >/dev/null; then \
-		echo "未找到 npm：跳过浏览器建模器（bpmn-js）；设计人员仍可在“草稿与部署”页上传 BPMN 文件。"; \
+		echo "未找到 npm：跳过浏览器建模器（bpmn-js、dmn-js）；设计人员仍可在“草稿与部署”页上传文件。"; \
 	else \
 		set -e; \
 		if [ -f package-lock.json ]; then npm ci --ignore-scripts --no-audit --no-fund; \
 		else npm install --ignore-scripts --no-audit --no-fund; fi; \
 		rm -rf $(VENDOR); \
-		mkdir -p $(VENDOR)/assets/bpmn-font/css $(VENDOR)/assets/bpmn-font/font; \
-		cp $(BPMN_DIST)/bpmn-modeler.production.min.js $(VENDOR)/; \
-		cp $(BPMN_DIST)/assets/diagram-js.css $(BPMN_DIST)/assets/bpmn-js.css $(VENDOR)/assets/; \
-		cp $(BPMN_DIST)/assets/bpmn-font/css/bpmn.css $(VENDOR)/assets/bpmn-font/css/; \
-		cp $(BPMN_DIST)/assets/bpmn-font/font/* $(VENDOR)/assets/bpmn-font/font/; \
-		echo "bpmn-js 已复制到 $(VENDOR)/"; \
+		mkdir -p $(VENDOR)/bpmn-js/assets/bpmn-font/css $(VENDOR)/bpmn-js/assets/bpmn-font/font $(VENDOR)/modeler $(VENDOR)/dmn-js; \
+		cp $(BPMN_DIST)/assets/diagram-js.css $(BPMN_DIST)/assets/bpmn-js.css $(VENDOR)/bpmn-js/assets/; \
+		cp $(BPMN_DIST)/assets/bpmn-font/css/bpmn.css $(VENDOR)/bpmn-js/assets/bpmn-font/css/; \
+		cp $(BPMN_DIST)/assets/bpmn-font/font/* $(VENDOR)/bpmn-js/assets/bpmn-font/font/; \
+		cp node_modules/@bpmn-io/properties-panel/dist/assets/properties-panel.css $(VENDOR)/modeler/; \
+		node_modules/.bin/esbuild web/static/modeler/src/bpmn-modeler.js --bundle --minify --format=iife \
+			--target=es2019 --outfile=$(VENDOR)/modeler/bpmn-modeler.js --log-level=warning; \
+		cp $(DMN_DIST)/dmn-modeler.production.min.js $(VENDOR)/dmn-js/; \
+		cp -r $(DMN_DIST)/assets $(VENDOR)/dmn-js/; \
+		echo "建模器已构建到 $(VENDOR)/（bpmn-js、属性面板、dmn-js）"; \
 	fi
 
 init: $(STAMP) document-deps modeler-assets ## create/upgrade the SQLite database, deploy processes/, add the demo data

@@ -27,7 +27,7 @@ NPM_MISSING = "服务器未安装 Node.js/npm，浏览器建模器不可用；�
 @pytest.fixture(autouse=True)
 def _assets_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A stand-in for what `make modeler-assets` copies (tests never need npm)."""
-    vendor = tmp_path / "vendor" / "bpmn-js"
+    vendor = tmp_path / "vendor" / "modeler"
     vendor.mkdir(parents=True)
     (vendor / modeler.VENDOR_SCRIPT).write_text("/* bpmn-js */", encoding="utf-8")
     monkeypatch.setattr(modeler, "VENDOR_DIR", vendor)
@@ -59,7 +59,7 @@ def test_the_designer_opens_the_modeler_with_its_script_and_token(make_browser: 
     assert f'data-xml-url="{XML}"' in page
     assert f'data-save-url="{PAGE}"' in page
     assert re.search(r'<meta name="csrf-token" content="[^"]+">', page)
-    assert "/static/vendor/bpmn-js/bpmn-modeler.production.min.js" in page
+    assert "/static/vendor/modeler/bpmn-modeler.js" in page
     assert "/static/modeler/modeler.js" in page
     assert 'href="/designer/drafts/default"' in page  # 校验与部署
     assert NPM_MISSING not in page

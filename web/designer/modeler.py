@@ -27,8 +27,8 @@ from web.kit.current import context, login_required, username
 bp = Blueprint("modeler", __name__, url_prefix="/designer/modeler")
 
 # Where `make modeler-assets` copies bpmn-js's prebuilt files (git-ignored). Tests monkeypatch it.
-VENDOR_DIR = Path(__file__).resolve().parents[1] / "static" / "vendor" / "bpmn-js"
-VENDOR_SCRIPT = "bpmn-modeler.production.min.js"
+VENDOR_DIR = Path(__file__).resolve().parents[1] / "static" / "vendor" / "modeler"
+VENDOR_SCRIPT = "bpmn-modeler.js"
 # A file name of the region's bundle: no directories, BPMN only (the other kinds are uploaded on the drafts page).
 _BPMN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}\.bpmn$")
 

@@ -1,5 +1,6 @@
-/* The BPMN modeler page: load the file's XML into bpmn-js (the UMD global BpmnJS from
- * web/static/vendor/bpmn-js/, installed by `make modeler-assets`), save the edited XML as a draft.
+/* The BPMN modeler page: load the file's XML into bpmn-js with its properties panel (the global
+ * DibaoBpmn from web/static/vendor/modeler/bpmn-modeler.js, built by `make modeler-assets` from
+ * web/static/modeler/src/), save the edited XML as a draft.
  * No inline script anywhere (the CSP allows scripts from 'self' only). */
 (function () {
   "use strict";
@@ -9,12 +10,19 @@
   var statusLine = document.getElementById("modeler-status");
   var errorList = document.getElementById("modeler-errors");
   var tokenTag = document.querySelector('meta[name="csrf-token"]');
-  if (!canvas || typeof window.BpmnJS !== "function") {
+  var panel = document.getElementById("modeler-properties");
+  var bundle = window.DibaoBpmn;
+  if (!canvas || !bundle || typeof bundle.Modeler !== "function") {
     if (statusLine) { statusLine.textContent = "建模器脚本未能加载，请刷新页面或在“草稿与部署”页上传 BPMN 文件。"; }
     return;
   }
 
-  var modeler = new window.BpmnJS({ container: canvas });
+  var modeler = new bundle.Modeler({
+    container: canvas,
+    propertiesPanel: { parent: panel },
+    additionalModules: bundle.modules,
+    moddleExtensions: bundle.moddleExtensions
+  });
   window.dibaoModeler = modeler; // for browser tests and the curious: the bpmn-js API
   var unsaved = false;
 
