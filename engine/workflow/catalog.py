@@ -18,11 +18,12 @@ from typing import Any
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.task_spec import SpiffTaskParser
 
-from engine.domain.parameters import parameter_problems
+from engine.domain.parameters import layered_parameters, parameter_problems
 from engine.errors import InvalidData, Problem
 from engine.workflow.bundle import RegionSources, SourceFile
 from engine.workflow.checks import check_decision_tables, check_lanes, check_task_spec, user_task_properties
 from engine.workflow.document_checks import bundle_documents, check_documents, template_texts
+from engine.workflow.due_days import check_due_parameters
 from engine.workflow.namespaces import BPMN_NS
 from engine.workflow.parsing import ParsedFiles, missing_called_process, missing_decision, parse_files, translate
 from engine.workflow.starters import check_start_roles
@@ -107,6 +108,8 @@ def _validate(sources: RegionSources, forms_dir: Path) -> CatalogResult:
     for source in sources.forms.values():
         problems.extend(_form_file_problems(source, forms_dir))
     parameter_files = _parameter_files(sources, problems)
+    if parameter_files and not problems:
+        problems.extend(check_due_parameters(parsed, layered_parameters(parameter_files.items())))
     templates = template_texts(sources.documents, problems)
     problems.extend(check_documents(parsed, sources.documents, templates, load))
     if problems:

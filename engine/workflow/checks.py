@@ -11,7 +11,7 @@ from typing import Any
 from engine.domain.roles import role_for_lane
 from engine.domain.vocabulary import CONTEXT_PANELS
 from engine.errors import InvalidData, NotFound, Problem
-from engine.workflow import panels
+from engine.workflow import due_days, panels
 from engine.workflow.copies import PROPERTY as COPIES
 from engine.workflow.copies import check_copies
 from engine.workflow.helpers import ENGINE_NAMES, HELPER_NAMES
@@ -144,9 +144,10 @@ def _check_user_task(parsed: ParsedFiles, task_spec: Any, element: str, load_for
             yield parsed.problem(f"{exc.message}（forms/definitions/ 中没有 {form_key}.json）", element)
         else:
             yield from _check_prefill(parsed, properties, element, form_key, form)
-    due = properties.get("dueWorkingDays")
-    if due is not None and not (due.isdigit() and int(due) <= 365):
-        yield parsed.problem(f"dueWorkingDays 必须是 0–365 的整数，而不是“{due}”", element)
+    due = properties.get(due_days.PROPERTY)
+    reason = due_days.syntax_problem(due.strip()) if due is not None else None
+    if reason:
+        yield parsed.problem(reason, element)
     yield from _check_context_panels(parsed, task_spec, properties.get(panels.PROPERTY), element)
     yield from check_return_targets(parsed, task_spec, properties.get(RETURN_TARGETS), element)
     yield from check_copies(parsed, task_spec, properties.get(COPIES), element)  # 抄送

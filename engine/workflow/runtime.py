@@ -28,6 +28,7 @@ from engine.workflow.bundle import DEFAULT_REGION
 from engine.workflow.catalog import bundle_forms, bundle_parameter_texts, bundle_sources
 from engine.workflow.checks import PrefillSyntax, element_id, prefill_pairs, user_task_properties
 from engine.workflow.documents import bundle_templates, documents_by_element
+from engine.workflow.due_days import PROPERTY, due_days
 from engine.workflow.helpers import build_helpers
 from engine.workflow.panels import context_panels
 from engine.workflow.parsing import parse_files
@@ -144,6 +145,8 @@ class LoadedProcess:
         self.documents: dict[tuple[str, str], tuple[str, ...]] = documents_by_element(parsed.trees.values())
         self.document_templates: dict[str, str] = bundle_templates(files)
         self.read_only = read_only
+        # The calendar day in China, for a time limit read from a parameter (helpers count days the same way).
+        self.today: Callable[[], date] = today or china_today
         self.script_engine = (
             make_read_only_engine()
             if read_only
@@ -185,7 +188,7 @@ class WorkflowRun:
         for task in self._workflow.get_tasks(state=TaskState.READY, manual=True):
             spec = task.task_spec
             properties = user_task_properties(spec)
-            due = properties.get("dueWorkingDays")
+            due = due_days(properties.get(PROPERTY), self.process.parameters, self.process.today())
             member = countersign.member_of(task)
             views.append(
                 UserTaskView(
@@ -194,7 +197,7 @@ class WorkflowRun:
                     title=countersign.member_title(spec.bpmn_name or element_id(spec), member),
                     role=role_for_lane(spec.lane) or "",
                     form_key=properties.get("formKey"),
-                    due_working_days=int(due) if due and due.isdigit() else None,
+                    due_working_days=due,
                     context_panels=context_panels(properties),
                     deadline=boundary_deadline(task),
                     member=member,

@@ -76,7 +76,7 @@ def test_a_broken_bpmn_is_reported_and_not_deployed(make_browser: Any, ctx: Cont
     report = browser.post(f"{BASE}/validate")
     text = report.get_data(as_text=True)
     assert "校验未通过" in text
-    assert "<code>register</code>" in text
+    assert 'dibao_application.bpmn?element=register"' in text  # the element, linked to the modeler
     assert "dibao_application.bpmn" in text
     assert "部署到 烟台" not in text
     before = _versions(ctx)

@@ -96,9 +96,7 @@ def deploy(region: str) -> ResponseReturnValue:
     try:
         deployed = designer.deploy(ctx, region, me, drafts=True)
     except BundleInvalid as exc:
-        report = designer.DraftReport(
-            region, [f.filename for f in designer.draft_files(ctx, me, region)], [], exc.problems
-        )
+        report = designer.failed_deploy_report(ctx, me, region, exc.problems)
         return _index_page(region, report=report, errors=["校验未通过，没有部署"]), 422
     except InvalidData as exc:
         return _index_page(region, errors=_messages(exc)), 422

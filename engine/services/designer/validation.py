@@ -14,6 +14,7 @@ from engine.context import Context
 from engine.errors import NotFound, Problem
 from engine.policy import designer_region
 from engine.services.designer.files import draft_texts, record_event
+from engine.services.designer.problems import FileProblems, LocatedProblem, locate
 from engine.services.designer.sources import forms_dir_with, overlay_sources
 from engine.workflow.bundle import (
     RegionSources,
@@ -51,6 +52,7 @@ class DraftReport:
     drafts: list[str]  # the draft file names the report covers
     processes: list[ValidBundle] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    located: list[LocatedProblem] = field(default_factory=list)  # the problems with file and element names
 
     @property
     def ok(self) -> bool:
@@ -100,19 +102,42 @@ def validate_region(ctx: Context, username: str, region: str | None = None) -> V
     return ValidationReport(own, _valid_bundles(result), list(result.problems))
 
 
-def check_drafts(ctx: Context, region: str, drafts: dict[str, str]) -> CatalogResult:
-    """Validate the drafts without a user check: for callers that already did it."""
+def _checked(ctx: Context, region: str, drafts: dict[str, str]) -> tuple[RegionSources, CatalogResult]:
     sources = overlay_sources(ctx, region, drafts)
     with forms_dir_with(ctx, drafts) as forms_dir:
-        return validate_sources(sources, forms_dir)
+        return sources, validate_sources(sources, forms_dir)
+
+
+def check_drafts(ctx: Context, region: str, drafts: dict[str, str]) -> CatalogResult:
+    """Validate the drafts without a user check: for callers that already did it."""
+    return _checked(ctx, region, drafts)[1]
 
 
 def validate_draft(ctx: Context, username: str, region: str) -> DraftReport:
     """The deploy-time checks on the region with its drafts; problems name file, element and line."""
     region = designer_region(ctx, username, region)
     drafts = draft_texts(ctx, username, region)
-    result = check_drafts(ctx, region, drafts)
-    report = DraftReport(region, sorted(drafts), _valid_bundles(result), list(result.problems))
+    sources, result = _checked(ctx, region, drafts)
+    problems = list(result.problems)
+    report = DraftReport(region, sorted(drafts), _valid_bundles(result), problems, locate(sources, problems))
     details = {"region": region, "files": report.drafts, "ok": report.ok, "problems": len(report.problems)}
     record_event(ctx, username, "designer.draft_validated", details)
     return report
+
+
+def failed_deploy_report(ctx: Context, username: str, region: str, problems: list[Problem]) -> DraftReport:
+    """The report a refused deploy shows: its problems placed like 校验草稿's."""
+    region = designer_region(ctx, username, region)
+    drafts = draft_texts(ctx, username, region)
+    located = locate(overlay_sources(ctx, region, drafts), problems)
+    return DraftReport(region, sorted(drafts), [], list(problems), located)
+
+
+def file_problems(ctx: Context, username: str, region: str, filename: str) -> FileProblems:
+    """One file's problems in the region as it would deploy with the designer's drafts (the modeler asks
+    after each save). Not audited: it changes nothing and runs on every save, unlike 校验草稿."""
+    region = designer_region(ctx, username, region)
+    sources, result = _checked(ctx, region, draft_texts(ctx, username, region))
+    located = locate(sources, result.problems)
+    own = [p for p in located if p.filename == filename]
+    return FileProblems(filename, own, len(located) - len(own))

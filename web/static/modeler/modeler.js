@@ -78,6 +78,7 @@
             if (response.ok && body.ok) {
               unsaved = false;
               say(body.message, "ok");
+              document.dispatchEvent(new CustomEvent("dibao:modeler-saved")); // problems.js re-checks
             } else {
               say(body.message || "保存失败", "error");
               showErrors(body.errors || []);
