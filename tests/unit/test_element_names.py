@@ -13,7 +13,7 @@ PROCESSES = Path(__file__).resolve().parents[2] / "processes" / "default"
 def test_bpmn_tasks_lanes_and_unnamed_flows_read_as_the_modeler_shows_them() -> None:
     names = element_names((PROCESSES / "dibao_application.bpmn").read_bytes())
     assert names["first_review"] == "初审"
-    assert names["lane_township_clerk"] == "township_clerk"  # a lane's name is its role key
+    assert names["lane_township_clerk"] == "乡镇经办人"  # a lane is named by its role
     assert names["flow_first_review_to_first_review_gateway"] == "「初审」→「初审意见」的连线"
 
 
