@@ -106,5 +106,9 @@ def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = 
     for workspace in (clerk, public, audit, dashboard, admin, designer, notifications):
         for blueprint in workspace.BLUEPRINTS:
             app.register_blueprint(blueprint)
+    # DMN decision tables in the browser and the 测试决策表 page (web/designer/dmn.py, docs/designer-dmn.md).
+    from web.designer import dmn
+
+    app.register_blueprint(dmn.bp)
     app.after_request(_security_headers)
     return app
