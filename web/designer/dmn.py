@@ -109,5 +109,6 @@ def test(region: str, filename: str) -> ResponseReturnValue:
         report=report,
         shown=shown,
         type_labels=decision_tests.TYPE_LABELS,
+        hit_policies=decision_tests.HIT_POLICY_LABELS,
     )
     return page, 422 if errors else 200

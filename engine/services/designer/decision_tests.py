@@ -24,6 +24,7 @@ from engine.workflow.decision_test import TableColumn, TableRun, TableShape, run
 
 __all__ = ["DecisionForm", "DecisionSide", "DecisionTestReport", "decision_form", "run_decision_test"]
 
+HIT_POLICY_LABELS = {"UNIQUE": "唯一，取第一条匹配", "FIRST": "自上而下取第一条匹配", "COLLECT": "收集所有匹配"}
 TYPE_LABELS = {
     "number": "数字",
     "double": "数字",

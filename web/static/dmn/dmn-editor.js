@@ -26,9 +26,16 @@
     });
   }
 
+  // dmn-js 17.10 builds each view's additionalModules from that view's own options only (its Manager
+  // replaces, not merges, `common.additionalModules`), so the translation is given to every view by name.
+  var translation = { translate: ["value", translate] };
   var modeler = new DmnJS({
     container: canvas,
-    common: { additionalModules: [{ translate: ["value", translate] }] }
+    common: { additionalModules: [translation] },
+    drd: { additionalModules: [translation] },
+    decisionTable: { additionalModules: [translation] },
+    literalExpression: { additionalModules: [translation] },
+    boxedExpression: { additionalModules: [translation] }
   });
   window.dibaoDmn = modeler; // for browser tests and the curious: the dmn-js API
   var unsaved = false;
