@@ -55,6 +55,16 @@ def test_a_designer_edits_a_cell_saves_and_tests_the_table(
     expect(table).to_be_visible()
     expect(page.get_by_text("命中策略：")).to_be_visible()  # dmn-js's own texts, through our dictionary
     expect(page.get_by_text("唯一（UNIQUE）")).to_be_visible()
+    # The column editor (a pop-up dmn-js positions itself) opens in Chinese, under the CSP too.
+    # dmn-js shows the column's edit button to keyboard users (it is clipped until focused): focus, Enter.
+    page.get_by_role("button", name="编辑输入列").focus()
+    page.keyboard.press("Enter")
+    menu = page.locator(".context-menu")
+    expect(menu).to_contain_text("表达式")
+    expect(menu).to_contain_text("类型")
+    page.screenshot(path=str(screenshots / "30-dmn-column-editor.png"))
+    page.keyboard.press("Escape")
+    page.locator(".decision-table-name").click()
     # Row 1 (乡镇审批) outputs "township"; retype its output cell as a designer does: click, select, type.
     cell = page.locator('td[data-row-id="rule_township"][data-col-id="output_approval_level"]')
     expect(cell).to_have_text('"township"')

@@ -29,6 +29,15 @@
   // dmn-js 17.10 builds each view's additionalModules from that view's own options only (its Manager
   // replaces, not merges, `common.additionalModules`), so the translation is given to every view by name.
   var translation = { translate: ["value", translate] };
+  // A few tooltips dmn-js builds without its translate service ("Move Input"): translated where they appear.
+  function translateTitles(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[title]"), function (element) {
+      var title = element.getAttribute("title");
+      if (Object.prototype.hasOwnProperty.call(dictionary, title)) { element.setAttribute("title", dictionary[title]); }
+    });
+  }
+  new MutationObserver(function () { translateTitles(canvas); }).observe(canvas, { childList: true, subtree: true });
+
   var modeler = new DmnJS({
     container: canvas,
     common: { additionalModules: [translation] },

@@ -72,6 +72,8 @@ window.DibaoDmnTranslations = {
   "Paste rule above": "粘贴到上方",
   "Paste rule below": "粘贴到下方",
   "Move rule": "移动规则",
+  "Move Input": "拖动以移动输入列",
+  "Move Output": "拖动以移动输出列",
   "Add input column left": "在左侧添加输入列",
   "Add input column right": "在右侧添加输入列",
   "Remove input column": "删除输入列",
