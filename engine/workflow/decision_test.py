@@ -59,8 +59,9 @@ class TableRun:
     error: str | None = None  # a failing cell, a time-out or a sandbox violation, in Chinese
 
 
-def _engine(origin: str, content: bytes) -> Any:
-    """Spiff's DMNEngine for the file's one decision; BundleInvalid (in Chinese) when it does not parse."""
+def _engine(origin: str, content: bytes) -> tuple[Any, str, str]:
+    """Spiff's DMNEngine for the file's one decision, its id and name; BundleInvalid (in Chinese) when
+    the file does not parse."""
     parsed = parse_files({}, {origin: content})
     if parsed.problems:
         raise BundleInvalid(parsed.problems)
@@ -69,17 +70,15 @@ def _engine(origin: str, content: bytes) -> Any:
         raise BundleInvalid([Problem(origin, "文件中没有可执行的决策表")])
     try:
         engine = parsed.parser.get_engine(decisions[0], None)
-        engine.decision_name = parsed.parser.dmn_parsers[decisions[0]].get_name() or ""
-        return engine, decisions[0]
+        return engine, decisions[0], parsed.parser.dmn_parsers[decisions[0]].get_name() or ""
     except ValidationException as exc:
         raise BundleInvalid([Problem(origin, f"决策表无法解析：{str(exc).splitlines()[0]}", decisions[0])]) from exc
 
 
 def table_shape(origin: str, content: bytes) -> TableShape:
     """The decision's columns, for the test form. BundleInvalid when the file does not parse."""
-    engine, decision_id = _engine(origin, content)
+    engine, decision_id, name = _engine(origin, content)
     table = engine.decision_table
-    name = engine.decision_name
     inputs = tuple(
         TableColumn(i.id, i.label or i.expression or i.id, i.expression or "", (i.typeRef or "").strip())
         for i in table.inputs
@@ -115,7 +114,7 @@ def run_table(
     match, COLLECT gives every match. A column with no value in `values` (another version of the file
     may have different columns) is reported as an error, as is a failing cell.
     """
-    engine, decision_id = _engine(origin, content)
+    engine, decision_id, _ = _engine(origin, content)
     table = engine.decision_table
     data: dict[str, Any] = {}
     for index, column in enumerate(table.inputs, start=1):
