@@ -1,11 +1,12 @@
 """The process designer's workspace (/designer): a region's process set, version history and diffs (pages),
 drafts with upload, parameters, validation, dry run and deployment (drafts), document templates as
-drafts with their PDF preview (documents), the browser modeler, and validation problems for it (problems)."""
+drafts with their PDF preview (documents), the browser modeler, validation problems for it (problems),
+and DMN tables with their test page (dmn)."""
 
 from __future__ import annotations
 
 from flask import Blueprint
 
-from web.designer import documents, drafts, modeler, pages, problems
+from web.designer import dmn, documents, drafts, modeler, pages, problems
 
-BLUEPRINTS: tuple[Blueprint, ...] = (pages.bp, drafts.bp, modeler.bp, documents.bp, problems.bp)
+BLUEPRINTS: tuple[Blueprint, ...] = (pages.bp, drafts.bp, modeler.bp, documents.bp, problems.bp, dmn.bp)

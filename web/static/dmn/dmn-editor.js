@@ -1,0 +1,142 @@
+/* The DMN decision-table editor page: load the file's XML into dmn-js (the global DmnJS from
+ * web/static/vendor/dmn-js/, copied by `make modeler-assets`), open its decision table directly, translate
+ * the editor's texts (window.DibaoDmnTranslations, web/static/dmn/dmn-zh.js) and save the edited XML
+ * as a draft. No inline script anywhere (the CSP allows scripts from 'self' only). */
+(function () {
+  "use strict";
+
+  var canvas = document.getElementById("dmn-canvas");
+  var saveButton = document.getElementById("dmn-save");
+  var statusLine = document.getElementById("dmn-status");
+  var errorList = document.getElementById("dmn-errors");
+  var tokenTag = document.querySelector('meta[name="csrf-token"]');
+  var DmnJS = window.DmnJS;
+  if (!canvas || typeof DmnJS !== "function") {
+    if (statusLine) { statusLine.textContent = "决策表编辑器脚本未能加载，请刷新页面或在“草稿与部署”页上传 DMN 文件。"; }
+    return;
+  }
+
+  var dictionary = window.DibaoDmnTranslations || {};
+  // dmn-js's `translate` service: the English template → our Chinese text, then its {placeholders}.
+  function translate(template, replacements) {
+    var text = Object.prototype.hasOwnProperty.call(dictionary, template) ? dictionary[template] : template;
+    replacements = replacements || {};
+    return text.replace(/{([^}]+)}/g, function (whole, key) {
+      return Object.prototype.hasOwnProperty.call(replacements, key) ? replacements[key] : whole;
+    });
+  }
+
+  // dmn-js 17.10 builds each view's additionalModules from that view's own options only (its Manager
+  // replaces, not merges, `common.additionalModules`), so the translation is given to every view by name.
+  var translation = { translate: ["value", translate] };
+  // A few tooltips dmn-js builds without its translate service ("Move Input"): translated where they appear.
+  function translateTitles(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[title]"), function (element) {
+      var title = element.getAttribute("title");
+      if (Object.prototype.hasOwnProperty.call(dictionary, title)) { element.setAttribute("title", dictionary[title]); }
+    });
+  }
+  new MutationObserver(function () { translateTitles(canvas); }).observe(canvas, { childList: true, subtree: true });
+
+  var modeler = new DmnJS({
+    container: canvas,
+    common: { additionalModules: [translation] },
+    drd: { additionalModules: [translation] },
+    decisionTable: { additionalModules: [translation] },
+    literalExpression: { additionalModules: [translation] },
+    boxedExpression: { additionalModules: [translation] }
+  });
+  window.dibaoDmn = modeler; // for browser tests and the curious: the dmn-js API
+  var unsaved = false;
+
+  function say(text, kind) {
+    statusLine.textContent = text;
+    statusLine.className = kind || "";
+  }
+
+  function showErrors(messages) {
+    errorList.textContent = "";
+    (messages || []).forEach(function (message) {
+      var item = document.createElement("li");
+      item.textContent = message; // text, never HTML: messages may quote the file's content
+      errorList.appendChild(item);
+    });
+    errorList.hidden = !messages || messages.length === 0;
+  }
+
+  function watchChanges() {
+    var viewer = modeler.getActiveViewer();
+    if (!viewer) { return; }
+    viewer.get("eventBus").on("elements.changed", function () {
+      unsaved = true;
+      say("有未保存的修改");
+    });
+  }
+
+  function openTable() {
+    var table = modeler.getViews().filter(function (view) { return view.type === "decisionTable"; })[0];
+    if (!table) { throw new Error("文件中没有决策表"); }
+    return modeler.open(table);
+  }
+
+  function load() {
+    return fetch(canvas.dataset.xmlUrl, { credentials: "same-origin", headers: { Accept: "application/xml" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("读取决策表文件失败（HTTP " + response.status + "）"); }
+        return response.text();
+      })
+      .then(function (xml) { return modeler.importXML(xml); })
+      .then(function (result) {
+        return openTable().then(function () { return result; });
+      })
+      .then(function (result) {
+        watchChanges();
+        var warnings = (result && result.warnings) || [];
+        say(warnings.length ? "已加载，有 " + warnings.length + " 条导入提示（见浏览器控制台）" : "已加载", "ok");
+        warnings.forEach(function (w) { console.warn(w); });
+        saveButton.disabled = false;
+      })
+      .catch(function (error) {
+        var message = /only DMN 1\.3/.test(String(error && error.message)) ?
+          "编辑器只能打开 DMN 1.3 文件，请上传 DMN 1.3 格式的文件" : error.message;
+        say("无法打开决策表：" + message, "error");
+      });
+  }
+
+  function save() {
+    saveButton.disabled = true;
+    say("正在保存…");
+    showErrors([]);
+    return modeler.saveXML({ format: true })
+      .then(function (result) {
+        return fetch(canvas.dataset.saveUrl, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/xml; charset=utf-8", "X-CSRFToken": tokenTag ? tokenTag.content : "" },
+          body: result.xml
+        });
+      })
+      .then(function (response) {
+        var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+        return (json ? response.json() : Promise.resolve({ ok: false, message: "保存失败（HTTP " + response.status + "）" }))
+          .then(function (body) {
+            if (response.ok && body.ok) {
+              unsaved = false;
+              say(body.message, "ok");
+            } else {
+              say(body.message || "保存失败", "error");
+              showErrors(body.errors || []);
+            }
+          });
+      })
+      .catch(function (error) { say("保存失败：" + error.message, "error"); })
+      .then(function () { saveButton.disabled = false; });
+  }
+
+  window.addEventListener("beforeunload", function (event) {
+    if (unsaved) { event.preventDefault(); event.returnValue = ""; }
+  });
+  saveButton.addEventListener("click", save);
+  window.dibaoDmnSave = save; // the save button's action, returning a promise (browser tests)
+  load();
+})();
