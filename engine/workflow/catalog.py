@@ -168,7 +168,10 @@ def _spec_problem(parsed: ParsedFiles, exc: ValidationException, process_id: str
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
-    return list(dict.fromkeys(problems))
+    """Each problem once: Spiff and our checks may both report one cell, one of them without its line."""
+    kept = list(dict.fromkeys(problems))
+    with_line = {(p.file, p.message, p.element) for p in kept if p.line is not None}
+    return [p for p in kept if p.line is not None or (p.file, p.message, p.element) not in with_line]
 
 
 def _parameter_files(sources: RegionSources, problems: list[Problem]) -> dict[str, str]:

@@ -2,7 +2,8 @@
 
 Validation problems name an element by its id (`first_review`), which a designer never types; the
 drafts page and the modeler show its name (初审) instead, with the id beside it for the curious. An
-unnamed sequence flow reads as the two elements it joins, an unnamed DMN rule by its number.
+unnamed sequence flow reads as the two elements it joins, an unnamed DMN rule by its number
+(and its description), a table cell by its rule.
 """
 
 from __future__ import annotations
@@ -64,10 +65,17 @@ def _derived_name(element: etree._Element, names: dict[str, str]) -> str:
     if kind == "sequenceFlow":
         source, target = element.get("sourceRef", ""), element.get("targetRef", "")
         return f"{_quoted(names.get(source) or source)}→{_quoted(names.get(target) or target)}的连线"
+    if kind in ("inputEntry", "outputEntry"):
+        rule = element.getparent()
+        rule_name = names.get(rule.get("id") or "") if rule is not None else None
+        rule_name = rule_name or (_derived_name(rule, names) if rule is not None else "规则")
+        return f"{rule_name}的{'输入' if kind == 'inputEntry' else '输出'}"
     if kind == "rule":
         parent = element.getparent()
         rules = [r for r in parent if isinstance(r.tag, str) and _local(r) == "rule"] if parent is not None else []
-        return f"第 {rules.index(element) + 1} 条规则" if element in rules else "规则"
+        number = f"第 {rules.index(element) + 1} 条规则" if element in rules else "规则"
+        description = next((c.text for c in element if isinstance(c.tag, str) and _local(c) == "description"), None)
+        return f"{number}（{description.strip()}）" if description and description.strip() else number
     return _UNNAMED.get(kind, "元素")
 
 

@@ -17,10 +17,11 @@ def test_bpmn_tasks_lanes_and_unnamed_flows_read_as_the_modeler_shows_them() -> 
     assert names["flow_first_review_to_first_review_gateway"] == "「初审」→「初审意见」的连线"
 
 
-def test_dmn_rules_are_numbered_within_their_table() -> None:
+def test_dmn_rules_are_numbered_within_their_table_and_cells_named_by_their_rule() -> None:
     names = element_names((PROCESSES / "reference_approval_level.dmn").read_bytes())
-    rules = [name for name in names.values() if name.endswith("条规则")]
-    assert rules[:2] == ["第 1 条规则", "第 2 条规则"]
+    assert names["rule_township"] == "第 1 条规则（乡镇审批）"
+    assert names["rule_county"] == "第 2 条规则（县级审批）"
+    assert names["rule_county_level"] == "第 2 条规则（县级审批）的输出"
 
 
 def test_a_file_that_does_not_parse_names_nothing() -> None:

@@ -95,6 +95,7 @@
         say(warnings.length ? "已加载，有 " + warnings.length + " 条导入提示（见浏览器控制台）" : "已加载", "ok");
         warnings.forEach(function (w) { console.warn(w); });
         saveButton.disabled = false;
+        checkProblems();
       })
       .catch(function (error) {
         var message = /only DMN 1\.3/.test(String(error && error.message)) ?
@@ -123,6 +124,7 @@
             if (response.ok && body.ok) {
               unsaved = false;
               say(body.message, "ok");
+              checkProblems();
             } else {
               say(body.message || "保存失败", "error");
               showErrors(body.errors || []);
@@ -132,6 +134,42 @@
       .catch(function (error) { say("保存失败：" + error.message, "error"); })
       .then(function () { saveButton.disabled = false; });
   }
+
+  // 校验问题: the file's problems in the region as it would deploy with the drafts, after loading and each
+  // save (GET data-problems-url, as the BPMN modeler asks); a problem on a rule marks and scrolls to its row.
+  var problemBox = document.getElementById("dmn-problems-box");
+  function markRow(ruleId) {
+    var id = window.CSS && CSS.escape ? CSS.escape(ruleId) : ruleId;
+    var cells = canvas.querySelectorAll('[data-element-id="' + id + '"]'); // a cell (input or output entry)
+    if (!cells.length) { cells = canvas.querySelectorAll('[data-row-id="' + id + '"]'); } // a whole rule
+    Array.prototype.forEach.call(cells, function (cell) { cell.classList.add("dmn-problem-row"); });
+    if (cells.length) { cells[0].scrollIntoView({ block: "center" }); }
+    return cells.length > 0;
+  }
+  function showProblems(body) {
+    var list = document.getElementById("dmn-problems");
+    var summary = document.getElementById("dmn-problems-summary");
+    list.textContent = "";
+    Array.prototype.forEach.call(canvas.querySelectorAll(".dmn-problem-row"), function (cell) { cell.classList.remove("dmn-problem-row"); });
+    body.problems.forEach(function (problem) {
+      var entry = document.createElement("li");
+      entry.textContent = (problem.name ? "「" + problem.name + "」" : "") + problem.message; // text, never HTML
+      if (problem.element) { markRow(problem.element); }
+      list.appendChild(entry);
+    });
+    var others = body.elsewhere ? "；本地区其他文件还有 " + body.elsewhere + " 个问题，见“草稿与部署”页" : "";
+    summary.textContent = (body.problems.length ? "本文件有 " + body.problems.length + " 个问题，部署前须改正" : "本文件校验通过") + others;
+    summary.className = body.problems.length || body.elsewhere ? "error" : "ok";
+    problemBox.hidden = false;
+  }
+  function checkProblems() {
+    if (!problemBox) { return Promise.resolve(); }
+    return fetch(problemBox.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { if (!response.ok) { throw new Error("HTTP " + response.status); } return response.json(); })
+      .then(showProblems)
+      .catch(function (error) { document.getElementById("dmn-problems-summary").textContent = "校验失败：" + error.message; });
+  }
+  window.dibaoDmnCheck = checkProblems;
 
   window.addEventListener("beforeunload", function (event) {
     if (unsaved) { event.preventDefault(); event.returnValue = ""; }
