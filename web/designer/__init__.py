@@ -6,6 +6,6 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from web.designer import documents, drafts, modeler, pages
+from web.designer import documents, drafts, modeler, pages, parameters  # parameters: a view on drafts.bp
 
 BLUEPRINTS: tuple[Blueprint, ...] = (pages.bp, drafts.bp, modeler.bp, documents.bp)
