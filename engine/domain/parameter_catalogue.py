@@ -114,7 +114,9 @@ def _number(item: Entry, text: str) -> str:
     except InvalidOperation:
         number = Decimal("NaN")
     if not number.is_finite() or number < 0 or len(text) > 20:
-        raise ValueError("须是不小于 0 的金额，单位元，如 850 或 850.00" if item.kind == "money" else "须是不小于 0 的数，如 1.5")
+        raise ValueError(
+            "须是不小于 0 的金额，单位元，如 850 或 850.00" if item.kind == "money" else "须是不小于 0 的数，如 1.5"
+        )
     if item.kind == "money":
         if number != number.quantize(Decimal("0.01")):
             raise ValueError("金额最多两位小数（到分）")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from web.designer import documents, drafts, modeler, pages, parameters  # parameters: a view on drafts.bp
+from web.designer import documents, drafts, modeler, pages
+from web.designer import parameters as parameters  # the parameter form: a view on drafts.bp, imported to add it
 
 BLUEPRINTS: tuple[Blueprint, ...] = (pages.bp, drafts.bp, modeler.bp, documents.bp)

@@ -9,8 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from engine.context import Context
 from engine.clock import china_today
+from engine.context import Context
 from engine.domain import parameter_catalogue as catalogue
 from engine.domain.parameter_catalogue import Entry
 from engine.domain.parameters import Parameter, Value, parse_parameters
@@ -132,9 +132,11 @@ def _edits(
                 edits[name] = None
             continue
         periods = parameter_text.typed_periods(name, rows, current.periods[-1][1], errors)
-        if region != DEFAULT_REGION and name not in own and parameter_text.same_periods(inherited.get(name), periods):
-            continue  # unchanged inherited table: no override
         if parameter_text.same_periods(own.get(name), periods):
+            continue  # unchanged: the file keeps its text
+        if region != DEFAULT_REGION and parameter_text.same_periods(inherited.get(name), periods):
+            if name in own:
+                edits[name] = None  # edited back to the national table: 沿用全国默认 again
             continue
         edits[name] = periods
     return edits
