@@ -25,7 +25,9 @@ _WATCH_CSP = (
 
 
 def _section(page: Page, label: str) -> object:
-    return page.locator("section.param").filter(has=page.get_by_role("heading", name=re.compile(f"^{re.escape(label)}")))
+    return page.locator("section.param").filter(
+        has=page.get_by_role("heading", name=re.compile(f"^{re.escape(label)}"))
+    )
 
 
 def test_a_designer_sets_a_new_standard_from_a_date(chromium: Browser, server: Server, screenshots: Path) -> None:
@@ -45,7 +47,9 @@ def test_a_designer_sets_a_new_standard_from_a_date(chromium: Browser, server: S
     standard.get_by_label("城市低保标准（元/人·月） 新取值的生效日期", exact=True).fill(start)
     standard.get_by_label("城市低保标准（元/人·月） 新取值", exact=True).fill("850.125")
     page.get_by_role("button", name="保存为草稿").click()
-    expect(page.get_by_role("alert")).to_contain_text(f"参数「城市低保标准（元/人·月）」第 2 行（{start} 起）：金额最多两位小数")
+    expect(page.get_by_role("alert")).to_contain_text(
+        f"参数「城市低保标准（元/人·月）」第 2 行（{start} 起）：金额最多两位小数"
+    )
     expect(standard.get_by_label("城市低保标准（元/人·月） 新取值", exact=True)).to_have_value("850.125")
     standard.screenshot(path=str(screenshots / "41-parameters-error.png"))
 
