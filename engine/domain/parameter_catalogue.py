@@ -9,6 +9,7 @@ Types and how a value is kept in parameters.toml:
 - choice: a string, one of the fixed choices;
 - choices: a comma-separated string of fixed choices, in the catalogue's order ("" when empty is allowed);
 - boolean: a TOML boolean (是/否);
+- level_roles: "层级:角色" pairs by the task's level, "village:township_head, county:county_approver";
 - text: a string (empty where the entry allows it).
 """
 
@@ -21,13 +22,15 @@ from typing import cast
 from engine.domain.parameter_catalogue_data import ENTRIES, GROUPS, Raw
 from engine.domain.parameters import Value
 
-KINDS = ("money", "integer", "decimal", "choice", "choices", "boolean", "text")
+KINDS = ("money", "integer", "decimal", "choice", "choices", "level_roles", "boolean", "text")
+LEVELS = (("village", "村级任务"), ("township", "乡镇级任务"), ("county", "县级任务"))  # the task unit's level
 KIND_LABELS = {
     "money": "金额（元）",
     "integer": "整数",
     "decimal": "小数",
     "choice": "单选",
     "choices": "多选",
+    "level_roles": "按层级选角色",
     "boolean": "是/否",
     "text": "文字",
 }
@@ -89,6 +92,8 @@ def parse_value(item: Entry, raw: str) -> Value:
         return text == "true"
     if item.kind == "choices":
         return _choices(item, text)
+    if item.kind == "level_roles":
+        return _level_roles(item, text)
     if not text:
         if item.empty_ok and item.kind == "text":
             return ""
@@ -135,6 +140,27 @@ def _choices(item: Entry, text: str) -> str:
     return ",".join(key for key, _ in item.choices if key in picked)
 
 
+def _level_roles(item: Entry, text: str) -> str:
+    pairs: dict[str, str] = {}
+    levels = dict(LEVELS)
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        level, _, role = (piece.strip() for piece in part.partition(":"))
+        if level not in levels or role not in item.choice_labels:
+            raise ValueError(f"“{part[:40]}”不是可选的层级和角色")
+        if level in pairs:
+            raise ValueError(f"{levels[level]}选了两次")
+        pairs[level] = role
+    if not pairs:
+        raise ValueError("至少为一个层级选择督办接收的角色")
+    return ", ".join(f"{level}:{pairs[level]}" for level, _ in LEVELS if level in pairs)
+
+
+def level_roles(value: Value) -> dict[str, str]:
+    """ "village:township_head, county:county_approver" → {level: role} (for the form's selects)."""
+    parts = (part.strip().partition(":") for part in str(value).split(",") if part.strip())
+    return {level.strip(): role.strip() for level, _, role in parts}
+
+
 def form_value(value: Value) -> str:
     """A value as a form input carries it."""
     if isinstance(value, bool):
@@ -151,6 +177,11 @@ def display(item: Entry, value: Value) -> str:
         if not keys:
             return "（不设）"
         return "、".join(item.choice_labels.get(key, key) for key in keys)
+    if item.kind == "level_roles":
+        pairs = level_roles(value)
+        return "；".join(
+            f"{text}→{item.choice_labels.get(pairs[key], pairs[key])}" for key, text in LEVELS if key in pairs
+        )
     if value == "":
         return "（留空）"
     if item.kind == "money":

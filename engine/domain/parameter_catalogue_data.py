@@ -301,11 +301,10 @@ _BY_GROUP: dict[str, dict[str, Raw]] = {
         },
         "escalation_roles": {
             "label": "督办接收人",
-            "kind": "text",
-            "help": (
-                "按任务所在机构的层级写“层级:角色”，逗号分隔，例如 village:township_head；"
-                "层级为 village（村）、township（乡镇）、county（县）。"
-            ),
+            "kind": "level_roles",
+            "choices": _roles("township_head", "township_clerk", "county_clerk", "county_approver"),
+            "help": "任务超期后，按任务所在机构的层级（村、乡镇、县）把督办发给本案件相应层级机构的哪个角色；"
+            "选“不督办”的层级不发。至少选一个层级。",
         },
         "legal_clock_warning_share": {
             "label": "法定时限预警比例",

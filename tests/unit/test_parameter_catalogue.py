@@ -40,7 +40,7 @@ def test_each_entry_is_complete_and_speaks_chinese(item: catalogue.Entry) -> Non
     assert re.search(r"[\u4e00-\u9fff]", item.help)
     assert "domain.md" not in item.help
     assert "§" not in item.help
-    assert bool(item.choices) == (item.kind in ("choice", "choices"))
+    assert bool(item.choices) == (item.kind in ("choice", "choices", "level_roles"))
     assert not item.empty_ok or item.kind in ("text", "choices")
 
 
@@ -61,7 +61,9 @@ def test_labels_are_unique() -> None:
         ("gradual_exit_causes", "employment,lottery", "“lottery”不是可选的取值"),
         ("gradual_exit_causes", "", "至少选择一项"),
         ("renotice_after_objection", "maybe", "请选择“是”或“否”"),
-        ("escalation_roles", "", "取值不能为空"),
+        ("escalation_roles", "", "至少为一个层级选择督办接收的角色"),
+        ("escalation_roles", "village:township_head,village:county_clerk", "村级任务选了两次"),
+        ("escalation_roles", "town:township_head", "“town:township_head”不是可选的层级和角色"),
     ],
 )
 def test_a_bad_value_is_refused_in_chinese(name: str, raw: str, message: str) -> None:
@@ -89,6 +91,9 @@ def test_values_read_in_chinese() -> None:
     assert catalogue.display(entries["democratic_review_mode"], "always") == "每案都评议"
     assert catalogue.display(entries["gradual_exit_caution_groups"], "") == "（不设）"
     assert catalogue.display(entries["gradual_exit_causes"], "employment,improvement") == "就业创业、其他条件改善"
+    roles = "village:township_head, county:county_approver"
+    assert catalogue.display(entries["escalation_roles"], roles) == "村级任务→乡镇负责人；县级任务→县民政审批人"
+    assert catalogue.parse_value(entries["escalation_roles"], "county:county_approver,village:township_head") == roles
 
 
 def test_the_diff_names_the_parameter_by_its_chinese_name_with_the_date() -> None:

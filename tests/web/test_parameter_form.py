@@ -45,6 +45,7 @@ def test_the_page_is_grouped_named_and_typed(make_browser: Any) -> None:
     assert '<option value="always">每案都评议</option>' in page
     assert 'type="radio" name="n-renotice_after_objection-value" value="false" checked' in page
     assert 'type="checkbox" name="n-gradual_exit_caution_groups-value" value="elderly" checked' in page
+    assert '<option value="county:county_approver" selected>县民政审批人</option>' in page  # 督办接收人, by level
 
 
 @freeze_time(TODAY)

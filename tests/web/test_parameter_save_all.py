@@ -100,8 +100,13 @@ def test_every_table_retyped_through_the_form_rewrites_to_the_same_text(
 
 
 def test_an_empty_value_is_kept_where_empty_is_allowed(ctx: Context) -> None:
-    """烟台 clears its caution groups (不设) and its documents' court: both allowed to be empty."""
-    rows = {"gradual_exit_caution_groups": [("2021-07-01", "")], "court_name": [("2021-07-01", "")]}
+    """烟台 stops its caution groups from a date (不设): an empty list is a value, not a missing one."""
+    groups = "elderly,disabled,ill,poverty_alleviation"
+    rows = {"gradual_exit_caution_groups": [("2021-07-01", groups), ("2027-01-01", "")]}
     designer.save_parameters(ctx, "designer_yantai", "yantai", rows)
     text = designer.effective_file(ctx, "designer_yantai", "yantai", "parameters.toml").decode()
-    assert '[gradual_exit_caution_groups]\n2021-07-01 = ""' in text
+    assert f'[gradual_exit_caution_groups]\n2021-07-01 = "{groups}"\n2027-01-01 = ""' in text
+    # Edited back to the national table (2021-07-01 不设), the region's own table goes: 沿用全国默认 again.
+    designer.save_parameters(ctx, "designer_yantai", "yantai", {"gradual_exit_caution_groups": [("2021-07-01", "")]})
+    text = designer.effective_file(ctx, "designer_yantai", "yantai", "parameters.toml").decode()
+    assert "[gradual_exit_caution_groups]" not in text

@@ -10,7 +10,8 @@ Posted fields, per parameter <name>:
 - n-<name>-date / -value: a new value from a date (left out when the date is blank);
 - reset-<name>: drop the region's own table (恢复为全国默认).
 Values already in force are not posted: they are kept as they are; a new date changes them.
-A multiple choice posts one -value per ticked box plus an empty marker, so "nothing ticked" is visible.
+A multiple choice posts one -value per ticked box plus an empty marker, so "nothing ticked" is visible;
+levels and roles (督办接收人) post one "level:role" -value per level's select.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ Rows = list[tuple[str, str]]
 def _value(key: str, row: designer.ParameterRow, default: str) -> str:
     if key not in request.form:
         return default
-    if row.entry.kind == "choices":
+    if row.entry.kind in ("choices", "level_roles"):
         return ",".join(v for v in request.form.getlist(key) if v)
     return request.form.get(key, "")
 

@@ -76,7 +76,7 @@ def typed_periods(
     seen: set[date] = set()
     for index, (raw_date, raw_value) in enumerate(rows):
         if not raw_date.strip():
-            if raw_value.strip() and item.kind not in ("boolean", "choice", "choices"):
+            if raw_value.strip() and item.kind not in ("boolean", "choice", "choices", "level_roles"):
                 errors.setdefault(f"{name}[{index + 1}]", []).append(
                     f"参数「{item.label}」第 {index + 1} 行：请填写生效日期"
                 )

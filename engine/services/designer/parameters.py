@@ -62,6 +62,7 @@ class ParameterForm:
     groups: list[ParameterGroup]
     from_draft: bool  # the form starts from the region's draft parameters.toml
     today: str
+    levels: tuple[tuple[str, str], ...] = catalogue.LEVELS  # the task levels of 督办接收人's selects
 
     @property
     def rows(self) -> list[ParameterRow]:
