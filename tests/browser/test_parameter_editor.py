@@ -42,6 +42,7 @@ def test_a_designer_sets_a_new_standard_from_a_date(chromium: Browser, server: S
     expect(standard).to_contain_text("800.00 元")
     expect(page.locator("#param-gradual_exit_caution_groups")).to_contain_text("本地区设置")
     page.screenshot(path=str(screenshots / "40-parameters.png"), full_page=False)
+    page.locator("#param-escalation_roles").screenshot(path=str(screenshots / "45-parameters-levels.png"))
 
     # A bad amount first: 422 in Chinese, the typed value kept.
     standard.get_by_label("城市低保标准（元/人·月） 新取值的生效日期", exact=True).fill(start)
@@ -75,6 +76,7 @@ def test_a_designer_sets_a_new_standard_from_a_date(chromium: Browser, server: S
     assert width <= 375, f"the page is {width} px wide on a 375 px screen"
     phone.screenshot(path=str(screenshots / "43-parameters-375.png"), full_page=False)
     phone.locator("#param-dibao_standard_urban").screenshot(path=str(screenshots / "44-parameters-375-standard.png"))
+    phone.locator("#param-escalation_roles").screenshot(path=str(screenshots / "46-parameters-375-levels.png"))
 
     page.goto("/designer/drafts/yantai")
     page.get_by_role("button", name="放弃全部草稿").click()
