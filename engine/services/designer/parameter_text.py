@@ -3,8 +3,9 @@ through it; designer.parameters).
 
 The files are simple (docs/contracts.md#layout): comment lines, then one `[name]` table per parameter holding
 `YYYY-MM-DD = value` lines. We cut a file into blocks, one per table with the comment lines right above
-its header, rewrite only the tables that changed and keep everything else byte for byte. A value keeps
-the TOML type the parameter already has (a money amount stays a string "800.00", a day count an integer).
+its header, rewrite only the tables that changed and keep everything else byte for byte. A value is typed
+by the parameter catalogue (engine.domain.parameter_catalogue): a money amount stays a string "800.00", a
+day count an integer, an empty list "" where the catalogue allows it.
 The result is checked with the engine's own loader (engine.domain.parameters.parse_parameters).
 """
 
@@ -46,12 +47,6 @@ def split_blocks(text: str) -> list[Block]:
             pending = []
     blocks[-1].lines.extend(pending)
     return blocks
-
-
-def comment_of(block: Block) -> str:
-    """The comment text right above a table (for the form's help text)."""
-    lines = [line.strip().lstrip("#").strip() for line in block.comments if line.strip().startswith("#")]
-    return " ".join(lines)
 
 
 def format_value(value: Value) -> str:

@@ -1,6 +1,8 @@
-"""The region's parameters in a form: every parameter the region runs with, its own tables beside the
-inherited ones, and saving edited tables as the region's draft parameters.toml (comments kept,
-parameter_text). A region writes a table only where it differs from the inherited one.
+"""The region's parameters in a form (docs/designer-parameters.md): every parameter the region runs with,
+grouped by the catalogue's topics with its Chinese name, help and type, its timeline (values in force and
+values not yet in force, by today in Beijing), its own table beside the inherited one; and saving edited
+tables as the region's draft parameters.toml (comments kept, parameter_text). A region writes a table only
+where it differs from the inherited one; a table edited back to the inherited one is dropped.
 """
 
 from __future__ import annotations
@@ -153,8 +155,9 @@ def save_parameters(
 
     `changes` maps a parameter name to its rows (effective date, value) as typed, or None to drop the
     region's own table (the default one applies again). A region only writes a table when it differs
-    from the inherited one. Values keep the parameter's type; the file is checked with the engine's
-    loader. InvalidData names each bad field ("notice_days[2]"); nothing is saved then."""
+    from the inherited one. Values are typed by the parameter catalogue; the file is checked with the
+    engine's loader. Nothing changed: the file is saved as it is. InvalidData names each bad field
+    ("notice_days[2]"); nothing is saved then."""
     region = designer_region(ctx, username, region)
     inherited_text, own_text, _ = _parameter_layers(ctx, username, region)
     source = own_parameters_origin(region)
