@@ -100,8 +100,8 @@ def change_notice_days(page: Page, today: str) -> None:
     page.goto(f"/designer/drafts/{REGION}")
     page.get_by_role("link", name="编辑参数").first.click()
     expect(page.get_by_role("heading", name=f"参数：{REGION_NAME}")).to_be_visible()
-    page.get_by_label("notice_days 第 2 行生效日期").fill(today)
-    page.get_by_label("notice_days 第 2 行取值").fill("5")
+    page.get_by_label("公示天数 新取值的生效日期", exact=True).fill(today)
+    page.get_by_label("公示天数 新取值", exact=True).fill("5")
     page.get_by_role("button", name="保存为草稿").click()
     expect(page.get_by_role("heading", name=f"流程草稿：{REGION_NAME}")).to_be_visible()
     expect(page.get_by_role("row").filter(has_text="parameters.toml")).to_be_visible()
@@ -206,7 +206,7 @@ def test_a_deployed_change_applies_to_new_cases_only_and_the_auditor_verifies(
         expect(changes).to_contain_text(f"第 {old_version + 1} 版")
         if renamed:
             expect(changes).to_contain_text(f"任务“初审”改名为“{NEW_TITLE}”")
-        expect(changes).to_contain_text(re.compile(r"公示天数 notice_days：7 → 5（自 \d{4}-\d{2}-\d{2} 起）"))
+        expect(changes).to_contain_text(re.compile(r"参数「公示天数」自 \d{4}-\d{2}-\d{2} 起由 7 天 改为 5 天"))
         _shot(designer, screenshots, "21-designer-diff.png")
 
         new = api.start("clerk_yantai", yantai_household("周", ("1979", "1983", "2012")))

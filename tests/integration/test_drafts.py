@@ -165,7 +165,7 @@ def test_parameter_form_edits_keep_comments_and_types(ctx: Context, processes_di
     form = designer.parameters_form(ctx, "designer_yantai", "yantai")
     rows = {r.name: r for r in form.rows}
     assert rows["notice_days"].origin == "default"
-    assert rows["notice_days"].periods == [("2021-07-01", "7")]
+    assert [(p.start, p.value, p.shown) for p in rows["notice_days"].periods] == [("2021-07-01", "7", "7 天")]
     assert rows["advance_payment_hours"].origin == "region"
     designer.save_parameters(
         ctx, "designer_yantai", "yantai", {"notice_days": [("2021-07-01", "7"), ("2026-01-01", "5")]}

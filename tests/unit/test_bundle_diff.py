@@ -98,18 +98,18 @@ def test_a_changed_parameter_from_a_date(reference: dict[str, str]) -> None:
     changed = _edit(
         reference, PARAMS, "[notice_days]\n2021-07-01 = 7\n", "[notice_days]\n2021-07-01 = 7\n2026-12-01 = 5\n"
     )
-    assert _sentences(reference, changed) == ["公示天数 notice_days：7 → 5（自 2026-12-01 起）"]
+    assert _sentences(reference, changed) == ["参数「公示天数」自 2026-12-01 起由 7 天 改为 5 天"]
 
 
 def test_parameters_added_and_removed_and_a_region_layer(reference: dict[str, str]) -> None:
     without = _edit(reference, PARAMS, "[notice_days]\n2021-07-01 = 7\n", "")
-    assert _sentences(reference, without) == ["删除参数 公示天数 notice_days（原为 7（自 2021-07-01 起））"]
-    assert _sentences(without, reference) == ["新增参数 公示天数 notice_days：7（自 2021-07-01 起）"]
+    assert _sentences(reference, without) == ["删除参数「公示天数」（原为 2021-07-01 起 7 天）"]
+    assert _sentences(without, reference) == ["新增参数「公示天数」：2021-07-01 起 7 天"]
     # A region's layer replaces the parameter's whole table: only the stretches whose value changed show.
     layered = {**reference, "parameters/1.toml": "# 烟台：公示缩短\n[notice_days]\n2022-01-01 = 7\n2026-12-01 = 5\n"}
     assert _sentences(reference, layered) == [
-        "公示天数 notice_days：7 → 未生效（2021-07-01 至 2021-12-31）",
-        "公示天数 notice_days：7 → 5（自 2026-12-01 起）",
+        "参数「公示天数」在 2021-07-01 至 2021-12-31 期间不再有取值（原为 7 天）",
+        "参数「公示天数」自 2026-12-01 起由 7 天 改为 5 天",
     ]
 
 

@@ -131,17 +131,13 @@ def test_others_are_refused(make_browser: Any, ctx: Context, who: str, url: str)
 def test_the_parameter_form_saves_a_draft(make_browser: Any, ctx: Context) -> None:
     browser = make_browser("designer_yantai")
     page = browser.get(f"{BASE}/parameters").get_data(as_text=True)
-    assert 'name="p-notice_days-0-value" value="7"' in page
-    bad = browser.post(f"{BASE}/parameters", {"p-notice_days-0-date": "2021-07-01", "p-notice_days-0-value": "五"})
+    assert "公示天数" in page
+    assert 'name="n-notice_days-date"' in page
+    bad = browser.post(f"{BASE}/parameters", {"n-notice_days-date": "2026-01-01", "n-notice_days-value": "五"})
     assert bad.status_code == 422
-    assert "取值必须是数字" in bad.get_data(as_text=True)
+    assert "参数「公示天数」第 2 行（2026-01-01 起）：须是不小于 0 的整数（天）" in bad.get_data(as_text=True)
     assert designer.draft_files(ctx, "designer_yantai", "yantai") == []
-    form = designer.parameters_form(ctx, "designer_yantai", "yantai")
-    data = {}
-    for row in form.rows:
-        for index, (start, value) in enumerate(row.periods):
-            data[f"p-{row.name}-{index}-date"], data[f"p-{row.name}-{index}-value"] = start, value
-    data["p-notice_days-1-date"], data["p-notice_days-1-value"] = "2026-01-01", "5"
+    data = {"n-notice_days-date": "2026-01-01", "n-notice_days-value": "5"}
     assert browser.post(f"{BASE}/parameters", data).status_code == 302
     text = designer.effective_file(ctx, "designer_yantai", "yantai", "parameters.toml").decode()
     assert "[notice_days]\n2021-07-01 = 7\n2026-01-01 = 5" in text

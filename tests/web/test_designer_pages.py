@@ -132,7 +132,7 @@ def test_a_new_version_shows_in_history_and_diff(ctx: Context, processes_dir: Pa
     diff = _text(browser, "/designer/default/reference_review/diff?from=1&to=2")
     assert '<li class="diff-changed">' in diff
     assert "任务“受理登记”改名为“申请受理”" in diff
-    assert "公示天数 notice_days：7 → 5（自 2026-12-01 起）" in diff
+    assert "参数「公示天数」自 2026-12-01 起由 7 天 改为 5 天" in diff
     assert diff.index(">任务 <") < diff.index(">参数 <")  # grouped by kind, in a fixed order
     # Without parameters the newest version is compared with the one before; the reverse diff reads backwards.
     assert "任务“受理登记”改名为“申请受理”" in _text(browser, "/designer/default/reference_review/diff")

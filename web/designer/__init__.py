@@ -8,5 +8,6 @@ from __future__ import annotations
 from flask import Blueprint
 
 from web.designer import dmn, documents, drafts, modeler, pages, problems
+from web.designer import parameters as parameters  # the parameter form: a view on drafts.bp, imported to add it
 
 BLUEPRINTS: tuple[Blueprint, ...] = (pages.bp, drafts.bp, modeler.bp, documents.bp, problems.bp, dmn.bp)

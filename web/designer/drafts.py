@@ -1,4 +1,4 @@
-"""流程设计草稿 (/designer/drafts/<region>): upload, parameter editing, validate, preview, dry run, deploy.
+"""流程设计草稿 (/designer/drafts/<region>): upload, validate, preview, dry run, deploy.
 
 Everything here is presentation; engine.services.designer decides who may do what (a designer of region R
 touches R only: PermissionDenied → 403), checks the files and audits every action. Forms carry the CSRF
@@ -103,54 +103,6 @@ def deploy(region: str) -> ResponseReturnValue:
     new = [f"{v.process_id} 第 {v.version} 版" for v in deployed if v.new]
     flash("已部署：" + "、".join(new) if new else "已部署，流程内容没有变化，没有产生新版本", "success")
     return redirect(url_for("designer_drafts.index", region=region))
-
-
-# ---- parameters --------------------------------------------------------------------------------------
-
-
-def _submitted_rows(form: designer.ParameterForm) -> dict[str, list[tuple[str, str]] | None]:
-    """The parameter rows as posted: p-<name>-<i>-date / -value, and reset-<name> to drop an override."""
-    changes: dict[str, list[tuple[str, str]] | None] = {}
-    for row in form.rows:
-        if request.form.get(f"reset-{row.name}") and row.origin == "region":
-            changes[row.name] = None
-            continue
-        rows: list[tuple[str, str]] = []
-        for index in range(len(row.periods) + 1):  # the shown periods and one blank row to add a period
-            rows.append(
-                (
-                    request.form.get(f"p-{row.name}-{index}-date", ""),
-                    request.form.get(f"p-{row.name}-{index}-value", ""),
-                )
-            )
-        changes[row.name] = rows
-    return changes
-
-
-@bp.route("/<region>/parameters", methods=["GET", "POST"])
-@login_required
-def parameters(region: str) -> ResponseReturnValue:
-    ctx, me = context(), username()
-    form = designer.parameters_form(ctx, me, region)
-    errors: dict[str, list[str]] = {}
-    message = ""
-    if request.method == "POST":
-        try:
-            designer.save_parameters(ctx, me, region, _submitted_rows(form))
-        except InvalidData as exc:
-            errors, message = exc.fields, exc.message
-        else:
-            flash("参数已保存为草稿；校验通过后即可部署", "success")
-            return redirect(url_for("designer_drafts.index", region=region))
-    names = {row.name for row in form.rows}
-    by_row: dict[str, list[str]] = {}
-    for key, messages in errors.items():
-        name = key.split("[", 1)[0]
-        by_row.setdefault(name if name in names else "", []).extend(messages)
-    page = render_template(
-        "designer/drafts_parameters.html", region=region, form=form, errors_by_row=by_row, message=message
-    )
-    return page, 422 if errors else 200
 
 
 # ---- preview and dry run -----------------------------------------------------------------------------

@@ -3,8 +3,9 @@ through it; designer.parameters).
 
 The files are simple (docs/contracts.md#layout): comment lines, then one `[name]` table per parameter holding
 `YYYY-MM-DD = value` lines. We cut a file into blocks, one per table with the comment lines right above
-its header, rewrite only the tables that changed and keep everything else byte for byte. A value keeps
-the TOML type the parameter already has (a money amount stays a string "800.00", a day count an integer).
+its header, rewrite only the tables that changed and keep everything else byte for byte. A value is typed
+by the parameter catalogue (engine.domain.parameter_catalogue): a money amount stays a string "800.00", a
+day count an integer, an empty list "" where the catalogue allows it.
 The result is checked with the engine's own loader (engine.domain.parameters.parse_parameters).
 """
 
@@ -16,7 +17,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from engine.domain import parameter_catalogue as catalogue
 from engine.domain.parameters import Parameter, Value, parse_parameters
+from engine.domain.reminder_rules import value_problem
 
 _HEADER = re.compile(r"^\s*\[\s*([A-Za-z0-9_-]+)\s*\]\s*(#.*)?$")
 Period = tuple[str, str]  # (effective date "YYYY-MM-DD", value as typed)
@@ -46,48 +49,12 @@ def split_blocks(text: str) -> list[Block]:
     return blocks
 
 
-def comment_of(block: Block) -> str:
-    """The comment text right above a table (for the form's help text)."""
-    lines = [line.strip().lstrip("#").strip() for line in block.comments if line.strip().startswith("#")]
-    return " ".join(lines)
-
-
 def format_value(value: Value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
     return json.dumps(value, ensure_ascii=False)
-
-
-def shown_value(value: Value) -> str:
-    """A value as the form shows it (no quotes)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _typed(raw: str, like: Value | None) -> Value | str:
-    """The value typed like the parameter's current one, or a _Bad message when it does not fit."""
-    text = raw.strip()
-    try:
-        if isinstance(like, bool):
-            if text.lower() not in ("true", "false"):
-                raise ValueError
-            return text.lower() == "true"
-        if isinstance(like, int):
-            return int(text)
-        if isinstance(like, float):
-            return float(text)
-    except ValueError:
-        return _Bad("取值必须是 true 或 false" if isinstance(like, bool) else "取值必须是数字")
-    if not text and like == "":
-        return text  # a string parameter that is empty on purpose: a blank on paper (the documents' bodies)
-    return text if text else _Bad("取值不能为空")
-
-
-class _Bad(str):
-    """A message instead of a value."""
 
 
 def table_lines(name: str, periods: Sequence[tuple[date, Value]]) -> list[str]:
@@ -97,31 +64,51 @@ def table_lines(name: str, periods: Sequence[tuple[date, Value]]) -> list[str]:
 def typed_periods(
     name: str, rows: Sequence[Period], like: Value | None, errors: dict[str, list[str]]
 ) -> list[tuple[date, Value]]:
-    """The submitted rows as (date, typed value), blank rows dropped; problems go to `errors` by field."""
+    """The submitted rows as (date, value typed by the catalogue), blank rows dropped; problems go to
+    `errors` by field ("notice_days[2]"), naming the parameter by its Chinese name and the row."""
+    item = catalogue.entry(name, like)
     periods: list[tuple[date, Value]] = []
     seen: set[date] = set()
     for index, (raw_date, raw_value) in enumerate(rows):
-        if not raw_date.strip() and not raw_value.strip():
+        if not raw_date.strip():
+            if raw_value.strip() and item.kind not in ("boolean", "choice", "choices", "level_roles"):
+                errors.setdefault(f"{name}[{index + 1}]", []).append(
+                    f"参数「{item.label}」第 {index + 1} 行：请填写生效日期"
+                )
             continue
-        field = f"{name}[{index + 1}]"
-        try:
-            start = date.fromisoformat(raw_date.strip())
-        except ValueError:
-            errors.setdefault(field, []).append(f"参数 {name} 第 {index + 1} 行：生效日期必须是 YYYY-MM-DD")
-            continue
-        if start in seen:
-            errors.setdefault(field, []).append(f"参数 {name} 第 {index + 1} 行：生效日期 {start} 重复")
-            continue
-        seen.add(start)
-        value = _typed(raw_value, like)
-        if isinstance(value, _Bad):
-            errors.setdefault(field, []).append(f"参数 {name} 第 {index + 1} 行：{value}")
-        else:
-            periods.append((start, value))
+        problem = _row_problem(name, raw_date, raw_value, item, seen, periods)
+        if problem:
+            errors.setdefault(f"{name}[{index + 1}]", []).append(f"参数「{item.label}」第 {index + 1} 行{problem}")
     if not periods and not any(k.startswith(f"{name}[") for k in errors):
-        errors.setdefault(name, []).append(f"参数 {name}：至少需要一个生效日期和取值")
+        errors.setdefault(name, []).append(f"参数「{item.label}」：至少需要一个生效日期和取值")
     periods.sort(key=lambda period: period[0])
     return periods
+
+
+def _row_problem(
+    name: str,
+    raw_date: str,
+    raw_value: str,
+    item: catalogue.Entry,
+    seen: set[date],
+    periods: list[tuple[date, Value]],
+) -> str | None:
+    """None when the row is good (then it is added to `periods`), else the message's tail."""
+    try:
+        start = date.fromisoformat(raw_date.strip())
+    except ValueError:
+        return f"：生效日期“{raw_date.strip()[:20]}”不是有效日期（YYYY-MM-DD）"
+    if start in seen:
+        return f"：生效日期 {start} 重复，一个日期只能有一个取值"
+    seen.add(start)
+    try:
+        value = catalogue.parse_value(item, raw_value)
+    except ValueError as exc:
+        return f"（{start} 起）：{exc}"
+    if problem := value_problem(name, value):
+        return f"（{start} 起）：{problem}"
+    periods.append((start, value))
+    return None
 
 
 def rewrite(

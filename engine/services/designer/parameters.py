@@ -1,6 +1,8 @@
-"""The region's parameters in a form: every parameter the region runs with, its own tables beside the
-inherited ones, and saving edited tables as the region's draft parameters.toml (comments kept,
-parameter_text). A region writes a table only where it differs from the inherited one.
+"""The region's parameters in a form (docs/designer-parameters.md): every parameter the region runs with,
+grouped by the catalogue's topics with its Chinese name, help and type, its timeline (values in force and
+values not yet in force, by today in Beijing), its own table beside the inherited one; and saving edited
+tables as the region's draft parameters.toml (comments kept, parameter_text). A region writes a table only
+where it differs from the inherited one; a table edited back to the inherited one is dropped.
 """
 
 from __future__ import annotations
@@ -9,7 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from engine.clock import china_today
 from engine.context import Context
+from engine.domain import parameter_catalogue as catalogue
+from engine.domain.parameter_catalogue import Entry
 from engine.domain.parameters import Parameter, Value, parse_parameters
 from engine.errors import InvalidData
 from engine.policy import designer_region
@@ -22,30 +27,48 @@ _DEFAULT_ORIGIN = own_parameters_origin(DEFAULT_REGION)
 
 
 @dataclass(frozen=True)
+class Period:
+    start: str  # effective date, YYYY-MM-DD
+    value: str  # as a form input carries it
+    shown: str  # as a designer reads it: 800.00 元, 是, 就业创业、其他条件改善
+    past: bool  # in force already (on or before today): kept as it is, a new date changes it
+
+
+@dataclass(frozen=True)
 class ParameterRow:
     name: str
-    help: str  # the comment above the parameter in its file
-    periods: list[tuple[str, str]]  # (effective date, value as shown), oldest first
-    type: str  # "integer" | "number" | "boolean" | "string"
-    origin: str  # "default" (inherited), "region" (the region's own table)
-    default_periods: list[tuple[str, str]]  # the inherited table, for region overrides
+    entry: Entry  # the catalogue entry: Chinese name, help, type, unit, choices
+    periods: list[Period]  # the table the region runs with, oldest first
+    origin: str  # "default" (沿用全国默认), "region" (本地区设置); always "default" for region default
+    default_periods: list[Period]  # the national table, shown beside a region's own one
+
+    @property
+    def future(self) -> list[Period]:
+        return [p for p in self.periods if not p.past]
+
+    @property
+    def current(self) -> Period | None:
+        past = [p for p in self.periods if p.past]
+        return past[-1] if past else None
+
+
+@dataclass(frozen=True)
+class ParameterGroup:
+    title: str
+    rows: list[ParameterRow]
 
 
 @dataclass(frozen=True)
 class ParameterForm:
     region: str
-    rows: list[ParameterRow]
+    groups: list[ParameterGroup]
     from_draft: bool  # the form starts from the region's draft parameters.toml
+    today: str
+    levels: tuple[tuple[str, str], ...] = catalogue.LEVELS  # the task levels of 督办接收人's selects
 
-
-def _type_name(value: object) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    return "string"
+    @property
+    def rows(self) -> list[ParameterRow]:
+        return [row for group in self.groups for row in group.rows]
 
 
 def _parameter_layers(ctx: Context, username: str, region: str) -> tuple[str, str, bool]:
@@ -60,38 +83,35 @@ def _parameter_layers(ctx: Context, username: str, region: str) -> tuple[str, st
     return inherited, own, from_draft
 
 
-def _shown(parameter: Parameter | None) -> list[tuple[str, str]]:
+def _periods(item: Entry, parameter: Parameter | None, today: date) -> list[Period]:
     if parameter is None:
         return []
-    return [(start.isoformat(), parameter_text.shown_value(value)) for start, value in parameter.periods]
-
-
-def _helps(*texts: str) -> dict[str, str]:
-    """Each parameter's help text: the comment above its table, the later file's winning."""
-    return {b.name: parameter_text.comment_of(b) for text in texts for b in parameter_text.split_blocks(text) if b.name}
+    return [
+        Period(start.isoformat(), catalogue.form_value(value), catalogue.display(item, value), start <= today)
+        for start, value in parameter.periods
+    ]
 
 
 def parameters_form(ctx: Context, username: str, region: str) -> ParameterForm:
-    """Every parameter the region runs with: its own tables and the inherited ones."""
+    """Every parameter the region runs with, grouped by topic in the catalogue's order."""
     region = designer_region(ctx, username, region)
     inherited_text, own_text, from_draft = _parameter_layers(ctx, username, region)
     inherited = parse_parameters(inherited_text, _DEFAULT_ORIGIN)
     own = parse_parameters(own_text, own_parameters_origin(region))
-    helps = _helps(inherited_text, own_text)
-    rows = []
-    for name in sorted({*inherited, *own}):
+    today = china_today()
+    by_group: dict[str, list[ParameterRow]] = {}
+    order = list(catalogue.CATALOGUE)
+    for name in sorted({*inherited, *own}, key=lambda n: (order.index(n) if n in order else len(order), n)):
         parameter = own.get(name) or inherited[name]
-        rows.append(
-            ParameterRow(
-                name,
-                helps.get(name, ""),
-                _shown(parameter),
-                _type_name(parameter.periods[-1][1]),
-                "region" if name in own and region != DEFAULT_REGION else "default",
-                _shown(inherited.get(name)),
-            )
+        item = catalogue.entry(name, parameter.periods[-1][1])
+        origin = "region" if name in own and region != DEFAULT_REGION else "default"
+        row = ParameterRow(
+            name, item, _periods(item, parameter, today), origin, _periods(item, inherited.get(name), today)
         )
-    return ParameterForm(region, rows, from_draft)
+        by_group.setdefault(item.group, []).append(row)
+    titles = [*catalogue.groups(), catalogue.OTHER_GROUP]
+    groups = [ParameterGroup(title, by_group[title]) for title in titles if title in by_group]
+    return ParameterForm(region, groups, from_draft, today.isoformat())
 
 
 def _edits(
@@ -110,14 +130,16 @@ def _edits(
             continue
         if rows is None:
             if region == DEFAULT_REGION:
-                errors.setdefault(name, []).append(f"参数 {name}：全国默认参数不能删除")
+                errors.setdefault(name, []).append(f"参数「{catalogue.entry(name).label}」：全国默认参数不能删除")
             elif name in own:
                 edits[name] = None
             continue
         periods = parameter_text.typed_periods(name, rows, current.periods[-1][1], errors)
-        if region != DEFAULT_REGION and name not in own and parameter_text.same_periods(inherited.get(name), periods):
-            continue  # unchanged inherited table: no override
         if parameter_text.same_periods(own.get(name), periods):
+            continue  # unchanged: the file keeps its text
+        if region != DEFAULT_REGION and parameter_text.same_periods(inherited.get(name), periods):
+            if name in own:
+                edits[name] = None  # edited back to the national table: 沿用全国默认 again
             continue
         edits[name] = periods
     return edits
@@ -133,8 +155,9 @@ def save_parameters(
 
     `changes` maps a parameter name to its rows (effective date, value) as typed, or None to drop the
     region's own table (the default one applies again). A region only writes a table when it differs
-    from the inherited one. Values keep the parameter's type; the file is checked with the engine's
-    loader. InvalidData names each bad field ("notice_days[2]"); nothing is saved then."""
+    from the inherited one. Values are typed by the parameter catalogue; the file is checked with the
+    engine's loader. Nothing changed: the file is saved as it is. InvalidData names each bad field
+    ("notice_days[2]"); nothing is saved then."""
     region = designer_region(ctx, username, region)
     inherited_text, own_text, _ = _parameter_layers(ctx, username, region)
     source = own_parameters_origin(region)
@@ -143,8 +166,6 @@ def save_parameters(
         region, changes, parse_parameters(inherited_text, _DEFAULT_ORIGIN), parse_parameters(own_text, source), errors
     )
     if errors:
-        raise InvalidData("参数有误", errors)
-    if not edits:
-        raise InvalidData("参数没有改动", {"parameters": ["没有修改任何参数"]})
+        raise InvalidData("参数有误，没有保存；请修改下面标出的参数", errors)
     text = parameter_text.rewrite(own_text, edits, source)
     return save_file(ctx, username, region, PARAMETERS_FILE, text.encode("utf-8"))

@@ -1,6 +1,9 @@
 """The parameters part of a bundle diff: the layered parameter files merged as the engine merges them,
-compared per name as timelines (which value is in force from when), and the short Chinese name each
-parameter's comment gives it. Separate because parameters are compared by effective date, not by shape.
+compared per name as timelines (which value is in force from when), one Chinese sentence per change:
+参数「城市低保标准（元/人·月）」自 2027-01-01 起由 800.00 元 改为 850.00 元. The name and the way a value
+reads come from the parameter catalogue (engine.domain.parameter_catalogue); a parameter missing from it
+falls back to the short name its comment gives it, then to its key. Separate because parameters are
+compared by effective date, not by shape.
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from engine.domain import parameter_catalogue as catalogue
 from engine.domain.parameters import Parameter, Value, layered_parameters
 from engine.errors import InvalidData
-from engine.workflow.bundle_diff.changes import Change, file_problem, show
+from engine.workflow.bundle_diff.changes import Change, file_problem
 from engine.workflow.bundle_diff.compare import Kind, Pair, compare
 from engine.workflow.catalog import PARAM_PREFIX
 
@@ -80,12 +84,18 @@ def _layer(name: str) -> int:
 
 
 def _named(pair: Pair[_Merged], name: str) -> str:
+    if name in catalogue.CATALOGUE:
+        return f"参数「{catalogue.CATALOGUE[name].label}」"
     label = pair.old.labels.get(name) or pair.new.labels.get(name)
-    return f"{label} {name}" if label else name
+    return f"参数「{label}」（{name}）" if label else f"参数 {name}"
 
 
-def _periods(parameter: Parameter) -> str:
-    return "；".join(f"{show(v)}（自 {d.isoformat()} 起）" for d, v in parameter.periods)
+def _shown(name: str, value: Value) -> str:
+    return catalogue.display(catalogue.entry(name, value), value)
+
+
+def _periods(name: str, parameter: Parameter) -> str:
+    return "；".join(f"{d.isoformat()} 起 {_shown(name, v)}" for d, v in parameter.periods)
 
 
 def _value_on(parameter: Parameter, day: date) -> Value | None:
@@ -95,15 +105,16 @@ def _value_on(parameter: Parameter, day: date) -> Value | None:
         return None
 
 
-def _in_force(value: Value | None) -> str:
-    return "未生效" if value is None else show(value)
-
-
 def _parameter_changes(pair: Pair[_Merged], name: str, old: Parameter, new: Parameter) -> Iterator[str]:
-    subject = _named(pair, name) if name in pair.old.labels or name in pair.new.labels else f"参数 {name}"
+    subject = _named(pair, name)
     for start, end, before, after in _timeline_changes(old, new):
-        when = f"自 {start.isoformat()} 起" if end is None else f"{start.isoformat()} 至 {end.isoformat()}"
-        yield f"{subject}：{_in_force(before)} → {_in_force(after)}（{when}）"
+        when = f"自 {start.isoformat()} 起" if end is None else f"在 {start.isoformat()} 至 {end.isoformat()} 期间"
+        if before is None and after is not None:
+            yield f"{subject}{when}设为 {_shown(name, after)}"
+        elif after is None and before is not None:
+            yield f"{subject}{when}不再有取值（原为 {_shown(name, before)}）"
+        elif before is not None and after is not None:
+            yield f"{subject}{when}由 {_shown(name, before)} 改为 {_shown(name, after)}"
 
 
 def _timeline_changes(a: Parameter, b: Parameter) -> list[tuple[date, date | None, Value | None, Value | None]]:
@@ -127,8 +138,8 @@ def _timeline_changes(a: Parameter, b: Parameter) -> list[tuple[date, date | Non
 PARAMETERS: Kind[_Merged, Parameter] = Kind(
     "parameter",
     items=lambda merged: merged.by_name,
-    added=lambda pair, name, parameter: f"新增参数 {_named(pair, name)}：{_periods(parameter)}",
-    removed=lambda pair, name, parameter: f"删除参数 {_named(pair, name)}（原为 {_periods(parameter)}）",
+    added=lambda pair, name, parameter: f"新增{_named(pair, name)}：{_periods(name, parameter)}",
+    removed=lambda pair, name, parameter: f"删除{_named(pair, name)}（原为 {_periods(name, parameter)}）",
     changed=_parameter_changes,
     scope=lambda _: "参数 parameters.toml",
 )
