@@ -106,5 +106,9 @@ def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = 
     for workspace in (clerk, public, audit, dashboard, admin, designer, notifications):
         for blueprint in workspace.BLUEPRINTS:
             app.register_blueprint(blueprint)
+    # The form editor (brief H4, docs/designer-forms.md): one block, so parallel branches merge cleanly.
+    from web.designer import forms as designer_forms
+
+    app.register_blueprint(designer_forms.bp)
     app.after_request(_security_headers)
     return app
