@@ -159,7 +159,8 @@ def preview(region: str, form_key: str) -> ResponseReturnValue:
     opened = form_editing.open_editor(ctx, me, region, form_key)
     title = request.form.get("title", "")[:200] if opened.national else opened.title
     check = request.form.get("check", "") if opened.national else opened.check
-    rows = _rows(request.form)
+    # A row just added and still blank is not a problem yet: the preview leaves it out.
+    rows = [r for r in _rows(request.form) if r.orig or r.key or r.title.strip()]
     try:
         schema = form_editing.preview_schema(ctx, me, region, form_key, title, check, rows)
     except InvalidData as exc:
