@@ -225,3 +225,32 @@ def test_an_override_naming_an_unknown_field_fails_validation_in_chinese(ctx: Co
     report_on_disk = designer.validate_region(ctx, "designer_yantai", "yantai")
     assert any(p.file == "regions/yantai/forms/dibao_first_review.json" for p in report_on_disk.problems)
     assert not [p for p in report_on_disk.problems if not re.search(r"[\u4e00-\u9fff]", p.message)]
+
+
+def test_without_javascript_the_buttons_post_the_page_back_unsaved(ctx: Context, make_browser: Any) -> None:
+    """添加字段, 上移/下移/删除 and 预览 work as plain posts; the region and drafts pages link the editor."""
+    yantai: Browser = make_browser("designer_yantai")
+    for page in ("/designer/yantai", "/designer/drafts/yantai"):
+        assert f'href="{EDITOR.format(region="yantai")}"' in yantai.get(page).get_data(as_text=True)
+    data = _with_local_field(ctx)
+    added = yantai.post(EDITOR.format(region="yantai"), {**data, "_op": "add"}).get_data(as_text=True)
+    assert [r for r in re.findall(r'id="row-([a-z0-9]+)"', added) if r not in ("tmpl", "template")] == [
+        "0",
+        "1",
+        "n1",
+        "n4",
+    ]
+    previewed = yantai.post(EDITOR.format(region="yantai"), {**data, "_op": "preview"})
+    assert previewed.status_code == 200
+    preview_html = previewed.get_data(as_text=True)
+    assert 'name="f.hukou_checked"' in preview_html[preview_html.index('id="form-preview"') :]
+    two = _with_local_field(ctx)
+    two["row"].append("n2")
+    two.update({"rn2.key": "note", "rn2.title": "备注", "rn2.kind": "text", "rn2.orig": "", "rn2.national": ""})
+    moved = yantai.post(EDITOR.format(region="yantai"), {**two, "_op": "up:n2"}).get_data(as_text=True)
+    assert moved.index('id="row-n2"') < moved.index('id="row-n1"')
+    national_first = yantai.post(EDITOR.format(region="yantai"), {**two, "_op": "up:n1"}).get_data(as_text=True)
+    assert national_first.index('id="row-1"') < national_first.index('id="row-n1"')  # national rows stay
+    removed = yantai.post(EDITOR.format(region="yantai"), {**two, "_op": "remove:n2"}).get_data(as_text=True)
+    assert 'id="row-n2"' not in removed
+    assert designer.draft_texts(ctx, "designer_yantai", "yantai") == {}
