@@ -254,3 +254,10 @@ def test_without_javascript_the_buttons_post_the_page_back_unsaved(ctx: Context,
     removed = yantai.post(EDITOR.format(region="yantai"), {**two, "_op": "remove:n2"}).get_data(as_text=True)
     assert 'id="row-n2"' not in removed
     assert designer.draft_texts(ctx, "designer_yantai", "yantai") == {}
+
+
+def test_a_draft_that_is_no_form_object_is_a_chinese_422_not_a_crash(ctx: Context, make_browser: Any) -> None:
+    designer.save_file(ctx, "designer1", "default", "dibao_first_review.json", b"[1, 2]")
+    reply = make_browser("designer1").get(EDITOR.format(region="default"))
+    assert reply.status_code == 422
+    assert "草稿不是 JSON 对象" in reply.get_data(as_text=True)

@@ -63,6 +63,20 @@ def _stored_text(ctx: Context, username: str, region: str, key: str) -> str | No
         return None
 
 
+def _definition(text: str | None, base: FormDefinition) -> dict[str, Any]:
+    """The national definition as stored (its draft, else the file), unresolved; InvalidData when the
+    stored draft is not a JSON object (an upload is only checked to be JSON)."""
+    if text is None:
+        return dict(base.schema)
+    try:
+        raw = json.loads(text)
+    except (ValueError, RecursionError):
+        raw = None
+    if not isinstance(raw, dict):
+        raise InvalidData(f"表单 {base.key} 的草稿不是 JSON 对象，请在草稿页删除该草稿或重新上传")
+    return raw
+
+
 def _override(text: str | None, origin: str) -> Mapping[str, Any]:
     value = parse_override(text, origin) if text else {}
     return value if isinstance(value, Mapping) else {}
@@ -76,7 +90,7 @@ def open_editor(ctx: Context, username: str, region: str, key: str) -> FormEdito
     with ctx.db.read() as session:
         has_draft = draft_row(session, region, _filename(region, key)) is not None
     if region == DEFAULT_REGION:
-        raw = json.loads(text) if text else dict(base.schema)
+        raw = _definition(text, base)
         return FormEditor(region, key, True, str(raw.get("title", "")), str(raw.get("x-check", "")),
                           rows_of(raw), has_draft, [])  # fmt: skip
     rows = override_rows(base.schema, _override(text, override_origin(region, key)))
@@ -101,7 +115,7 @@ def _built(ctx: Context, region: str, key: str, title: str, check: str, rows: li
     """The file text the rows make; InvalidData (by row) when they or the file have a problem."""
     base = _national(ctx, key)
     if region == DEFAULT_REGION:
-        raw = json.loads(stored) if stored else dict(base.schema)
+        raw = _definition(stored, base)
         text = text_of(definition_from_rows(raw, title, check, rows), stored)
         origin = f"{FORMS_ORIGIN}{key}.json"
         checked = [] if _row_errors(rows) else definition_file_problems(key, text, origin, ctx.settings.forms_dir)
