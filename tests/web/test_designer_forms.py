@@ -18,6 +18,7 @@ from engine.services import designer, tasks
 from engine.services.designer import form_editing
 from forms.definition import FORMS_DIR
 from forms.editing import Row, definition_from_rows, rows_of, text_of
+from forms.overrides import merged_problems
 from tests.api.conftest import eligible_household
 from tests.scenarios.flow import Application, Users
 from tests.web.conftest import Browser
@@ -261,3 +262,47 @@ def test_a_draft_that_is_no_form_object_is_a_chinese_422_not_a_crash(ctx: Contex
     reply = make_browser("designer1").get(EDITOR.format(region="default"))
     assert reply.status_code == 422
     assert "草稿不是 JSON 对象" in reply.get_data(as_text=True)
+
+
+def test_an_override_changes_labels_and_required_flags_and_marks_what_it_touched() -> None:
+    base = json.loads((FORMS_DIR / "dibao_first_review.json").read_text(encoding="utf-8"))
+    override = {
+        "fields": {
+            "opinion": {"title": "说明（烟台）", "required": False},
+            "decision": {"x-enum-labels": {"approve": "同意"}},
+        },
+        "add": {"visits": {"type": "integer", "title": "入户次数", "minimum": 1, "required": True}},
+    }
+    merged, problems = merged_problems(base, override, "yantai")
+    assert problems == []
+    assert merged is not None
+    assert merged["required"] == ["decision", "visits"]
+    assert merged["x-order"] == ["decision", "opinion", "visits"]
+    assert merged["properties"]["decision"]["x-enum-labels"] == {"approve": "同意", "reject": "拟不予保障"}
+    assert merged["properties"]["opinion"]["title"] == "说明（烟台）"
+    assert {k for k, v in merged["properties"].items() if v.get("x-region") == "yantai"} == {
+        "decision",
+        "opinion",
+        "visits",
+    }
+    assert base["required"] == ["decision", "opinion"]  # the national form itself is untouched
+    bad = {
+        "fields": {"decision": {"type": "integer", "x-enum-labels": {"maybe": "也许"}}},
+        "add": {
+            "x": {"type": "array", "title": "列表"},
+            "y": {"type": "string"},
+            "z": {"type": "string", "title": "z", "bogus": 1},
+        },
+        "remove": ["opinion"],
+    }
+    merged, problems = merged_problems(base, bad, "yantai")
+    assert merged is None
+    assert "不支持的键 remove（只能有 fields 和 add）" in problems
+    assert "字段 decision：地区只能修改标题、选项文字和是否必填，不能修改 type" in problems
+    assert "字段 decision：选项 maybe 不是全国表单中的取值" in problems
+    assert any(p.startswith("字段 x：地区新增的字段只能是") for p in problems)
+    assert "字段 y：缺少中文标题 title" in problems
+    merged, problems = merged_problems(base, {"add": {"z": {"type": "string", "title": "z", "bogus": 1}}}, "yantai")
+    assert merged is None
+    assert problems
+    assert all("bogus" in p for p in problems)
