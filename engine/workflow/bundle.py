@@ -67,7 +67,7 @@ def list_regions(processes_dir: Path) -> list[str]:
 
 
 DOCUMENTS_DIR = "documents"
-FORM_OVERRIDES_DIR = "forms"  # forms.overrides.OVERRIDES_DIR (engine.workflow may not need forms here)
+FORM_OVERRIDES_DIR = "forms"  # regions/<region>/forms/<form_key>.json: a region's form overrides (forms/overrides.py)
 
 
 def _add_form_overrides(sources: RegionSources, directory: Path, origin_prefix: str) -> None:
