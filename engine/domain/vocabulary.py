@@ -180,6 +180,7 @@ FILE_KIND_LABELS = {
     "form": "表单定义",
     "parameters": "参数",
     "document": "文书模板",
+    "form_override": "表单地区覆盖",
 }
 # A diagram element's state on a case's diagram.
 DIAGRAM_STATE_LABELS = {"done": "已完成", "active": "当前所在", "pending": "未到达"}

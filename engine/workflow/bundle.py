@@ -40,6 +40,8 @@ class RegionSources:
     # Document templates (docs/documents.md) by file name, "confirmation_notice.html"; a region's file
     # replaces the default one of the same name, like BPMN files.
     documents: dict[str, SourceFile] = field(default_factory=dict)
+    # A region's changes to national forms (forms/overrides.py) by form key: regions/<region>/forms/<key>.json.
+    form_overrides: dict[str, SourceFile] = field(default_factory=dict)
 
 
 def region_path(region: str) -> str:
@@ -65,6 +67,14 @@ def list_regions(processes_dir: Path) -> list[str]:
 
 
 DOCUMENTS_DIR = "documents"
+FORM_OVERRIDES_DIR = "forms"  # regions/<region>/forms/<form_key>.json: a region's form overrides (forms/overrides.py)
+
+
+def _add_form_overrides(sources: RegionSources, directory: Path, origin_prefix: str) -> None:
+    for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
+        if path.is_file():
+            origin = f"{origin_prefix}{path.name}"
+            sources.form_overrides[path.stem] = SourceFile(path.name, origin, path.read_bytes())
 
 
 def _add_documents(sources: RegionSources, directory: Path, origin_prefix: str) -> None:
@@ -95,6 +105,8 @@ def region_sources(processes_dir: Path, region: str) -> RegionSources:
     _add_dir(sources, region_dir(processes_dir, DEFAULT_REGION), region_path(DEFAULT_REGION))
     if region != DEFAULT_REGION:
         _add_dir(sources, region_dir(processes_dir, region), region_path(region))
+        overrides = region_dir(processes_dir, region) / FORM_OVERRIDES_DIR
+        _add_form_overrides(sources, overrides, f"{region_path(region)}{FORM_OVERRIDES_DIR}/")
     return sources
 
 

@@ -29,6 +29,7 @@ from engine.workflow.parsing import ParsedFiles, missing_called_process, missing
 from engine.workflow.starters import check_start_roles
 from forms import FormDefinition, form_exists, load_form
 from forms.definition import definition_file_problems
+from forms.overrides import load_regional_form, override_file_problems
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +66,18 @@ def bundle_hash(files: Mapping[str, str]) -> str:
     return digest.hexdigest()
 
 
-def _form_loader(forms_dir: Path, used: dict[str, FormDefinition]) -> Callable[[str], object]:
+def _form_loader(forms_dir: Path, used: dict[str, FormDefinition], sources: RegionSources) -> Callable[[str], object]:
+    """Loads each form once; a form the region overrides (forms/overrides.py) with the region's changes."""
+    overrides = sources.form_overrides
+
     def load(key: str) -> object:
         if key not in used:
-            used[key] = load_form(key, forms_dir)
+            override = overrides.get(key)
+            if override is None:
+                used[key] = load_form(key, forms_dir)
+            else:
+                text = override.content.decode("utf-8", errors="replace")
+                used[key] = load_regional_form(key, forms_dir, text, override.origin, sources.region)
         return used[key]
 
     return load
@@ -94,7 +103,7 @@ def _validate(sources: RegionSources, forms_dir: Path) -> CatalogResult:
     )
     problems = list(parsed.problems)
     forms_used: dict[str, FormDefinition] = {}
-    load = _form_loader(forms_dir, forms_used)
+    load = _form_loader(forms_dir, forms_used, sources)
     problems.extend(check_lanes(parsed))
     problems.extend(check_start_roles(parsed.trees))
     problems.extend(check_decision_tables(parsed))
@@ -107,6 +116,8 @@ def _validate(sources: RegionSources, forms_dir: Path) -> CatalogResult:
                 problems.append(Problem(f"forms/definitions/{process_id}{START_FORM_SUFFIX}.json", exc.message))
     for source in sources.forms.values():
         problems.extend(_form_file_problems(source, forms_dir))
+    for key, source in sources.form_overrides.items():  # checked on their own, used by a task or not
+        problems.extend(override_file_problems(key, source.content, source.origin, forms_dir, sources.region))
     parameter_files = _parameter_files(sources, problems)
     if parameter_files and not problems:
         problems.extend(check_due_parameters(parsed, layered_parameters(parameter_files.items())))

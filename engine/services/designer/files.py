@@ -61,7 +61,7 @@ def _check_content(filename: str, kind: str, content: bytes) -> str:
         except UnsafeXml as exc:
             where = f"{filename} 第 {exc.line} 行" if exc.line else filename
             raise InvalidData("XML 文件无法解析", {"file": [f"{where}：{exc.message}"]}) from None
-    elif kind == "form":
+    elif kind in ("form", "form_override"):
         try:
             json.loads(text)
         except json.JSONDecodeError as exc:
@@ -118,6 +118,11 @@ def save_file(ctx: Context, username: str, region: str, filename: str, content: 
         raise InvalidData(
             "无权修改表单定义",
             {"file": [f"{filename}：表单定义（forms/definitions/）全国共用，只能由全国流程设计人员修改"]},
+        )
+    if kind == "form_override" and region == DEFAULT_REGION:
+        raise InvalidData(
+            "全国表单没有地区覆盖",
+            {"file": [f"{filename}：全国流程设计人员请直接修改表单定义（forms/definitions/）"]},
         )
     text = _check_content(filename, kind, content)
     digest = hashlib.sha256(content).hexdigest()

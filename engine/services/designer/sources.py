@@ -20,6 +20,7 @@ from engine.errors import InvalidData
 from engine.workflow.bundle import (
     DEFAULT_REGION,
     DOCUMENTS_DIR,
+    FORM_OVERRIDES_DIR,
     PARAMETERS_FILE,
     RegionSources,
     SourceFile,
@@ -31,6 +32,10 @@ from engine.workflow.bundle import (
 _XML_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}\.(bpmn|dmn)$")
 _FORM_NAME = re.compile(r"^[a-z0-9_]{1,100}\.json$")  # forms.is_valid_form_key: [a-z0-9_]
 _DOCUMENT_NAME = re.compile(r"^[a-z0-9_]{1,100}\.html$")  # a BPMN `documents` property names it without .html
+# A region's override of a national form (forms/overrides.py) is drafted as "<form key>.override.json" and
+# deployed to regions/<region>/forms/<form key>.json.
+_OVERRIDE_NAME = re.compile(r"^([a-z0-9_]{1,100})\.override\.json$")
+OVERRIDE_SUFFIX = ".override.json"
 DRAFT_ORIGIN = "草稿 "  # prefixed to a draft's path in validation problems, so the report says which copy
 FORMS_ORIGIN = "forms/definitions/"
 
@@ -40,6 +45,8 @@ def file_kind(filename: str) -> str:
     template of documents/); InvalidData naming the field for anything else."""
     if filename == PARAMETERS_FILE:
         return "parameters"
+    if _OVERRIDE_NAME.match(filename):
+        return "form_override"
     if _XML_NAME.match(filename):
         return filename.rsplit(".", 1)[1]
     if _FORM_NAME.match(filename):
@@ -50,11 +57,21 @@ def file_kind(filename: str) -> str:
         "文件名不符合要求",
         {
             "file": [
-                f"{filename!r}：只接受 *.bpmn、*.dmn、表单定义 *.json、文书模板 *.html"
-                "（小写字母、数字、下划线）或 parameters.toml"
+                f"{filename!r}：只接受 *.bpmn、*.dmn、表单定义 *.json、表单地区覆盖 *.override.json、"
+                "文书模板 *.html（小写字母、数字、下划线）或 parameters.toml"
             ]
         },
     )
+
+
+def override_key(filename: str) -> str:
+    """The form key of an override draft's name ("dibao_first_review.override.json" → "dibao_first_review")."""
+    return filename.removesuffix(OVERRIDE_SUFFIX)
+
+
+def override_origin(region: str, key: str) -> str:
+    """Where the region's override of form `key` lives, as origins spell it."""
+    return f"{region_path(region)}{FORM_OVERRIDES_DIR}/{key}.json"
 
 
 def draft_name(filename: str) -> str:
@@ -71,6 +88,8 @@ def target_path(ctx: Context, region: str, filename: str) -> Path:
         return ctx.settings.forms_dir / filename
     if kind == "document":
         return region_dir(ctx.settings.processes_dir, region) / DOCUMENTS_DIR / filename
+    if kind == "form_override":
+        return region_dir(ctx.settings.processes_dir, region) / FORM_OVERRIDES_DIR / f"{override_key(filename)}.json"
     return region_dir(ctx.settings.processes_dir, region) / filename
 
 
@@ -100,6 +119,8 @@ def disk_file(ctx: Context, sources: RegionSources, region: str, filename: str) 
         return sources.dmn.get(filename)
     if kind == "document":
         return sources.documents.get(filename)
+    if kind == "form_override":
+        return sources.form_overrides.get(override_key(filename))
     if kind == "parameters":
         own = own_parameters_origin(region)
         return next((p for p in sources.parameters if p.origin == own), None)
@@ -122,6 +143,10 @@ def overlay_sources(ctx: Context, region: str, drafts: dict[str, str]) -> Region
             sources.dmn[name] = source
         elif kind == "document":
             sources.documents[name] = SourceFile(name, f"{prefix}{DOCUMENTS_DIR}/{name}", text.encode())
+        elif kind == "form_override":
+            key = override_key(name)
+            origin = DRAFT_ORIGIN + override_origin(region, key)
+            sources.form_overrides[key] = SourceFile(f"{key}.json", origin, text.encode())
         elif kind == "parameters":
             own = own_parameters_origin(region)
             kept = [p for p in sources.parameters if p.origin != own]

@@ -22,6 +22,7 @@ class _Field:
     type: str
     required: bool
     options: tuple[str, ...]
+    local: bool = False  # added or changed by the region's override (forms/overrides.py marks it x-region)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ def _read_fields(schema: Mapping[str, Any], prefix: str = "") -> dict[str, _Fiel
             continue
         path = f"{prefix}{key}"
         options = tuple(str(v) for v in spec.get("enum") or [])
-        fields[path] = _Field(str(spec.get("title") or key), str(spec.get("type") or ""), key in required, options)
+        title, kind = str(spec.get("title") or key), str(spec.get("type") or "")
+        fields[path] = _Field(title, kind, key in required, options, bool(spec.get("x-region")))
         if isinstance(spec.get("properties"), Mapping):
             fields.update(_read_fields(spec, f"{path}."))
         items = spec.get("items")
@@ -100,11 +102,16 @@ _FIELD_ATTRIBUTES: tuple[Attribute[_Field], ...] = (
 )
 
 
+def _local(spec: _Field) -> str:
+    return "（本地区）" if spec.local else ""
+
+
 def _field_changes(pair: Pair[_Form], path: str, old: _Field, new: _Field) -> Iterator[str]:
     subject = f"{_form(pair)}字段{quote(new.title)} {path}"
-    yield from attribute_changes(subject, old, new, _FIELD_ATTRIBUTES)
+    for sentence in attribute_changes(subject, old, new, _FIELD_ATTRIBUTES):
+        yield sentence + _local(new)
     if old.required != new.required:
-        yield f"{subject}改为{'必填' if new.required else '选填'}"
+        yield f"{subject}改为{'必填' if new.required else '选填'}{_local(new)}"
     if old.options != new.options:
         added = [o for o in new.options if o not in old.options]
         removed = [o for o in old.options if o not in new.options]
@@ -115,7 +122,9 @@ def _field_changes(pair: Pair[_Form], path: str, old: _Field, new: _Field) -> It
 _FIELDS: Kind[_Form, _Field] = Kind(
     "field",
     items=lambda form: form.fields,
-    added=lambda pair, path, spec: f"{_form(pair)}新增字段{quote(spec.title)} {path}（{_field_details(spec)}）",
+    added=lambda pair, path, spec: (
+        f"{_form(pair)}新增字段{quote(spec.title)} {path}（{_field_details(spec)}）{_local(spec)}"
+    ),
     removed=lambda pair, path, spec: f"{_form(pair)}删除字段{quote(spec.title)} {path}",
     changed=_field_changes,
     in_file_order=True,
