@@ -50,7 +50,8 @@
       .then(function (xml) { return modeler.importXML(xml); })
       .then(function (result) {
         modeler.get("canvas").zoom("fit-viewport");
-        var warnings = (result && result.warnings) || [];
+        // Multi-instance collections named by variable (SpiffWorkflow) are kept, not reported.
+        var warnings = bundle.keepNamedReferences(modeler.get("moddle"), (result && result.warnings) || []);
         say(warnings.length ? "已加载，有 " + warnings.length + " 条导入提示（见浏览器控制台）" : "已加载", "ok");
         warnings.forEach(function (w) { console.warn(w); });
         saveButton.disabled = false;
