@@ -29,7 +29,7 @@ def _exported() -> dict[str, dict[str, object]]:
     if node is None or not (PROJECT_ROOT / "node_modules" / "bpmn-moddle").is_dir():
         pytest.skip("node 或 node_modules 缺失（make modeler-assets 未运行）")
     names = [str(f.relative_to(PROJECT_ROOT)) for f in FILES]
-    done = subprocess.run(  # noqa: S603 (our own script on our own files)
+    done = subprocess.run(
         [node, "tests/web/modeler_js/roundtrip.mjs", *names],
         cwd=PROJECT_ROOT,
         capture_output=True,
@@ -42,7 +42,7 @@ def _exported() -> dict[str, dict[str, object]]:
 
 def _spiff_facts(xml: bytes) -> list[tuple[str, str, str, str]]:
     """(owner id, kind, name, value) of every spiffworkflow element and named multi-instance collection."""
-    root = etree.fromstring(xml)  # noqa: S320 (our own repository's files)
+    root = etree.fromstring(xml)
     facts: list[tuple[str, str, str, str]] = []
     for element in root.iter(f"{{{SPIFF}}}property"):
         owner = next(a for a in element.iterancestors() if a.get("id"))
