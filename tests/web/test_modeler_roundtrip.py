@@ -72,6 +72,6 @@ def test_every_process_file_keeps_its_spiffworkflow_extensions_and_still_validat
     assert sum(int(str(r["typed"])) for r in exported.values()) > 50
     forms_dir = PROJECT_ROOT / "forms" / "definitions"
     for region in list_regions(copy):
-        result = validate_sources(region_sources(copy, region), forms_dir)
-        assert list(result.problems) == [], region
-        assert result.bundles, region
+        validated = validate_sources(region_sources(copy, region), forms_dir)
+        assert list(validated.problems) == [], region
+        assert validated.bundles, region

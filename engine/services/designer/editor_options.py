@@ -79,9 +79,9 @@ def _named(sources: dict[str, SourceFile], namespaces: Iterable[str], local_name
         except (UnsafeXml, etree.XMLSyntaxError):
             continue  # the drafts page reports an unreadable file; the panel offers what it can
         for element in root.iter(*(f"{{{namespace}}}{local_name}" for namespace in namespaces)):
-            if not element.get("id") or element.get("isExecutable") == "false":
-                continue
-            found[element.get("id", "")] = element.get("name") or element.get("id", "")
+            key = element.get("id")
+            if key and element.get("isExecutable") != "false":
+                found[key] = element.get("name") or key
     return [Option(key, found[key]) for key in sorted(found)]
 
 
