@@ -50,7 +50,7 @@ def _select(page: Page, element_id: str) -> None:
 
 
 def _properties(xml: str, element_id: str) -> dict[str, str]:
-    root = etree.fromstring(xml.encode())  # noqa: S320 (the app's own answer)
+    root = etree.fromstring(xml.encode())
     (task,) = root.iterfind(f".//*[@id='{element_id}']")
     return {p.get("name", ""): p.get("value", "") for p in task.iter(f"{SPIFF}property")}
 
