@@ -125,3 +125,85 @@ def test_the_panel_is_usable_on_a_phone(chromium: Browser, server: Server, scree
     page.screenshot(path=str(screenshots / "12-modeler-panel-375.png"), full_page=True)
     assert page.evaluate("() => window.cspViolations") == []
     assert errors == []
+
+
+GROUPS_BY_ELEMENT = {
+    "temporary_assistance.bpmn": {"decide_level": "决策", "start": "发起设置"},
+    "public_notice.bpmn": {},
+    "dibao_application.bpmn": {"first_review": "办理设置"},
+}
+
+
+def test_every_element_of_the_processes_opens_in_the_panel(chromium: Browser, server: Server) -> None:
+    """Select each element of three procedures in turn: the panel renders every one without a script error,
+    and the groups the engine's properties need are there (决策表 on a business rule task, 泳道角色 on a lane,
+    定时 on a timer, 调用 on a call activity)."""
+    if not modeler.assets_installed():
+        pytest.skip("bpmn-js 未安装（make modeler-assets 未找到 npm）")
+    page = sign_in(chromium, server.url, "designer_yantai")
+    page.context.add_init_script(_WATCH_CSP)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    seen: dict[str, set[str]] = {}
+    for filename in GROUPS_BY_ELEMENT:
+        page.goto(f"/designer/modeler/yantai/{filename}")
+        expect(page.get_by_role("status")).to_have_text(re.compile("^已加载"))
+        groups: dict[str, list[str]] = page.evaluate(
+            """async () => {
+                const m = window.dibaoModeler;
+                const found = {};
+                for (const element of m.get('elementRegistry').getAll()) {
+                    if (element.type === 'label') continue;
+                    m.get('selection').select(element);
+                    await new Promise(resolve => setTimeout(resolve, 30));
+                    found[element.id] = [...document.querySelectorAll(
+                        '#modeler-properties .bio-properties-panel-group-header-title')].map(e => e.textContent);
+                }
+                return found;
+            }"""
+        )
+        for element_id, expected in GROUPS_BY_ELEMENT[filename].items():
+            assert expected in groups[element_id], (filename, element_id, groups[element_id])
+        for element_id, titles in groups.items():
+            seen.setdefault(filename, set()).update(titles)
+            assert titles, (filename, element_id)
+    everything = set().union(*seen.values())
+    assert {"办理设置", "泳道角色", "条件", "定时", "调用", "决策", "发起设置"} <= everything
+    assert errors == []
+    assert page.evaluate("() => window.cspViolations") == []
+
+
+def test_a_new_task_gets_its_properties_from_the_panel(chromium: Browser, server: Server) -> None:
+    """A user task drawn just now has no extensionElements: ticking 上下文面板 and choosing 表单 and 决策-free
+    fields creates <spiffworkflow:properties> with them; unticking the last panel removes the property."""
+    if not modeler.assets_installed():
+        pytest.skip("bpmn-js 未安装（make modeler-assets 未找到 npm）")
+    page = sign_in(chromium, server.url, "designer_yantai")
+    errors = _open(page)
+    page.evaluate(
+        """() => {
+            const m = window.dibaoModeler;
+            const source = m.get('elementRegistry').get('first_review');
+            const task = m.get('modeling').appendShape(source, {type: 'bpmn:UserTask'}, {x: source.x + 60, y: source.y + 300});
+            m.get('modeling').updateProperties(task, {id: 'drawn_task'});
+            m.get('selection').select(task);
+        }"""
+    )
+    panel = page.locator("#modeler-properties")
+    panel.get_by_role("checkbox", name="申请人").check()
+    panel.get_by_role("checkbox", name="家庭情况").check()
+    panel.locator("#bio-properties-panel-dibao-formKey").select_option("dibao_first_review")
+    panel.get_by_role("checkbox", name="县民政审批人").check()  # 抄送角色
+    expect(panel.get_by_role("checkbox", name="家庭情况")).to_be_checked()
+    xml = page.evaluate("() => window.dibaoModeler.saveXML().then(r => r.xml)")
+    assert _properties(xml, "drawn_task") == {
+        "contextPanels": "applicant, household",
+        "formKey": "dibao_first_review",
+        "copies": "county_approver",
+    }
+    panel.get_by_role("checkbox", name="申请人").uncheck()
+    panel.get_by_role("checkbox", name="家庭情况").uncheck()
+    expect(panel.get_by_role("checkbox", name="家庭情况")).not_to_be_checked()
+    xml = page.evaluate("() => window.dibaoModeler.saveXML().then(r => r.xml)")
+    assert "contextPanels" not in _properties(xml, "drawn_task")
+    assert errors == []
