@@ -174,8 +174,8 @@ def test_every_element_of_the_processes_opens_in_the_panel(chromium: Browser, se
 
 
 def test_a_new_task_gets_its_properties_from_the_panel(chromium: Browser, server: Server) -> None:
-    """A user task drawn just now has no extensionElements: ticking 上下文面板 and choosing 表单 and 决策-free
-    fields creates <spiffworkflow:properties> with them; unticking the last panel removes the property."""
+    """A user task drawn just now has no extensionElements: ticking 上下文面板 and 抄送角色 and choosing a 表单
+    creates <spiffworkflow:properties> with them; unticking the last panel removes the property."""
     if not modeler.assets_installed():
         pytest.skip("bpmn-js 未安装（make modeler-assets 未找到 npm）")
     page = sign_in(chromium, server.url, "designer_yantai")
@@ -184,7 +184,8 @@ def test_a_new_task_gets_its_properties_from_the_panel(chromium: Browser, server
         """() => {
             const m = window.dibaoModeler;
             const source = m.get('elementRegistry').get('first_review');
-            const task = m.get('modeling').appendShape(source, {type: 'bpmn:UserTask'}, {x: source.x + 60, y: source.y + 300});
+            const at = {x: source.x + 60, y: source.y + 300};
+            const task = m.get('modeling').appendShape(source, {type: 'bpmn:UserTask'}, at);
             m.get('modeling').updateProperties(task, {id: 'drawn_task'});
             m.get('selection').select(task);
         }"""
