@@ -226,8 +226,21 @@ DibaoChecks.prototype.check = function (kind, text) {
     .catch(() => ({ ok: false, message: "暂时无法校验表达式（网络或服务器错误）" }));
 };
 
+/* A late write (the panel writes typed text after a debounce) of an element the designer already left:
+ * bpmn-js-properties-panel's listener then redraws that element, not the selected one (its handler keeps
+ * the element of its last render). After that listener, say the selection again so the panel shows it. */
+function SelectionGuard(eventBus, selection) {
+  eventBus.on("elements.changed", 500, function (event) {
+    const selected = selection.get();
+    if (selected.length !== 1 || event.elements.indexOf(selected[0]) >= 0) { return; }
+    eventBus.fire("selection.changed", { oldSelection: selected, newSelection: selected });
+  });
+}
+SelectionGuard.$inject = ["eventBus", "selection"];
+
 export default {
-  __init__: ["dibaoPropertiesProvider"],
+  __init__: ["dibaoPropertiesProvider", "dibaoSelectionGuard"],
+  dibaoSelectionGuard: ["type", SelectionGuard],
   dibaoPropertiesProvider: ["type", DibaoPropertiesProvider],
   dibaoChecks: ["type", DibaoChecks]
 };
