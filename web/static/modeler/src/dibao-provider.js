@@ -46,10 +46,14 @@ DibaoPropertiesProvider.$inject = ["propertiesPanel", "injector", "config.dibao"
 
 DibaoPropertiesProvider.prototype.getGroups = function (element) {
   const groups = this._groups(element);
+  // Our 定时 group edits the same timer definition as bpmn-js's 定时器 group, with the expression check:
+  // show one of them.
+  const replaces = groups.some((group) => group.id === "dibao-timer") ? ["timer"] : [];
   return function (existing) {
-    const at = existing.findIndex((group) => group.id === "general") + 1;
-    existing.splice(at, 0, ...groups);
-    return existing;
+    const kept = existing.filter((group) => replaces.indexOf(group.id) < 0);
+    const at = kept.findIndex((group) => group.id === "general") + 1;
+    kept.splice(at, 0, ...groups);
+    return kept;
   };
 };
 

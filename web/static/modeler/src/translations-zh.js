@@ -143,6 +143,7 @@ export default {
   "Process ID": "流程标识",
   "Process name": "流程名称",
   "Participant Name": "参与者名称",
+  "Participant ID": "参与者标识",
   "Executable": "可执行",
   "Multi-instance": "多实例",
   "Loop cardinality": "循环次数",
