@@ -4,11 +4,14 @@ scope (403 for another region's designer and for a clerk) and the CSRF header on
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from werkzeug.test import TestResponse
 
+from engine.context import Context
+from engine.services import designer
 from tests.web.conftest import Browser
 
 OPTIONS = "/designer/modeler/{region}/options"
@@ -121,3 +124,16 @@ def test_a_malformed_request_is_422(make_browser: Any, body: object) -> None:
 def test_the_check_needs_the_csrf_header(make_browser: Any) -> None:
     reply = _check(make_browser("designer1"), {"kind": "condition", "text": "True"}, csrf=False)
     assert reply.status_code == 400
+
+
+def test_the_options_follow_the_designers_drafts(ctx: Context, make_browser: Any) -> None:
+    """A draft form definition offers its new title; a draft process file offers its process."""
+    form = json.loads((ctx.settings.forms_dir / "dibao_first_review.json").read_text(encoding="utf-8"))
+    form["title"] = "初审（草稿标题）"
+    designer.save_file(ctx, "designer1", "default", "dibao_first_review.json", json.dumps(form).encode())
+    bpmn = (ctx.settings.processes_dir / "default" / "public_notice.bpmn").read_text(encoding="utf-8")
+    renamed = bpmn.replace('id="public_notice"', 'id="public_notice_copy"')
+    designer.save_file(ctx, "designer1", "default", "public_notice_copy.bpmn", renamed.encode())
+    body = make_browser("designer1").get(OPTIONS.format(region="default")).get_json()
+    assert _keys(body["forms"])["dibao_first_review"] == "初审（草稿标题）"
+    assert "public_notice_copy" in _keys(body["processes"])

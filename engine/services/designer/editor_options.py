@@ -97,7 +97,10 @@ def editor_options(ctx: Context, username: str, region: str) -> EditorOptions:
         for row in region_documents(ctx, username, region)
         if not row.filename.startswith(_LAYOUT_PREFIX)
     ]
-    parameters = [Option(row.name, row.help or row.name) for row in parameters_form(ctx, username, region).rows]
+    try:
+        parameters = [Option(row.name, row.help or row.name) for row in parameters_form(ctx, username, region).rows]
+    except InvalidData:
+        parameters = []  # a broken parameters draft: the drafts page names the problem; the panel still opens
     return EditorOptions(
         region=region,
         forms=forms,
