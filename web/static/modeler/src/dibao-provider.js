@@ -2,7 +2,7 @@
  * fills without touching XML (docs/designer-modeler.md has the field → XML table). The choices come
  * from GET /designer/modeler/<region>/options (config.dibao.options, loaded before the import);
  * expressions are checked by POST …/check-expression (the dibaoChecks service below). */
-import { SelectEntry, TextFieldEntry } from "@bpmn-io/properties-panel";
+import { isSelectEntryEdited, isTextFieldEntryEdited, SelectEntry, TextFieldEntry } from "@bpmn-io/properties-panel";
 import { getBusinessObject, is } from "bpmn-js/lib/util/ModelUtil";
 import { CheckedExpressionEntry, MultiCheckEntry } from "./entries.js";
 import { getCalledDecision, getProperty, setCalledDecision, setProperty, splitList } from "./spiff-properties.js";
@@ -77,7 +77,7 @@ DibaoPropertiesProvider.prototype._groups = function (element) {
 
 DibaoPropertiesProvider.prototype._select = function (element, id, label, rows, get, set) {
   return {
-    id, label, component: SelectEntry,
+    id, label, component: SelectEntry, isEdited: isSelectEntryEdited,
     getValue: () => get() || "",
     setValue: (value) => set(value),
     getOptions: () => choices(rows, get())
@@ -113,7 +113,7 @@ DibaoPropertiesProvider.prototype._taskEntries = function (element) {
   return [
     this._select(element, "dibao-formKey", "表单", this._options.forms, form.get, form.set),
     {
-      id: "dibao-dueWorkingDays", label: "办理时限（工作日）", component: TextFieldEntry, debounce,
+      id: "dibao-dueWorkingDays", label: "办理时限（工作日）", component: TextFieldEntry, isEdited: isTextFieldEntryEdited, debounce,
       description: "0–365 的整数；留空表示不设时限",
       getValue: () => due.get() || "",
       validate: (value) => (!value || /^\d+$/.test(value.trim()) && Number(value) <= 365 ? null : "办理时限必须是 0–365 的整数（工作日）"),
@@ -124,7 +124,7 @@ DibaoPropertiesProvider.prototype._taskEntries = function (element) {
     this._rolesList(element, "copies", "抄送角色（办结时告知）"),
     this._list(element, "contextPanels", "上下文面板（决策依据）", this._options.panels),
     {
-      id: "dibao-prefill", label: "预填字段", component: TextFieldEntry, debounce,
+      id: "dibao-prefill", label: "预填字段", component: TextFieldEntry, isEdited: isTextFieldEntryEdited, debounce,
       description: "表单字段从同名流程变量预填；写作“字段”或“字段=流程变量”，以逗号分隔",
       getValue: () => prefill.get() || "",
       validate: (value) => (!value || value.split(",").every((item) => !item.trim() || /^\s*[A-Za-z_]\w*\s*(=\s*[A-Za-z_]\w*\s*)?$/.test(item))
@@ -158,7 +158,7 @@ DibaoPropertiesProvider.prototype._conditionEntries = function (element) {
   const modeling = this._injector.get("modeling");
   const bpmnFactory = this._injector.get("bpmnFactory");
   return [{
-    id: "dibao-condition", label: "条件（Python 表达式）", component: CheckedExpressionEntry, kind: "condition",
+    id: "dibao-condition", label: "条件（Python 表达式）", component: CheckedExpressionEntry, isEdited: isTextFieldEntryEdited, kind: "condition",
     description: "例如 decision == \"approve\"；在沙箱中求值，与部署校验规则相同",
     getValue: () => (bo.conditionExpression && bo.conditionExpression.body) || "",
     setValue: (value) => {
@@ -192,7 +192,7 @@ DibaoPropertiesProvider.prototype._timerEntries = function (element) {
       setValue: (kind) => write(kind, bodyOf())
     },
     {
-      id: "dibao-timerExpression", label: "定时表达式", component: CheckedExpressionEntry, kind: "timer",
+      id: "dibao-timerExpression", label: "定时表达式", component: CheckedExpressionEntry, isEdited: isTextFieldEntryEdited, kind: "timer",
       description: "Python 表达式，如流程变量 notice_ends_at 或 f\"P{notice_days}D\"；参数用 param(\"名称\")",
       getValue: bodyOf,
       setValue: (value) => write(kindOf(), (value || "").trim())
