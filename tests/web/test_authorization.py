@@ -292,8 +292,8 @@ MODELER_PAGE = "/designer/modeler/default/dibao_application.bpmn"
 def test_the_bpmn_modeler_is_for_the_designer_of_the_region(
     ctx: Context, make_browser: object, who: str | None, status: int
 ) -> None:
-    """/designer/modeler: only the region's designer opens the page, loads the XML or saves a draft;
-    a refused save stores nothing."""
+    """/designer/modeler: only the region's designer opens the page, loads the XML, saves a draft or uses
+    the properties panel's JSON; a refused save stores nothing."""
     from engine.services import designer
 
     browser = _browser(make_browser, who)
@@ -307,6 +307,14 @@ def test_the_bpmn_modeler_is_for_the_designer_of_the_region(
     )
     assert saved.status_code == status
     assert len(designer.draft_files(ctx, "designer1", "default")) == (1 if status == 200 else 0)
+    # The properties panel's JSON (web/designer/modeler_api.py): the same people, the same answers.
+    assert browser.get("/designer/modeler/default/options").status_code == status
+    checked = browser.client.post(
+        "/designer/modeler/default/check-expression",
+        json={"kind": "condition", "text": "decision == 'approve'"},
+        headers={"X-CSRFToken": browser.token()},
+    )
+    assert checked.status_code == status
 
 
 DRAFT_ROUTES = (

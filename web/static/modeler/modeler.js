@@ -1,6 +1,7 @@
 /* The BPMN modeler page: load the file's XML into bpmn-js with its properties panel (the global
  * DibaoBpmn from web/static/vendor/modeler/bpmn-modeler.js, built by `make modeler-assets` from
- * web/static/modeler/src/), save the edited XML as a draft.
+ * web/static/modeler/src/), with the choices of our 办理设置 fields read first from the options URL,
+ * and save the edited XML as a draft.
  * No inline script anywhere (the CSP allows scripts from 'self' only). */
 (function () {
   "use strict";
@@ -17,9 +18,12 @@
     return;
   }
 
+  // Filled before the import (load()), read by the panel's provider (src/dibao-provider.js).
+  var options = {};
   var modeler = new bundle.Modeler({
     container: canvas,
     propertiesPanel: { parent: panel },
+    dibao: { options: options, checkUrl: canvas.dataset.checkUrl, token: tokenTag ? tokenTag.content : "" },
     additionalModules: bundle.modules,
     moddleExtensions: bundle.moddleExtensions
   });
@@ -41,16 +45,27 @@
     errorList.hidden = !messages || messages.length === 0;
   }
 
+  function loadOptions() {
+    return fetch(canvas.dataset.optionsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("读取可选项失败（HTTP " + response.status + "）"); }
+        return response.json();
+      })
+      .then(function (body) { Object.assign(options, body); });
+  }
+
   function load() {
-    return fetch(canvas.dataset.xmlUrl, { credentials: "same-origin", headers: { Accept: "application/xml" } })
+    var xml = fetch(canvas.dataset.xmlUrl, { credentials: "same-origin", headers: { Accept: "application/xml" } })
       .then(function (response) {
         if (!response.ok) { throw new Error("读取流程文件失败（HTTP " + response.status + "）"); }
         return response.text();
-      })
-      .then(function (xml) { return modeler.importXML(xml); })
+      });
+    return Promise.all([xml, loadOptions()])
+      .then(function (loaded) { return modeler.importXML(loaded[0]); })
       .then(function (result) {
         modeler.get("canvas").zoom("fit-viewport");
-        var warnings = (result && result.warnings) || [];
+        // Multi-instance collections named by variable (SpiffWorkflow) are kept, not reported.
+        var warnings = bundle.keepNamedReferences(modeler.get("moddle"), (result && result.warnings) || []);
         say(warnings.length ? "已加载，有 " + warnings.length + " 条导入提示（见浏览器控制台）" : "已加载", "ok");
         warnings.forEach(function (w) { console.warn(w); });
         saveButton.disabled = false;
