@@ -50,7 +50,9 @@ def test_the_options_list_what_the_region_can_name(make_browser: Any) -> None:
     assert "temporary_approval_level" in decisions
     assert decisions["reference_approval_level"] == "确定审批层级"
     assert _keys(body["panels"])["applicant"] == "申请人"
-    assert "notice_days" in _keys(body["parameters"])
+    # A time limit may name a parameter of whole working days, offered by its Chinese name.
+    assert _keys(body["parameters"])["temporary_paperwork_working_days"]
+    assert "notice_days" not in _keys(body["parameters"])  # 公示天数 counts calendar days
 
 
 def test_a_region_designer_sees_their_region_set(make_browser: Any) -> None:

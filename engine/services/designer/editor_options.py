@@ -50,6 +50,7 @@ class EditorOptions:
     processes: list[Option] = field(default_factory=list)
     decisions: list[Option] = field(default_factory=list)
     panels: list[Option] = field(default_factory=list)
+    # The parameters a task's time limit may name (engine/workflow/due_days.py): whole working days.
     parameters: list[Option] = field(default_factory=list)
 
 
@@ -98,7 +99,12 @@ def editor_options(ctx: Context, username: str, region: str) -> EditorOptions:
         if not row.filename.startswith(_LAYOUT_PREFIX)
     ]
     try:
-        parameters = [Option(row.name, row.help or row.name) for row in parameters_form(ctx, username, region).rows]
+        rows = parameters_form(ctx, username, region).rows
+        parameters = [
+            Option(row.name, row.entry.label)
+            for row in rows
+            if row.entry.kind == "integer" and row.entry.unit == "工作日"
+        ]
     except InvalidData:
         parameters = []  # a broken parameters draft: the drafts page names the problem; the panel still opens
     return EditorOptions(

@@ -105,6 +105,20 @@ DibaoPropertiesProvider.prototype._rolesList = function (element, name, label) {
   return this._list(element, name, label, this._options.roles, (key) => roleKey(this._options, key));
 };
 
+/* A time limit is a whole number of working days, or the name of a region parameter holding one
+ * (engine/workflow/due_days.py), so a limit the region sets in its parameters is set in one place. */
+function dueDescription(parameters) {
+  const named = (parameters || []).map((p) => p.label + "：" + p.key).join("；");
+  return "0–365 的整数（工作日），或填写参数名使用本地区参数的取值" + (named ? "（" + named + "）" : "") + "；留空表示不设时限";
+}
+
+function dueProblem(value, parameters) {
+  const text = (value || "").trim();
+  if (!text || (/^\d+$/.test(text) && Number(text) <= 365)) { return null; }
+  if ((parameters || []).some((p) => p.key === text)) { return null; }
+  return "办理时限必须是 0–365 的整数（工作日），或本地区以工作日计的参数名";
+}
+
 DibaoPropertiesProvider.prototype._taskEntries = function (element) {
   const form = this._property(element, "formKey");
   const due = this._property(element, "dueWorkingDays");
@@ -114,10 +128,10 @@ DibaoPropertiesProvider.prototype._taskEntries = function (element) {
     this._select(element, "dibao-formKey", "表单", this._options.forms, form.get, form.set),
     {
       id: "dibao-dueWorkingDays", label: "办理时限（工作日）", component: TextFieldEntry, isEdited: isTextFieldEntryEdited, debounce,
-      description: "0–365 的整数；留空表示不设时限",
+      description: dueDescription(this._options.parameters),
       getValue: () => due.get() || "",
-      validate: (value) => (!value || /^\d+$/.test(value.trim()) && Number(value) <= 365 ? null : "办理时限必须是 0–365 的整数（工作日）"),
-      setValue: (value, error) => { if (!error) { due.set(value); } }
+      validate: (value) => dueProblem(value, this._options.parameters),
+      setValue: (value, error) => { if (!error) { due.set(value.trim()); } }
     },
     this._list(element, "documents", "生成文书", this._options.documents),
     this._list(element, "returnTargets", "可退回的步骤", this._userTasks(element)),
