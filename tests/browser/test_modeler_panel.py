@@ -103,6 +103,10 @@ def test_a_designer_edits_a_task_and_a_condition_through_the_panel(
     assert CONDITION in served.text()
     assert page.evaluate("() => window.cspViolations") == []
     assert errors == []
+    # Leave the shared server as found: other browser tests validate and deploy yantai's drafts.
+    page.goto("/designer/drafts/yantai")
+    page.get_by_role("button", name="放弃全部草稿").click()
+    expect(page.get_by_text("本地区没有草稿")).to_be_visible()
 
 
 def test_the_panel_is_usable_on_a_phone(chromium: Browser, server: Server, screenshots: Path) -> None:

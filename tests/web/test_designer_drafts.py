@@ -156,6 +156,7 @@ def test_dry_run_shows_the_path_and_the_assessment(make_browser: Any, ctx: Conte
     browser = make_browser("designer_yantai")
     page = browser.get(f"{BASE}/dry-run").get_data(as_text=True)
     assert "registered_type" in page  # the textarea comes prefilled with a household
+    assert '<option value="dibao_application" selected>最低生活保障审核确认</option>' in page  # by name
     household = json.dumps(designer.SAMPLE_HOUSEHOLD, ensure_ascii=False)
     reply = browser.post(f"{BASE}/dry-run", {"process_id": "dibao_application", "household": household})
     assert reply.status_code == 200

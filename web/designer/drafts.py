@@ -127,7 +127,8 @@ def preview(region: str, filename: str) -> ResponseReturnValue:
 @login_required
 def dry_run(region: str) -> ResponseReturnValue:
     ctx, me = context(), username()
-    process_ids = designer.process_ids(ctx, me, region)
+    titles = designer.process_titles(ctx, me, region)
+    process_ids = list(titles)
     household = json.dumps(designer.SAMPLE_HOUSEHOLD, ensure_ascii=False, indent=2)
     process_id = "dibao_application" if "dibao_application" in process_ids else (process_ids or [""])[0]
     report: designer.DryRunReport | None = None
@@ -146,6 +147,7 @@ def dry_run(region: str) -> ResponseReturnValue:
         "designer/drafts_dry_run.html",
         region=region,
         process_ids=process_ids,
+        titles=titles,
         process_id=process_id,
         household=household,
         report=report,

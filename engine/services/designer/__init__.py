@@ -33,7 +33,7 @@ from engine.services.designer.files import (
     save_file,
 )
 from engine.services.designer.parameters import ParameterForm, ParameterRow, parameters_form, save_parameters
-from engine.services.designer.previews import PreviewSource, preview, process_ids
+from engine.services.designer.previews import PreviewSource, preview, process_ids, process_titles
 from engine.services.designer.sources import DRAFT_ORIGIN, draft_name, file_kind, overlay_sources
 from engine.services.designer.validation import (
     DraftReport,
@@ -81,6 +81,7 @@ __all__ = [
     "preview",
     "preview_document",
     "process_ids",
+    "process_titles",
     "region_documents",
     "save_file",
     "save_parameters",

@@ -38,15 +38,22 @@ def preview(ctx: Context, username: str, region: str, filename: str) -> PreviewS
     return PreviewSource(filename, content.decode("utf-8"), [p for p in process_ids if p])
 
 
-def process_ids(ctx: Context, username: str, region: str) -> list[str]:
-    """The processes the region's effective set (drafts included) defines, for the dry-run form."""
+def process_titles(ctx: Context, username: str, region: str) -> dict[str, str]:
+    """The processes the region's effective set (drafts included) defines, id → name, for the dry-run form."""
     region = designer_region(ctx, username, region)
     sources = overlay_sources(ctx, region, draft_texts(ctx, username, region))
-    ids: list[str] = []
+    titles: dict[str, str] = {}
     for source in sources.bpmn.values():
         try:
             root = parse_xml(source.content).getroot()
         except UnsafeXml:
             continue
-        ids.extend(p.get("id") or "" for p in root.iter(_PROCESS) if p.get("isExecutable") != "false")
-    return sorted(i for i in ids if i)
+        for process in root.iter(_PROCESS):
+            ident = process.get("id") or ""
+            if ident and process.get("isExecutable") != "false":
+                titles[ident] = (process.get("name") or "").strip() or ident
+    return dict(sorted(titles.items()))
+
+
+def process_ids(ctx: Context, username: str, region: str) -> list[str]:
+    return list(process_titles(ctx, username, region))
