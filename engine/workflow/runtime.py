@@ -145,8 +145,7 @@ class LoadedProcess:
         self.documents: dict[tuple[str, str], tuple[str, ...]] = documents_by_element(parsed.trees.values())
         self.document_templates: dict[str, str] = bundle_templates(files)
         self.read_only = read_only
-        # The calendar day in China, for a time limit read from a parameter (helpers count days the same way).
-        self.today: Callable[[], date] = today or china_today
+        self.today: Callable[[], date] = today or china_today  # for a time limit read from a parameter
         self.script_engine = (
             make_read_only_engine()
             if read_only
@@ -188,7 +187,6 @@ class WorkflowRun:
         for task in self._workflow.get_tasks(state=TaskState.READY, manual=True):
             spec = task.task_spec
             properties = user_task_properties(spec)
-            due = due_days(properties.get(PROPERTY), self.process.parameters, self.process.today())
             member = countersign.member_of(task)
             views.append(
                 UserTaskView(
@@ -197,7 +195,7 @@ class WorkflowRun:
                     title=countersign.member_title(spec.bpmn_name or element_id(spec), member),
                     role=role_for_lane(spec.lane) or "",
                     form_key=properties.get("formKey"),
-                    due_working_days=due,
+                    due_working_days=due_days(properties.get(PROPERTY), self.process.parameters, self.process.today()),
                     context_panels=context_panels(properties),
                     deadline=boundary_deadline(task),
                     member=member,

@@ -395,18 +395,3 @@ def test_batch_printing_is_for_township_and_county_caseworkers(
         assert reply.status_code == expected, url
         if who is None:
             assert reply.headers["Location"].startswith("/login"), url
-
-
-def test_the_correction_page_is_for_the_issuing_unit_or_its_county(ctx: Context, make_browser: object) -> None:
-    from tests.web.documents_flow import approved, documents
-
-    number = approved(ctx).number
-    (notice,) = documents(ctx, number, "confirmation_notice")
-    url = f"/documents/{notice.id}/correct"
-    for who, status in (("approver1", 200), ("county1", 200), ("clerk1", 403), ("clerk2", 403), ("auditor1", 403)):
-        browser = _browser(make_browser, who)
-        assert browser.get(url).status_code == status, who
-        if status == 403:
-            assert browser.post(url, {"reason": "越权"}).status_code == 403, who
-    assert _browser(make_browser, None).get(url).headers["Location"].startswith("/login")
-    assert len(documents(ctx, number, "confirmation_notice")) == 1  # the refused posts issued nothing
