@@ -17,13 +17,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
 from engine.errors import InvalidData
-from engine.policy import designer_region
 from engine.services import designer
 from engine.services.designer import decision_tests
+from web.designer import editor_files
 from web.kit.current import context, login_required, username
 
 bp = Blueprint("designer_dmn", __name__, url_prefix="/designer/dmn")
@@ -34,10 +34,7 @@ _DMN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}\.dmn$")
 
 
 def _check(region: str, filename: str) -> None:
-    """403 unless the signed-in user designs `region`; 404 for anything but a plain .dmn file name."""
-    designer_region(context(), username(), region)
-    if not _DMN_NAME.match(filename):
-        abort(404)
+    editor_files.check(region, filename, _DMN_NAME)
 
 
 def assets_installed() -> bool:
@@ -56,23 +53,14 @@ def page(region: str, filename: str) -> ResponseReturnValue:
 @login_required
 def xml(region: str, filename: str) -> ResponseReturnValue:
     _check(region, filename)
-    content = designer.effective_file(context(), username(), region, filename)
-    response = Response(content, content_type="application/xml; charset=utf-8")
-    response.headers["Cache-Control"] = "no-store"  # a draft changes with every save
-    return response
+    return editor_files.xml_reply(region, filename)
 
 
 @bp.post("/<region>/<filename>")
 @login_required
 def save(region: str, filename: str) -> ResponseReturnValue:
     _check(region, filename)
-    designer.effective_file(context(), username(), region, filename)  # the editor edits files that exist
-    try:
-        designer.save_file(context(), username(), region, filename, request.get_data())
-    except InvalidData as exc:
-        errors = [m for messages in exc.fields.values() for m in messages] or [exc.message]
-        return jsonify(ok=False, message=exc.message, errors=errors), 422
-    return jsonify(ok=True, message=f"已保存草稿 {filename}：请到“草稿与部署”页校验后部署")
+    return editor_files.save_reply(region, filename)
 
 
 def shown(value: Any) -> str:
