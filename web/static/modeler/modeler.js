@@ -35,15 +35,7 @@
     statusLine.className = kind || "";
   }
 
-  function showErrors(messages) {
-    errorList.textContent = "";
-    (messages || []).forEach(function (message) {
-      var item = document.createElement("li");
-      item.textContent = message; // text, never HTML: messages may quote the file's content
-      errorList.appendChild(item);
-    });
-    errorList.hidden = !messages || messages.length === 0;
-  }
+  function showErrors(messages) { window.DibaoDrafts.showErrors(errorList, messages); }
 
   function loadOptions() {
     return fetch(canvas.dataset.optionsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -78,27 +70,16 @@
     say("正在保存…");
     showErrors([]);
     return modeler.saveXML({ format: true })
-      .then(function (result) {
-        return fetch(canvas.dataset.saveUrl, {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "Content-Type": "application/xml; charset=utf-8", "X-CSRFToken": tokenTag ? tokenTag.content : "" },
-          body: result.xml
-        });
-      })
-      .then(function (response) {
-        var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
-        return (json ? response.json() : Promise.resolve({ ok: false, message: "保存失败（HTTP " + response.status + "）" }))
-          .then(function (body) {
-            if (response.ok && body.ok) {
-              unsaved = false;
-              say(body.message, "ok");
-              document.dispatchEvent(new CustomEvent("dibao:modeler-saved")); // problems.js re-checks
-            } else {
-              say(body.message || "保存失败", "error");
-              showErrors(body.errors || []);
-            }
-          });
+      .then(function (result) { return window.DibaoDrafts.post(canvas.dataset.saveUrl, result.xml); })
+      .then(function (body) {
+        if (body.ok) {
+          unsaved = false;
+          say(body.message, "ok");
+          document.dispatchEvent(new CustomEvent("dibao:modeler-saved")); // problems.js re-checks
+        } else {
+          say(body.message || "保存失败", "error");
+          showErrors(body.errors || []);
+        }
       })
       .catch(function (error) { say("保存失败：" + error.message, "error"); })
       .then(function () { saveButton.disabled = false; });
