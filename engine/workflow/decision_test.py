@@ -6,6 +6,10 @@ parsed by the hardened parser with the DMN subset checks (engine.workflow.parsin
 own DMNEngine on the same sandboxed script engine a business rule task gets (the region's helpers and
 parameters, the script time budget): only the input expressions are replaced by the typed values, so
 every cell is evaluated exactly as at run time. Nothing is stored.
+
+A draft's cells are designer code: the parent only parses (`table_shape`); `run_table` runs in the engine
+host's child process (op `decision_test`, engine.workflow.host), under its memory and time limits, like
+the dry run, never in a web process.
 """
 
 from __future__ import annotations
@@ -139,3 +143,16 @@ def run_table(
     except Exception as exc:  # a cell's error, wrapped by Spiff; the sandbox's own errors among them
         return TableRun((), _failure(exc))
     return TableRun(matched)
+
+
+def run_table_request(args: Mapping[str, Any]) -> TableRun:
+    """`run_table` as the engine host's child runs it, from the request's arguments (EngineHost.decision_test)."""
+    return run_table(
+        args["origin"],
+        args["content"],
+        args["values"],
+        args["parameters"],
+        region=args["region"],
+        time_budget=args["time_budget"],
+        calendar_dir=args["calendar_dir"],
+    )

@@ -176,6 +176,16 @@ class EngineHost:
             raise WorkflowFailed("试运行没有得到结果")
         return reply
 
+    def decision_test(self, args: Mapping[str, Any], *, region: str, time_budget: float, calendar_dir: Path) -> Any:
+        """A DMN table's rows run on typed inputs (engine.workflow.decision_test.run_table's arguments),
+        in a child: a draft table's cells are designer code. Returns its TableRun."""
+        ref = ProcessRef.of("decision_test", region, time_budget, calendar_dir, {})
+        args = {**args, "region": region, "time_budget": time_budget, "calendar_dir": calendar_dir}
+        reply = self.run(Request("decision_test", ref, utcnow().isoformat(), args=args), {})
+        if isinstance(reply, Failure):
+            raise reply.error()
+        return reply
+
     def _send(self, child: _Child, request: Request, files: Mapping[str, str]) -> Any:
         key = request.process.key
         if key not in child.loaded:
@@ -187,7 +197,7 @@ class EngineHost:
         return reply
 
     def _lost_failure(self, lost: _ChildLost, request: Request) -> WorkflowFailed:
-        what = "试运行" if request.op == "dry_run" else "流程步骤"
+        what = {"dry_run": "试运行", "decision_test": "测试决策表"}.get(request.op, "流程步骤")
         if lost.timed_out:
             log.error(
                 "engine child killed after %.1f s running %s of %s",

@@ -23,6 +23,7 @@ from engine.clock import pinned
 from engine.errors import DibaoError, WorkflowFailed
 from engine.workflow import dry_run
 from engine.workflow.cancelling import cancel_workflow
+from engine.workflow.decision_test import run_table_request
 from engine.workflow.documents import PassedElement, completed_ids, passed_elements
 from engine.workflow.host_protocol import (
     HEADER_SIZE,
@@ -125,6 +126,8 @@ def handle(processes: _Processes, request: Request) -> tuple[Any, bool]:
     """The reply, and whether this child should exit after sending it."""
     with pinned(request.moment):
         try:
+            if request.op == "decision_test":  # a table on its own (the 测试决策表 page): no process to load
+                return run_table_request(request.args), False
             process = processes.get(request.process)
             if process is None:
                 return Failure(NEEDS_FILES, "子进程未加载该流程"), False

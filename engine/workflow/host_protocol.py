@@ -49,7 +49,8 @@ class ProcessRef:
 
 @dataclass(frozen=True)
 class Request:
-    """One engine step: ``op`` is start, complete_form, message, advance or dry_run."""
+    """One engine step: ``op`` is start, complete_form, message, advance, dry_run, or decision_test (a DMN
+    table run on its own, engine.workflow.decision_test)."""
 
     op: str
     process: ProcessRef
@@ -162,6 +163,8 @@ _REPLY_CLASSES = {
     ("engine.workflow.dry_run", "DryRunResult"),
     ("engine.workflow.dry_run", "ReachedElement"),
     ("engine.workflow.dry_run", "FilledTask"),
+    ("engine.workflow.decision_test", "TableRun"),
+    ("engine.workflow.decision_test", "MatchedRule"),
 }
 
 

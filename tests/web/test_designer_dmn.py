@@ -238,6 +238,22 @@ def test_no_matching_row_is_said_so(ctx: Context, make_browser: Any) -> None:
     assert "命中第 2 行" in sides["deployed"]
 
 
+def test_the_cells_run_in_the_engine_host_not_in_the_web_process(
+    ctx: Context, make_browser: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A draft table's cells are designer code: they run in the engine host's child process (its memory and
+    time limits), as a dry run does. Breaking run_table in this (the web) process changes nothing."""
+    from engine.workflow import decision_test
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a DMN table ran in the web process")
+
+    monkeypatch.setattr(decision_test, "run_table", refuse)
+    browser = _browser(make_browser, "designer1")
+    sides = _results(browser.post(TEST, {"input_requested_amount": "3000"}).get_data(as_text=True))
+    assert "命中第 1 行：乡镇审批" in sides["deployed"]
+
+
 def test_a_cell_that_breaks_the_sandbox_is_reported_not_run(ctx: Context, make_browser: Any) -> None:
     browser = _browser(make_browser, "designer1")
     text = (ctx.settings.processes_dir / "default" / FILE).read_text(encoding="utf-8")

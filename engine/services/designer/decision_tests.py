@@ -1,8 +1,8 @@
 """测试决策表: one DMN table of a region run on values the designer types, the draft beside the deployed file.
 
 The form has one field per input column of the file as the designer sees it (their draft, else the
-file the region runs). A test runs both versions through engine.workflow.decision_test (the sandboxed
-evaluation a business rule task gets) and stores nothing; like a dry run it is audited, as
+file the region runs). A test runs both versions through engine.workflow.decision_test, in the engine
+host's child process (the sandboxed evaluation a business rule task gets), and stores nothing; like a dry run it is audited, as
 designer.decision_tested, with the rows that matched but without the typed values.
 """
 
@@ -15,12 +15,12 @@ from datetime import date
 from typing import Any
 
 from engine.context import Context
-from engine.errors import BundleInvalid, InvalidData, NotFound
+from engine.errors import BundleInvalid, InvalidData, NotFound, WorkflowFailed
 from engine.policy import designer_region
 from engine.services.designer.files import draft_texts, record_event
 from engine.services.designer.sources import disk_sources, file_kind, overlay_sources
 from engine.workflow.bundle import RegionSources
-from engine.workflow.decision_test import TableColumn, TableRun, TableShape, run_table, table_shape
+from engine.workflow.decision_test import TableColumn, TableRun, TableShape, table_shape
 
 __all__ = ["DecisionForm", "DecisionSide", "DecisionTestReport", "decision_form", "run_decision_test"]
 
@@ -133,17 +133,16 @@ def _side(
     if sources is None or source is None:
         return DecisionSide(title, False, None)
     try:
-        run = run_table(
-            source.origin,
-            source.content,
-            values,
-            sources.parameters,
-            region=sources.region,
-            time_budget=ctx.settings.script_budget,
-            calendar_dir=ctx.calendar_dir,
-        )
+        table_shape(source.origin, source.content)  # parsed here: a file that does not parse is named here
     except BundleInvalid as exc:
         return DecisionSide(title, True, None, tuple(str(p) for p in exc.problems))
+    args = {"origin": source.origin, "content": source.content, "values": values, "parameters": sources.parameters}
+    try:  # the cells run in the engine host's child (designer code), under its time and memory limits
+        run = ctx.engine_host().decision_test(
+            args, region=sources.region, time_budget=ctx.settings.script_budget, calendar_dir=ctx.calendar_dir
+        )
+    except WorkflowFailed as exc:
+        run = TableRun((), exc.message)
     return DecisionSide(title, True, run)
 
 
