@@ -2,8 +2,9 @@
 
 The form has one field per input column of the file as the designer sees it (their draft, else the
 file the region runs). A test runs both versions through engine.workflow.decision_test, in the engine
-host's child process (the sandboxed evaluation a business rule task gets), and stores nothing; like a dry run it is audited, as
-designer.decision_tested, with the rows that matched but without the typed values.
+host's child process (the sandboxed evaluation a business rule task gets), and stores nothing; like a
+dry run it is audited, as designer.decision_tested, with the rows that matched but without the typed
+values.
 """
 
 from __future__ import annotations
