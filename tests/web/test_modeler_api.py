@@ -53,6 +53,7 @@ def test_the_options_list_what_the_region_can_name(make_browser: Any) -> None:
     # A time limit may name a parameter of whole working days, offered by its Chinese name.
     assert _keys(body["parameters"])["temporary_paperwork_working_days"]
     assert "notice_days" not in _keys(body["parameters"])  # 公示天数 counts calendar days
+    assert "reminder_days_before_due" not in _keys(body["parameters"])  # a reminder's offset, not a limit
 
 
 def test_a_region_designer_sees_their_region_set(make_browser: Any) -> None:

@@ -54,6 +54,11 @@ class EditorOptions:
     parameters: list[Option] = field(default_factory=list)
 
 
+def _is_time_limit(group: str, kind: str, unit: str) -> bool:
+    """A parameter a task's time limit may name: whole working days, and not a reminder rule's offset."""
+    return kind == "integer" and unit == "工作日" and group != "提醒与督办"
+
+
 @dataclass(frozen=True)
 class ExpressionCheck:
     ok: bool
@@ -103,7 +108,7 @@ def editor_options(ctx: Context, username: str, region: str) -> EditorOptions:
         parameters = [
             Option(row.name, row.entry.label)
             for row in rows
-            if row.entry.kind == "integer" and row.entry.unit == "工作日"
+            if _is_time_limit(row.entry.group, row.entry.kind, row.entry.unit)
         ]
     except InvalidData:
         parameters = []  # a broken parameters draft: the drafts page names the problem; the panel still opens
