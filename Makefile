@@ -61,7 +61,7 @@ run: init ## set everything up and serve the app on http://127.0.0.1:5000/ (demo
 	@echo "示范地区账号（R = yantai bengbu shaanxi huining taian）：village_R clerk_R head_R verify_R approver_R committee_R committee_R2 committee_R3 designer_R"
 	$(BIN)/dibao serve --host 127.0.0.1 --port 5000
 
-test: $(STAMP) document-deps ## lint, type-check, layering check and the test suite on SQLite
+test: $(STAMP) document-deps modeler-assets ## lint, type-check, layering check and the test suite on SQLite
 	$(BIN)/ruff check engine web forms tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
