@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from engine.workflow.parsing import parse_files
 from tests.browser.conftest import Server
@@ -41,6 +41,21 @@ def _page_width(page: Page) -> int:
     return int(page.evaluate("() => document.documentElement.scrollWidth"))
 
 
+def _a_slip_is_listed_and_marked(page: Page, cell: Locator, screenshots: Path) -> None:
+    """An expression cut short, saved as a draft: the page lists the problem and marks the cell's row."""
+    status = page.get_by_role("status")
+    cell.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("1 +")
+    page.locator(".decision-table-name").click()
+    page.get_by_role("button", name="保存草稿").click()
+    expect(status).to_have_text(re.compile(f"^已保存草稿 {re.escape(FILE)}"))
+    expect(page.locator("#dmn-problems-summary")).to_have_text(re.compile("^本文件有 1 个问题"))
+    expect(page.locator("#dmn-problems")).to_contain_text("第 1 条规则（乡镇审批）的输出")
+    expect(cell).to_have_class(re.compile(r"\bdmn-problem-row\b"))
+    page.screenshot(path=str(screenshots / "35-dmn-problem.png"), full_page=True)
+
+
 def test_a_designer_edits_a_cell_saves_and_tests_the_table(
     chromium: Browser, server: Server, screenshots: Path
 ) -> None:
@@ -68,17 +83,7 @@ def test_a_designer_edits_a_cell_saves_and_tests_the_table(
     # Row 1 (乡镇审批) outputs "township"; retype its output cell as a designer does: click, select, type.
     cell = page.locator('td[data-row-id="rule_township"][data-col-id="output_approval_level"]')
     expect(cell).to_have_text('"township"')
-    # A slip first (an expression cut short): saved as a draft, the page lists the problem and marks the row.
-    cell.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type("1 +")
-    page.locator(".decision-table-name").click()
-    page.get_by_role("button", name="保存草稿").click()
-    expect(status).to_have_text(re.compile(f"^已保存草稿 {re.escape(FILE)}"))
-    expect(page.locator("#dmn-problems-summary")).to_have_text(re.compile("^本文件有 1 个问题"))
-    expect(page.locator("#dmn-problems")).to_contain_text("第 1 条规则（乡镇审批）的输出")
-    expect(cell).to_have_class(re.compile(r"\bdmn-problem-row\b"))
-    page.screenshot(path=str(screenshots / "35-dmn-problem.png"), full_page=True)
+    _a_slip_is_listed_and_marked(page, cell, screenshots)
     cell.click()
     page.keyboard.press("Control+A")
     page.keyboard.type('"county"')
