@@ -137,15 +137,12 @@
       if (problem.element) { markRow(problem.element); }
       list.appendChild(entry);
     });
-    var others = body.elsewhere ? "；本地区其他文件还有 " + body.elsewhere + " 个问题，见“草稿与部署”页" : "";
-    summary.textContent = (body.problems.length ? "本文件有 " + body.problems.length + " 个问题，部署前须改正" : "本文件校验通过") + others;
-    summary.className = body.problems.length || body.elsewhere ? "error" : "ok";
+    window.DibaoDrafts.showSummary(summary, body);
     problemBox.hidden = false;
   }
   function checkProblems() {
     if (!problemBox) { return Promise.resolve(); }
-    return fetch(problemBox.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) { if (!response.ok) { throw new Error("HTTP " + response.status); } return response.json(); })
+    return window.DibaoDrafts.problems(problemBox.dataset.url)
       .then(showProblems)
       .catch(function (error) { document.getElementById("dmn-problems-summary").textContent = "校验失败：" + error.message; });
   }

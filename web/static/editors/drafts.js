@@ -1,6 +1,7 @@
 /* What the browser editors (the BPMN modeler, the DMN table editor) share: posting the edited XML as a
- * draft (CSRF token from the page's meta tag, in the X-CSRFToken header) and listing the server's reasons
- * when it refuses. Loaded before the editor's own script; no inline script anywhere (CSP 'self'). */
+ * draft (CSRF token from the page's meta tag, in the X-CSRFToken header), listing the server's reasons
+ * when it refuses, and asking for the file's validation problems (GET /designer/problems/…) and saying
+ * how many there are. Loaded before the editor's own script; no inline script anywhere (CSP 'self'). */
 (function () {
   "use strict";
 
@@ -35,5 +36,22 @@
     list.hidden = !messages || messages.length === 0;
   }
 
-  window.DibaoDrafts = { post: post, showErrors: showErrors };
+  /* Resolves to {problems: [{element, name, line, message}], elsewhere}; rejects naming the HTTP status. */
+  function problems(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      });
+  }
+
+  /* The summary line over the list: this file's count (with `hint` after it) and the other files'. */
+  function showSummary(line, body, hint) {
+    var count = body.problems.length;
+    var others = body.elsewhere ? "；本地区其他文件还有 " + body.elsewhere + " 个问题，见“草稿与部署”页" : "";
+    line.textContent = (count ? "本文件有 " + count + " 个问题，部署前须改正" + (hint || "") : "本文件校验通过") + others;
+    line.className = count || body.elsewhere ? "error" : "ok";
+  }
+
+  window.DibaoDrafts = { post: post, showErrors: showErrors, problems: problems, showSummary: showSummary };
 })();

@@ -66,10 +66,7 @@
         overlays.add(elementId, "dibao-problem", { position: { top: -10, left: -10 }, html: badge(elementId, byElement[elementId]) });
       }
     });
-    var count = body.problems.length;
-    var others = body.elsewhere ? "；本地区其他文件还有 " + body.elsewhere + " 个问题，见“草稿与部署”页" : "";
-    summary.textContent = (count ? "本文件有 " + count + " 个问题，部署前须改正（点击问题选中元素）" : "本文件校验通过") + others;
-    summary.className = count || body.elsewhere ? "error" : "ok";
+    window.DibaoDrafts.showSummary(summary, body, "（点击问题选中元素）");
     box.hidden = false;
   }
 
@@ -77,11 +74,7 @@
     summary.textContent = "正在校验…";
     summary.className = "";
     box.hidden = false;
-    return fetch(box.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (!response.ok) { throw new Error("HTTP " + response.status); }
-        return response.json();
-      })
+    return window.DibaoDrafts.problems(box.dataset.url)
       .then(render)
       .catch(function (error) {
         summary.textContent = "校验失败：" + error.message;
