@@ -122,3 +122,19 @@ def fill_list(scope: Locator, label: str, values: list[str], *, select: bool = F
             field.select_option(value)
         else:
             field.fill(value)
+
+
+def discard_drafts(page: Page, region: str) -> None:
+    """放弃全部草稿 on the region's drafts page: a test that saved drafts leaves the shared server as found,
+    since other browser tests validate and deploy the same region's drafts."""
+    page.goto(f"/designer/drafts/{region}")
+    page.get_by_role("button", name="放弃全部草稿").click()
+    expect(page.get_by_text("本地区没有草稿")).to_be_visible()
+
+
+# Collects CSP violations from the first script on (window.cspViolations): the editors must run without
+# inline styles or scripts under the application's policy.
+WATCH_CSP = (
+    "window.cspViolations = [];"
+    "document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(e.violatedDirective));"
+)

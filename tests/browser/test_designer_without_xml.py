@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from engine.clock import china_today
 from tests.browser.conftest import Server
-from tests.browser.pages import sign_in
+from tests.browser.pages import WATCH_CSP, sign_in
 from web.designer import modeler
 
 pytestmark = pytest.mark.browser
@@ -29,10 +29,6 @@ pytestmark = pytest.mark.browser
 REGION = "huining"
 NEW_FORM = "dibao_caution_review"
 FIELD = "住房是否危房"
-_WATCH_CSP = (
-    "window.cspViolations = [];"
-    "document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(e.violatedDirective));"
-)
 
 
 def _panel_edits(page: Page) -> None:
@@ -104,7 +100,7 @@ def test_a_designer_changes_a_procedure_without_xml(chromium: Browser, server: S
         pytest.skip("bpmn-js 未安装（make modeler-assets 未找到 npm）")
     start = f"{china_today().year + 1}-01-01"
     page = sign_in(chromium, server.url, f"designer_{REGION}")
-    page.context.add_init_script(_WATCH_CSP)
+    page.context.add_init_script(WATCH_CSP)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from engine.workflow.parsing import parse_files
 from tests.browser.conftest import Server
-from tests.browser.pages import sign_in
+from tests.browser.pages import discard_drafts, sign_in
 from web.designer import dmn
 
 pytestmark = pytest.mark.browser
@@ -114,10 +114,7 @@ def test_a_designer_edits_a_cell_saves_and_tests_the_table(
     page.screenshot(path=str(screenshots / "32-dmn-test.png"), full_page=True)
     assert page.evaluate("() => window.cspViolations") == []
     assert errors == []
-    # Leave the shared server as found: other browser tests validate and deploy the national drafts.
-    page.goto("/designer/drafts/default")
-    page.get_by_role("button", name="放弃全部草稿").click()
-    expect(page.get_by_text("本地区没有草稿")).to_be_visible()
+    discard_drafts(page, "default")
 
 
 def test_the_editor_and_the_test_page_on_a_phone(chromium: Browser, server: Server, screenshots: Path) -> None:

@@ -11,20 +11,16 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import Server
-from tests.browser.pages import sign_in
+from tests.browser.pages import WATCH_CSP, discard_drafts, sign_in
 
 pytestmark = pytest.mark.browser
 
 EDITOR = "/designer/forms/yantai/dibao_first_review"
 LABEL = "已核对户口簿原件"
-_WATCH_CSP = (
-    "window.cspViolations = [];"
-    "document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(e.violatedDirective));"
-)
 
 
 def _watched(page: Page) -> list[str]:
-    page.context.add_init_script(_WATCH_CSP)
+    page.context.add_init_script(WATCH_CSP)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
@@ -77,6 +73,4 @@ def test_a_region_adds_a_field_sees_it_in_the_preview_saves_and_validates(
     assert phone.evaluate("() => window.cspViolations") == []
     assert phone_errors == []
 
-    # Leave the shared server as found: other browser tests deploy yantai's drafts.
-    page.get_by_role("button", name="放弃全部草稿").click()
-    expect(page.get_by_text("本地区没有草稿")).to_be_visible()
+    discard_drafts(page, "yantai")

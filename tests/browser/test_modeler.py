@@ -13,25 +13,20 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import Server
-from tests.browser.pages import sign_in
+from tests.browser.pages import WATCH_CSP, sign_in
 from web.designer import modeler
 
 pytestmark = pytest.mark.browser
 
 PAGE = "/designer/modeler/default/dibao_application.bpmn"
 NEW_NAME = "受理审查（建模器改名）"
-# Collects CSP violations from the first script on: bpmn-js must work without inline styles or scripts.
-_WATCH_CSP = (
-    "window.cspViolations = [];"
-    "document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(e.violatedDirective));"
-)
 
 
 def test_a_designer_renames_a_task_and_saves_a_draft(chromium: Browser, server: Server, screenshots: Path) -> None:
     if not modeler.assets_installed():
         pytest.skip("bpmn-js 未安装（make modeler-assets 未找到 npm）")
     page = sign_in(chromium, server.url, "designer1")
-    page.context.add_init_script(_WATCH_CSP)
+    page.context.add_init_script(WATCH_CSP)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(PAGE)

@@ -16,7 +16,7 @@ from lxml import etree
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import Server
-from tests.browser.pages import sign_in
+from tests.browser.pages import WATCH_CSP, discard_drafts, sign_in
 from web.designer import modeler
 
 pytestmark = pytest.mark.browser
@@ -26,14 +26,10 @@ FLOW = "flow_intake_gateway_to_accept"
 CONDITION = 'decision == "approve"'
 NEW_FORM = "dibao_caution_review"
 SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
-_WATCH_CSP = (
-    "window.cspViolations = [];"
-    "document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(e.violatedDirective));"
-)
 
 
 def _open(page: Page) -> list[str]:
-    page.context.add_init_script(_WATCH_CSP)
+    page.context.add_init_script(WATCH_CSP)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(PAGE)
@@ -103,10 +99,7 @@ def test_a_designer_edits_a_task_and_a_condition_through_the_panel(
     assert CONDITION in served.text()
     assert page.evaluate("() => window.cspViolations") == []
     assert errors == []
-    # Leave the shared server as found: other browser tests validate and deploy yantai's drafts.
-    page.goto("/designer/drafts/yantai")
-    page.get_by_role("button", name="放弃全部草稿").click()
-    expect(page.get_by_text("本地区没有草稿")).to_be_visible()
+    discard_drafts(page, "yantai")
 
 
 def test_the_panel_is_usable_on_a_phone(chromium: Browser, server: Server, screenshots: Path) -> None:
@@ -142,7 +135,7 @@ def test_every_element_of_the_processes_opens_in_the_panel(chromium: Browser, se
     if not modeler.assets_installed():
         pytest.skip("bpmn-js 未安装（make modeler-assets 未找到 npm）")
     page = sign_in(chromium, server.url, "designer_yantai")
-    page.context.add_init_script(_WATCH_CSP)
+    page.context.add_init_script(WATCH_CSP)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     seen: dict[str, set[str]] = {}
@@ -238,7 +231,7 @@ def test_decision_call_lane_and_timer_are_set_through_the_panel(chromium: Browse
     if not modeler.assets_installed():
         pytest.skip("bpmn-js 未安装（make modeler-assets 未找到 npm）")
     page = sign_in(chromium, server.url, "designer_yantai")
-    page.context.add_init_script(_WATCH_CSP)
+    page.context.add_init_script(WATCH_CSP)
     page.goto("/designer/modeler/yantai/temporary_assistance.bpmn")
     expect(page.get_by_role("status")).to_have_text(re.compile("^已加载"))
     panel = page.locator("#modeler-properties")

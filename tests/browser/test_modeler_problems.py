@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import Server
-from tests.browser.pages import sign_in
+from tests.browser.pages import discard_drafts, sign_in
 from web.designer import modeler
 
 pytestmark = pytest.mark.browser
@@ -53,6 +53,4 @@ def test_a_problem_is_shown_on_its_element_and_selects_it(chromium: Browser, ser
     page.get_by_role("button", name=re.compile("^「初审」")).click()
     expect(task).to_have_class(re.compile(r"\bselected\b"))
 
-    page.goto("/designer/drafts/taian")
-    page.get_by_role("button", name="放弃全部草稿").click()
-    expect(page.get_by_text("本地区没有草稿")).to_be_visible()
+    discard_drafts(page, "taian")

@@ -13,15 +13,11 @@ from playwright.sync_api import Browser, Page, expect
 
 from engine.clock import china_today
 from tests.browser.conftest import Server
-from tests.browser.pages import sign_in
+from tests.browser.pages import WATCH_CSP, discard_drafts, sign_in
 
 pytestmark = pytest.mark.browser
 
 PAGE = "/designer/drafts/yantai/parameters"
-_WATCH_CSP = (
-    "window.cspViolations = [];"
-    "document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(e.violatedDirective));"
-)
 
 
 def _section(page: Page, label: str) -> object:
@@ -33,7 +29,7 @@ def _section(page: Page, label: str) -> object:
 def test_a_designer_sets_a_new_standard_from_a_date(chromium: Browser, server: Server, screenshots: Path) -> None:
     start = f"{china_today().year + 1}-01-01"
     page = sign_in(chromium, server.url, "designer_yantai")
-    page.context.add_init_script(_WATCH_CSP)
+    page.context.add_init_script(WATCH_CSP)
     page.goto(PAGE)
     expect(page.get_by_role("heading", name="参数：烟台")).to_be_visible()
     standard = page.locator("#param-dibao_standard_urban")
@@ -78,6 +74,4 @@ def test_a_designer_sets_a_new_standard_from_a_date(chromium: Browser, server: S
     phone.locator("#param-dibao_standard_urban").screenshot(path=str(screenshots / "44-parameters-375-standard.png"))
     phone.locator("#param-escalation_roles").screenshot(path=str(screenshots / "46-parameters-375-levels.png"))
 
-    page.goto("/designer/drafts/yantai")
-    page.get_by_role("button", name="放弃全部草稿").click()
-    expect(page.get_by_text("本地区没有草稿")).to_be_visible()
+    discard_drafts(page, "yantai")
