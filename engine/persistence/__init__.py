@@ -1,5 +1,6 @@
 """SQLAlchemy 2 models, the session factory and small query helpers. Nothing here commits."""
 
+from engine.persistence.amounts import EnrollmentAmount
 from engine.persistence.attachment import Attachment
 from engine.persistence.audit import AuditCheckpoint, AuditEvent, AuditHead
 from engine.persistence.base import Base
@@ -23,6 +24,7 @@ __all__ = [
     "Case",
     "DraftFile",
     "Enrollment",
+    "EnrollmentAmount",
     "HumanTask",
     "IssuedDocument",
     "Notice",

@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.clock import utcnow
+from engine.clock import china_today, utcnow
 from engine.domain.privacy import mask_name
 from engine.persistence import Case, Enrollment, ProcessInstance
 from engine.records import audit
+from engine.records.amounts import change_takes_effect, record_amount
 
 # Applications end approved / rejected / withdrawn / not_accepted; re-checks and exits end with what
 # they did to the enrollment.
@@ -101,6 +102,7 @@ def enroll_if_approved(
     )
     session.add(enrollment)
     session.flush()
+    record_amount(session, enrollment, starts_on, enrollment.monthly_amount, "approval", case.number)
     audit.record(
         session,
         "enrollment_created",
@@ -136,10 +138,13 @@ def apply_enrollment_change(
     enrollment.last_change = key
     if change.get("status") in ("active", "gradual_exit", "stopped"):
         enrollment.status = str(change["status"])
-    if (amount := _money(change.get("monthly_amount"))) is not None:
-        enrollment.monthly_amount = amount
+    amount = _money(change.get("monthly_amount"))
     if isinstance(change.get("persons"), int) and change["persons"] > 0:
         enrollment.persons = change["persons"]
+    if amount is not None and amount != enrollment.monthly_amount:
+        enrollment.monthly_amount = amount
+        # Paid from the month after the decision (engine.persistence.amounts), as an approval is.
+        record_amount(session, enrollment, change_takes_effect(china_today()), amount, "review", case.number)
     enrollment.ends_on = _day(change.get("ends_on")) if enrollment.status != "active" else None
     if isinstance(change.get("household"), dict):
         enrollment.household = change["household"]
