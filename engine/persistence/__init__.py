@@ -10,6 +10,7 @@ from engine.persistence.draft import DraftFile
 from engine.persistence.notices import Enrollment, Notice, Objection
 from engine.persistence.notifications import Notification, NotificationDelivery, NotificationPreference
 from engine.persistence.org import OrgUnit, User, UserRole
+from engine.persistence.payroll import PayrollRoster
 from engine.persistence.process import HumanTask, ProcessDefinition, ProcessInstance
 from engine.persistence.sessions import WebSession
 from engine.persistence.tokens import ApiToken
@@ -33,6 +34,7 @@ __all__ = [
     "NotificationPreference",
     "Objection",
     "OrgUnit",
+    "PayrollRoster",
     "ProcessDefinition",
     "ProcessInstance",
     "User",
