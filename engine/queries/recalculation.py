@@ -155,9 +155,7 @@ def run_page(ctx: Context, username: str, number: str, filter_name: str = "chang
     chosen = filter_name if filter_name in FILTERS else "changed"
     with ctx.db.read() as session:
         user = get_user(session, username)
-        run = session.scalars(select(RecalculationRun).where(RecalculationRun.number == number)).first()
-        if run is None:
-            raise NotFound(f"调标 {number} 不存在")
+        run = _run(session, number)
         policy.recalculation.check_may_view_recalculations(user, run.county_id)
         where = (RecalculationItem.run_id == run.id, RecalculationItem.change.in_(FILTERS[chosen]))
         matching = session.scalar(select(func.count(RecalculationItem.id)).where(*where)) or 0
@@ -167,7 +165,7 @@ def run_page(ctx: Context, username: str, number: str, filter_name: str = "chang
         people = _people(session, {run.created_by_id, run.approved_by_id})
         prepared = run.status == "prepared"
         return RunPage(
-            _summary(run, user.org_unit.name, people),
+            _summary(run, _county_name(session, run), people),
             prepared and policy.recalculation.may_approve_recalculation(user, run.county_id),
             prepared and bool(user.roles & policy.recalculation.PREPARING_ROLES),
             chosen,
@@ -207,15 +205,27 @@ def _items(session: Session, where: tuple[Any, ...], offset: int, limit: int | N
     ]
 
 
-def run_items(ctx: Context, username: str, number: str, filter_name: str = "all") -> tuple[RunSummary, list[ItemRow]]:
-    """Every item of a run (the CLI's `show --json` and the CSV), in the same scope as the page."""
+def run_items(
+    ctx: Context, username: str | None, number: str, filter_name: str = "all"
+) -> tuple[RunSummary, list[ItemRow]]:
+    """Every item of a run (`dibao recalculate show`): in the user's scope, or, without a user, as the
+    operator of the command line sees every case (`dibao cases show`)."""
     chosen = filter_name if filter_name in FILTERS else "all"
     with ctx.db.read() as session:
-        user = get_user(session, username)
-        run = session.scalars(select(RecalculationRun).where(RecalculationRun.number == number)).first()
-        if run is None:
-            raise NotFound(f"调标 {number} 不存在")
-        policy.recalculation.check_may_view_recalculations(user, run.county_id)
+        run = _run(session, number)
+        if username is not None:
+            policy.recalculation.check_may_view_recalculations(get_user(session, username), run.county_id)
         where = (RecalculationItem.run_id == run.id, RecalculationItem.change.in_(FILTERS[chosen]))
         people = _people(session, {run.created_by_id, run.approved_by_id})
-        return _summary(run, user.org_unit.name, people), _items(session, where, 0, None)
+        return _summary(run, _county_name(session, run), people), _items(session, where, 0, None)
+
+
+def _run(session: Session, number: str) -> RecalculationRun:
+    run = session.scalars(select(RecalculationRun).where(RecalculationRun.number == number)).first()
+    if run is None:
+        raise NotFound(f"调标 {number} 不存在")
+    return run
+
+
+def _county_name(session: Session, run: RecalculationRun) -> str:
+    return session.get_one(OrgUnit, run.county_id).name
