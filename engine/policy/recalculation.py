@@ -7,6 +7,8 @@ all: the standard is a county decision."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from engine.domain.roles import Level, role_label
 from engine.errors import PermissionDenied
 from engine.persistence import User
@@ -24,9 +26,13 @@ def _at_county(user: User) -> bool:
     return user.org_unit.level == Level.COUNTY.value
 
 
+def may_open_recalculations(roles: Iterable[str], level: str) -> bool:
+    """Whether the 年度调标 link belongs in the header of a user with these roles at an org unit of this level."""
+    return bool(VIEWING_ROLES.intersection(roles)) and level == Level.COUNTY.value
+
+
 def may_view_recalculations(user: User) -> bool:
-    """Whether the 年度调标 link belongs in the user's header."""
-    return bool(user.roles & VIEWING_ROLES) and _at_county(user)
+    return may_open_recalculations(user.roles, user.org_unit.level)
 
 
 def check_may_view_recalculations(user: User, county_id: int | None = None) -> None:
