@@ -191,3 +191,16 @@ def test_a_township_user_may_not_prepare_and_the_month_is_checked(ctx: Context) 
         recalculation.prepare(ctx, "county1", "2027-01", "yantai-county")
     with pytest.raises(Exception, match="生效月份有误"):
         recalculation.prepare(ctx, "county1", "2027-13")
+
+
+@pytest.mark.postgres
+def test_prepare_and_approve_on_postgresql(ctx: Context, processes_dir: Path) -> None:
+    seed_enrolments(ctx, 20)
+    raise_standard(ctx, processes_dir)
+    run = recalculation.prepare(ctx, "county1", "2027-01")
+    assert run.counts == {"raise": 17, "reduce": 0, "unchanged": 0, "flagged": 2, "skipped": 1}
+    assert recalculation.approve(ctx, run.number, "approver1").status == "approved"
+    family = _enrolment(ctx, "SEED-000001")
+    assert _amount(ctx, family.id, date(2027, 1, 1)) == Decimal("1050.00")
+    with pytest.raises(Conflict):
+        recalculation.approve(ctx, run.number, "approver1")
