@@ -221,10 +221,12 @@ def approve(ctx: Context, number: str, username: str) -> RunResult:
 
 
 def _check_not_stale(run: RecalculationRun, rows: list[tuple[RecalculationItem, Enrollment, str]]) -> None:
+    # Only what the approval acts on: an unchanged or skipped household that moved meanwhile is left as it is.
     changed = [
         number
         for item, enrollment, number in rows
-        if (enrollment.status, enrollment.monthly_amount, enrollment.persons, enrollment.last_change)
+        if item.change in (*rules.APPLIED, rules.FLAGGED)
+        and (enrollment.status, enrollment.monthly_amount, enrollment.persons, enrollment.last_change)
         != (item.seen_status, item.old_amount, item.old_persons, item.seen_change)
     ]
     if changed:

@@ -19,6 +19,7 @@ from engine.errors import Conflict, PermissionDenied
 from engine.persistence import AuditEvent, Case, Enrollment, OrgUnit, PayrollRoster
 from engine.queries import case_page, enrolments
 from engine.queries import recalculation as runs
+from engine.queries.dossier import dossier
 from engine.records.amounts import amounts_for_month
 from engine.services import recalculation
 from engine.services.designer import deploy
@@ -148,6 +149,11 @@ def test_a_standard_rise_recalculates_1000_enrolments_and_flags_those_that_cross
 
     timeline = [e.text for e in case_page.case_page(ctx, number, "approver1").timeline]
     assert "年度调标 TB-2027-0001（增发）：每月保障金额 900.00 → 1050.00 元，自 2027 年 1 月起执行" in timeline
+    (event,) = [e for e in dossier(ctx, "auditor1", number).events if e.action == "enrollment_recalculated"]
+    assert event.description.startswith("年度调标 TB-2027-0001（增发）")
+    assert [(c.label, c.before_text, c.after_text) for c in event.changes] == [
+        ("每月保障金额（元）", "900.00", "1050.00")
+    ]
     with ctx.db.read() as session:  # a seeded case has no process instance, hence no case page: its events
         events = session.scalars(
             select(AuditEvent)
