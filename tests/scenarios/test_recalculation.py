@@ -75,23 +75,9 @@ def _lock(ctx: Context, month: date, status: str = "locked") -> None:
             roster.status = status
 
 
-def test_a_standard_rise_recalculates_1000_enrolments_and_flags_those_that_cross_the_line(
-    ctx: Context, processes_dir: Path
-) -> None:
-    counts = seed_enrolments(ctx, 1000)
-    assert counts == {"family": 600, "alone": 100, "single": 100, "crossing": 100, "low": 50, "exiting": 50}
-    number = _enrol_through_the_process(ctx)
-    raise_standard(ctx, processes_dir)
-
-    with freeze_time("2026-12-10 02:00:00"):
-        run = recalculation.prepare(ctx, "county1", "2027-01", "demo-county")
-    assert run.number == "TB-2027-0001"
-    assert run.counts == {"raise": 851, "reduce": 0, "unchanged": 0, "flagged": 100, "skipped": 50}
-    # Before: 600 × 900 + 3 × 100 × 800 + 50 × 20 + 900; after: 600 × 1,050 + 2 × 100 × 850 + 100 × 800 (the
-    # flagged keep their amount) + 50 × 70 + 1,050.
-    assert (run.budget_before, run.budget_after) == ("781900.00", "884550.00")
-
-    page = runs.run_page(ctx, "approver1", run.number, "flagged")
+def _check_the_list(ctx: Context, run_number: str) -> None:
+    """The run page's filters and pages, as the approver and the clerk see them."""
+    page = runs.run_page(ctx, "approver1", run_number, "flagged")
     assert page.matching == 100
     assert page.pages == 1
     assert page.may_approve
@@ -102,33 +88,33 @@ def test_a_standard_rise_recalculates_1000_enrolments_and_flags_those_that_cross
         "需复核（不自动调整）",
     )
     assert crossing.reason == "保障方式将由单人户保障变为全户保障，需复核"
-    everything = runs.run_page(ctx, "approver1", run.number, "all", page=11)
+    everything = runs.run_page(ctx, "approver1", run_number, "all", page=11)
     assert (everything.matching, everything.pages, len(everything.items)) == (1001, 11, 1)
-    skipped = runs.run_page(ctx, "county1", run.number, "skipped")
+    skipped = runs.run_page(ctx, "county1", run_number, "skipped")
     assert skipped.items[0].reason == "渐退期内，按渐退安排发放，不参与调标"
     assert not skipped.may_approve
 
+
+def _check_refusals(ctx: Context, run_number: str) -> None:
+    """Only the county's approver approves, and never into a locked month."""
     # Only the county's approver approves: not its clerk, not a township, not another county.
     for who, message in (("county1", "无权审批年度调标"), ("head1", "无权审批年度调标"), ("approver_yantai", "其他县")):
         with pytest.raises(PermissionDenied, match=message):
-            recalculation.approve(ctx, run.number, who)
+            recalculation.approve(ctx, run_number, who)
     with pytest.raises(PermissionDenied):
-        runs.run_page(ctx, "approver_yantai", run.number)
+        runs.run_page(ctx, "approver_yantai", run_number)
 
     # January's roster is locked: refused, nothing applied; once it is open again the approval goes through.
     _lock(ctx, date(2027, 1, 1))
     with pytest.raises(Conflict, match="2027 年 1 月的发放名册已审批锁定"):
-        recalculation.approve(ctx, run.number, "approver1")
+        recalculation.approve(ctx, run_number, "approver1")
     with pytest.raises(Conflict, match="已审批锁定"):
         recalculation.prepare(ctx, "county1", "2027-01")
     _lock(ctx, date(2027, 1, 1), status="draft")
 
-    with freeze_time("2026-12-15 02:00:00"):
-        approved = recalculation.approve(ctx, run.number, "approver1")
-    assert approved.status == "approved"
-    with pytest.raises(Conflict, match="已审批，不能再次审批"):
-        recalculation.approve(ctx, run.number, "approver1")
 
+def _check_applied(ctx: Context, number: str) -> None:
+    """After approval: the amounts month by month, the flagged and the skipped households."""
     real = _enrolment(ctx, number)
     assert real.monthly_amount == Decimal("1050.00")
     assert _amount(ctx, real.id, date(2026, 12, 1)) == Decimal("900.00")
@@ -147,6 +133,9 @@ def test_a_standard_rise_recalculates_1000_enrolments_and_flags_those_that_cross
     # The flagged households are due for re-check from the approval day.
     assert enrolments.due_reviews(ctx, "county1", date(2026, 12, 15)).count == 100
 
+
+def _check_visible(ctx: Context, number: str) -> None:
+    """The case page and the dossier say what the run did; so does a flagged household's history."""
     timeline = [e.text for e in case_page.case_page(ctx, number, "approver1").timeline]
     assert "年度调标 TB-2027-0001（增发）：每月保障金额 900.00 → 1050.00 元，自 2027 年 1 月起执行" in timeline
     (event,) = [e for e in dossier(ctx, "auditor1", number).events if e.action == "enrollment_recalculated"]
@@ -165,6 +154,33 @@ def test_a_standard_rise_recalculates_1000_enrolments_and_flags_those_that_cross
         "年度调标 TB-2027-0001：保障方式将由单人户保障变为全户保障，需复核（按新标准测算每月 50.00 元），"
         "保障金额暂不调整，复核日期定为 2026-12-15"
     ]
+
+
+def test_a_standard_rise_recalculates_1000_enrolments_and_flags_those_that_cross_the_line(
+    ctx: Context, processes_dir: Path
+) -> None:
+    counts = seed_enrolments(ctx, 1000)
+    assert counts == {"family": 600, "alone": 100, "single": 100, "crossing": 100, "low": 50, "exiting": 50}
+    number = _enrol_through_the_process(ctx)
+    raise_standard(ctx, processes_dir)
+
+    with freeze_time("2026-12-10 02:00:00"):
+        run = recalculation.prepare(ctx, "county1", "2027-01", "demo-county")
+    assert run.number == "TB-2027-0001"
+    assert run.counts == {"raise": 851, "reduce": 0, "unchanged": 0, "flagged": 100, "skipped": 50}
+    # Before: 600 × 900 + 3 × 100 × 800 + 50 × 20 + 900; after: 600 × 1,050 + 2 × 100 × 850 + 100 × 800 (the
+    # flagged keep their amount) + 50 × 70 + 1,050.
+    assert (run.budget_before, run.budget_after) == ("781900.00", "884550.00")
+
+    _check_the_list(ctx, run.number)
+    _check_refusals(ctx, run.number)
+    with freeze_time("2026-12-15 02:00:00"):
+        approved = recalculation.approve(ctx, run.number, "approver1")
+    assert approved.status == "approved"
+    with pytest.raises(Conflict, match="已审批，不能再次审批"):
+        recalculation.approve(ctx, run.number, "approver1")
+    _check_applied(ctx, number)
+    _check_visible(ctx, number)
 
 
 def test_an_enrolment_changed_after_prepare_stops_the_approval_until_prepared_again(
