@@ -305,3 +305,13 @@ COUNTERSIGN_STATE_LABELS = {"signed": "已签", "pending": "待签", "withdrawn"
 # --- 催办 and 抄送 (docs/urge-and-copy.md) ------------------------------------------------------------
 URGE_EVENT_LABEL = "催办"  # the timeline's word for a `task_urged` event
 COPY_READ_LABELS = {True: "已读", False: "未读"}  # a 抄送 recipient's receipt
+# --- 年度调标 (docs/annual-adjustment.md) ----------------------------------------------------------------
+RECALCULATION_STATUS_LABELS = {"prepared": "待审批", "approved": "已审批", "cancelled": "已作废"}
+RECALCULATION_CHANGE_LABELS = {
+    "raise": "增发",
+    "reduce": "减发",
+    "unchanged": "金额不变",
+    "flagged": "需复核（不自动调整）",
+    "skipped": "不参与",
+}
+MOVED_ON_LABELS["enrollment_recalculated"] = "已年度调标"

@@ -12,6 +12,7 @@ from engine.persistence.notifications import Notification, NotificationDelivery,
 from engine.persistence.org import OrgUnit, User, UserRole
 from engine.persistence.payroll import PayrollRoster
 from engine.persistence.process import HumanTask, ProcessDefinition, ProcessInstance
+from engine.persistence.recalculation import RecalculationItem, RecalculationRun
 from engine.persistence.sessions import WebSession
 from engine.persistence.tokens import ApiToken
 
@@ -37,6 +38,8 @@ __all__ = [
     "PayrollRoster",
     "ProcessDefinition",
     "ProcessInstance",
+    "RecalculationItem",
+    "RecalculationRun",
     "User",
     "UserRole",
     "WebSession",

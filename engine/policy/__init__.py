@@ -391,3 +391,6 @@ from engine.policy import urging as _urging  # noqa: E402
 
 check_may_urge = _urging.check_may_urge
 may_urge = _urging.may_urge
+
+# 年度调标 (docs/annual-adjustment.md): engine/policy/recalculation.py, used as policy.recalculation.
+from engine.policy import recalculation  # noqa: E402, F401

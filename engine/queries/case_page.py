@@ -371,3 +371,7 @@ def _related(session: Session, case: Case) -> list[RelatedCase]:
 SENTENCES.update(document_sentences.SENTENCES)
 # 催办 (docs/urge-and-copy.md)
 SENTENCES.update(urges.SENTENCES)
+# 年度调标 (docs/annual-adjustment.md)
+from engine.queries import recalculation_sentences  # noqa: E402
+
+SENTENCES.update(recalculation_sentences.SENTENCES)

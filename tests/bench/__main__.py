@@ -27,6 +27,7 @@ BENCHMARKS = [
     "hostile_sweep",
     "documents",
     "notification_delivery",
+    "recalculation",  # 年度调标 (docs/annual-adjustment.md)
 ]
 RESULTS = Path(__file__).with_name("results.md")
 

@@ -61,3 +61,7 @@ for _command in (correct_document, print_notices, print_confirmations):
     documents_group.add_command(_command)
 # 通知发送: the outbox and its dead letters (docs/notifications-delivery.md)
 main.add_command(notifications_group)
+# 年度调标 (docs/annual-adjustment.md)
+from web.cli.recalculation import recalculate_group  # noqa: E402
+
+main.add_command(recalculate_group)

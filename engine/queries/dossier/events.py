@@ -173,6 +173,8 @@ def _changes(action: str, details: Mapping[str, Any], forms: Mapping[str, FormDe
                 for key, label in ENROLLMENT_FIELD_LABELS.items()
                 if before.get(key) != after.get(key)
             ]
+    if action == "enrollment_recalculated" and details.get("after") is not None:  # 年度调标
+        return [_change("monthly_amount", "每月保障金额（元）", details.get("before"), details.get("after"))]
     if action == "legal_clock_extended":
         return [_change("clock_limit_days", "法定办理时限（工作日）", details.get("from"), details.get("to"))]
     return []
