@@ -143,7 +143,16 @@ def outcome_of(row: Row, old: Assessor, new: Assessor) -> Outcome:
     else:
         kind = "unchanged" if before == after else "changed"
     return Outcome(
-        row.key, row.source, row.masked_name, row.township, category, new_category, row.current_amount, before, after, kind
+        row.key,
+        row.source,
+        row.masked_name,
+        row.township,
+        category,
+        new_category,
+        row.current_amount,
+        before,
+        after,
+        kind,
     )
 
 
@@ -205,13 +214,26 @@ def summary_json(simulation: Simulation) -> dict[str, Any]:
         "counts": dict(totals.counts),
         "total": group_json(totals.overall),
         "by_township": [group_json(g) for _, g in sorted(totals.by_township.items())],
-        "by_category": [group_json(totals.by_category[c]) for c in ("dibao", "marginal", "none") if c in totals.by_category],
+        "by_category": [
+            group_json(totals.by_category[c]) for c in ("dibao", "marginal", "none") if c in totals.by_category
+        ],
         "by_source": [group_json(totals.by_source[s]) for s in SOURCES if s in totals.by_source],
     }
 
 
 # One affected household as stored: a short list, since a region-wide change may touch every household.
-ROW_FIELDS = ("key", "source", "masked_name", "township", "category", "new_category", "current", "old", "new", "outcome")
+ROW_FIELDS = (
+    "key",
+    "source",
+    "masked_name",
+    "township",
+    "category",
+    "new_category",
+    "current",
+    "old",
+    "new",
+    "outcome",
+)
 
 
 def outcome_json(outcome: Outcome) -> list[str]:

@@ -83,7 +83,9 @@ def changes(old: Parameters, new: Parameters, as_of: date) -> list[ParameterChan
     result: list[ParameterChange] = []
     for name in PARAMETER_NAMES:
         if before.get(name) != after.get(name):
-            result.append(ParameterChange(name, label(name), _shown(name, before.get(name)), _shown(name, after.get(name))))
+            result.append(
+                ParameterChange(name, label(name), _shown(name, before.get(name)), _shown(name, after.get(name)))
+            )
     return result
 
 

@@ -11,6 +11,7 @@ from engine.persistence.notifications import Notification, NotificationDelivery,
 from engine.persistence.org import OrgUnit, User, UserRole
 from engine.persistence.process import HumanTask, ProcessDefinition, ProcessInstance
 from engine.persistence.sessions import WebSession
+from engine.persistence.simulation import SimulationJob
 from engine.persistence.tokens import ApiToken
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "OrgUnit",
     "ProcessDefinition",
     "ProcessInstance",
+    "SimulationJob",
     "User",
     "UserRole",
     "WebSession",

@@ -391,3 +391,9 @@ from engine.policy import urging as _urging  # noqa: E402
 
 check_may_urge = _urging.check_may_urge
 may_urge = _urging.may_urge
+
+# 政策模拟测算 (docs/policy-simulation.md): engine/policy/simulation.py, re-exported here.
+from engine.policy import simulation as _simulation  # noqa: E402
+
+may_simulate = _simulation.may_simulate
+simulation_scope = _simulation.simulation_scope

@@ -44,7 +44,9 @@ def _member(rng: random.Random, index: int) -> dict[str, Any]:
         "name": f"成员{index + 1}",
         "id_number": f"1101051980010{index:04d}X",
         "relation": RELATIONS[index],
-        "disability": {"grade": rng.choice((1, 2, 3, 4)), "type": rng.choice(("physical", "mental"))} if disabled else None,
+        "disability": {"grade": rng.choice((1, 2, 3, 4)), "type": rng.choice(("physical", "mental"))}
+        if disabled
+        else None,
         "major_illness": rng.random() < 0.03,
         "self_paid_medical_last_year": "0.00",
         "employment": {"status": "employed" if incomes else "none", "started": None},
@@ -55,3 +57,74 @@ def _member(rng: random.Random, index: int) -> dict[str, Any]:
 def households(count: int, seed: int = 18) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     return [household(rng) for _ in range(count)]
+
+
+def insert_rows(
+    session: Any,
+    region: str,
+    village: Any,
+    items: list[tuple[str, Any, str | None, str, str | None]],
+    *,
+    decided_at: Any,
+    first_number: int = 1,
+) -> None:
+    """Cases (and enrolments) straight into the tables, in bulk, as the process would have left them.
+
+    Each item: (applicant name, household, enrolment status or None, case outcome, monthly amount or None).
+    `village` is an OrgUnit whose parent is a township whose parent is a county.
+    """
+    from decimal import Decimal
+
+    from sqlalchemy import insert, select
+
+    from engine.persistence import Case, Enrollment
+
+    township = village.parent
+    county = township.parent
+    cases = [
+        {
+            "number": f"SIM-{first_number + i:08d}",
+            "kind": "dibao_application",
+            "region": region,
+            "village_id": village.id,
+            "township_id": township.id,
+            "county_id": county.id,
+            "applicant_name": name,
+            "data": {},
+            "status": "closed",
+            "outcome": outcome,
+            "decided_at": decided_at,
+            "decided_amount": Decimal(amount) if amount else None,
+            "household": household,
+            "created_at": decided_at,
+        }
+        for i, (name, household, _, outcome, amount) in enumerate(items)
+    ]
+    session.execute(insert(Case), cases)
+    numbers = [c["number"] for c in cases]
+    ids = (
+        dict(session.execute(select(Case.number, Case.id).where(Case.number.in_(numbers))).all())
+        if len(numbers) < 900
+        else None
+    )
+    if ids is None:
+        ids = dict(session.execute(select(Case.number, Case.id).where(Case.number.like("SIM-%"))).all())
+    enrolments = [
+        {
+            "case_id": ids[case["number"]],
+            "village_id": village.id,
+            "region": region,
+            "applicant_name": name,
+            "masked_name": name[0] + "*",
+            "persons": len(household["members"]),
+            "monthly_amount": Decimal(amount or "0"),
+            "starts_on": decided_at.date(),
+            "status": status,
+            "created_at": decided_at,
+            "household": household,
+        }
+        for case, (name, household, status, _, amount) in zip(cases, items, strict=True)
+        if status is not None
+    ]
+    if enrolments:
+        session.execute(insert(Enrollment), enrolments)

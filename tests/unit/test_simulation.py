@@ -38,7 +38,9 @@ def _others(count: int) -> list[dict[str, Any]]:
 
 FIVE = [
     # H1: n = 3, wage 1,500 → p = 500 < S. Before: (800 − 500) × 3 = 900. After: (850 − 500) × 3 = 1,050. +150.
-    Row("enrollment:1", "enrollment", "张*", "城关镇", _household(_member("self", "1500.00"), *_others(2)), Decimal(900)),
+    Row(
+        "enrollment:1", "enrollment", "张*", "城关镇", _household(_member("self", "1500.00"), *_others(2)), Decimal(900)
+    ),
     # H2: n = 2, wage 1,600 → p = 800. Before: not < 800 → 边缘, nobody severe → 0.
     #     After: 800 < 850 → 低保, (850 − 800) × 2 = 100. Newly eligible, +100.
     Row("case:2", "case", "李*", "城关镇", _household(_member("self", "1600.00"), *_others(1)), Decimal(0)),
@@ -58,7 +60,12 @@ FIVE = [
     ),
     # H5: n = 2, wage 600 → p = 300, but the property fails: none both times, 0. Unchanged.
     Row(
-        "case:5", "case", "孙*", "河西乡", _household(_member("self", "600.00"), *_others(1), assets_pass=False), Decimal(0)
+        "case:5",
+        "case",
+        "孙*",
+        "河西乡",
+        _household(_member("self", "600.00"), *_others(1), assets_pass=False),
+        Decimal(0),
     ),
 ]
 
@@ -102,7 +109,9 @@ def test_five_households_standard_800_to_850_by_hand() -> None:
         "monthly_difference": "300.00",
         "yearly_difference": "3600.00",
     }
-    by_township = {g["name"]: (g["affected"], g["monthly_difference"], g["yearly_difference"]) for g in summary["by_township"]}
+    by_township = {
+        g["name"]: (g["affected"], g["monthly_difference"], g["yearly_difference"]) for g in summary["by_township"]
+    }
     # 城关镇: H1 +150, H2 +100 = +250 (×12 = 3,000); 河西乡: H4 +50 (×12 = 600).
     assert by_township == {"城关镇": (2, "250.00", "3000.00"), "河西乡": (1, "50.00", "600.00")}
     # By category in force: 低保 H1 +150; 边缘 H2 +100 and H4 +50 = +150; none H3, H5: 0.
@@ -167,7 +176,9 @@ def test_typed_values_are_validated_naming_the_parameter() -> None:
         "参数 notice_days：不是家庭经济状况评估使用的参数，模拟测算不能修改它",
     ]
     # 0.8 is a number, but the assessment needs a multiplier of at least 1: read_rules says so.
-    assert set_problems(parameters, AS_OF) == ["参数 marginal_multiplier 在 2027-01-01 的取值 '0.8' 不可用：必须是不小于 1 的数"]
+    assert set_problems(parameters, AS_OF) == [
+        "参数 marginal_multiplier 在 2027-01-01 的取值 '0.8' 不可用：必须是不小于 1 的数"
+    ]
     assert set_problems(parameters, date(2026, 12, 31)) == []  # not yet in force then
 
 
