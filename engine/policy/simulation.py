@@ -8,6 +8,7 @@ are the designer's work in progress). Nobody sees another's region, nor a county
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from engine.domain.roles import Level, role_label
@@ -33,17 +34,16 @@ class SimulationScope:
         return self.county_id is None
 
 
-def may_simulate(user: User) -> bool:
-    """Whether the 政策模拟测算 link belongs in the user's pages."""
-    return _DESIGNER in user.roles or (
-        bool(user.roles & SIMULATION_COUNTY_ROLES) and user.org_unit.level == Level.COUNTY.value
-    )
+def may_simulate(roles: Iterable[str], level: str) -> bool:
+    """Whether the 政策模拟测算 link belongs in the pages of a user with these roles at a unit of this level."""
+    held = set(roles)
+    return _DESIGNER in held or (bool(held & SIMULATION_COUNTY_ROLES) and level == Level.COUNTY.value)
 
 
 def simulation_scope(user: User, region: str | None = None) -> SimulationScope:
     """The region (and county) the user simulates; PermissionDenied for anyone else or another region."""
     own = user.org_unit.region or DEFAULT_REGION
-    if not may_simulate(user):
+    if not may_simulate(user.roles, user.org_unit.level):
         raise PermissionDenied(f"无权进行政策模拟测算：需要{_WHO}角色（县级）")
     if region is not None and region != own:
         raise PermissionDenied(f"无权对地区 {region} 进行模拟测算：只能测算本地区（{own}）")

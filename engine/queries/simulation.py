@@ -9,8 +9,6 @@ transaction of its own, so a long run never holds one open and its progress can 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -226,7 +224,7 @@ def affected_rows(ctx: Context, username: str, job_id: int) -> list[dict[str, st
     return rows
 
 
-_CSV_HEADERS = (
+CSV_HEADERS = (
     "序号",
     "来源",
     "户主（脱敏）",
@@ -241,16 +239,13 @@ _CSV_HEADERS = (
 )
 
 
-def job_csv(ctx: Context, username: str, job_id: int) -> str:
-    """One line per affected household (masked name, township, amounts, change), then the totals."""
+def csv_rows(ctx: Context, username: str, job_id: int) -> list[tuple[object, ...]]:
+    """The CSV's lines: the headers, one per affected household (masked name, township, amounts, change),
+    then the totals. The web writes them with web.kit.csv_export (formula cells defused)."""
     view = job(ctx, username, job_id)
-    rows = affected_rows(ctx, username, job_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(_CSV_HEADERS)
-    for number, r in enumerate(rows, start=1):
-        change = Decimal(r["new"]) - Decimal(r["old"])
-        writer.writerow(
+    lines: list[tuple[object, ...]] = [CSV_HEADERS]
+    for number, r in enumerate(affected_rows(ctx, username, job_id), start=1):
+        lines.append(
             (
                 number,
                 SOURCE_LABELS.get(r["source"], r["source"]),
@@ -261,14 +256,13 @@ def job_csv(ctx: Context, username: str, job_id: int) -> str:
                 r["current"],
                 r["old"],
                 r["new"],
-                f"{change:+.2f}",
+                f"{Decimal(r['new']) - Decimal(r['old']):.2f}",
                 OUTCOME_LABELS.get(r["outcome"], r["outcome"]),
             )
         )
     total = (view.summary or {}).get("total")
     if total:
-        writer.writerow(())
-        writer.writerow(
+        lines.append(
             (
                 "合计",
                 "",
@@ -283,4 +277,4 @@ def job_csv(ctx: Context, username: str, job_id: int) -> str:
                 f"全年 {total['yearly_difference']}",
             )
         )
-    return out.getvalue()
+    return lines

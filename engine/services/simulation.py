@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -30,7 +31,15 @@ from engine.context import Context
 from engine.domain.assessment import PARAMETER_NAMES, read_rules
 from engine.domain.parameters import Parameters, layered_parameters, parameter_problems
 from engine.domain.simulation import Assessor, outcome_json, simulate, summary_json
-from engine.domain.simulation_parameters import Override, change_json, changes, set_problems, with_overrides
+from engine.domain.simulation_parameters import (
+    TYPED_PARAMETERS,
+    Override,
+    change_json,
+    changes,
+    label,
+    set_problems,
+    with_overrides,
+)
 from engine.errors import DibaoError, InvalidData
 from engine.lookups import get_user
 from engine.persistence import DraftFile, ProcessDefinition, SimulationJob
@@ -298,9 +307,9 @@ def run_pending(ctx: Context) -> int:
         ran += 1
 
 
-def export_csv(ctx: Context, username: str, job_id: int) -> str:
-    """The run's CSV (reads.job_csv), recorded as `simulation_exported`: it lists households."""
-    body = reads.job_csv(ctx, username, job_id)
+def export_csv(ctx: Context, username: str, job_id: int) -> list[tuple[object, ...]]:
+    """The run's CSV lines (reads.csv_rows), recorded as `simulation_exported`: it lists households."""
+    lines = reads.csv_rows(ctx, username, job_id)
     with ctx.db.write() as session:
         user = get_user(session, username)
         scope = policy.simulation_scope(user)
@@ -308,6 +317,33 @@ def export_csv(ctx: Context, username: str, job_id: int) -> str:
             session,
             "simulation_exported",
             audit.Actor.of(user, scope.role),
-            details={"simulation": job_id, "rows": max(body.count("\n") - 1, 0)},
+            details={"simulation": job_id, "rows": max(len(lines) - 2, 0)},
         )
-    return body
+    return lines
+
+
+@dataclass(frozen=True)
+class SimulationForm:
+    region: str
+    scope_name: str
+    may_use_drafts: bool
+    has_draft: bool  # the region has a draft parameters.toml
+    today: date
+    current: list[tuple[str, str, str]]  # (name, label, value in force today as typed) of TYPED_PARAMETERS
+
+
+def simulation_form(ctx: Context, username: str) -> SimulationForm:
+    """What the simulation page offers this user: drafts or typed values, and today's values to start from."""
+    with ctx.db.read() as session:
+        scope = policy.simulation_scope(get_user(session, username))
+        has_draft = scope.may_use_drafts and (
+            session.scalar(
+                select(DraftFile.id).where(DraftFile.region == scope.region, DraftFile.filename == PARAMETERS_FILE)
+            )
+            is not None
+        )
+    today = china_today()
+    in_force, _ = _load(_in_force(ctx, scope.region))
+    now = in_force.snapshot(today)
+    current = [(name, label(name), str(now.get(name, ""))) for name in TYPED_PARAMETERS]
+    return SimulationForm(scope.region, scope.scope_name, scope.may_use_drafts, has_draft, today, current)
