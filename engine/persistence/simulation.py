@@ -22,7 +22,7 @@ class SimulationJob(Base):
     region: Mapped[str] = mapped_column(String(32))
     # A county user's simulation covers their county only; NULL for a designer's (the whole region).
     county_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
-    started_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))  # None: `dibao simulate`
     source: Mapped[str] = mapped_column(String(16))  # "draft" or "typed"
     as_of: Mapped[date] = mapped_column(Date)
     # {"old": [[origin, text], …], "new": [[origin, text], …], "overrides": [[name, value, date], …]}
@@ -41,7 +41,7 @@ class SimulationJob(Base):
     # the result tables, never by the progress poll.
     rows: Mapped[dict[str, Any] | None] = mapped_column(deferred=True)
 
-    started_by: Mapped[User] = relationship()
+    started_by: Mapped[User | None] = relationship()
     county: Mapped[OrgUnit | None] = relationship()
 
 

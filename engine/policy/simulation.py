@@ -23,7 +23,7 @@ _WHO = f"{role_label(_DESIGNER)}或{'、'.join(sorted(role_label(r) for r in SIM
 
 @dataclass(frozen=True)
 class SimulationScope:
-    user: User
+    user: User | None  # None: the command line's operator (engine.services.simulation.operator_scope)
     region: str
     county_id: int | None  # None: the whole region (a designer)
     scope_name: str  # 全地区 / the county's name

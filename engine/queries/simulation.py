@@ -182,7 +182,7 @@ def _view(job: SimulationJob) -> JobView:
         job.done,
         job.created_at,
         job.finished_at,
-        job.started_by.display_name,
+        job.started_by.display_name if job.started_by is not None else "命令行操作员",
         list(job.changes.get("items", [])),
         job.error,
         job.summary,
@@ -198,9 +198,15 @@ def _visible_job(session: Session, username: str, job_id: int) -> SimulationJob:
     return job
 
 
-def job(ctx: Context, username: str, job_id: int) -> JobView:
-    """A run's state and, once done, its totals (never its household rows: the progress poll reads this)."""
+def job(ctx: Context, username: str | None, job_id: int) -> JobView:
+    """A run's state and, once done, its totals (never its household rows: the progress poll reads this).
+    `username` None: the command line's operator, who started it."""
     with ctx.db.read() as session:
+        if username is None:
+            found = session.get(SimulationJob, job_id)
+            if found is None:
+                raise NotFound(f"模拟测算 {job_id} 不存在")
+            return _view(found)
         return _view(_visible_job(session, username, job_id))
 
 

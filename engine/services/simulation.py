@@ -40,9 +40,9 @@ from engine.domain.simulation_parameters import (
     set_problems,
     with_overrides,
 )
-from engine.errors import DibaoError, InvalidData
+from engine.errors import DibaoError, InvalidData, NotFound
 from engine.lookups import get_user
-from engine.persistence import DraftFile, ProcessDefinition, SimulationJob
+from engine.persistence import DraftFile, OrgUnit, ProcessDefinition, SimulationJob
 from engine.policy.simulation import SimulationScope
 from engine.queries import simulation as reads
 from engine.records import audit
@@ -53,6 +53,7 @@ from engine.workflow.catalog import bundle_parameter_texts
 log = logging.getLogger("dibao.simulation")
 PROCESS_ID = reads.APPLICATION_KIND
 STALL_AFTER = timedelta(minutes=2)
+OPERATOR = audit.Actor(None, "cli", "operator")  # `dibao simulate` without --as
 _INVALID = "拟议参数未通过校验，未进行测算"
 
 Sources = list[tuple[str, str]]
@@ -119,16 +120,20 @@ def _first_new_day(old: Parameters, new: Parameters, today: date) -> date:
 
 def start(
     ctx: Context,
-    username: str,
+    username: str | None,
     *,
     use_draft: bool,
     overrides: Sequence[Override] = (),
     as_of: date | None = None,
     region: str | None = None,
 ) -> int:
-    """Validate the proposal and queue its run; the run's id. InvalidData (field "parameters") is the report."""
-    with ctx.db.read() as session:
-        scope = policy.simulation_scope(get_user(session, username), region)
+    """Validate the proposal and queue its run; the run's id. InvalidData (field "parameters") is the report.
+    `username` None is the machine's operator (`dibao simulate` without --as): the whole of `region`."""
+    if username is None:
+        scope = operator_scope(ctx, region)
+    else:
+        with ctx.db.read() as session:
+            scope = policy.simulation_scope(get_user(session, username), region)
     if use_draft and not scope.may_use_drafts:
         raise InvalidData(_INVALID, {"parameters": ["参数草稿只有流程设计人员可以使用：请直接填写拟议参数"]})
     if not use_draft and not overrides:
@@ -160,12 +165,12 @@ def _queue(
 ) -> int:
     now = utcnow()
     with ctx.db.write() as session:
-        user = get_user(session, scope.user.username)
+        user = get_user(session, scope.user.username) if scope.user is not None else None
         total = reads.household_count(session, _reads_scope(scope.region, scope.county_id, now))
         job = SimulationJob(
             region=scope.region,
             county_id=scope.county_id,
-            started_by_id=user.id,
+            started_by_id=user.id if user is not None else None,
             source="draft" if draft else "typed",
             as_of=day,
             proposal=proposal,
@@ -180,7 +185,7 @@ def _queue(
         audit.record(
             session,
             "simulation_started",
-            audit.Actor.of(user, scope.role),
+            audit.Actor.of(user, scope.role) if user is not None else OPERATOR,
             details={
                 "simulation": job.id,
                 "region": scope.region,
@@ -192,6 +197,16 @@ def _queue(
             },
         )
         return job.id
+
+
+def operator_scope(ctx: Context, region: str | None) -> SimulationScope:
+    """The command line's operator (who has the machine, hence every region): a region must be named."""
+    if region is None:
+        raise InvalidData(_INVALID, {"region": ["请指定地区"]})
+    with ctx.db.read() as session:
+        if session.scalar(select(OrgUnit.id).where(OrgUnit.region == region).limit(1)) is None:
+            raise NotFound(f"地区 {region} 没有任何机构")
+    return SimulationScope(None, region, None, "全地区", "operator")
 
 
 def _reads_scope(region: str, county_id: int | None, now: datetime) -> reads.Scope:

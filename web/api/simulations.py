@@ -14,7 +14,7 @@ from engine.services import simulation
 from web.api.core import ctx, me, operation
 from web.api.fields import Bool, Str, Strict, UtcDateTime
 
-_DATE = {"required": "必填", "null": "不能为 null", "invalid": "必须是日期（YYYY-MM-DD）"}
+_DATE: dict[str, Any] = {"required": "必填", "null": "不能为 null", "invalid": "必须是日期（YYYY-MM-DD）"}
 _WHO = "本地区的流程设计人员（全地区，可用参数草稿），或县民政经办人、审批人（本县，直接填写参数）"
 
 

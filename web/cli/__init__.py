@@ -28,6 +28,7 @@ from web.cli.notifications import notifications_group
 from web.cli.processes import processes
 from web.cli.rewinding import register as register_rewinding
 from web.cli.server import init, serve, tick, worker
+from web.cli.simulate import simulate_command
 from web.cli.tasks import tasks_group
 
 
@@ -61,3 +62,5 @@ for _command in (correct_document, print_notices, print_confirmations):
     documents_group.add_command(_command)
 # 通知发送: the outbox and its dead letters (docs/notifications-delivery.md)
 main.add_command(notifications_group)
+# 政策模拟测算 (docs/policy-simulation.md)
+main.add_command(simulate_command)

@@ -25,7 +25,7 @@ def upgrade() -> None:
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('region', sa.String(length=32), nullable=False),
         sa.Column('county_id', sa.Integer(), nullable=True),
-        sa.Column('started_by_id', sa.Integer(), nullable=False),
+        sa.Column('started_by_id', sa.Integer(), nullable=True),
         sa.Column('source', sa.String(length=16), nullable=False),
         sa.Column('as_of', sa.Date(), nullable=False),
         sa.Column('proposal', sa.JSON(), nullable=False),
