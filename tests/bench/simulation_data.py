@@ -8,6 +8,7 @@ fails. The mix puts a good share of households near the standard, where a change
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from typing import Any
 
 RELATIONS = ("self", "spouse", "child", "parent", "child")
@@ -63,7 +64,7 @@ def insert_rows(
     session: Any,
     region: str,
     village: Any,
-    items: list[tuple[str, Any, str | None, str, str | None]],
+    items: Sequence[tuple[str, Any, str | None, str, str | None]],
     *,
     decided_at: Any,
     first_number: int = 1,
