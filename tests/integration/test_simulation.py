@@ -22,6 +22,7 @@ from engine.persistence import AuditEvent, Case, Enrollment, SimulationJob
 from engine.queries import simulation as reads
 from engine.services import designer, simulation
 from tests.bench.simulation_data import insert_rows
+from tests.conftest import MakeContext
 from tests.unit.test_simulation import FIVE
 
 AS_OF = date(2027, 1, 1)
@@ -255,3 +256,24 @@ def test_a_failed_run_says_why(ctx: Context) -> None:
     assert failed.error
     assert "x.toml" in failed.error
     assert Decimal(failed.percent) == 0
+
+
+@pytest.mark.postgres
+def test_the_hand_computed_run_on_postgresql_and_one_claim_only(make_context: MakeContext) -> None:
+    ctx = make_context()
+    assert ctx.db.is_postgres
+    _seed(ctx)
+    before = _snapshot(ctx)
+    job_id = simulation.start(ctx, "designer1", use_draft=False, overrides=RAISE)
+    assert simulation._claim(ctx, job_id) is True
+    assert simulation._claim(ctx, job_id) is False  # a second runner finds it taken
+    with ctx.db.write() as session:  # hand it back, as a stalled runner's would be after STALL_AFTER
+        job = session.get(SimulationJob, job_id)
+        assert job is not None
+        job.heartbeat_at = utcnow() - timedelta(minutes=5)
+    assert simulation.run_job(ctx, job_id) is True
+    summary = reads.job(ctx, "designer1", job_id).summary or {}
+    assert summary["total"]["yearly_difference"] == "3600.00"
+    assert {g["name"]: g["households"] for g in summary["by_source"]} == {"enrollment": 2, "case": 3}
+    assert [r["masked_name"] for r in reads.affected_rows(ctx, "designer1", job_id)] == ["张*", "李*", "赵*"]
+    assert _snapshot(ctx) == before
