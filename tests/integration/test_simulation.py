@@ -277,3 +277,15 @@ def test_the_hand_computed_run_on_postgresql_and_one_claim_only(make_context: Ma
     assert {g["name"]: g["households"] for g in summary["by_source"]} == {"enrollment": 2, "case": 3}
     assert [r["masked_name"] for r in reads.affected_rows(ctx, "designer1", job_id)] == ["张*", "李*", "赵*"]
     assert _snapshot(ctx) == before
+
+
+def test_each_region_simulates_its_own_households(ctx: Context) -> None:
+    _seed(ctx)
+    job_id = simulation.start(ctx, "designer_yantai", use_draft=False, overrides=RAISE)
+    simulation.run_job(ctx, job_id)
+    view = reads.job(ctx, "designer_yantai", job_id)
+    # 烟台's one enrolment (吴十, H1: 900 → 1,050), nothing of the default region.
+    assert (view.region, view.total) == ("yantai", 1)
+    assert (view.summary or {})["total"]["monthly_difference"] == "150.00"
+    with pytest.raises(PermissionDenied):
+        reads.job(ctx, "designer1", job_id)

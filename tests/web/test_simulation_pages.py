@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from engine.context import Context
 from engine.persistence import SimulationJob
-from engine.services import simulation
+from engine.services import designer, simulation
 from tests.integration.test_simulation import _seed
 from tests.web.conftest import Browser
 
@@ -105,3 +105,29 @@ def test_who_may_open_the_pages(ctx: Context, make_browser: Any, later: list[int
     assert make_browser("designer1").get("/dashboard/simulations/99999").status_code == 404
     # Posting without the CSRF token is refused.
     assert designer.post("/dashboard/simulations", RAISE, csrf=False).status_code == 400
+
+
+def test_a_designer_simulates_the_regions_draft(ctx: Context, browser: Browser, later: list[int]) -> None:
+    _seed(ctx)
+    browser.login("designer1")
+    page = browser.get("/dashboard/simulations").get_data(as_text=True)
+    assert '<input type="radio" name="source" value="draft" disabled>' in page  # no draft yet
+    text = (ctx.settings.processes_dir / "default" / "parameters.toml").read_text(encoding="utf-8")
+    old = '[dibao_standard_urban]\n2021-07-01 = "800.00"'
+    designer.save_file(
+        ctx, "designer1", "default", "parameters.toml", text.replace(old, f'{old}\n2027-01-01 = "850.00"').encode()
+    )
+    page = browser.get("/dashboard/simulations").get_data(as_text=True)
+    assert '<input type="radio" name="source" value="draft" checked>' in page
+    # The draft raises the urban standard; the typed value raises the rural one on top of it.
+    reply = browser.post(
+        "/dashboard/simulations", {"source": "draft", "p-dibao_standard_rural": "850", "effective": "2027-01-01"}
+    )
+    assert reply.status_code == 302
+    [job_id] = later
+    simulation.run_job(ctx, job_id)
+    done = browser.get(f"/dashboard/simulations/{job_id}").get_data(as_text=True)
+    assert "拟议参数：本地区参数草稿" in done
+    assert "城市低保标准（元/人·月）：800.00 元 → <strong>850.00 元</strong>" in done
+    assert "农村低保标准（元/人·月）：800.00 元 → <strong>850.00 元</strong>" in done
+    assert "每月变化 <strong>300.00</strong> 元" in done  # the five households are urban: as by hand

@@ -56,15 +56,15 @@ def _posted() -> tuple[bool, list[Override], date | None]:
     errors: dict[str, list[str]] = {}
     use_draft = request.form.get("source") == "draft"
     as_of = _day("as_of", errors, "测算日期")
+    # Typed values count with the draft too: they are laid over it (a designer trying a variant of it).
     overrides: list[Override] = []
-    if not use_draft:
-        effective = _day("effective", errors, "生效日期")
-        typed = [(name, request.form.get(f"p-{name}", "").strip()) for name in TYPED_PARAMETERS]
-        typed = [(name, value) for name, value in typed if value]
-        if typed and effective is None and "effective" not in errors:
-            errors["effective"] = ["生效日期：填写了拟议参数时必填"]
-        if effective is not None:
-            overrides = [Override(name, value, effective) for name, value in typed]
+    effective = _day("effective", errors, "生效日期")
+    typed = [(name, request.form.get(f"p-{name}", "").strip()) for name in TYPED_PARAMETERS]
+    typed = [(name, value) for name, value in typed if value]
+    if typed and effective is None and "effective" not in errors:
+        errors["effective"] = ["生效日期：填写了拟议参数时必填"]
+    if effective is not None:
+        overrides = [Override(name, value, effective) for name, value in typed]
     if errors:
         raise InvalidData("拟议参数未通过校验，未进行测算", errors)
     return use_draft, overrides, as_of
