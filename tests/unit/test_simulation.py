@@ -191,3 +191,14 @@ def test_an_override_replaces_later_periods_and_changes_are_listed() -> None:
         ("dibao_standard_rural", "800.00 元", "850.00 元"),
     ]
     assert parse_household(FIVE[0].household or {}).members[0].name == "成员self"
+
+
+def test_absurd_magnitudes_are_reported_not_computed() -> None:
+    _, problems = with_overrides(
+        OLD,
+        [Override("dibao_standard_urban", "1e30", AS_OF), Override("marginal_multiplier", "1e999999", AS_OF)],
+    )
+    assert problems == [
+        "参数“城市低保标准（元/人·月）”（dibao_standard_urban）：取值 1e30 不是合理的数（须小于 1,000,000,000）",
+        "参数“低保边缘家庭收入倍数”（marginal_multiplier）：取值 1e999999 不是合理的数（须小于 1,000,000,000）",
+    ]
