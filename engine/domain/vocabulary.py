@@ -305,3 +305,6 @@ COUNTERSIGN_STATE_LABELS = {"signed": "已签", "pending": "待签", "withdrawn"
 # --- 催办 and 抄送 (docs/urge-and-copy.md) ------------------------------------------------------------
 URGE_EVENT_LABEL = "催办"  # the timeline's word for a `task_urged` event
 COPY_READ_LABELS = {True: "已读", False: "未读"}  # a 抄送 recipient's receipt
+
+# 政策模拟测算 started by `dibao simulate` without --as: the machine's operator (docs/policy-simulation.md).
+NON_USER_ACTOR_LABELS.update({"cli": "命令行操作员"})

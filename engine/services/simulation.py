@@ -53,7 +53,7 @@ from engine.workflow.catalog import bundle_parameter_texts
 log = logging.getLogger("dibao.simulation")
 PROCESS_ID = reads.APPLICATION_KIND
 STALL_AFTER = timedelta(minutes=2)
-OPERATOR = audit.Actor(None, "cli", "operator")  # `dibao simulate` without --as
+OPERATOR = audit.Actor(None, "cli")  # `dibao simulate` without --as (vocabulary: 命令行操作员)
 _INVALID = "拟议参数未通过校验，未进行测算"
 
 Sources = list[tuple[str, str]]
