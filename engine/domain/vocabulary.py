@@ -315,3 +315,6 @@ RECALCULATION_CHANGE_LABELS = {
     "skipped": "不参与",
 }
 MOVED_ON_LABELS["enrollment_recalculated"] = "已年度调标"
+
+# 政策模拟测算 started by `dibao simulate` without --as: the machine's operator (docs/policy-simulation.md).
+NON_USER_ACTOR_LABELS.update({"cli": "命令行操作员"})

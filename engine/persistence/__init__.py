@@ -14,6 +14,7 @@ from engine.persistence.payroll import PayrollRoster
 from engine.persistence.process import HumanTask, ProcessDefinition, ProcessInstance
 from engine.persistence.recalculation import RecalculationItem, RecalculationRun
 from engine.persistence.sessions import WebSession
+from engine.persistence.simulation import SimulationJob
 from engine.persistence.tokens import ApiToken
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "ProcessInstance",
     "RecalculationItem",
     "RecalculationRun",
+    "SimulationJob",
     "User",
     "UserRole",
     "WebSession",

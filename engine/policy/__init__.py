@@ -392,5 +392,9 @@ from engine.policy import urging as _urging  # noqa: E402
 check_may_urge = _urging.check_may_urge
 may_urge = _urging.may_urge
 
-# 年度调标 (docs/annual-adjustment.md): engine/policy/recalculation.py, used as policy.recalculation.
-from engine.policy import recalculation  # noqa: E402, F401
+# 年度调标 and 政策模拟测算 (docs/annual-adjustment.md, docs/policy-simulation.md) live in their own modules,
+# used as policy.recalculation and policy.simulation.
+from engine.policy import recalculation, simulation  # noqa: E402, F401
+
+may_simulate = simulation.may_simulate
+simulation_scope = simulation.simulation_scope

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 
 from engine.context import Context
-from engine.services import digest, notification_delivery, reminders, timers
+from engine.services import digest, notification_delivery, reminders, simulation, timers
 
 log = logging.getLogger("dibao.worker")
 
@@ -23,6 +23,8 @@ JOBS: tuple[tuple[str, Job], ...] = (
     ("每日待办摘要", digest.job),
     # Last, so what the jobs above wrote goes out in the same round.
     ("通知发送", notification_delivery.deliver_due),
+    # What-if simulations still queued, or left behind by a stopped server (docs/policy-simulation.md).
+    ("政策模拟测算", simulation.run_pending),
 )
 
 

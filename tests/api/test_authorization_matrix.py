@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
 from freezegun import freeze_time
 
 from engine.context import Context
-from engine.services import cases, tasks, tokens
+from engine.domain.simulation_parameters import Override
+from engine.services import cases, simulation, tasks, tokens
 from engine.services.bootstrap import DEMO_PASSWORD
 from tests.api.conftest import (
     PEOPLE,
@@ -178,6 +180,7 @@ def _routes() -> dict[str, Route]:
         **_document_routes(),  # 文书: last, as making one approves a case (its 公示 timer ends the world's too)
         **_notification_routes(),
         **_urging_routes(),  # 催办: on a fresh task of its own, so the 文书 world is no matter
+        **_simulation_routes(),  # 政策模拟测算
     }
 
 
@@ -216,6 +219,7 @@ def test_the_matrix_covers_every_documented_route(anonymous: Api) -> None:
         "{document_id}": "<id>",
         "{code}": "<code>",
         "{notification_id}": "<id>",
+        "{simulation_id}": "<id>",
     }
     documented = set()
     for path, item in document["paths"].items():
@@ -409,5 +413,29 @@ def _urging_routes() -> dict[str, Route]:
             lambda w: f"/api/v1/tasks/{w.fresh_task()}/urge",
             {"message": "请尽快办理"},
             allowed=COUNTY_STARTERS,  # the county approver; clerks, auditors and designers do not urge
+        ),
+    }
+
+
+# --- 政策模拟测算 (docs/policy-simulation.md) -----------------------------------------------------------
+def _designers_run(ctx: Context) -> int:
+    """A queued run of designer1's (the whole default region), started through the service: never launched."""
+    raise_it = [Override("dibao_standard_urban", "850", date(2027, 1, 1))]
+    return simulation.start(ctx, "designer1", use_draft=False, overrides=raise_it)
+
+
+def _simulation_routes() -> dict[str, Route]:
+    return {
+        # An empty proposal: the scope is checked first (403), then the proposal (422), so nothing is launched.
+        "POST /simulations": Route(
+            "POST",
+            lambda w: "/api/v1/simulations",
+            {"parameters": []},
+            allowed=("approver1", "designer1", "designer_yantai"),
+            ok=422,
+        ),
+        # A region-wide run: its designer only (a county user reads their county's runs, yantai its own).
+        "GET /simulations/<id>": Route(
+            "GET", lambda w: f"/api/v1/simulations/{_designers_run(w.ctx)}", allowed=("designer1",)
         ),
     }

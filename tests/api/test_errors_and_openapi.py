@@ -67,6 +67,9 @@ ROUTES = {
     ("post", "/api/v1/notifications/{notification_id}/read"),
     # 催办 (docs/urge-and-copy.md)
     ("post", "/api/v1/tasks/{task_id}/urge"),
+    # 政策模拟测算 (docs/policy-simulation.md)
+    ("post", "/api/v1/simulations"),
+    ("get", "/api/v1/simulations/{simulation_id}"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/token"),

@@ -28,6 +28,7 @@ BENCHMARKS = [
     "documents",
     "notification_delivery",
     "recalculation",  # 年度调标 (docs/annual-adjustment.md)
+    "simulation",
 ]
 RESULTS = Path(__file__).with_name("results.md")
 

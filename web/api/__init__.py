@@ -19,6 +19,7 @@ from web.api import (
     objections,
     openapi,
     rewinding,  # 撤回, 退回, move (docs/withdraw-and-return.md)
+    simulations,  # 政策模拟测算 (docs/policy-simulation.md)
     starting,  # what a user may start, 延长办理期限 (docs/starting-cases.md)
     tasks,
     tokens,
@@ -44,6 +45,7 @@ __all__ = [
     "objections",
     "openapi",
     "rewinding",
+    "simulations",
     "starting",
     "tasks",
     "tokens",

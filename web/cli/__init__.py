@@ -28,6 +28,7 @@ from web.cli.notifications import notifications_group
 from web.cli.processes import processes
 from web.cli.rewinding import register as register_rewinding
 from web.cli.server import init, serve, tick, worker
+from web.cli.simulate import simulate_command
 from web.cli.tasks import tasks_group
 
 
@@ -65,3 +66,5 @@ main.add_command(notifications_group)
 from web.cli.recalculation import recalculate_group  # noqa: E402
 
 main.add_command(recalculate_group)
+# 政策模拟测算 (docs/policy-simulation.md)
+main.add_command(simulate_command)

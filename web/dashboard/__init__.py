@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from web.dashboard import pages
+from web.dashboard import pages, simulation
 
-BLUEPRINTS: tuple[Blueprint, ...] = (pages.bp,)
+BLUEPRINTS: tuple[Blueprint, ...] = (pages.bp, simulation.bp)

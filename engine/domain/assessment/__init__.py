@@ -21,7 +21,7 @@ from engine.domain.assessment.codes import CATEGORIES, EMPLOYMENT_STATUSES, RELA
 from engine.domain.assessment.deductions import add_months
 from engine.domain.assessment.household import Disability, Expense, Household, Income, Member
 from engine.domain.assessment.rules import PARAMETER_NAMES, ParameterProblem, Rules, read_rules
-from engine.domain.assessment.run import assess
+from engine.domain.assessment.run import assess, assess_parsed
 from engine.domain.assessment.shape import household_problems, parse_household
 from engine.domain.vocabulary import DISABILITY_TYPES, EXPENSE_KINDS, INCOME_KINDS, REGISTERED_TYPES
 
@@ -43,6 +43,7 @@ __all__ = [
     "Rules",
     "add_months",
     "assess",
+    "assess_parsed",
     "household_problems",
     "parse_household",
     "read_rules",

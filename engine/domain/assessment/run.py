@@ -4,7 +4,7 @@ of docs/contracts.md they add up to. The only module that knows the order; each 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Context, Decimal, localcontext
 from typing import Any
@@ -31,15 +31,31 @@ def assess(household: Mapping[str, Any], as_of: date, parameters: Parameters, re
     InvalidData when the household is not shaped as the household form cleans it (the BPMN helper
     passes task data straight in); ParameterProblem when a parameter is missing or unusable.
     """
-    parsed = parse_household(household)
-    rules = read_rules(parameters, as_of)
+    return assess_parsed(parse_household(household), as_of, read_rules(parameters, as_of), region)
+
+
+class _Unwritten(list[str]):
+    """Explanation lines nobody will read (a what-if over a whole region): appending keeps nothing."""
+
+    def append(self, line: str, /) -> None:
+        return None
+
+    def extend(self, lines: Iterable[str], /) -> None:
+        return None
+
+
+def assess_parsed(h: Household, as_of: date, rules: Rules, region: str, *, explain: bool = True) -> dict[str, Any]:
+    """`assess` on a household already parsed and rules already read, for callers that assess many
+    households (or one under several parameter sets). `explain=False` keeps no explanation lines
+    (the output's `explanation` is empty); every figure is computed by the same code either way.
+    """
     with localcontext(_PRECISION):
-        return _result(parsed, as_of, rules, region)
+        return _result(h, as_of, rules, region, [] if explain else _Unwritten())
 
 
-def _result(h: Household, as_of: date, rules: Rules, region: str) -> dict[str, Any]:
+def _result(h: Household, as_of: date, rules: Rules, region: str, lines: list[str]) -> dict[str, Any]:
     s, n = rules.standard(h.registered_type), len(h.members)
-    lines = [f"按{REGISTERED_TYPES[h.registered_type]}户籍适用低保标准 {money(s)} 元/人·月；家庭人口 {n} 人"]
+    lines.append(f"按{REGISTERED_TYPES[h.registered_type]}户籍适用低保标准 {money(s)} 元/人·月；家庭人口 {n} 人")
     countable, excluded = countable_income(h, rules, lines)
     deductions = rigid_expense_deduction(h, rules, lines) + employment_cost_deduction(h, rules, as_of, lines)
     net = countable - deductions
@@ -66,5 +82,5 @@ def _result(h: Household, as_of: date, rules: Rules, region: str) -> dict[str, A
         "eligible": decided == "dibao",
         "benefit_amount": money(amount),
         "single_person_members": single,
-        "explanation": lines,
+        "explanation": list(lines),
     }
