@@ -391,3 +391,10 @@ from engine.policy import urging as _urging  # noqa: E402
 
 check_may_urge = _urging.check_may_urge
 may_urge = _urging.may_urge
+
+# Migrating running cases to a newer process version (docs/process-migration.md).
+from engine.policy import migration as _migration  # noqa: E402
+
+MIGRATION_DENIED = _migration.MIGRATION_DENIED
+migrating_user = _migration.migrating_user
+migration_role = _migration.migration_role
