@@ -51,8 +51,11 @@ class MigrationForm:
     processes: tuple[ProcessChoice, ...]
 
 
-def authorize(ctx: Context, username: str, region: str) -> audit.Actor:
-    """The actor a migration is recorded under; PermissionDenied for anyone who may not migrate here."""
+def authorize(ctx: Context, username: str | None, region: str) -> audit.Actor:
+    """The actor a migration is recorded under; PermissionDenied for anyone who may not migrate here.
+    Without a username the system migrates (the CLI on the server, like `dibao processes deploy`)."""
+    if username is None:
+        return audit.SYSTEM
     with ctx.db.read() as session:
         user, role, _ = policy.migrating_user(session, username, region)
         return audit.Actor.of(user, role)

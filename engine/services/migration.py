@@ -98,7 +98,7 @@ class _Plan:
 
 def dry_run(
     ctx: Context,
-    username: str,
+    username: str | None,
     process_id: str,
     region: str,
     to_version: int,
@@ -113,7 +113,7 @@ def dry_run(
 
 def execute(
     ctx: Context,
-    username: str,
+    username: str | None,
     process_id: str,
     region: str,
     to_version: int,
@@ -143,7 +143,7 @@ def execute(
 # --- preparing: who, what, which cases ---------------------------------------------------------------
 def _prepare(
     ctx: Context,
-    username: str,
+    username: str | None,
     process_id: str,
     region: str,
     to_version: int,
@@ -202,7 +202,7 @@ def _candidates(session: Session, target: ProcessDefinition, numbers: Sequence[s
     found = [tuple(row) for row in session.execute(query.order_by(Case.number))]
     if numbers is not None:
         _check_named(target, numbers, found)
-    elif not [v for _, _, v in found if v < target.version] and found:
+    elif not [v for _, _, v in found if v < target.version] and [v for _, _, v in found if v > target.version]:
         newest = max(v for _, _, v in found)
         raise InvalidData(
             f"不能迁移到第 {target.version} 版：运行中的案件都已在第 {target.version} 版或更新的版本上"
