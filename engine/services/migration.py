@@ -28,7 +28,8 @@ from engine.records import audit
 from engine.records.advancing import advancing
 from engine.records.writeback import OPEN_STATES
 from engine.workflow.isolated import IsolatedProcess, IsolatedRun
-from engine.workflow.migration import CaseMigration, Step
+from engine.workflow.migration import CaseMigration
+from engine.workflow.migration import Step as Step  # re-exported: the table's rows are made of them
 
 BATCH = 20  # states per engine-host request: amortises the pipe, stays well inside DIBAO_ENGINE_TIMEOUT
 CANDIDATE_STATES = ("running", "waiting")
