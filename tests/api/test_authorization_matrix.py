@@ -178,6 +178,13 @@ def _routes() -> dict[str, Route]:
         **_document_routes(),  # 文书: last, as making one approves a case (its 公示 timer ends the world's too)
         **_notification_routes(),
         **_urging_routes(),  # 催办: on a fresh task of its own, so the 文书 world is no matter
+        # 迁移 (docs/process-migration.md): a designer of the region (a preview to v1 moves nothing).
+        "POST /processes/<process_id>/migrations": Route(
+            "POST",
+            lambda w: "/api/v1/processes/dibao_application/migrations",
+            {"region": "default", "to_version": 1},
+            allowed=("designer1",),
+        ),
     }
 
 
@@ -216,6 +223,7 @@ def test_the_matrix_covers_every_documented_route(anonymous: Api) -> None:
         "{document_id}": "<id>",
         "{code}": "<code>",
         "{notification_id}": "<id>",
+        "{process_id}": "<process_id>",
     }
     documented = set()
     for path, item in document["paths"].items():

@@ -67,6 +67,8 @@ ROUTES = {
     ("post", "/api/v1/notifications/{notification_id}/read"),
     # 催办 (docs/urge-and-copy.md)
     ("post", "/api/v1/tasks/{task_id}/urge"),
+    # 迁移 (docs/process-migration.md)
+    ("post", "/api/v1/processes/{process_id}/migrations"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/token"),
