@@ -305,3 +305,5 @@ COUNTERSIGN_STATE_LABELS = {"signed": "已签", "pending": "待签", "withdrawn"
 # --- 催办 and 抄送 (docs/urge-and-copy.md) ------------------------------------------------------------
 URGE_EVENT_LABEL = "催办"  # the timeline's word for a `task_urged` event
 COPY_READ_LABELS = {True: "已读", False: "未读"}  # a 抄送 recipient's receipt
+# 迁移到新版本 (docs/process-migration.md): what moved a case on, as a refused 撤回 names it.
+MOVED_ON_LABELS["instance_migrated"] = "流程已迁移到新版本"

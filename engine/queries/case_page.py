@@ -31,7 +31,15 @@ from engine.domain.vocabulary import (
 from engine.lookups import get_user
 from engine.persistence import AuditEvent, Case, OrgUnit, ProcessInstance, User
 from engine.policy import may_reveal
-from engine.queries import case_ending_sentences, case_view, document_sentences, objections, rewind_sentences, urges
+from engine.queries import (
+    case_ending_sentences,
+    case_view,
+    document_sentences,
+    migration,
+    objections,
+    rewind_sentences,
+    urges,
+)
 from engine.queries.delegation_events import DELEGATION_SENTENCES
 from engine.queries.document_correction_sentences import SENTENCES as CORRECTION_SENTENCES
 from engine.queries.household import HouseholdView, household_view
@@ -371,3 +379,4 @@ def _related(session: Session, case: Case) -> list[RelatedCase]:
 SENTENCES.update(document_sentences.SENTENCES)
 # 催办 (docs/urge-and-copy.md)
 SENTENCES.update(urges.SENTENCES)
+SENTENCES.update(migration.SENTENCES)  # 迁移到新版本 (docs/process-migration.md)

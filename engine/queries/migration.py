@@ -3,7 +3,9 @@ what changed between the versions, and the migration page's choices."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -128,3 +130,13 @@ def _previous(ctx: Context, target: ProcessDefinition) -> list[ProcessDefinition
         _ = previous.files
         session.expunge(previous)
         return [previous]
+
+
+def _migrated(event: Any, d: Mapping[str, Any], title: str, forms: Mapping[str, Any]) -> str:
+    mapping = d.get("mapping") or {}
+    mapped = "；步骤对应：" + "、".join(f"{old} → {new}" for old, new in mapping.items()) if mapping else ""
+    return f"流程从第 {d.get('from_version', '?')} 版迁移到第 {d.get('to_version', '?')} 版{mapped}"
+
+
+# The case timeline's sentence for a migration (engine.queries.case_page adds it to its table).
+SENTENCES = {"instance_migrated": _migrated}

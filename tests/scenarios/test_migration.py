@@ -12,6 +12,7 @@ from sqlalchemy import select
 from engine import lookups
 from engine.context import Context
 from engine.persistence import ProcessInstance
+from engine.queries import case_page
 from engine.queries import notices as notice_board
 from engine.records import audit
 from engine.services import migration
@@ -97,6 +98,9 @@ def test_fifty_cases_at_different_steps_migrate_from_v1_to_v2(ctx: Context, proc
             assert (event.details["from_version"], event.details["to_version"]) == (1, 2)
             assert event.details["mapping"] == MAPPING
             assert event.actor_name == "designer1"
+        review = next(n for n, (stage, _) in parked.items() if stage == "review")
+        timeline = [e.text for e in case_page.case_page(ctx, review, "clerk1").timeline]
+        assert "流程从第 1 版迁移到第 2 版；步骤对应：first_review → township_review" in timeline
         # The 公示 of the cases in it still ends 7 days after it began.
         assert {n: _timer(ctx, n) for n in timers_before} == timers_before
         # Nothing left on v1: a second run finds nothing to move, and says so.
