@@ -145,8 +145,8 @@ def _migrate(source: LoadedProcess, target: LoadedProcess, workflow: Any, mappin
 
 def _check_removed(diff: WorkflowDiff) -> None:
     for task in diff.removed:
-        if task.has_state(TaskState.PREDICTED_MASK):
-            continue  # only a prediction: re-predicted from the new version below
+        if task.has_state(TaskState.PREDICTED_MASK | TaskState.FUTURE):
+            continue  # not reached yet: re-predicted from the new version below (or refused by _check_specs)
         label = _label(task.task_spec)
         where = "正停在" if task.has_state(TaskState.NOT_FINISHED_MASK) else "已经过"
         raise Unmovable(f"新版本中没有步骤{label}，案件{where}该步骤；请为它指定映射")
