@@ -5,6 +5,7 @@ a running timer keeping its deadline (docs/process-migration.md)."""
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import pairwise
 
 import pytest
 from freezegun import freeze_time
@@ -37,7 +38,7 @@ def _process(*steps: tuple[str, str], wait_first: bool = False) -> LoadedProcess
     body += "".join(f'    <bpmn:userTask id="{i}" name="{n}" />\n' for i, n in steps)
     chain = ["start", *ids, "end"]
     body += "".join(
-        f'    <bpmn:sequenceFlow id="f_{a}_{b}" sourceRef="{a}" targetRef="{b}" />\n' for a, b in zip(chain, chain[1:])
+        f'    <bpmn:sequenceFlow id="f_{a}_{b}" sourceRef="{a}" targetRef="{b}" />\n' for a, b in pairwise(chain)
     )
     return LoadedProcess("p", {"bpmn/p.bpmn": _HEAD + body + _TAIL}, calendar_dir=CALENDAR_DIR)
 
@@ -64,7 +65,7 @@ def test_a_renamed_step_is_kept_under_its_new_name_and_an_added_one_lies_ahead()
     assert plan.kept[0].spiff_task_id == plan.before[0].spiff_task_id  # the same task, so the same HumanTask row
     assert (plan.created, plan.cancelled) == ((), ())
     # A case still at 申请 goes through the new 核对 after it.
-    at_apply, run = migrate_state(v1, v2, _state_at(v1, 0), {"review": "review2"})
+    _, run = migrate_state(v1, v2, _state_at(v1, 0), {"review": "review2"})
     assert run is not None
     (task,) = run.ready_user_tasks()
     run.complete(task.spiff_task_id, {})
