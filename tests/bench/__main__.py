@@ -27,6 +27,7 @@ BENCHMARKS = [
     "hostile_sweep",
     "documents",
     "notification_delivery",
+    "migration",  # running cases to a newer process version (docs/process-migration.md)
 ]
 RESULTS = Path(__file__).with_name("results.md")
 
