@@ -59,7 +59,7 @@ def _copy_cases(ctx: Context, count: int) -> None:
             ]
         for model, rows in ((Case, new_cases), (ProcessInstance, new_instances), (HumanTask, new_tasks)):
             if rows:
-                session.execute(insert(model.__table__), rows)
+                session.execute(insert(model), rows)
 
 
 def run() -> Outcome:
