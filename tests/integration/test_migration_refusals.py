@@ -121,3 +121,9 @@ def test_a_case_that_moved_after_the_dry_run_is_refused_and_left_on_v1(
     assert row.reason is not None
     assert row.reason.startswith("案件在预览后已有变化")
     assert _state(ctx, intake.number) == moved
+
+
+@pytest.mark.postgres
+@freeze_time("2026-11-23 02:00:00")
+def test_refusals_and_migration_on_postgresql(ctx: Context, parked: dict[str, Application]) -> None:
+    test_a_case_that_met_a_removed_step_is_refused_and_stays_on_v1(ctx, parked)
