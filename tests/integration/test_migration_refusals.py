@@ -127,3 +127,18 @@ def test_a_case_that_moved_after_the_dry_run_is_refused_and_left_on_v1(
 @freeze_time("2026-11-23 02:00:00")
 def test_refusals_and_migration_on_postgresql(ctx: Context, parked: dict[str, Application]) -> None:
     test_a_case_that_met_a_removed_step_is_refused_and_stays_on_v1(ctx, parked)
+
+
+@freeze_time("2026-11-23 02:00:00")
+def test_an_instance_in_error_is_no_candidate_and_naming_it_is_refused(
+    ctx: Context, parked: dict[str, Application]
+) -> None:
+    broken = parked["intake"].number
+    with ctx.db.write() as session:
+        case = lookups.get_case(session, broken)
+        instance = session.scalars(select(ProcessInstance).where(ProcessInstance.case_id == case.id)).one()
+        instance.status = "error"
+    assert broken not in {r.number for r in migration.dry_run(ctx, "designer1", P, R, 2).rows}
+    with pytest.raises(InvalidData, match=f"案件 {broken} 的流程处于错误状态（需管理员先处理），不能迁移"):
+        migration.execute(ctx, "designer1", P, R, 2, None, [broken])
+    assert _state(ctx, broken)[0] == 1
