@@ -318,3 +318,5 @@ MOVED_ON_LABELS["enrollment_recalculated"] = "已年度调标"
 
 # 政策模拟测算 started by `dibao simulate` without --as: the machine's operator (docs/policy-simulation.md).
 NON_USER_ACTOR_LABELS.update({"cli": "命令行操作员"})
+# 迁移到新版本 (docs/process-migration.md): what moved a case on, as a refused 撤回 names it.
+MOVED_ON_LABELS["instance_migrated"] = "流程已迁移到新版本"

@@ -392,9 +392,6 @@ from engine.policy import urging as _urging  # noqa: E402
 check_may_urge = _urging.check_may_urge
 may_urge = _urging.may_urge
 
-# 年度调标 and 政策模拟测算 (docs/annual-adjustment.md, docs/policy-simulation.md) live in their own modules,
-# used as policy.recalculation and policy.simulation.
-from engine.policy import recalculation, simulation  # noqa: E402, F401
-
-may_simulate = simulation.may_simulate
-simulation_scope = simulation.simulation_scope
+# 年度调标, 政策模拟测算 and 迁移 (docs/annual-adjustment.md, docs/policy-simulation.md,
+# docs/process-migration.md) live in their own modules, used as policy.recalculation and so on.
+from engine.policy import migration, recalculation, simulation  # noqa: E402, F401

@@ -31,7 +31,15 @@ from engine.domain.vocabulary import (
 from engine.lookups import get_user
 from engine.persistence import AuditEvent, Case, OrgUnit, ProcessInstance, User
 from engine.policy import may_reveal
-from engine.queries import case_ending_sentences, case_view, document_sentences, objections, rewind_sentences, urges
+from engine.queries import (
+    case_ending_sentences,
+    case_view,
+    document_sentences,
+    migration,
+    objections,
+    rewind_sentences,
+    urges,
+)
 from engine.queries.delegation_events import DELEGATION_SENTENCES
 from engine.queries.document_correction_sentences import SENTENCES as CORRECTION_SENTENCES
 from engine.queries.household import HouseholdView, household_view
@@ -375,3 +383,4 @@ SENTENCES.update(urges.SENTENCES)
 from engine.queries import recalculation_sentences  # noqa: E402
 
 SENTENCES.update(recalculation_sentences.SENTENCES)
+SENTENCES.update(migration.SENTENCES)  # 迁移到新版本 (docs/process-migration.md)

@@ -190,7 +190,7 @@ def _view(job: SimulationJob) -> JobView:
 
 
 def _visible_job(session: Session, username: str, job_id: int) -> SimulationJob:
-    scope = policy.simulation_scope(get_user(session, username))
+    scope = policy.simulation.simulation_scope(get_user(session, username))
     job = session.get(SimulationJob, job_id)
     if job is None:
         raise NotFound(f"模拟测算 {job_id} 不存在")
@@ -213,7 +213,7 @@ def job(ctx: Context, username: str | None, job_id: int) -> JobView:
 def recent_jobs(ctx: Context, username: str, limit: int = 10) -> list[JobView]:
     """The latest runs the user may see: the region's for a designer, their county's for a county user."""
     with ctx.db.read() as session:
-        scope = policy.simulation_scope(get_user(session, username))
+        scope = policy.simulation.simulation_scope(get_user(session, username))
         query = select(SimulationJob).where(SimulationJob.region == scope.region)
         if scope.county_id is not None:
             query = query.where(SimulationJob.county_id == scope.county_id)

@@ -133,7 +133,7 @@ def start(
         scope = operator_scope(ctx, region)
     else:
         with ctx.db.read() as session:
-            scope = policy.simulation_scope(get_user(session, username), region)
+            scope = policy.simulation.simulation_scope(get_user(session, username), region)
     if use_draft and not scope.may_use_drafts:
         raise InvalidData(_INVALID, {"parameters": ["参数草稿只有流程设计人员可以使用：请直接填写拟议参数"]})
     if not use_draft and not overrides:
@@ -327,7 +327,7 @@ def export_csv(ctx: Context, username: str, job_id: int) -> list[tuple[object, .
     lines = reads.csv_rows(ctx, username, job_id)
     with ctx.db.write() as session:
         user = get_user(session, username)
-        scope = policy.simulation_scope(user)
+        scope = policy.simulation.simulation_scope(user)
         audit.record(
             session,
             "simulation_exported",
@@ -350,7 +350,7 @@ class SimulationForm:
 def simulation_form(ctx: Context, username: str) -> SimulationForm:
     """What the simulation page offers this user: drafts or typed values, and today's values to start from."""
     with ctx.db.read() as session:
-        scope = policy.simulation_scope(get_user(session, username))
+        scope = policy.simulation.simulation_scope(get_user(session, username))
         has_draft = scope.may_use_drafts and (
             session.scalar(
                 select(DraftFile.id).where(DraftFile.region == scope.region, DraftFile.filename == PARAMETERS_FILE)

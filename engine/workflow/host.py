@@ -136,13 +136,14 @@ class EngineHost:
         self._closed = False
 
     # --- the operations -------------------------------------------------------------------------
-    def run(self, request: Request, files: Mapping[str, str]) -> Any:
+    def run(self, request: Request, files: Mapping[str, str], source_files: Mapping[str, str] | None = None) -> Any:
         """The child's reply to `request` (a StepResult, a DryRunResult or a Failure).
 
-        `files` are the process's files, sent along the first time a child meets the process."""
+        `files` are the process's files, sent along the first time a child meets the process
+        (`source_files` likewise for the request's source process)."""
         child = self._checkout()
         try:
-            reply = self._send(child, request, files)
+            reply = self._send(child, request, files, source_files)
         except _ChildLost as lost:
             child.kill()
             self._discard()
@@ -186,18 +187,26 @@ class EngineHost:
             raise reply.error()
         return reply
 
-    def _send(self, child: _Child, request: Request, files: Mapping[str, str]) -> Any:
-        key = request.process.key
-        if key not in child.loaded:
-            request = replace(request, process=replace(request.process, files=files))
-        reply = child.exchange(request, self.timeout)
+    def _send(
+        self, child: _Child, request: Request, files: Mapping[str, str], source_files: Mapping[str, str] | None
+    ) -> Any:
+        keys = [request.process.key] + ([request.source.key] if request.source is not None else [])
+        with_files = self._with_files(request, files, source_files)
+        reply = child.exchange(request if all(k in child.loaded for k in keys) else with_files, self.timeout)
         if isinstance(reply, Failure) and reply.kind == NEEDS_FILES:
-            reply = child.exchange(replace(request, process=replace(request.process, files=files)), self.timeout)
-        child.loaded.add(key)
+            reply = child.exchange(with_files, self.timeout)
+        child.loaded.update(keys)
         return reply
 
+    @staticmethod
+    def _with_files(request: Request, files: Mapping[str, str], source_files: Mapping[str, str] | None) -> Request:
+        request = replace(request, process=replace(request.process, files=files))
+        if request.source is not None and source_files is not None:
+            request = replace(request, source=replace(request.source, files=source_files))
+        return request
+
     def _lost_failure(self, lost: _ChildLost, request: Request) -> WorkflowFailed:
-        what = {"dry_run": "试运行", "decision_test": "测试决策表"}.get(request.op, "流程步骤")
+        what = {"dry_run": "试运行", "decision_test": "测试决策表", "migrate": "迁移"}.get(request.op, "流程步骤")
         if lost.timed_out:
             log.error(
                 "engine child killed after %.1f s running %s of %s",

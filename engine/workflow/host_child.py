@@ -17,6 +17,7 @@ import resource
 import signal
 import sys
 from collections import OrderedDict
+from dataclasses import replace
 from typing import Any, BinaryIO
 
 from engine.clock import pinned
@@ -37,6 +38,7 @@ from engine.workflow.host_protocol import (
     frame_length,
     load_request,
 )
+from engine.workflow.migration import CaseMigration, migrate_state
 from engine.workflow.rewind import rewind
 from engine.workflow.runtime import FormCompletion, LoadedProcess, WorkflowRun
 from engine.workflow.timer_clock import follow_engine_clock
@@ -122,6 +124,20 @@ def _step(process: LoadedProcess, request: Request) -> Any:
     return _result(run, passed=_passed(process, run, None if op in ("rewind", "cancel") else before))
 
 
+def _migrate(processes: _Processes, target: LoadedProcess, request: Request) -> Any:
+    """Several cases' states moved from the source version onto `target` (engine.workflow.migration):
+    one request for a batch, so the specs are looked up and the pipe crossed once per batch."""
+    source = processes.get(request.source) if request.source is not None else None
+    if source is None:
+        return Failure(NEEDS_FILES, "子进程未加载原版本流程")
+    apply, mapping = bool(request.args.get("apply")), dict(request.args.get("mapping") or {})
+    plans: list[CaseMigration] = []
+    for state in request.args["states"]:
+        plan, run = migrate_state(source, target, state, mapping)
+        plans.append(replace(plan, result=_result(run)) if apply and run is not None else plan)
+    return tuple(plans)
+
+
 def handle(processes: _Processes, request: Request) -> tuple[Any, bool]:
     """The reply, and whether this child should exit after sending it."""
     with pinned(request.moment):
@@ -131,6 +147,8 @@ def handle(processes: _Processes, request: Request) -> tuple[Any, bool]:
             process = processes.get(request.process)
             if process is None:
                 return Failure(NEEDS_FILES, "子进程未加载该流程"), False
+            if request.op == "migrate":
+                return _migrate(processes, process, request), False
             return _step(process, request), False
         except DibaoError as error:
             return Failure.of(error), False

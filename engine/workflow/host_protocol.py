@@ -49,8 +49,9 @@ class ProcessRef:
 
 @dataclass(frozen=True)
 class Request:
-    """One engine step: ``op`` is start, complete_form, message, advance, dry_run, or decision_test (a DMN
-    table run on its own, engine.workflow.decision_test)."""
+    """One engine step: ``op`` is start, complete_form, message, advance, dry_run, decision_test (a DMN
+    table run on its own, engine.workflow.decision_test), or migrate (stored states moved from the
+    ``source`` version onto ``process``, engine.workflow.migration)."""
 
     op: str
     process: ProcessRef
@@ -59,6 +60,8 @@ class Request:
     now: str
     state: bytes | None = None
     args: dict[str, Any] = field(default_factory=dict)
+    # A second process the step needs besides ``process`` (the version a migration starts from).
+    source: ProcessRef | None = None
 
     @property
     def moment(self) -> datetime:
@@ -165,6 +168,8 @@ _REPLY_CLASSES = {
     ("engine.workflow.dry_run", "FilledTask"),
     ("engine.workflow.decision_test", "TableRun"),
     ("engine.workflow.decision_test", "MatchedRule"),
+    ("engine.workflow.migration", "CaseMigration"),
+    ("engine.workflow.migration", "Step"),
 }
 
 

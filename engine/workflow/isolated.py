@@ -23,6 +23,8 @@ from engine.workflow.copies import PROPERTY as COPIES
 from engine.workflow.documents import PassedElement
 from engine.workflow.host import EngineHost
 from engine.workflow.host_protocol import Failure, ProcessRef, Request, StepResult
+from engine.workflow.migration import CaseMigration
+from engine.workflow.migration_specs import SpecChanges, check_mapping, elements, spec_changes
 from engine.workflow.rewind import completed_task_ids, return_targets, user_task_names
 from engine.workflow.runtime import FormCompletion, LoadedProcess, UserTaskView, WaitingMessage, WorkflowRun
 from forms import FormDefinition
@@ -90,6 +92,30 @@ class IsolatedProcess:
 
     def read(self, state: bytes) -> WorkflowRun:
         return self._loaded.restore(state)
+
+    def migration_changes(self, source: IsolatedProcess, mapping: Mapping[str, str]) -> SpecChanges:
+        """What changed from `source` to this version, with the mapping checked (InvalidData if it does
+        not fit); reads the specs only (engine.workflow.migration_specs)."""
+        check_mapping(source._loaded, self._loaded, mapping)
+        return spec_changes(source._loaded, self._loaded, mapping)
+
+    def step_ids(self) -> frozenset[str]:
+        """The BPMN ids of this version's elements (its called processes' included)."""
+        return frozenset(elements(self._loaded))
+
+    def migrate(
+        self, source: IsolatedProcess, states: list[bytes], mapping: Mapping[str, str], *, apply: bool
+    ) -> list[CaseMigration]:
+        """Each stored state of `source` moved onto this version in a child (engine.workflow.migration);
+        with `apply` each movable one carries its new state and ready tasks (CaseMigration.result)."""
+        args = {"states": list(states), "mapping": dict(mapping), "apply": apply}
+        request = Request("migrate", self._ref, utcnow().isoformat(), None, args, source=source._ref)
+        reply = self._host.run(request, self._loaded.files, source._loaded.files)
+        if isinstance(reply, Failure):
+            raise reply.error()
+        if not isinstance(reply, tuple) or not all(isinstance(p, CaseMigration) for p in reply):
+            raise WorkflowFailed("流程引擎没有返回迁移结果")
+        return list(reply)
 
     def run_step(self, op: str, state: bytes | None, args: dict[str, Any]) -> StepResult:
         reply = self._host.run(Request(op, self._ref, utcnow().isoformat(), state, args), self._loaded.files)

@@ -89,3 +89,8 @@ def load_state(state: bytes, spec: Any, subprocess_specs: Any) -> BpmnWorkflow:
     dct = json.loads(gzip.decompress(state))
     _SERIALIZER.migrate(dct)
     return _SERIALIZER.from_dict(dct, spec=spec, subprocess_specs=subprocess_specs)
+
+
+def spec_registry() -> Any:
+    """The serializer's converter registry: SpiffWorkflow's spec diff compares specs through it."""
+    return _SERIALIZER.registry

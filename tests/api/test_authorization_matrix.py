@@ -181,6 +181,13 @@ def _routes() -> dict[str, Route]:
         **_notification_routes(),
         **_urging_routes(),  # 催办: on a fresh task of its own, so the 文书 world is no matter
         **_simulation_routes(),  # 政策模拟测算
+        # 迁移 (docs/process-migration.md): a designer of the region (a preview to v1 moves nothing).
+        "POST /processes/<process_id>/migrations": Route(
+            "POST",
+            lambda w: "/api/v1/processes/dibao_application/migrations",
+            {"region": "default", "to_version": 1},
+            allowed=("designer1",),
+        ),
     }
 
 
@@ -220,6 +227,7 @@ def test_the_matrix_covers_every_documented_route(anonymous: Api) -> None:
         "{code}": "<code>",
         "{notification_id}": "<id>",
         "{simulation_id}": "<id>",
+        "{process_id}": "<process_id>",
     }
     documented = set()
     for path, item in document["paths"].items():

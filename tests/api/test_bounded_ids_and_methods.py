@@ -23,6 +23,7 @@ SAMPLE = {
     "{code}": "AAAA-AAAA-AAAA",
     "{notification_id}": "1",
     "{simulation_id}": "1",
+    "{process_id}": "dibao_application",
 }
 
 
@@ -84,8 +85,9 @@ def _declared(document: dict[str, Any]) -> dict[str, set[str]]:
 def test_every_undeclared_method_on_every_api_route_is_405_with_allow(anonymous: Api) -> None:
     declared = _declared(anonymous.get("/api/v1/openapi.json").get_json())
     # 42 operations; POST and DELETE share /auth/token. + 2: the notification centre (GET, POST …/read);
-    # + 1: 催办 (POST /tasks/{id}/urge); + 2: 政策模拟测算 (/simulations, /simulations/{id}).
-    assert len(declared) == 38 + 2 + 1 + 2
+    # + 1: 催办 (POST /tasks/{id}/urge); + 2: 政策模拟测算 (/simulations, /simulations/{id});
+    # + 1: 迁移 (POST /processes/{process_id}/migrations).
+    assert len(declared) == 38 + 2 + 1 + 2 + 1
     for path, methods in declared.items():
         url = path
         for name, value in SAMPLE.items():

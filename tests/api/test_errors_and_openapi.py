@@ -70,6 +70,8 @@ ROUTES = {
     # 政策模拟测算 (docs/policy-simulation.md)
     ("post", "/api/v1/simulations"),
     ("get", "/api/v1/simulations/{simulation_id}"),
+    # 迁移 (docs/process-migration.md)
+    ("post", "/api/v1/processes/{process_id}/migrations"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/token"),

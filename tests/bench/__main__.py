@@ -29,6 +29,7 @@ BENCHMARKS = [
     "notification_delivery",
     "recalculation",  # 年度调标 (docs/annual-adjustment.md)
     "simulation",
+    "migration",  # running cases to a newer process version (docs/process-migration.md)
 ]
 RESULTS = Path(__file__).with_name("results.md")
 

@@ -56,3 +56,9 @@ def processes_list(as_json: bool) -> None:
                 f"{v.region}\t{v.process_id}\tv{v.version}\t{v.title}\t{v.bundle_hash[:12]}\t"
                 f"{v.deployed_at:%Y-%m-%d %H:%M}\t{v.deployed_by or '系统'}"
             )
+
+
+# 迁移: running cases to a newer version (docs/process-migration.md), in a module of its own.
+from web.cli.migration import migrate  # noqa: E402
+
+processes.add_command(migrate)

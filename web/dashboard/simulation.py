@@ -37,7 +37,7 @@ MAX_ROWS_SHOWN = 50
 def _navigation() -> dict[str, Any]:
     """Whether the 政策测算 link belongs in the header of the signed-in user's pages."""
     user = getattr(current_user, "user", None)
-    return {"may_simulate": bool(user is not None and policy.may_simulate(user.roles, user.org_unit_level))}
+    return {"may_simulate": bool(user is not None and policy.simulation.may_simulate(user.roles, user.org_unit_level))}
 
 
 def _day(field: str, errors: dict[str, list[str]], what: str) -> date | None:

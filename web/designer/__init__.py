@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from web.designer import dmn, documents, drafts, forms, modeler, modeler_api, pages, problems
+from web.designer import dmn, documents, drafts, forms, migration, modeler, modeler_api, pages, problems
 from web.designer import parameters as parameters  # the parameter form: a view on drafts.bp, imported to add it
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
@@ -20,4 +20,5 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     problems.bp,
     dmn.bp,
     forms.bp,
+    migration.bp,  # 迁移运行中的案件 (docs/process-migration.md)
 )
