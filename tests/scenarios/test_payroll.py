@@ -19,9 +19,11 @@ from typing import Any
 import pytest
 from freezegun import freeze_time
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from engine.context import Context
 from engine.errors import Conflict, InvalidData, PermissionDenied
+from engine.persistence import AuditEvent
 from engine.queries import payroll as views
 from engine.records import audit
 from engine.records.amounts import amounts_for_month
@@ -123,7 +125,8 @@ def test_rosters_follow_the_enrollments_month_by_month(ctx: Context, county: dic
         }
         assert (june.line_count, june.persons, june.total) == (3, 8, "4300.00")
         check = views.reconciliation(ctx, "county1", COUNTY, "2027-06")
-        assert check.ok and check.recorded_total == check.expected_total == "4300.00"
+        assert check.ok
+        assert check.recorded_total == check.expected_total == "4300.00"
         page = views.roster_page(ctx, "county1", COUNTY, "2027-06")
         assert [(g.township, g.category, g.lines, g.amount) for g in page.groups] == [
             ("城关镇", "城镇·整户保障", 3, "4300.00")
@@ -189,7 +192,9 @@ def test_a_locked_month_never_changes(ctx: Context, county: dict[str, str]) -> N
     # The lines stay as they were approved.
     assert _lines(ctx, "2027-06") == before
     header = views.roster_page(ctx, "auditor1", COUNTY, "2027-06").header
-    assert header.locked and header.status_label == "已审批锁定" and header.locked_by == "县民政审批人"
+    assert header.locked
+    assert header.status_label == "已审批锁定"
+    assert header.locked_by == "县民政审批人"
     first = payroll.export(ctx, "auditor1", COUNTY, "2027-06", "csv")
     assert first.sha256 == header.bank_file_sha256  # the file approved is the file downloaded
 
@@ -242,17 +247,15 @@ def test_bank_files_read_back(ctx: Context, county: dict[str, str]) -> None:
     body = rows[1:-1]
     assert [(r[3], r[11]) for r in body] == [("张三", "900.00"), ("周强", "2400.00"), ("郑老汉", "1000.00")]
     assert all(len(r[4]) == 18 and "*" not in r[4] for r in body)  # full 身份证号 for the bank
-    assert rows[-1][0] == "合计" and rows[-1][10:12] == ["8", "4300.00"]
+    assert rows[-1][0] == "合计"
+    assert rows[-1][10:12] == ["8", "4300.00"]
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).worksheets[0]
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert "示范县 2027 年 6 月" in str(values[0][0])
     assert [(v[3], v[4], v[11]) for v in values[2:-1]] == [(r[3], r[4], float(r[11])) for r in body]
-    assert values[-1][0] == "合计" and values[-1][11] == 4300.0
+    assert values[-1][0] == "合计"
+    assert values[-1][11] == 4300.0
     with ctx.db.read() as session:
-        from sqlalchemy import select
-
-        from engine.persistence import AuditEvent
-
         exports = session.scalars(select(AuditEvent).where(AuditEvent.action == "payroll_exported")).all()
     assert [e.details["format"] for e in exports] == ["csv", "xlsx"]
     assert exports[0].details["sha256"] == as_csv.sha256
