@@ -212,7 +212,9 @@ def _unit_names(session: Session, ids: set[int | None]) -> dict[int | None, str]
     wanted = [i for i in ids if i is not None]
     names: dict[int | None, str] = {None: "（未知乡镇）"}
     if wanted:
-        names.update(dict(session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(wanted)))))
+        names.update(
+            dict(session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(wanted))).tuples().all())
+        )
     return names
 
 

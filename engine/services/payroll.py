@@ -248,7 +248,7 @@ def _file_roster(session: Session, county: OrgUnit, roster: PayrollRoster) -> Fi
     wanted = select(OrgUnit.id, OrgUnit.name).where(
         (OrgUnit.parent_id == county.id) | OrgUnit.id.in_(_villages(session, roster.id))
     )
-    names: dict[int, str] = dict(session.execute(wanted))
+    names: dict[int, str] = dict(session.execute(wanted).tuples().all())
     lines = [
         FileLine(
             names.get(line.township_id or 0, ""),
