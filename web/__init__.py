@@ -9,6 +9,7 @@
 - api/: the JSON API under /api/v1;
 - auth/: signing in and out;
 - notifications/: the notification centre (the bell, the list, the preferences);
+- payroll/: 发放名册, a county's monthly payroll rosters;
 - kit/: what they share, with no routes (templates/kit/ likewise).
 
 Templates sit in the matching folders of templates/. The `dibao` command line (cli/) is a delivery layer
@@ -29,7 +30,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.context import Context
 from engine.services import web_sessions
-from web import admin, audit, auth, clerk, dashboard, designer, notifications, public
+from web import admin, audit, auth, clerk, dashboard, designer, notifications, payroll, public
 from web.api import init_app as init_api
 from web.kit import errors, filters, routing
 
@@ -103,7 +104,7 @@ def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = 
     init_api(app)  # the JSON API under /api/v1: bearer tokens, no cookies, so exempt from CSRF
     auth.init_app(app)
     filters.init_app(app)
-    for workspace in (clerk, public, audit, dashboard, admin, designer, notifications):
+    for workspace in (clerk, public, audit, dashboard, admin, designer, notifications, payroll):
         for blueprint in workspace.BLUEPRINTS:
             app.register_blueprint(blueprint)
     app.after_request(_security_headers)

@@ -18,6 +18,7 @@ from web.api import (
     notifications,  # the notification centre (docs/notification-centre.md)
     objections,
     openapi,
+    payroll,  # 发放名册 (docs/payments.md)
     rewinding,  # 撤回, 退回, move (docs/withdraw-and-return.md)
     starting,  # what a user may start, 延长办理期限 (docs/starting-cases.md)
     tasks,
@@ -43,6 +44,7 @@ __all__ = [
     "notifications",
     "objections",
     "openapi",
+    "payroll",
     "rewinding",
     "starting",
     "tasks",

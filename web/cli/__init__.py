@@ -61,3 +61,7 @@ for _command in (correct_document, print_notices, print_confirmations):
     documents_group.add_command(_command)
 # 通知发送: the outbox and its dead letters (docs/notifications-delivery.md)
 main.add_command(notifications_group)
+# 发放名册 (docs/payments.md)
+from web.cli.payroll import payroll_group  # noqa: E402
+
+main.add_command(payroll_group)
