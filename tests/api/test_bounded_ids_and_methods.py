@@ -22,6 +22,8 @@ SAMPLE = {
     "{document_id}": "1",
     "{code}": "AAAA-AAAA-AAAA",
     "{notification_id}": "1",
+    "{county}": "demo-county",
+    "{month}": "2027-01",
 }
 
 
@@ -83,8 +85,8 @@ def _declared(document: dict[str, Any]) -> dict[str, set[str]]:
 def test_every_undeclared_method_on_every_api_route_is_405_with_allow(anonymous: Api) -> None:
     declared = _declared(anonymous.get("/api/v1/openapi.json").get_json())
     # 42 operations; POST and DELETE share /auth/token. + 2: the notification centre (GET, POST …/read);
-    # + 1: 催办 (POST /tasks/{id}/urge).
-    assert len(declared) == 38 + 2 + 1
+    # + 1: 催办 (POST /tasks/{id}/urge); + 1: 发放名册 (GET /payroll/{county}/{month}).
+    assert len(declared) == 38 + 2 + 1 + 1
     for path, methods in declared.items():
         url = path
         for name, value in SAMPLE.items():

@@ -67,6 +67,8 @@ ROUTES = {
     ("post", "/api/v1/notifications/{notification_id}/read"),
     # 催办 (docs/urge-and-copy.md)
     ("post", "/api/v1/tasks/{task_id}/urge"),
+    # 发放名册 (docs/payments.md)
+    ("get", "/api/v1/payroll/{county}/{month}"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/token"),
