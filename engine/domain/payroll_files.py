@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from engine.domain.payroll import CATEGORIES, LINE_KINDS, money, month_label, parse_month
@@ -130,29 +131,31 @@ def csv_bytes(roster: FileRoster) -> bytes:
 
 
 def xlsx_bytes(roster: FileRoster) -> bytes:
-    """Sheet 发放名册: a title row, the header, the lines (身份证号 as text, amounts as numbers with two
-    decimals), the totals row. Sheet 汇总 is not added: the bank pays lines, the totals row checks them."""
-    book = Workbook()
-    sheet = book.worksheets[0]
-    sheet.title = "发放名册"
-    sheet.append(
-        [f"{roster.county_name} {month_label(parse_month(roster.month))} 低保金发放名册（{roster.status_label}）"]
+    """Sheet 发放名册: a title row, the header, the lines (身份证号 as text, amounts as numbers shown with two
+    decimals), the totals row. Written in openpyxl's write-only mode: a county's 100,000 lines stream out
+    instead of being held as cell objects."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("发放名册")
+    title = WriteOnlyCell(
+        sheet, f"{roster.county_name} {month_label(parse_month(roster.month))} 低保金发放名册（{roster.status_label}）"
     )
-    sheet["A1"].font = Font(bold=True)
+    title.font = Font(bold=True)
+    sheet.append([title])
     sheet.append(list(COLUMNS))
     for index, line in enumerate(roster.lines, start=1):
         cells = _cells(index, line)
-        cells[11] = float(line.amount)  # a number the bank's sheet can sum; two decimals by the format below
+        cells[4] = _cell(sheet, line.id_number, "@")  # text: an 18-digit number would lose its last digits
+        cells[11] = _cell(sheet, float(line.amount), "0.00")  # a number the bank's sheet can sum
         sheet.append(cells)
     total = _total_row(roster)
-    total[11] = float(roster.total)
+    total[11] = _cell(sheet, float(roster.total), "0.00")
     sheet.append(total)
-    for row in sheet.iter_rows(min_row=3, min_col=12, max_col=12):
-        for cell in row:
-            cell.number_format = "0.00"
-    for row in sheet.iter_rows(min_row=3, min_col=5, max_col=5):
-        for cell in row:
-            cell.number_format = "@"  # text: an 18-digit number would lose its last digits
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _cell(sheet: object, value: object, number_format: str) -> object:
+    cell = WriteOnlyCell(sheet, value)
+    cell.number_format = number_format
+    return cell

@@ -27,6 +27,7 @@ BENCHMARKS = [
     "hostile_sweep",
     "documents",
     "notification_delivery",
+    "payroll",
 ]
 RESULTS = Path(__file__).with_name("results.md")
 

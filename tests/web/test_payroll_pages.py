@@ -43,7 +43,7 @@ def test_generate_approve_lock_and_download(ctx: Context, make_browser: Any) -> 
         assert "城关镇" in page
         assert "城镇·整户保障" in page
         assert "900.00" in page
-        assert "一致：名册 900.00 元" in page
+        assert "一致：名册 900.00 元" in clerk.get(f"{ROSTER}/check").get_data(as_text=True)
         assert "审批并锁定" not in page  # the clerk prepares; approving is the approver's
         approver: Browser = make_browser("approver1")
         refused = approver.post(f"{ROSTER}/approve", {}, follow_redirects=True).get_data(as_text=True)

@@ -1,8 +1,8 @@
 """The 发放名册 pages: thin views over engine.queries.payroll and engine.services.payroll (POST-redirect-GET).
 
 GET /payroll goes to the user's own county; /payroll/<county> lists its months and offers 生成 and 调整;
-/payroll/<county>/<month> shows one roster (totals by township and category, the reconciliation, the lines
-with paging and filters); POST …/generate, …/approve and /payroll/<county>/adjustments change it; …/file.<csv|xlsx>
+/payroll/<county>/<month> shows one roster (totals by township and category, the lines with paging and
+filters) and …/check its reconciliation with the records; POST …/generate, …/approve and /payroll/<county>/adjustments change it; …/file.<csv|xlsx>
 downloads the bank file (full 身份证号, recorded in the audit log). Roles and county scope are
 engine.policy.payroll's, checked by every query and command.
 """
@@ -92,8 +92,15 @@ def roster(county: str, month: str) -> ResponseReturnValue:
     args = request.args
     filters = {k: args.get(k, "").strip() or None for k in ("township", "category", "kind")}
     page = views.roster_page(context(), username(), county, month, page_number(), **filters)
-    check = views.reconciliation(context(), username(), county, month)
-    return render_template("payroll/roster.html", roster=page, check=check, filters=filters)
+    return render_template("payroll/roster.html", roster=page, filters=filters)
+
+
+@bp.get("/<county>/<month>/check")
+@login_required
+def check(county: str, month: str) -> ResponseReturnValue:
+    """The reconciliation on a page of its own: it recomputes every line (seconds for 100,000)."""
+    found = views.reconciliation(context(), username(), county, month)
+    return render_template("payroll/check.html", check=found)
 
 
 @bp.post("/<county>/<month>/approve")
