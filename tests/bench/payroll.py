@@ -24,9 +24,8 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.clock import china_today
-from engine.domain.payroll import add_months, month_start, month_text
-
 from engine.context import Context
+from engine.domain.payroll import add_months, month_start, month_text
 from engine.persistence import Case, Enrollment, EnrollmentAmount, OrgUnit
 from engine.queries import payroll as views
 from engine.services import payroll

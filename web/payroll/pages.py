@@ -2,9 +2,10 @@
 
 GET /payroll goes to the user's own county; /payroll/<county> lists its months and offers 生成 and 调整;
 /payroll/<county>/<month> shows one roster (totals by township and category, the lines with paging and
-filters) and …/check its reconciliation with the records; POST …/generate, …/approve and /payroll/<county>/adjustments change it; …/file.<csv|xlsx>
-downloads the bank file (full 身份证号, recorded in the audit log). Roles and county scope are
-engine.policy.payroll's, checked by every query and command.
+filters) and …/check its reconciliation with the records. POST …/generate, …/approve and
+/payroll/<county>/adjustments change it; …/file.csv and …/file.xlsx download the bank file (full 身份证号,
+recorded in the audit log). Roles and county scope are engine.policy.payroll's, checked by every query and
+command.
 """
 
 from __future__ import annotations
