@@ -14,7 +14,6 @@ import csv
 import io
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from freezegun import freeze_time
@@ -28,37 +27,9 @@ from engine.queries import payroll as views
 from engine.records import audit
 from engine.records.amounts import amounts_for_month
 from engine.services import payroll
-from tests.scenarios.flow import Application, Recheck, Users
-from tests.scenarios.households import household, member
+from tests.scenarios.payroll_flow import enrol_county, enrol_ma
 
-APPLIED = "2026-11-23 01:00:00"
-NOTICE_OVER = "2026-11-30 02:00:00"
 COUNTY = "demo-county"
-
-
-def _enrol(ctx: Context, data: dict[str, Any], users: Users, applied: str, decided: str) -> str:
-    with freeze_time(applied):
-        app = Application(ctx, data, users).start().accept().investigate().first_review()
-    with freeze_time(decided):
-        app.end_notice()
-        app.confirm()
-    return app.number
-
-
-def _zhou(employed: bool) -> dict[str, Any]:
-    worker = (
-        member("周强", "self", ("wage", "3000.00"), employment="employed", started="2027-05-01", birth="19850301")
-        if employed
-        else member("周强", "self", employment="unemployed", birth="19850301")
-    )
-    return household(worker, member("吴梅", "spouse", birth="19870505"), member("周小宝", "child", birth="20150606"))
-
-
-def _zheng(support: str) -> dict[str, Any]:
-    return household(
-        member("郑老汉", "self", ("support", support), birth="19580101", employment="retired"),
-        member("王老太", "spouse", birth="19600202", employment="retired"),
-    )
 
 
 def _lines(ctx: Context, month: str) -> dict[tuple[str, str, str], str]:
@@ -73,45 +44,7 @@ def _lines(ctx: Context, month: str) -> dict[tuple[str, str, str], str]:
 
 @pytest.fixture
 def county(ctx: Context) -> dict[str, str]:
-    """The four households, and the re-checks of June 2027; returns the case numbers by payee."""
-    users = Users()
-    zhang = _enrol(
-        ctx,
-        household(member("张三", "self", ("wage", "1500.00")), member("李芳", "spouse"), member("张小", "child")),
-        users,
-        APPLIED,
-        NOTICE_OVER,
-    )
-    zhou = _enrol(ctx, _zhou(False), users, APPLIED, NOTICE_OVER)
-    zheng = _enrol(ctx, _zheng("600.00"), users, APPLIED, NOTICE_OVER)
-    with freeze_time("2027-06-01 02:00:00"):
-        exit_review = Recheck(ctx, zhou, users).start(_zhou(True), "2400.00", "reported_change")
-        exit_review.investigate(_zhou(True), "employment", "2027-06-01")
-        exit_review.complete("exit_proposal", users.head, {"months": 3, "opinion": "就业后给予3个月渐退期"})
-        exit_review.complete("exit_decision", users.approver, {"decision": "approve", "opinion": "同意渐退3个月"})
-        stop = Recheck(ctx, zheng, users).start(_zheng("1900.00"), "1000.00")
-        stop.investigate(_zheng("1900.00"), "improvement", "2027-06-01")
-        stop.complete("stop_decision", users.approver, {"decision": "approve", "opinion": "赡养费增加，依法停发"})
-        stop.complete(
-            "stop_notice",
-            users.clerk,
-            {
-                "notice_text": "人均收入950元，高于标准，自2027年7月起停发。",
-                "delivered_on": "2027-06-01",
-                "delivery_method": "mail",
-                "remedies_told": True,
-            },
-        )
-    assert (exit_review.enrollment().status, exit_review.enrollment().ends_on) == ("gradual_exit", date(2027, 10, 1))
-    assert (stop.enrollment().status, stop.enrollment().ends_on) == ("stopped", date(2027, 7, 1))
-    return {"张三": zhang, "周强": zhou, "郑老汉": zheng}
-
-
-def _enrol_ma(ctx: Context) -> str:
-    """河西乡, rural, 2 people, no income: 2 × 800 = 1,600 from July 2027 (decided 30 June)."""
-    users = Users(village="demo-village-2-1", clerk="clerk2", head="head2")
-    data = household(member("马丽", "self", birth="19900909"), member("马军", "spouse"), registered_type="rural")
-    return _enrol(ctx, data, users, "2027-06-21 01:00:00", "2027-06-30 02:00:00")
+    return enrol_county(ctx)
 
 
 def test_rosters_follow_the_enrollments_month_by_month(ctx: Context, county: dict[str, str]) -> None:
@@ -140,7 +73,7 @@ def test_rosters_follow_the_enrollments_month_by_month(ctx: Context, county: dic
         }
         payroll.approve(ctx, "approver1", COUNTY, "2027-07")
         assert july.total == "3300.00"
-    ma = _enrol_ma(ctx)  # decided after July's roster was locked
+    ma = enrol_ma(ctx)  # decided after July's roster was locked
     with freeze_time("2027-07-25 02:00:00"):
         # A correction of June (locked): 张三 was owed 100 more; paid in August.
         payroll.add_adjustment(ctx, "county1", COUNTY, county["张三"], "2027-06", "2027-08", "100.00", "6月少发")
