@@ -324,7 +324,19 @@ def reconciliation(ctx: Context, username: str, county_code: str, month_text: st
         user = get_user(session, username)
         county = county_for(session, user, county_code, "read")
         roster = find_roster(session, county, month)
-        stored = session.scalars(select(PayrollLine).where(PayrollLine.roster_id == roster.id)).all()
+        stored = session.execute(
+            select(
+                PayrollLine.enrollment_id,
+                PayrollLine.kind,
+                PayrollLine.for_month,
+                PayrollLine.adjustment_id,
+                PayrollLine.amount,
+                PayrollLine.township_id,
+                PayrollLine.category,
+                PayrollLine.case_number,
+                PayrollLine.payee_name,
+            ).where(PayrollLine.roster_id == roster.id)
+        ).all()
         recorded = {(s.enrollment_id, s.kind, s.for_month, s.adjustment_id): Decimal(s.amount) for s in stored}
         expected_lines = compute_lines(session, county.id, month)
         expected = {line_key(line): line["amount"] for line in expected_lines}

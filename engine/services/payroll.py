@@ -249,22 +249,37 @@ def _file_roster(session: Session, county: OrgUnit, roster: PayrollRoster) -> Fi
         (OrgUnit.parent_id == county.id) | OrgUnit.id.in_(_villages(session, roster.id))
     )
     names: dict[int, str] = dict(session.execute(wanted).tuples().all())
+    # Plain rows, not ORM objects: a county's roster may have 100,000 lines.
+    rows = session.execute(
+        select(
+            PayrollLine.township_id,
+            PayrollLine.village_id,
+            PayrollLine.payee_name,
+            PayrollLine.id_number,
+            PayrollLine.category,
+            PayrollLine.kind,
+            PayrollLine.for_month,
+            PayrollLine.persons,
+            PayrollLine.amount,
+            PayrollLine.case_number,
+        )
+        .where(PayrollLine.roster_id == roster.id)
+        .order_by(PayrollLine.id)
+    )
     lines = [
         FileLine(
-            names.get(line.township_id or 0, ""),
-            names.get(line.village_id, ""),
-            line.payee_name,
-            line.id_number or "",
-            line.category,
-            line.kind,
-            rules.month_text(line.for_month),
-            line.persons,
-            Decimal(line.amount),
-            line.case_number,
+            names.get(town or 0, ""),
+            names.get(village, ""),
+            payee,
+            id_number or "",
+            category,
+            kind,
+            rules.month_text(for_month),
+            persons,
+            Decimal(amount),
+            case_number,
         )
-        for line in session.scalars(
-            select(PayrollLine).where(PayrollLine.roster_id == roster.id).order_by(PayrollLine.id)
-        )
+        for town, village, payee, id_number, category, kind, for_month, persons, amount, case_number in rows
     ]
     return FileRoster(
         county.name, county.code, rules.month_text(roster.month), rules.STATUS_LABELS[roster.status], lines
