@@ -192,3 +192,16 @@ def test_bank_files_read_back(ctx: Context, county: dict[str, str]) -> None:
         exports = session.scalars(select(AuditEvent).where(AuditEvent.action == "payroll_exported")).all()
     assert [e.details["format"] for e in exports] == ["csv", "xlsx"]
     assert exports[0].details["sha256"] == as_csv.sha256
+
+
+@pytest.mark.postgres
+def test_rosters_on_postgresql(ctx: Context, county: dict[str, str]) -> None:
+    """The month-by-month scenario on PostgreSQL: the grouping, the bulk insert and the lock behave alike."""
+    test_rosters_follow_the_enrollments_month_by_month(ctx, county)
+    _locked_file_keeps_its_hash(ctx)
+
+
+def _locked_file_keeps_its_hash(ctx: Context) -> None:
+    """The locked June file: its hash is the one kept at the approval."""
+    header = views.roster_page(ctx, "auditor1", COUNTY, "2027-06").header
+    assert payroll.export(ctx, "auditor1", COUNTY, "2027-06", "csv").sha256 == header.bank_file_sha256
