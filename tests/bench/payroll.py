@@ -79,11 +79,6 @@ def _load(ctx: Context, count: int) -> None:
         state = rng.choices(["active", "gradual_exit", "stopped"], weights=[90, 5, 5])[0]
         ends = {"active": None, "gradual_exit": add_months(MONTH, 3), "stopped": add_months(MONTH, -2)}[state]
         single = rng.random() < 0.1
-        members = [
-            {"name": name, "relation": "self", "id_number": id_number()},
-            {"name": f"配偶{index}", "relation": "spouse", "id_number": id_number()},
-            {"name": f"子女{index}", "relation": "child", "id_number": id_number("20150101")},
-        ]
         amount = Decimal(rng.choice(["300.00", "600.00", "900.00", "1200.00", "2400.00"]))
         starts = date(2025, rng.randint(1, 12), 1)
         enrollments.append(
@@ -101,7 +96,7 @@ def _load(ctx: Context, count: int) -> None:
                 "ends_on": ends,
                 "status": state,
                 "created_at": created,
-                "household": {"registered_type": rng.choice(["urban", "rural"]), "members": members},
+                "household": _household(index, name, rng.choice(["urban", "rural"])),
             }
         )
         amounts.append(_amount(index, starts, amount, "approval", 1 if single else 3))
@@ -112,6 +107,15 @@ def _load(ctx: Context, count: int) -> None:
     bulk_insert(ctx, Case, cases)
     bulk_insert(ctx, Enrollment, enrollments)
     bulk_insert(ctx, EnrollmentAmount, amounts)
+
+
+def _household(index: int, name: str, registered_type: str) -> dict[str, Any]:
+    members = [
+        {"name": name, "relation": "self", "id_number": id_number()},
+        {"name": f"配偶{index}", "relation": "spouse", "id_number": id_number()},
+        {"name": f"子女{index}", "relation": "child", "id_number": id_number("20150101")},
+    ]
+    return {"registered_type": registered_type, "members": members}
 
 
 def _amount(enrollment: int, starts: date, amount: Decimal, source: str, persons: int) -> dict[str, Any]:
