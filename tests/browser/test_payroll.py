@@ -71,6 +71,11 @@ def test_the_approver_reads_checks_and_locks_a_month(
     expect(july).not_to_contain_text("郑老汉")  # stopped from July
 
     clerk = sign_in(chromium, url, "county1", phone=True)
+    clerk.goto(f"{url}/payroll/demo-county")
+    expect(clerk.get_by_role("heading", name="生成名册草稿")).to_be_visible()
+    expect(clerk.get_by_role("heading", name="登记调整（更正已锁定的月份）")).to_be_visible()
+    clerk.screenshot(path=str(screenshots / "payroll-months-375px.png"), full_page=True)
+    assert clerk.evaluate("document.scrollingElement.scrollWidth") <= 375
     clerk.goto(f"{url}/payroll/demo-county/2027-08")
     expect(clerk.locator(".payroll-locked")).to_be_visible()
     with clerk.expect_download() as download:

@@ -29,7 +29,7 @@ def _enrolled(ctx: Context) -> str:
 
 
 def test_generate_approve_lock_and_download(ctx: Context, make_browser: Any) -> None:
-    _enrolled(ctx)
+    number = _enrolled(ctx)
     with freeze_time("2026-12-20 02:00:00"):
         clerk: Browser = make_browser("county1")
         months = clerk.get("/payroll", follow_redirects=True)
@@ -62,6 +62,12 @@ def test_generate_approve_lock_and_download(ctx: Context, make_browser: Any) -> 
         assert csv_file.headers["Cache-Control"] == "no-store"
         assert clerk.get(f"{ROSTER}/file.pdf").status_code == 404
         assert clerk.get(f"{ROSTER}/file.xlsx").data.startswith(b"PK")
+        # A correction of the locked January, paid in February; a bad amount is named, nothing recorded.
+        adjustment = {"case_number": number, "corrects_month": "2027-01", "paid_in": "2027-02", "reason": "1月少发"}
+        bad = clerk.post("/payroll/demo-county/adjustments", {**adjustment, "amount": "abc"}, follow_redirects=True)
+        assert "调整金额：非零金额" in bad.get_data(as_text=True)
+        good = clerk.post("/payroll/demo-county/adjustments", {**adjustment, "amount": "-50.00"}, follow_redirects=True)
+        assert "已登记调整，计入 2027-02" in good.get_data(as_text=True)
         # The line's 身份证号 is masked on the page, whole in the bank file.
         assert "110105********" in locked
         assert "********" not in csv_file.data.decode("utf-8-sig")
