@@ -17,13 +17,11 @@ from engine.domain import payroll as rules
 from engine.domain.id_numbers import mask_id_number
 from engine.errors import InvalidData, NotFound
 from engine.lookups import get_org_unit, get_user
-from engine.persistence import OrgUnit, PayrollAdjustment, PayrollLine, PayrollRoster, User
+from engine.persistence import OrgUnit, PayrollLine, PayrollRoster, User
 from engine.persistence.payroll import ROSTER_LOCKED
 from engine.policy import payroll as policy
-from engine.records.payroll_lines import compute_lines, line_key
 
 PAGE_SIZE = 50
-MISMATCH_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -108,39 +106,6 @@ class CountyPayroll:
     may_prepare: bool
 
 
-@dataclass(frozen=True)
-class MismatchRow:
-    case_number: str
-    payee_name: str
-    kind: str
-    for_month: str
-    recorded: str | None
-    expected: str | None
-
-
-@dataclass(frozen=True)
-class ReconcileRow:
-    township: str
-    category: str
-    recorded: str
-    expected: str
-    matches: bool
-
-
-@dataclass(frozen=True)
-class Reconciliation:
-    header: RosterHeader
-    rows: list[ReconcileRow]
-    recorded_total: str
-    expected_total: str
-    mismatch_count: int
-    mismatches: list[MismatchRow]
-
-    @property
-    def ok(self) -> bool:
-        return self.mismatch_count == 0
-
-
 def county_for(session: Session, user: User, code: str | None, action: str) -> OrgUnit:
     """The county named by `code` (the user's own when None), checked for `action`."""
     county = get_org_unit(session, code) if code else user.org_unit
@@ -208,7 +173,7 @@ def _today_month() -> date:
     return rules.month_start(china_today())
 
 
-def _unit_names(session: Session, ids: set[int | None]) -> dict[int | None, str]:
+def unit_names(session: Session, ids: set[int | None]) -> dict[int | None, str]:
     wanted = [i for i in ids if i is not None]
     names: dict[int | None, str] = {None: "（未知乡镇）"}
     if wanted:
@@ -230,7 +195,7 @@ def group_rows(session: Session, roster_id: int) -> list[GroupRow]:
     ).all()
     figures = [rules.GroupTotal(t, c, n, int(p or 0), Decimal(a or 0)) for t, c, n, p, a in rows]
     ordered = rules.totals_order(figures)
-    names = _unit_names(session, {g.township_id for g in ordered})
+    names = unit_names(session, {g.township_id for g in ordered})
     return [
         GroupRow(
             names.get(g.township_id, ""),
@@ -284,7 +249,7 @@ def roster_page(
             .limit(PAGE_SIZE)
             .offset((page - 1) * PAGE_SIZE)
         ).all()
-        names = _unit_names(session, {r.township_id for r in rows} | {r.village_id for r in rows})
+        names = unit_names(session, {r.township_id for r in rows} | {r.village_id for r in rows})
         return RosterPage(
             header_of(session, county, roster),
             group_rows(session, roster.id),
@@ -312,74 +277,4 @@ def _line_row(line: PayrollLine, names: dict[int | None, str]) -> LineRow:
         line.persons,
         rules.money(line.amount),
         line.case_number,
-    )
-
-
-def reconciliation(ctx: Context, username: str, county_code: str, month_text: str) -> Reconciliation:
-    """The roster's lines against what the records give now (amounts in force, 补发, adjustments): per
-    township and category, and every line that differs. A locked roster that no longer matches tells the
-    clerk which adjustments the next month needs."""
-    month = rules.parse_month(month_text)
-    with ctx.db.read() as session:
-        user = get_user(session, username)
-        county = county_for(session, user, county_code, "read")
-        roster = find_roster(session, county, month)
-        stored = session.execute(
-            select(
-                PayrollLine.enrollment_id,
-                PayrollLine.kind,
-                PayrollLine.for_month,
-                PayrollLine.adjustment_id,
-                PayrollLine.amount,
-                PayrollLine.township_id,
-                PayrollLine.category,
-                PayrollLine.case_number,
-                PayrollLine.payee_name,
-            ).where(PayrollLine.roster_id == roster.id)
-        ).all()
-        recorded = {(s.enrollment_id, s.kind, s.for_month, s.adjustment_id): Decimal(s.amount) for s in stored}
-        expected_lines = compute_lines(session, county.id, month)
-        expected = {line_key(line): line["amount"] for line in expected_lines}
-        groups: dict[tuple[int | None, str], list[Decimal]] = {}
-        for s in stored:
-            groups.setdefault((s.township_id, s.category), [Decimal(0), Decimal(0)])[0] += Decimal(s.amount)
-        for line in expected_lines:
-            groups.setdefault((line["township_id"], line["category"]), [Decimal(0), Decimal(0)])[1] += line["amount"]
-        names = _unit_names(session, {k[0] for k in groups})
-        rows = [
-            ReconcileRow(names.get(t, ""), rules.CATEGORIES.get(c, c), rules.money(r), rules.money(e), r == e)
-            for (t, c), (r, e) in sorted(groups.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1]))
-        ]
-        mismatches = rules.reconcile(recorded, expected)
-        people = {s.enrollment_id: (s.case_number, s.payee_name) for s in stored} | {
-            line["enrollment_id"]: (line["case_number"], line["payee_name"]) for line in expected_lines
-        }
-        shown = [
-            MismatchRow(
-                people.get(m.key[0], ("", ""))[0],
-                people.get(m.key[0], ("", ""))[1],
-                rules.LINE_KINDS.get(m.key[1], m.key[1]),
-                rules.month_text(m.key[2]),
-                rules.money(m.recorded) if m.recorded is not None else None,
-                rules.money(m.expected) if m.expected is not None else None,
-            )
-            for m in mismatches[:MISMATCH_LIMIT]
-        ]
-        return Reconciliation(
-            header_of(session, county, roster),
-            rows,
-            rules.money(sum(recorded.values(), Decimal(0))),
-            rules.money(sum(expected.values(), Decimal(0))),
-            len(mismatches),
-            shown,
-        )
-
-
-def adjustments_of(session: Session, county: OrgUnit, month: date) -> list[PayrollAdjustment]:
-    return list(
-        session.scalars(
-            select(PayrollAdjustment)
-            .where(PayrollAdjustment.county_id == county.id, PayrollAdjustment.paid_in == month)
-            .order_by(PayrollAdjustment.id)
-        )
     )

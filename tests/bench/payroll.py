@@ -28,6 +28,7 @@ from engine.context import Context
 from engine.domain.payroll import add_months, month_start, month_text
 from engine.persistence import Case, Enrollment, EnrollmentAmount, OrgUnit
 from engine.queries import payroll as views
+from engine.queries import payroll_check
 from engine.services import payroll
 from tests.bench.common import Outcome, Result, analyze, bench_context, bulk_insert, progress, scaled
 from tests.scenarios.households import id_number
@@ -156,7 +157,7 @@ def run() -> Outcome:
         )
         page = _timed(lambda: views.roster_page(ctx, "county1", "demo-county", month), REPEATS)
         outcome.results.append(Result.of_samples(NAME, "roster page (totals + 50 lines)", page))
-        check = _timed(lambda: views.reconciliation(ctx, "county1", "demo-county", month))
+        check = _timed(lambda: payroll_check.reconciliation(ctx, "county1", "demo-county", month))
         outcome.results.append(Result.of_samples(NAME, "reconciliation", check))
         as_csv = _timed(lambda: payroll.export(ctx, "county1", "demo-county", month, "csv"))
         outcome.results.append(Result.of_samples(NAME, "bank file CSV", as_csv))

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from engine.queries import payroll as views
+from engine.queries import payroll_check
 from engine.services import payroll
 from web.cli.support import cli_context, print_json
 
@@ -45,7 +46,7 @@ def show(county: str, month: str, username: str, page: int, as_json: bool) -> No
     """名册的合计、按乡镇和保障类别的小计、与保障记录的核对结果，以及一页明细（身份证号已遮蔽）。"""
     with cli_context() as ctx:
         roster = views.roster_page(ctx, username, county, month, page)
-        check = views.reconciliation(ctx, username, county, month)
+        check = payroll_check.reconciliation(ctx, username, county, month)
         if as_json:
             print_json({"roster": roster, "reconciliation": check})
             return
@@ -59,9 +60,10 @@ def show(county: str, month: str, username: str, page: int, as_json: bool) -> No
         verdict = "一致" if check.ok else f"不一致 {check.mismatch_count} 处"
         click.echo(f"核对：名册 {check.recorded_total} 元，保障记录 {check.expected_total} 元，{verdict}")
         for m in check.mismatches:
+            then = f"已由 {m.settled_in} 名册处理" if m.settled_in else "待处理"
             click.echo(
                 f"  {m.case_number}\t{m.payee_name}\t{m.kind}\t{m.for_month}\t"
-                f"名册 {m.recorded or '无'}\t记录 {m.expected or '无'}"
+                f"名册 {m.recorded or '无'}\t记录 {m.expected or '无'}\t{then}"
             )
         click.echo(f"明细 第 {roster.page}/{roster.pages} 页：")
         for line in roster.lines:

@@ -20,6 +20,7 @@ from flask_login import current_user
 from engine.errors import Conflict, InvalidData
 from engine.policy import payroll as policy
 from engine.queries import payroll as views
+from engine.queries import payroll_check
 from engine.services import payroll
 from web.kit.current import context, login_required, page_number, signed_in, username
 
@@ -100,7 +101,7 @@ def roster(county: str, month: str) -> ResponseReturnValue:
 @login_required
 def check(county: str, month: str) -> ResponseReturnValue:
     """The reconciliation on a page of its own: it recomputes every line (seconds for 100,000)."""
-    found = views.reconciliation(context(), username(), county, month)
+    found = payroll_check.reconciliation(context(), username(), county, month)
     return render_template("payroll/check.html", check=found)
 
 
