@@ -118,8 +118,12 @@ def find_roster(session: Session, county: OrgUnit, month: date) -> PayrollRoster
         select(PayrollRoster).where(PayrollRoster.county_id == county.id, PayrollRoster.month == month)
     ).first()
     if roster is None:
-        raise NotFound(f"{county.name} {rules.month_label(month)} 尚未生成发放名册")
+        raise missing_roster(county, month)
     return roster
+
+
+def missing_roster(county: OrgUnit, month: date) -> NotFound:
+    return NotFound(f"{county.name} {rules.month_label(month)} 尚未生成发放名册")
 
 
 def header_of(session: Session, county: OrgUnit, roster: PayrollRoster) -> RosterHeader:

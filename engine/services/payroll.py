@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.clock import china_today, utcnow
@@ -20,7 +22,7 @@ from engine.errors import Conflict, InvalidData, NotFound
 from engine.lookups import get_case, get_user
 from engine.persistence import Enrollment, OrgUnit, PayrollAdjustment, PayrollLine, PayrollRoster, User
 from engine.persistence.payroll import ROSTER_DRAFT, ROSTER_LOCKED
-from engine.queries.payroll import county_for, find_roster
+from engine.queries.payroll import county_for, find_roster, missing_roster
 from engine.records import audit
 from engine.records.payroll_lines import compute_lines, fingerprint
 from engine.records.roster_locks import check_month_open
@@ -69,17 +71,18 @@ def generate(ctx: Context, username: str, county_code: str, month_text: str) -> 
         user = get_user(session, username)
         county = county_for(session, user, county_code, "prepare")
         role = sorted(user.roles & {"county_clerk"})[0]
-        check_month_open(session, county.id, month, county.name)
         latest = rules.add_months(rules.month_start(china_today()), MONTHS_AHEAD)
         if month > latest:
             raise InvalidData("月份过晚", {"month": [f"月份：最晚只能编制 {rules.month_label(latest)} 的发放名册"]})
-        roster = session.scalars(
-            select(PayrollRoster).where(PayrollRoster.county_id == county.id, PayrollRoster.month == month)
-        ).first()
+        roster = _roster_for_update(session, county, month)
+        check_month_open(session, county.id, month, county.name)
         if roster is None:
             roster = PayrollRoster(county_id=county.id, month=month, status=ROSTER_DRAFT, created_by_id=user.id)
             session.add(roster)
-            session.flush()
+            try:
+                session.flush()
+            except IntegrityError as exc:  # another clerk created the month's roster at the same moment
+                raise Conflict("该月名册正由他人生成，请稍后刷新再试") from exc
         else:
             session.execute(delete(PayrollLine).where(PayrollLine.roster_id == roster.id))
         lines = compute_lines(session, county.id, month)
@@ -102,6 +105,16 @@ def generate(ctx: Context, username: str, county_code: str, month_text: str) -> 
         return _result(county, roster)
 
 
+def _roster_for_update(session: Session, county: OrgUnit, month: date) -> PayrollRoster | None:
+    """The month's roster, its row locked on PostgreSQL (FOR UPDATE) so that a generation and an approval
+    of the same month run one after the other; SQLite's writers are serialised already (BEGIN IMMEDIATE)."""
+    return session.scalars(
+        select(PayrollRoster)
+        .where(PayrollRoster.county_id == county.id, PayrollRoster.month == month)
+        .with_for_update()
+    ).first()
+
+
 def _stamp(roster: PayrollRoster, user: User, lines: list[dict[str, object]]) -> None:
     roster.generated_at = utcnow()
     roster.generated_by_id = user.id
@@ -119,7 +132,9 @@ def approve(ctx: Context, username: str, county_code: str, month_text: str) -> R
     with ctx.db.write() as session:
         user = get_user(session, username)
         county = county_for(session, user, county_code, "approve")
-        roster = find_roster(session, county, month)
+        roster = _roster_for_update(session, county, month)
+        if roster is None:
+            raise missing_roster(county, month)
         check_month_open(session, county.id, month, county.name)
         if fingerprint(compute_lines(session, county.id, month)) != roster.content_sha256:
             raise Conflict("发放名册生成后，保障对象或调整记录有变化：请经办人重新生成名册后再审批")

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -21,7 +23,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from engine.context import Context
-from engine.errors import Conflict, InvalidData, PermissionDenied
+from engine.errors import Conflict, InvalidData, NotFound, PermissionDenied
 from engine.persistence import AuditEvent
 from engine.queries import payroll as views
 from engine.queries import payroll_check
@@ -211,3 +213,34 @@ def _locked_file_keeps_its_hash(ctx: Context) -> None:
     """The locked June file: its hash is the one kept at the approval."""
     header = views.roster_page(ctx, "auditor1", COUNTY, "2027-06").header
     assert payroll.export(ctx, "auditor1", COUNTY, "2027-06", "csv").sha256 == header.bank_file_sha256
+
+
+@pytest.mark.postgres
+@freeze_time("2026-12-20 02:00:00")
+def test_two_generations_and_an_approval_at_once_on_postgresql(ctx: Context) -> None:
+    """Two clerks generate the same new month while the approver approves it: each call succeeds or is a
+    clear 409 (never a 500), and the month ends with one roster."""
+    barrier = threading.Barrier(3)
+    outcomes: list[str] = []
+
+    def work(call: Callable[[], object]) -> None:
+        barrier.wait()
+        try:
+            call()
+            outcomes.append("ok")
+        except (Conflict, NotFound):
+            outcomes.append("refused")
+
+    calls: list[Callable[[], object]] = [
+        lambda: payroll.generate(ctx, "county1", COUNTY, "2027-01"),
+        lambda: payroll.generate(ctx, "county1", COUNTY, "2027-01"),
+        lambda: payroll.approve(ctx, "approver1", COUNTY, "2027-01"),
+    ]
+    threads = [threading.Thread(target=work, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(outcomes) == 3
+    assert "ok" in outcomes
+    assert len(views.county_months(ctx, "county1").months) == 1
