@@ -10,6 +10,7 @@
 - auth/: signing in and out;
 - notifications/: the notification centre (the bell, the list, the preferences);
 - recalculation/: 年度调标, a county's recalculation runs (docs/annual-adjustment.md);
+- payroll/: 发放名册, a county's monthly payroll rosters;
 - kit/: what they share, with no routes (templates/kit/ likewise).
 
 Templates sit in the matching folders of templates/. The `dibao` command line (cli/) is a delivery layer
@@ -30,7 +31,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.context import Context
 from engine.services import web_sessions
-from web import admin, audit, auth, clerk, dashboard, designer, notifications, public, recalculation
+from web import admin, audit, auth, clerk, dashboard, designer, notifications, payroll, public, recalculation
 from web.api import init_app as init_api
 from web.kit import errors, filters, routing
 
@@ -104,7 +105,7 @@ def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = 
     init_api(app)  # the JSON API under /api/v1: bearer tokens, no cookies, so exempt from CSRF
     auth.init_app(app)
     filters.init_app(app)
-    for workspace in (clerk, public, audit, dashboard, admin, designer, notifications, recalculation):
+    for workspace in (clerk, public, audit, dashboard, admin, designer, notifications, recalculation, payroll):
         for blueprint in workspace.BLUEPRINTS:
             app.register_blueprint(blueprint)
     app.after_request(_security_headers)

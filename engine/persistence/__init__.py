@@ -10,7 +10,7 @@ from engine.persistence.draft import DraftFile
 from engine.persistence.notices import Enrollment, Notice, Objection
 from engine.persistence.notifications import Notification, NotificationDelivery, NotificationPreference
 from engine.persistence.org import OrgUnit, User, UserRole
-from engine.persistence.payroll import PayrollRoster
+from engine.persistence.payroll import PayrollAdjustment, PayrollLine, PayrollRoster
 from engine.persistence.process import HumanTask, ProcessDefinition, ProcessInstance
 from engine.persistence.recalculation import RecalculationItem, RecalculationRun
 from engine.persistence.sessions import WebSession
@@ -36,6 +36,8 @@ __all__ = [
     "NotificationPreference",
     "Objection",
     "OrgUnit",
+    "PayrollAdjustment",
+    "PayrollLine",
     "PayrollRoster",
     "ProcessDefinition",
     "ProcessInstance",

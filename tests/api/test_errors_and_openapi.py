@@ -72,6 +72,8 @@ ROUTES = {
     ("get", "/api/v1/simulations/{simulation_id}"),
     # 迁移 (docs/process-migration.md)
     ("post", "/api/v1/processes/{process_id}/migrations"),
+    # 发放名册 (docs/payments.md)
+    ("get", "/api/v1/payroll/{county}/{month}"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/token"),

@@ -30,6 +30,7 @@ BENCHMARKS = [
     "recalculation",  # 年度调标 (docs/annual-adjustment.md)
     "simulation",
     "migration",  # running cases to a newer process version (docs/process-migration.md)
+    "payroll",
 ]
 RESULTS = Path(__file__).with_name("results.md")
 

@@ -19,6 +19,7 @@ from web.api import (
     notifications,  # the notification centre (docs/notification-centre.md)
     objections,
     openapi,
+    payroll,  # 发放名册 (docs/payments.md)
     rewinding,  # 撤回, 退回, move (docs/withdraw-and-return.md)
     simulations,  # 政策模拟测算 (docs/policy-simulation.md)
     starting,  # what a user may start, 延长办理期限 (docs/starting-cases.md)
@@ -46,6 +47,7 @@ __all__ = [
     "notifications",
     "objections",
     "openapi",
+    "payroll",
     "rewinding",
     "simulations",
     "starting",

@@ -68,3 +68,7 @@ from web.cli.recalculation import recalculate_group  # noqa: E402
 main.add_command(recalculate_group)
 # 政策模拟测算 (docs/policy-simulation.md)
 main.add_command(simulate_command)
+# 发放名册 (docs/payments.md)
+from web.cli.payroll import payroll_group  # noqa: E402
+
+main.add_command(payroll_group)
