@@ -89,6 +89,27 @@ def init_demo(env: dict[str, str]) -> None:
 
 
 @contextmanager
+def seeded_serving(
+    tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config, seed: str, *args: str
+) -> Iterator[tuple[Server, str]]:
+    """A module's own server: a demo database, then `python -m tests.browser.<seed> ARGS…` on it before
+    `dibao serve` starts. Yields the server and what the seed printed (its last line names what it made)."""
+    base = tmp_path_factory.mktemp(f"dibao-{seed}")
+    env = server_env(base)
+    init_demo(env)
+    seeded = subprocess.run(
+        [sys.executable, "-m", f"tests.browser.{seed}", *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    with serving(base, env, pytestconfig) as running:
+        yield running, seeded.stdout.strip()
+
+
+@contextmanager
 def serving(base: Path, env: dict[str, str], pytestconfig: pytest.Config) -> Iterator[Server]:
     """`dibao serve` on a free port over the database of `env` (already initialised), stopped at the end."""
     port = _free_port()

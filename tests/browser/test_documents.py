@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from engine.settings import PROJECT_ROOT
-from tests.browser.conftest import Server, init_demo, server_env, serving
+from tests.browser.conftest import Server, seeded_serving
 from tests.browser.pages import sign_in
 
 pytestmark = pytest.mark.browser
@@ -30,15 +29,8 @@ RENDERED = ("approval_form", "rejection_notice", "confirmation_notice")
 def seeded(
     tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
 ) -> Iterator[tuple[Server, dict[str, str]]]:
-    base = tmp_path_factory.mktemp("dibao-documents")
-    env = server_env(base)
-    init_demo(env)
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.browser.seed_documents"], env=env, check=True, capture_output=True, timeout=600
-    )
-    numbers = json.loads(done.stdout.decode().strip().splitlines()[-1])
-    with serving(base, env, pytestconfig) as running:
-        yield running, numbers
+    with seeded_serving(tmp_path_factory, pytestconfig, "seed_documents") as (running, printed):
+        yield running, json.loads(printed.splitlines()[-1])
 
 
 def _documents(server: Server, number: str) -> list[dict[str, object]]:

@@ -6,15 +6,13 @@ The module has its own server: its database gets 20 applications at 审核确认
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import Server, init_demo, server_env, serving
+from tests.browser.conftest import Server, seeded_serving
 from tests.browser.pages import sign_in
 
 pytestmark = pytest.mark.browser
@@ -25,17 +23,7 @@ OPINION = "经审核，家庭收入低于当地低保标准，确认保障"
 
 @pytest.fixture(scope="module")
 def confirmations(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[Server]:
-    base = tmp_path_factory.mktemp("dibao-inbox")
-    env = server_env(base)
-    init_demo(env)
-    subprocess.run(
-        [sys.executable, "-m", "tests.browser.seed_confirmations", str(COUNT)],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    with serving(base, env, pytestconfig) as running:
+    with seeded_serving(tmp_path_factory, pytestconfig, "seed_confirmations", str(COUNT)) as (running, _):
         yield running
 
 

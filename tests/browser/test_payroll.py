@@ -6,15 +6,13 @@ Screenshots at desktop width and at 375 px."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import Server, init_demo, server_env, serving
+from tests.browser.conftest import Server, seeded_serving
 from tests.browser.pages import sign_in
 
 pytestmark = pytest.mark.browser
@@ -22,11 +20,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def payroll_server(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[Server]:
-    base = tmp_path_factory.mktemp("dibao-payroll")
-    env = server_env(base)
-    init_demo(env)
-    subprocess.run([sys.executable, "-m", "tests.browser.seed_payroll"], env=env, check=True, capture_output=True)
-    with serving(base, env, pytestconfig) as running:
+    with seeded_serving(tmp_path_factory, pytestconfig, "seed_payroll") as (running, _):
         yield running
 
 

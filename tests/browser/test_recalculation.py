@@ -8,15 +8,13 @@ standard of 850.00 from 2027 before the server starts (tests/browser/seed_recalc
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import Server, init_demo, server_env, serving
+from tests.browser.conftest import Server, seeded_serving
 from tests.browser.pages import sign_in
 
 pytestmark = pytest.mark.browser
@@ -24,19 +22,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def raised(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[tuple[Server, str]]:
-    base = tmp_path_factory.mktemp("dibao-recalculation")
-    env = server_env(base)
-    init_demo(env)
-    seeded = subprocess.run(
-        [sys.executable, "-m", "tests.browser.seed_recalculation", "300"],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    with serving(base, env, pytestconfig) as running:
-        yield running, seeded.stdout.strip().splitlines()[-1]
+    with seeded_serving(tmp_path_factory, pytestconfig, "seed_recalculation", "300") as (running, printed):
+        yield running, printed.splitlines()[-1]
 
 
 def _width(page: Page) -> int:

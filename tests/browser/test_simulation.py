@@ -5,15 +5,13 @@ no CSP violation (the page has no script: the progress page refreshes by <meta>)
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import Server, init_demo, server_env, serving
+from tests.browser.conftest import Server, seeded_serving
 from tests.browser.pages import WATCH_CSP, sign_in
 
 pytestmark = pytest.mark.browser
@@ -21,11 +19,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def seeded_server(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[Server]:
-    base = tmp_path_factory.mktemp("simulation")
-    env = server_env(base)
-    init_demo(env)
-    subprocess.run([sys.executable, "-m", "tests.browser.seed_simulation"], env=env, check=True, capture_output=True)
-    with serving(base, env, pytestconfig) as running:
+    with seeded_serving(tmp_path_factory, pytestconfig, "seed_simulation") as (running, _):
         yield running
 
 

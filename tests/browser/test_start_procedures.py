@@ -5,15 +5,13 @@ enrolled household picked by name, prefilled and started; screenshots at desktop
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import Server, init_demo, server_env, serving
+from tests.browser.conftest import Server, seeded_serving
 from tests.browser.pages import other_number, sign_in
 from tests.browser.seed_enrolments import NAME
 
@@ -24,14 +22,8 @@ APPLICANT = other_number("11010519820315021X", "7")  # a number of its own (the 
 
 @pytest.fixture(scope="module")
 def enrolled(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[tuple[Server, str]]:
-    base = tmp_path_factory.mktemp("dibao-start")
-    env = server_env(base)
-    init_demo(env)
-    seeded = subprocess.run(
-        [sys.executable, "-m", "tests.browser.seed_enrolments"], env=env, check=True, capture_output=True, text=True
-    )
-    with serving(base, env, pytestconfig) as running:
-        yield running, seeded.stdout.strip()
+    with seeded_serving(tmp_path_factory, pytestconfig, "seed_enrolments") as (running, printed):
+        yield running, printed
 
 
 def _fill_fire(page: Page) -> None:

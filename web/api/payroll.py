@@ -44,7 +44,7 @@ class RosterHeaderSchema(Schema):
     bank_file_sha256 = fields.String(allow_none=True, metadata={"description": "审批时银行 CSV 文件的 sha256"})
 
 
-class GroupSchema(Schema):
+class RosterGroupSchema(Schema):
     township = fields.String()
     category = fields.String()
     lines = fields.Integer()
@@ -67,7 +67,7 @@ class LineSchema(Schema):
 
 class RosterSchema(Schema):
     header = fields.Nested(RosterHeaderSchema)
-    groups = fields.List(fields.Nested(GroupSchema))
+    groups = fields.List(fields.Nested(RosterGroupSchema))
     lines = fields.List(fields.Nested(LineSchema))
     page = fields.Integer()
     pages = fields.Integer()

@@ -46,7 +46,7 @@ class SimulationRequestSchema(Strict):
     )
 
 
-class GroupSchema(Schema):
+class SimulationGroupSchema(Schema):
     name = fields.String(metadata={"description": "乡镇名称、类别代码（dibao/marginal/none）或来源（enrollment/case）"})
     households = fields.Integer()
     affected = fields.Integer()
@@ -58,10 +58,10 @@ class GroupSchema(Schema):
 
 class SummarySchema(Schema):
     counts = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"description": "按结果的户数"})
-    total = fields.Nested(GroupSchema)
-    by_township = fields.List(fields.Nested(GroupSchema))
-    by_category = fields.List(fields.Nested(GroupSchema))
-    by_source = fields.List(fields.Nested(GroupSchema))
+    total = fields.Nested(SimulationGroupSchema)
+    by_township = fields.List(fields.Nested(SimulationGroupSchema))
+    by_category = fields.List(fields.Nested(SimulationGroupSchema))
+    by_source = fields.List(fields.Nested(SimulationGroupSchema))
 
 
 class ChangeSchema(Schema):
