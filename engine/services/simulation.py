@@ -41,8 +41,8 @@ from engine.domain.simulation_parameters import (
     with_overrides,
 )
 from engine.errors import DibaoError, InvalidData, NotFound
-from engine.lookups import get_user
-from engine.persistence import DraftFile, OrgUnit, ProcessDefinition, SimulationJob
+from engine.lookups import get_user, latest_definition
+from engine.persistence import DraftFile, OrgUnit, SimulationJob
 from engine.policy.simulation import SimulationScope
 from engine.queries import simulation as reads
 from engine.records import audit
@@ -60,14 +60,14 @@ Sources = list[tuple[str, str]]
 
 
 def _in_force(ctx: Context, region: str) -> Sources:
-    """The parameter files of the region's latest deployed 低保 process; the files on disk before any deploy."""
+    """The parameter files of the 低保 process the region's new cases start on (its latest deployed version,
+    else the default region's, as engine.lookups.latest_definition chooses); the files on disk before any
+    deploy."""
     with ctx.db.read() as session:
-        files = session.scalars(
-            select(ProcessDefinition.files)
-            .where(ProcessDefinition.process_id == PROCESS_ID, ProcessDefinition.region == region)
-            .order_by(ProcessDefinition.version.desc())
-            .limit(1)
-        ).first()
+        try:
+            files: dict[str, Any] | None = latest_definition(session, PROCESS_ID, region).files
+        except NotFound:
+            files = None
     if files:
         return [(name, str(text)) for name, text in bundle_parameter_texts(files)]
     return [(s.origin, s.content.decode("utf-8", errors="replace")) for s in disk_sources(ctx, region).parameters]
