@@ -113,6 +113,10 @@ def parse_value(item: Entry, raw: str) -> Value:
     return text
 
 
+# Far above any standard, wage or multiplier, far below what would overflow the assessment's arithmetic.
+NUMBER_LIMIT = 10**9
+
+
 def _number(item: Entry, text: str) -> str:
     try:
         number = Decimal(text)
@@ -122,6 +126,8 @@ def _number(item: Entry, text: str) -> str:
         raise ValueError(
             "须是不小于 0 的金额，单位元，如 850 或 850.00" if item.kind == "money" else "须是不小于 0 的数，如 1.5"
         )
+    if number >= NUMBER_LIMIT:  # also keeps the cent rounding below from overflowing the decimal context (1e30)
+        raise ValueError(f"取值过大：须小于 {NUMBER_LIMIT:,}")
     if item.kind == "money":
         if number != number.quantize(Decimal("0.01")):
             raise ValueError("金额最多两位小数（到分）")

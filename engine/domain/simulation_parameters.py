@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from engine.domain import parameter_catalogue as catalogue
 from engine.domain.assessment import PARAMETER_NAMES, ParameterProblem, read_rules
@@ -64,28 +63,9 @@ def with_overrides(base: Parameters, overrides: Iterable[Override]) -> tuple[Par
         except ValueError as exc:
             problems.append(f"参数“{entry.label}”（{name}）：{exc}")
             continue
-        except InvalidOperation:  # the catalogue rounds money to the cent: 1e30 has no cents to round
-            value = "NaN"
-        if entry.kind in ("money", "decimal") and not _reasonable(str(value)):
-            problems.append(
-                f"参数“{entry.label}”（{name}）：取值 {override.value[:40]} 不是合理的数（须小于 {_LIMIT:,}）"
-            )
-            continue
         kept = tuple(p for p in merged[name].periods if p[0] < override.effective) if name in merged else ()
         merged[name] = Parameter(name, (*kept, (override.effective, value)))
     return Parameters(merged), problems
-
-
-# Far above any standard or multiplier, far below what would overflow the assessment's arithmetic.
-_LIMIT = 10**9
-
-
-def _reasonable(text: str) -> bool:
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return False
-    return number.is_finite() and number < _LIMIT
 
 
 def set_problems(parameters: Parameters, as_of: date) -> list[str]:

@@ -57,6 +57,9 @@ def test_labels_are_unique() -> None:
         ("dibao_standard_urban", "-1", "须是不小于 0 的金额"),
         ("notice_days", "5.5", "须是不小于 0 的整数（天）"),
         ("marginal_multiplier", "inf", "须是不小于 0 的数"),
+        # Once a 500: rounding 1e30 to the cent overflowed the decimal context.
+        ("dibao_standard_urban", "1e30", "取值过大：须小于 1,000,000,000"),
+        ("marginal_multiplier", "1e999999", "取值过大：须小于 1,000,000,000"),
         ("democratic_review_mode", "sometimes", "“sometimes”不是可选的取值"),
         ("gradual_exit_causes", "employment,lottery", "“lottery”不是可选的取值"),
         ("gradual_exit_causes", "", "至少选择一项"),

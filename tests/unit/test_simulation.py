@@ -199,6 +199,6 @@ def test_absurd_magnitudes_are_reported_not_computed() -> None:
         [Override("dibao_standard_urban", "1e30", AS_OF), Override("marginal_multiplier", "1e999999", AS_OF)],
     )
     assert problems == [
-        "参数“城市低保标准（元/人·月）”（dibao_standard_urban）：取值 1e30 不是合理的数（须小于 1,000,000,000）",
-        "参数“低保边缘家庭收入倍数”（marginal_multiplier）：取值 1e999999 不是合理的数（须小于 1,000,000,000）",
+        "参数“城市低保标准（元/人·月）”（dibao_standard_urban）：取值过大：须小于 1,000,000,000",
+        "参数“低保边缘家庭收入倍数”（marginal_multiplier）：取值过大：须小于 1,000,000,000",
     ]
