@@ -4,6 +4,7 @@ route with its security requirement."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -166,7 +167,7 @@ def test_the_openapi_document_lists_every_route_with_its_security(app: Flask, an
         assert "500" in op["responses"]
     # Every API route the app serves is documented.
     served = {
-        (method.lower(), rule.rule.replace("<id:", "{").replace("<", "{").replace(">", "}"))
+        (method.lower(), re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule))
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith("api.")
         for method in rule.methods or ()

@@ -19,13 +19,14 @@ from web.api.bodies import Components
 from web.api.core import BEARER_SCHEME, OPERATIONS, Operation, ctx, operation
 from web.api.errors import HTTP_MESSAGES
 from web.api.schemas import ErrorSchema
-from web.kit.routing import MAX_ID, MIN_ID
+from web.kit.routing import MAX_ID, MIN_ID, MONTH_PATTERN
 
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 # What each URL converter matches, as a JSON Schema (web.kit.routing): anything outside is a 404.
 _CONVERTERS: dict[str, dict[str, Any]] = {
     "id": {"type": "integer", "format": "int64", "minimum": MIN_ID, "maximum": MAX_ID},
     "": {"type": "string", "pattern": "^[^/]+$"},
+    "month": {"type": "string", "pattern": f"^{MONTH_PATTERN}$"},
 }
 _DESCRIPTION = (
     "最低生活保障等社会救助审核确认系统的 JSON 接口。除公示与异议、本文档和获取令牌外，每个请求都需要请求头 "

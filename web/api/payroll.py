@@ -76,14 +76,14 @@ class RosterSchema(Schema):
 
 @operation(
     "GET",
-    "/payroll/<county>/<month>",
+    "/payroll/<county>/<month:month>",
     summary="某县某月的发放名册：合计、按乡镇和保障类别的小计、分页的明细",
     tag="payroll",
     query=RosterQuerySchema,
     response=RosterSchema,
     roles="本县的县民政经办人、县民政审批人、审计、系统管理",
     errors=(400, 401, 403, 404, 422),
-    description="月份格式 YYYY-MM（否则 422，fields 为 month）；尚未生成 404；非本县或角色不符 403。身份证号已遮蔽。",
+    description="月份格式 YYYY-MM（2000 年起，其他写法 404）；尚未生成 404；非本县或角色不符 403。身份证号已遮蔽。",
 )
 def roster(county: str, month: str, query: dict[str, Any]) -> payroll.RosterPage:
     return payroll.roster_page(

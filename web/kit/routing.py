@@ -1,4 +1,5 @@
-"""`<id:name>`: the one URL converter for database identifiers in every route, pages and JSON API alike.
+"""`<id:name>`: the one URL converter for database identifiers in every route, pages and JSON API alike
+(and `<month:name>` for a payroll month).
 
 Werkzeug's `<int:…>` takes any run of digits, so /tasks/29816864197275811840 reached the database and
 SQLite refused the number with OverflowError: a 500 for what is only an address that cannot exist.
@@ -36,6 +37,17 @@ class IdConverter(BaseConverter):
         return str(int(value))
 
 
+# `<month:name>`: a payroll month as YYYY-MM, years 2000–9999 (engine.domain.payroll.parse_month reads the
+# same). Another spelling does not match the route: a 404, and the OpenAPI pattern says so to clients.
+MONTH_PATTERN = "[2-9][0-9]{3}-(?:0[1-9]|1[0-2])"
+
+
+class MonthConverter(BaseConverter):
+    regex = MONTH_PATTERN
+    part_isolating = True
+
+
 def init_app(app: Flask) -> None:
     """Before any blueprint adds its rules: a rule looks its converters up when it is added."""
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["month"] = MonthConverter
