@@ -11,7 +11,8 @@ Negative (schema-violating) requests are left as drawn.
 
 Some refusals are about data the request names, not about its shape, and stay 422 with the field named:
 the colleague of a transfer (`to`), the case a re-check names (`data.related_case`), the tasks and decision
-of a 批量审批 (`task_ids`, `decision`, `opinion`: one step with a decision form), and the content of a
+of a 批量审批 (`task_ids`, `decision`, `opinion`: one step with a decision form), the steps and cases of a
+迁移 (`mapping`, `cases`, `expected`), and the content of a
 task's form (`data.*` of complete and of a draft, whose form differs per task: GET /tasks/{id} shows it). A rejected
 schema-valid request is forgiven only when every field it names is one of these, or its message is one of
 the worded rules above (the coverage phase draws from the schema keywords only); any other field fails.
@@ -51,6 +52,9 @@ DATA_REFERENCES: dict[str, tuple[str, ...]] = {
     "POST /api/v1/cases": ("data.related_case",),
     # 批量审批: whether the tasks are one step with a decision form, and which decisions that form offers.
     "POST /api/v1/tasks/batch": ("task_ids", "decision", "opinion"),
+    # 迁移: the mapping names steps of the two versions (its keys too: OpenAPI 3.0 has no propertyNames to
+    # state their length), the cases and their expected versions name running cases.
+    "POST /api/v1/processes/{process_id}/migrations": ("mapping", "cases", "expected"),
 }
 
 # The server's messages for the rules the document states in words: the map_case hook keeps the fuzzing
