@@ -47,6 +47,7 @@ def test_the_inbox_on_a_phone_has_no_horizontal_scroll(
     page.get_by_label("环节").select_option("county_confirmation")
     page.get_by_role("button", name="查询").click()
     expect(page.get_by_role("button", name="批量审批")).to_be_visible()
+    page.wait_for_load_state()  # measured once the filtered page is laid out, not while it still streams in
     assert _page_width(page) <= 375
     page.screenshot(path=str(screenshots / "inbox-375px-batch-form.png"), full_page=True)
     page.context.close()
