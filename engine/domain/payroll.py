@@ -14,6 +14,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+# Re-exported: the payroll modules count months as rules.month_start / rules.add_months.
+from engine.domain.months import add_months as add_months
+from engine.domain.months import month_start as month_start
 from engine.domain.vocabulary import REGISTERED_TYPES
 from engine.errors import InvalidData
 
@@ -42,15 +45,6 @@ def parse_month(text: str, field: str = "month") -> date:
     if found is None or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 2000:
         raise InvalidData("月份格式有误", {field: ["月份：请按 YYYY-MM 填写，例如 2027-01"]})
     return date(int(found.group(1)), int(found.group(2)), 1)
-
-
-def month_start(day: date) -> date:
-    return date(day.year, day.month, 1)
-
-
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def month_text(month: date) -> str:

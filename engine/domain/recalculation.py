@@ -17,6 +17,7 @@ from typing import Any
 
 from engine.domain.assessment import assess
 from engine.domain.benefit import benefit_proposal
+from engine.domain.months import month_start as month_start  # rules.month_start for the service
 from engine.domain.parameters import Parameters
 from engine.errors import InvalidData
 
@@ -44,10 +45,6 @@ class Outcome:
     new_amount: Decimal | None
     new_persons: int | None
     reason: str | None  # Chinese, for flagged and skipped
-
-
-def month_start(day: date) -> date:
-    return date(day.year, day.month, 1)
 
 
 def classify(enrolled: Enrolled, effective_month: date, parameters: Parameters, region: str) -> Outcome:

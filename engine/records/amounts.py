@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.domain.benefit import first_of_next_month
+from engine.domain.months import month_start
 from engine.persistence import Enrollment, EnrollmentAmount
 
 SOURCES = {"approval": "审批确认", "review": "复核调整", "recalculation": "年度调标"}
@@ -29,10 +30,6 @@ class MonthAmount:
     source: str
     reference: str | None
     effective_from: date
-
-
-def month_start(day: date) -> date:
-    return date(day.year, day.month, 1)
 
 
 def record_amount(
