@@ -46,10 +46,22 @@ DIBAO_DELIVERY_LEASE_SECONDS     how long a worker's claim lasts; an older claim
 DIBAO_DELIVERY_TIMEOUT_SECONDS   network timeout of one send (default 10).
 DIBAO_DIGEST_HOUR      the China-time hour after which the worker writes the daily digest (default 8, 0–23).
 DIBAO_DIGEST_DAYS      the digest lists open tasks overdue or due within this many days (default 3).
+
+The production server and what watches it (docs/operations.md):
+DIBAO_WEB_WORKERS      gunicorn worker processes of `dibao serve` (default 2, 1–64). In demo mode one: the demo
+                       clock is per process (engine/clock.py), so a travel must reach the process that serves.
+DIBAO_WEB_THREADS      threads per worker process (default 8, 1–64).
+DIBAO_WEB_TIMEOUT      seconds a worker process may stay silent before gunicorn restarts it (default 60, 5–3600).
+DIBAO_METRICS_TOKEN    a bearer token that opens /metrics from any address; empty (the default): none does.
+DIBAO_METRICS_ALLOW    addresses or networks (comma-separated, e.g. 10.0.0.0/8) that may read /metrics without
+                       the token (default 127.0.0.1,::1: the machine itself). Behind a proxy the address is
+                       the client's as DIBAO_TRUSTED_PROXIES reads it.
+DIBAO_LOG_FORMAT       json (the default: one JSON object a line, for a log collector) | text (for a terminal).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -99,6 +111,12 @@ class Settings:
     delivery_timeout_seconds: float = 10.0
     digest_hour: int = 8
     digest_days: int = 3
+    web_workers: int = 2
+    web_threads: int = 8
+    web_timeout: int = 60
+    metrics_token: str = field(default="", repr=False)
+    metrics_allow: tuple[str, ...] = ("127.0.0.1", "::1")
+    log_format: str = "json"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -124,6 +142,7 @@ class Settings:
             **_delivery(env),
             digest_hour=_whole(env, "DIBAO_DIGEST_HOUR", 8, 0, 23),
             digest_days=_whole(env, "DIBAO_DIGEST_DAYS", 3, 0, 30),
+            **_serving(env),
         )
 
 
@@ -163,6 +182,30 @@ def _delivery(env: Mapping[str, str]) -> dict[str, Any]:
         "delivery_backoff_seconds": _whole(env, "DIBAO_DELIVERY_BACKOFF_SECONDS", 60, 1, 86400),
         "delivery_lease_seconds": _whole(env, "DIBAO_DELIVERY_LEASE_SECONDS", 300, 10, 86400),
         "delivery_timeout_seconds": float(_whole(env, "DIBAO_DELIVERY_TIMEOUT_SECONDS", 10, 1, 300)),
+    }
+
+
+LOG_FORMATS = ("json", "text")
+
+
+def _serving(env: Mapping[str, str]) -> dict[str, Any]:
+    # A typo in who may read /metrics would either expose it or lock the monitoring out: refuse to start.
+    allow = tuple(a.strip() for a in (env.get("DIBAO_METRICS_ALLOW") or "127.0.0.1,::1").split(",") if a.strip())
+    for entry in allow:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ValueError(f"DIBAO_METRICS_ALLOW 中的 {entry!r} 不是 IP 地址或网段（如 10.0.0.0/8）") from None
+    log_format = (env.get("DIBAO_LOG_FORMAT") or "json").strip().lower()
+    if log_format not in LOG_FORMATS:
+        raise ValueError(f"DIBAO_LOG_FORMAT 应为 json 或 text，而不是 {log_format!r}")
+    return {
+        "web_workers": _whole(env, "DIBAO_WEB_WORKERS", 2, 1, 64),
+        "web_threads": _whole(env, "DIBAO_WEB_THREADS", 8, 1, 64),
+        "web_timeout": _whole(env, "DIBAO_WEB_TIMEOUT", 60, 5, 3600),
+        "metrics_token": (env.get("DIBAO_METRICS_TOKEN") or "").strip(),
+        "metrics_allow": allow,
+        "log_format": log_format,
     }
 
 
