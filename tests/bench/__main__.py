@@ -31,6 +31,7 @@ BENCHMARKS = [
     "simulation",
     "migration",  # running cases to a newer process version (docs/process-migration.md)
     "payroll",
+    "api_throughput",  # the production server under 8 clients (issue 19)
 ]
 RESULTS = Path(__file__).with_name("results.md")
 
