@@ -49,15 +49,31 @@ class Advance:
         self._open_before: list[HumanTask] = []
 
     def begin(
-        self, instance: ProcessInstance, actor: audit.Actor = audit.SYSTEM, *, retry: bool = False
+        self,
+        instance: ProcessInstance,
+        actor: audit.Actor = audit.SYSTEM,
+        *,
+        retry: bool = False,
+        lock_after_step: bool = False,
     ) -> IsolatedRun:
         """The instance's run, restored; WorkflowFailed or Conflict if it accepts no work (an instance in
-        `error` does only when an administrator retries it)."""
+        `error` does only when an administrator retries it).
+
+        `lock_after_step`: take the audit head's lock once the engine step has run instead of now, so
+        concurrent steps on PostgreSQL serialise on the lock only for their writes, not while their child
+        works (docs/scaling.md). Only for a command that writes nothing before its step: a row it had
+        written before waiting for the lock could deadlock with the lock's holder."""
         self.instance, self.instance_id, self.actor = instance, instance.id, actor
         if not retry:
             check_instance_usable(instance)
-        self._open_before = prepare(self.session, instance.id)
-        return self.ctx.process(instance.definition).restore(instance.state)
+        self._open_before = prepare(self.session, instance.id, lock_audit=not lock_after_step)
+        run = self.ctx.process(instance.definition).restore(instance.state)
+        if lock_after_step:
+            run.after_step = self._lock_audit_head
+        return run
+
+    def _lock_audit_head(self) -> None:
+        audit.lock_head(self.session)
 
     def finish(self, case: Case, run: IsolatedRun, *, audit_new_tasks: bool = True) -> list[HumanTask]:
         """Write back what the step changed; returns the HumanTask rows it created."""

@@ -90,11 +90,12 @@ _OPEN_TASKS = select(HumanTask).where(
 )
 
 
-def prepare(session: Session, instance_id: int) -> list[HumanTask]:
-    """Read what persist() needs before the caller changes anything: the audit head (locked) and the
-    instance's open tasks. Reading them first lets the whole change go out in one flush at commit,
-    instead of an autoflush before each of these queries."""
-    audit.lock_head(session)
+def prepare(session: Session, instance_id: int, *, lock_audit: bool = True) -> list[HumanTask]:
+    """Read what persist() needs before the caller changes anything: the audit head (locked, unless the
+    caller locks it after its step: engine.records.advancing) and the instance's open tasks. Reading them
+    first lets the whole change go out in one flush at commit, instead of an autoflush before each query."""
+    if lock_audit:
+        audit.lock_head(session)
     return list(session.scalars(_OPEN_TASKS, {"instance_id": instance_id}))
 
 

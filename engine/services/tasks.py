@@ -186,7 +186,7 @@ def complete(ctx: Context, task_id: int, username: str, data: dict[str, Any]) ->
         policy.check_delegation_allows_completion(user, task)  # 委派: the delegate hands back, never completes
         check_may_act(user, task)
         actor = audit.Actor.of(user, task.role)
-        run = step.begin(task.instance, actor)
+        run = step.begin(task.instance, actor, lock_after_step=True)  # nothing is written before the step
         form = ctx.process(task.instance.definition).forms.get(task.form_key or "")
         if form is None:
             raise WorkflowFailed(f"任务“{task.title}”的表单 {task.form_key} 不在流程包中", task.task_name)

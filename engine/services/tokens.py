@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from engine.clock import utcnow
 from engine.context import Context
@@ -73,6 +73,18 @@ def issue_token(ctx: Context, username: str, password: str, remote_addr: str | N
         return IssuedToken(token, row.username, record.expires_at)
 
 
+_LIVE_TOKEN = (
+    select(ApiToken.id, ApiToken.last_used_at, User)
+    .join(User, User.id == ApiToken.user_id)
+    .where(
+        ApiToken.token_hash == bindparam("token_hash"),
+        ApiToken.revoked_at.is_(None),
+        ApiToken.expires_at > bindparam("now"),
+        User.active.is_(True),
+    )
+)
+
+
 def verify_token(ctx: Context, token: str | None) -> SignedInUser:
     """The token's user, or TokenRefused. Reading only, except a last_used_at refresh once a minute."""
     if not token:
@@ -80,23 +92,13 @@ def verify_token(ctx: Context, token: str | None) -> SignedInUser:
     if len(token) > _MAX_TOKEN_LENGTH:
         raise TokenRefused(INVALID_MESSAGE)
     now = utcnow()
+    # Every API request passes here: the token and its user (with unit and roles) in one read.
     with ctx.db.read() as session:
-        found = session.execute(
-            select(ApiToken.id, ApiToken.last_used_at, User.username)
-            .join(User, User.id == ApiToken.user_id)
-            .where(
-                ApiToken.token_hash == token_hash(token),
-                ApiToken.revoked_at.is_(None),
-                ApiToken.expires_at > now,
-                User.active.is_(True),
-            )
-        ).first()
-    if found is None:
-        raise TokenRefused(INVALID_MESSAGE)
-    token_id, last_used, username = found
-    signed_in = auth.load_user(ctx, username)
-    if signed_in is None:  # deactivated between the two reads
-        raise TokenRefused(INVALID_MESSAGE)
+        found = session.execute(_LIVE_TOKEN, {"token_hash": token_hash(token), "now": now}).unique().first()
+        if found is None:
+            raise TokenRefused(INVALID_MESSAGE)
+        token_id, last_used, user = found
+        signed_in = auth.as_signed_in(user)
     if last_used is None or now - last_used >= TOUCH_INTERVAL:
         with ctx.db.write() as session:
             session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))

@@ -10,7 +10,7 @@ engine that refuses to run any script.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -134,6 +134,9 @@ class IsolatedRun:
         self._state = state
         self._result = result
         self._reader: WorkflowRun | None = None
+        # Called once each step has run, before the caller writes anything (engine.records.advancing
+        # takes the audit head's lock here, so the lock is not held while the child works).
+        self.after_step: Callable[[], None] | None = None
 
     # --- steps (in a child process) ---------------------------------------------------------------
     def complete_form(self, spiff_task_id: str, form_key: str, data: Mapping[str, Any]) -> FormCompletion:
@@ -160,6 +163,8 @@ class IsolatedRun:
 
     def _moved(self, result: StepResult) -> None:
         self._state, self._result, self._reader = result.state, result, None
+        if self.after_step is not None:
+            self.after_step()
 
     # --- reading ---------------------------------------------------------------------------------
     def serialize(self) -> bytes:

@@ -101,11 +101,18 @@ def application(serial_name: str) -> dict[str, Any]:
 class Client:
     """One keep-alive connection, used by one thread."""
 
+    IDLE_SECONDS = 1.0  # below the server's keep-alive timeout: an idle connection is replaced, not reused
+
     def __init__(self, url: str) -> None:
         parts = urlsplit(url)
-        self.connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port or 80, timeout=60)
+        self.address = (parts.hostname or "127.0.0.1", parts.port or 80)
+        self.connection = http.client.HTTPConnection(*self.address, timeout=60)
+        self.last_used = time.monotonic()
 
     def call(self, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, Any, float]:
+        if time.monotonic() - self.last_used > self.IDLE_SECONDS:
+            self.connection.close()
+            self.connection = http.client.HTTPConnection(*self.address, timeout=60)
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -115,6 +122,7 @@ class Client:
         response = self.connection.getresponse()
         raw = response.read()
         elapsed = time.perf_counter() - started
+        self.last_used = time.monotonic()
         return response.status, json.loads(raw) if raw else None, elapsed
 
     def close(self) -> None:

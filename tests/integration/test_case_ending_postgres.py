@@ -33,9 +33,9 @@ def test_terminate_racing_a_completion_one_wins_the_other_conflicts(
     both_loaded = threading.Barrier(2, timeout=10)
     original = advancing.prepare
 
-    def prepare_after_both_loaded(session: Session, instance_id: int) -> list[HumanTask]:
+    def prepare_after_both_loaded(session: Session, instance_id: int, **options: bool) -> list[HumanTask]:
         both_loaded.wait()
-        return original(session, instance_id)
+        return original(session, instance_id, **options)
 
     monkeypatch.setattr(advancing, "prepare", prepare_after_both_loaded)
     outcomes: dict[str, str] = {}

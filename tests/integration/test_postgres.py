@@ -50,9 +50,9 @@ def test_racing_completions_one_wins_the_other_conflicts(
     both_loaded = threading.Barrier(2, timeout=10)
     original = advancing.prepare
 
-    def prepare_after_both_loaded(session: Session, instance_id: int) -> list[HumanTask]:
+    def prepare_after_both_loaded(session: Session, instance_id: int, **options: bool) -> list[HumanTask]:
         both_loaded.wait()
-        return original(session, instance_id)
+        return original(session, instance_id, **options)
 
     monkeypatch.setattr(advancing, "prepare", prepare_after_both_loaded)
     assert complete_concurrently(ctx, task.id, REGISTER) == ["conflict", "ok"]

@@ -134,10 +134,10 @@ def fields_under(prefix: str) -> Iterator[None]:
         raise InvalidData(exc.message, {f"{prefix}.{k}": v for k, v in exc.fields.items()}) from None
 
 
-def _reply(result: Any, response: type[Schema] | None, status: int) -> Response:
+def _reply(result: Any, response: Schema | None, status: int) -> Response:
     if isinstance(result, Response):  # a binary body (media_type), sent as the view made it
         return result
-    reply = jsonify(response().dump(result) if response is not None else result)
+    reply = jsonify(response.dump(result) if response is not None else result)
     reply.status_code = status
     return reply
 
@@ -185,15 +185,20 @@ def operation(
             )
         )
 
+        # One instance of each schema per route: building a marshmallow schema costs more than using it,
+        # and a schema keeps no state between load/dump calls.
+        query_schema, body_schema = query() if query else None, body() if body else None
+        response_schema = response() if response else None
+
         @functools.wraps(view)
         def handler(**kwargs: Any) -> Response:
             if not public:
                 g.api_user = tokens.verify_token(ctx(), bearer_token())
-            if query is not None:
-                kwargs["query"] = _load(query(), request.args.to_dict(), "查询参数有误")
-            if body is not None:
-                kwargs["body"] = _load(body(), _json_body(body_optional), "请求数据有误")
-            return _reply(view(**kwargs), response, status)
+            if query_schema is not None:
+                kwargs["query"] = _load(query_schema, request.args.to_dict(), "查询参数有误")
+            if body_schema is not None:
+                kwargs["body"] = _load(body_schema, _json_body(body_optional), "请求数据有误")
+            return _reply(view(**kwargs), response_schema, status)
 
         bp.add_url_rule(rule, endpoint=endpoint, view_func=handler, methods=[method])
         return handler
