@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from engine import policy
@@ -105,8 +105,12 @@ def _view_conditions(user: User, view: str) -> list[Any]:
 _WORK_OPTIONS = (joinedload(HumanTask.instance).joinedload(ProcessInstance.definition), joinedload(HumanTask.case))
 
 
+_TASK_TO_WORK = select(HumanTask).options(*_WORK_OPTIONS).where(HumanTask.id == bindparam("task_id"))
+
+
 def _task(session: Session, task_id: int) -> HumanTask:
-    task = session.get(HumanTask, task_id, options=_WORK_OPTIONS)
+    # A statement built once: session.get() with loader options would rebuild their cache key on every call.
+    task = session.scalars(_TASK_TO_WORK, {"task_id": task_id}).first()
     if task is None:
         raise NotFound(f"任务 {task_id} 不存在")
     return task

@@ -187,7 +187,9 @@ def _single_client(kind: str, url: str, env: dict[str, str], tokens: dict[str, s
 def run() -> Outcome:
     rows: list[Result] = []
     for kind in KINDS:
-        with served(kind) as server:
+        # SQLite takes one writer at a time: one web process whose threads queue on its write lock
+        # (engine.persistence.db); PostgreSQL: as many processes as cores.
+        with served(kind, DIBAO_WEB_WORKERS="1" if kind == "sqlite" else "2") as server:
             tokens = sign_in(server.url, BENCH_PASSWORD)
             rows += _throughput(kind, server.url, tokens)
             rows += _single_client(kind, server.url, server.env, tokens)
