@@ -1,0 +1,241 @@
+"""`dibao backup` and `dibao restore` on SQLite (docs/backup.md): a real 低保 case is backed up part way,
+restored into a completely fresh place, verified, and carried to its end there; a backup that does not
+match its manifest is refused with nothing written."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from freezegun import freeze_time
+
+from engine.records import audit
+from engine.services import attachments
+from tests.integration.backup_support import (
+    PDF,
+    START,
+    Place,
+    backup,
+    case_part_way,
+    context,
+    finish_case,
+    origin,
+)
+from tests.integration.cli_support import ok
+from tests.scenarios.issued import issued
+from web.cli import main
+
+
+def _sqlite(root: Path) -> Place:
+    return Place(root, f"sqlite:///{root / 'dibao.sqlite3'}")
+
+
+@pytest.fixture
+def source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Place, Path, str, int]:
+    """A system with a case part way, and its backup in tmp_path/backup."""
+    place = origin(tmp_path / "origin", f"sqlite:///{tmp_path / 'origin' / 'dibao.sqlite3'}", monkeypatch)
+    ctx = context()
+    try:
+        number, attachment_id = case_part_way(ctx)
+        assert issued(ctx, number), "the case should have issued a document before its 公示"
+        with freeze_time(START):
+            out = backup(tmp_path / "backup")
+    finally:
+        ctx.close()
+    assert "备份完成" in out
+    return place, tmp_path / "backup", number, attachment_id
+
+
+def test_a_restored_system_verifies_and_carries_the_case_to_its_end(
+    source: tuple[Place, Path, str, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    origin_place, directory, number, attachment_id = source
+    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    paths = {f["path"] for f in manifest["files"]}
+    assert manifest["database"]["kind"] == "sqlite"
+    assert manifest["database"]["alembic_revision"]
+    assert manifest["audit"]["key"] == "included"
+    assert manifest["audit"]["head_seq"] > 0
+    sha = next(f["sha256"] for f in manifest["files"] if f["path"].startswith("attachments/"))
+    assert f"attachments/{sha[:2]}/{sha}" in paths  # content-addressed, as the store itself
+    assert any(p.startswith("documents/") for p in paths)
+    assert "keys/audit-chain.key" in paths
+    assert any(p.startswith("processes/") for p in paths)
+    assert any(p.startswith("forms/") for p in paths)
+
+    fresh = _sqlite(tmp_path / "elsewhere")
+    fresh.use(monkeypatch)
+    out = ok(CliRunner().invoke(main, ["restore", str(directory)]))
+    assert "恢复完成" in out
+    assert "审计链完整" in out
+    assert stat.S_IMODE(os.stat(fresh.key_file).st_mode) == 0o600
+    assert fresh.key_file.read_bytes() == origin_place.key_file.read_bytes()
+    assert "审计链完整" in ok(CliRunner().invoke(main, ["audit", "verify"]))
+
+    ctx = context()
+    try:
+        assert ctx.settings.attachments_dir == fresh.root / "attachments"
+        assert attachments.open_for_download(ctx, "clerk1", attachment_id).content == PDF
+        finish_case(ctx, number)
+        assert audit.verify(ctx.db).ok
+        actions = [e.action for e in audit.case_history(ctx.db, 1)]
+        assert [a for a in actions if a != "document_issued"][-1] == "process_completed"
+        assert "case_decided" in actions
+    finally:
+        ctx.close()
+    assert sorted(p.name for p in fresh.root.iterdir()) == [
+        "attachments",
+        "audit-chain.key",
+        "dibao.sqlite3",
+        "documents",
+        "forms",
+        "processes",
+    ]
+
+
+def _tamper_byte(directory: Path) -> str:
+    blob = next(p for p in (directory / "attachments").rglob("*") if p.is_file())
+    data = bytearray(blob.read_bytes())
+    data[-1] ^= 0x01
+    blob.write_bytes(bytes(data))
+    return blob.name
+
+
+def _remove_file(directory: Path) -> str:
+    document = next(p for p in (directory / "documents").rglob("*") if p.is_file())
+    document.unlink()
+    return document.name
+
+
+def _extra_file(directory: Path) -> str:
+    (directory / "processes" / "default" / "extra.bpmn").write_text("<definitions/>", encoding="utf-8")
+    return "processes/default/extra.bpmn"
+
+
+def _tamper_manifest(directory: Path) -> str:
+    path = directory / "manifest.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    entry = next(f for f in data["files"] if f["path"].startswith("forms/"))
+    entry["sha256"] = "0" * 64
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return entry["path"]
+
+
+def _garble_manifest(directory: Path) -> str:
+    path = directory / "manifest.json"
+    path.write_text(path.read_text(encoding="utf-8")[:-40], encoding="utf-8")
+    return "manifest.json"
+
+
+def _unknown_version(directory: Path) -> str:
+    path = directory / "manifest.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["format_version"] = 99
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return "99"
+
+
+@pytest.mark.parametrize(
+    "damage", [_tamper_byte, _remove_file, _extra_file, _tamper_manifest, _garble_manifest, _unknown_version]
+)
+def test_a_backup_that_does_not_match_its_manifest_is_refused_with_nothing_written(
+    source: tuple[Place, Path, str, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: object
+) -> None:
+    _, directory, _, _ = source
+    named = damage(directory)  # type: ignore[operator]
+    fresh = _sqlite(tmp_path / "elsewhere")
+    fresh.root.mkdir()
+    fresh.use(monkeypatch)
+    result = CliRunner().invoke(main, ["restore", str(directory)])
+    assert result.exit_code != 0
+    assert named in result.output
+    assert "未做任何更改" in result.output
+    assert "Traceback" not in result.output
+    assert fresh.written() == []
+
+
+def test_a_target_in_use_is_refused_unless_forced(
+    source: tuple[Place, Path, str, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    origin_place, directory, number, _ = source
+    # The origin itself is not fresh: its database has our tables and its stores have files.
+    refused = CliRunner().invoke(main, ["restore", str(directory)])
+    assert refused.exit_code != 0
+    assert "--force" in refused.output
+    assert "dibao.sqlite3" in refused.output
+    ctx = context()
+    try:
+        finish_case(ctx, number)  # the system moves on after the backup …
+    finally:
+        ctx.close()
+    forced = ok(CliRunner().invoke(main, ["restore", "--force", str(directory)]))
+    assert "已替换：SQLite 数据库文件" in forced
+    assert "已替换：文书目录" in forced
+    ctx = context()
+    try:
+        finish_case(ctx, number)  # … and is put back to the moment of the backup, where the case is still open
+    finally:
+        ctx.close()
+    assert origin_place.key_file.exists()
+
+
+def test_a_key_that_does_not_fit_the_chain_is_refused(
+    source: tuple[Place, Path, str, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, directory, _, _ = source
+    fresh = _sqlite(tmp_path / "elsewhere")
+    fresh.root.mkdir()
+    fresh.use(monkeypatch)
+    monkeypatch.setenv("DIBAO_AUDIT_KEY", "ab" * 32)
+    result = CliRunner().invoke(main, ["restore", str(directory)])
+    assert result.exit_code != 0
+    assert "DIBAO_AUDIT_KEY" in result.output
+    assert fresh.written() == []
+
+
+def test_without_keys_the_backup_holds_no_key_and_restore_needs_the_kept_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    place = origin(tmp_path / "origin", f"sqlite:///{tmp_path / 'origin' / 'db.sqlite3'}", monkeypatch)
+    backup(tmp_path / "backup", "--without-keys")
+    manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["audit"]["key"] == "omitted"
+    assert not (tmp_path / "backup" / "keys").exists()
+    fresh = _sqlite(tmp_path / "elsewhere")
+    fresh.root.mkdir()
+    fresh.use(monkeypatch)
+    refused = CliRunner().invoke(main, ["restore", str(tmp_path / "backup")])
+    assert refused.exit_code != 0
+    assert "审计密钥" in refused.output
+    assert fresh.written() == []
+    monkeypatch.setenv("DIBAO_AUDIT_KEY", place.key_file.read_text(encoding="ascii").strip())
+    assert "恢复完成" in ok(CliRunner().invoke(main, ["restore", str(tmp_path / "backup")]))
+    assert not fresh.key_file.exists()
+    assert "审计链完整" in ok(CliRunner().invoke(main, ["audit", "verify"]))
+
+
+def test_a_backup_never_overwrites_and_never_leaves_half_a_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    place = origin(tmp_path / "origin", f"sqlite:///{tmp_path / 'origin' / 'db.sqlite3'}", monkeypatch)
+    (tmp_path / "used").mkdir()
+    (tmp_path / "used" / "old.txt").write_text("x", encoding="utf-8")
+    refused = CliRunner().invoke(main, ["backup", str(tmp_path / "used")])
+    assert refused.exit_code != 0
+    assert "不为空" in refused.output
+    # A row whose file is gone: the backup is refused, naming the file, and no folder is left behind.
+    ctx = context()
+    try:
+        case_part_way(ctx)
+    finally:
+        ctx.close()
+    blob = next(p for p in (place.root / "attachments").rglob("*") if p.is_file())
+    blob.unlink()
+    failed = CliRunner().invoke(main, ["backup", str(tmp_path / "new")])
+    assert failed.exit_code != 0
+    assert blob.name in failed.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["origin", "used"]
