@@ -10,11 +10,14 @@ import stat
 from pathlib import Path
 
 import pytest
+from alembic import command
 from click.testing import CliRunner
 from freezegun import freeze_time
 
+from engine.persistence.migrate import alembic_config
 from engine.records import audit
 from engine.services import attachments
+from engine.services import backup_database as database
 from tests.integration.backup_support import (
     PDF,
     START,
@@ -239,3 +242,48 @@ def test_a_backup_never_overwrites_and_never_leaves_half_a_directory(
     assert failed.exit_code != 0
     assert blob.name in failed.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["origin", "used"]
+
+
+def test_a_backup_from_an_older_version_is_brought_to_head_on_restore(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    origin(tmp_path / "origin", f"sqlite:///{tmp_path / 'origin' / 'db.sqlite3'}", monkeypatch)
+    ctx = context()
+    try:
+        head = database.head_revision(ctx.db.engine)
+        with ctx.db.engine.begin() as connection:  # the database as the previous release of the code left it
+            config = alembic_config(ctx.db.engine)
+            config.attributes["connection"] = connection
+            command.downgrade(config, "-1")
+        older = database.current_revision(ctx.db.engine)
+    finally:
+        ctx.close()
+    assert older is not None
+    assert older != head
+    backup(tmp_path / "backup")
+    _sqlite(tmp_path / "elsewhere").use(monkeypatch)
+    out = ok(CliRunner().invoke(main, ["restore", str(tmp_path / "backup")]))
+    assert f"数据库结构已从 {older} 升级到最新" in out
+    ctx = context()
+    try:
+        assert database.current_revision(ctx.db.engine) == head
+    finally:
+        ctx.close()
+    assert "审计链完整" in ok(CliRunner().invoke(main, ["audit", "verify"]))
+
+
+def test_a_backup_from_a_newer_version_is_refused(
+    source: tuple[Place, Path, str, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, directory, _, _ = source
+    path = directory / "manifest.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["database"]["alembic_revision"] = "ffffffffffff"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    fresh = _sqlite(tmp_path / "elsewhere")
+    fresh.root.mkdir()
+    fresh.use(monkeypatch)
+    result = CliRunner().invoke(main, ["restore", str(directory)])
+    assert result.exit_code != 0
+    assert "ffffffffffff" in result.output
+    assert fresh.written() == []
