@@ -36,9 +36,10 @@ def create(ctx: Context, target: Path, *, without_keys: bool = False) -> BackupR
         raise BackupError(f"备份目录 {target} 已存在且不为空：备份从不覆盖，请换一个新目录")
     target.parent.mkdir(parents=True, exist_ok=True)
     work = target.parent / f".{target.name}.partial-{uuid.uuid4().hex[:8]}"
-    work.mkdir()
+    work.mkdir(mode=0o700)  # personal data and the chain key: for the owner only
     try:
         manifest = _write(ctx, work, without_keys)
+        os.sync()  # every file on disk before the backup takes its name
         if target.exists():
             target.rmdir()
         os.replace(work, target)
@@ -53,11 +54,12 @@ def _write(ctx: Context, work: Path, without_keys: bool) -> m.Manifest:
     settings, engine = ctx.settings, ctx.db.engine
     kind = "postgresql" if ctx.db.is_postgres else "sqlite"
     db_file = work / (m.DATABASE_PGDUMP if ctx.db.is_postgres else m.DATABASE_SQLITE)
-    db_file.parent.mkdir(parents=True)
+    db_file.parent.mkdir(mode=0o700)
     if ctx.db.is_postgres:
         snapshot, schema = database.pg_snapshot(engine, db_file), database.pg_schema(engine)
     else:
         snapshot, schema = database.sqlite_snapshot(engine, db_file), None
+    db_file.chmod(0o600)
     files = [_entry_of(db_file, work)]
     files += copy_tree(settings.attachments_dir, work, m.ATTACHMENTS)
     files += copy_tree(settings.documents_dir, work, m.DOCUMENTS)
@@ -111,5 +113,3 @@ def _check_blobs(files: list[m.FileEntry], snapshot: database.Snapshot) -> None:
 def _write_manifest(path: Path, content: str) -> None:
     with path.open("x", encoding="utf-8") as out:
         out.write(content)
-        out.flush()
-        os.fsync(out.fileno())

@@ -132,6 +132,9 @@ def _pg_env(engine: Engine) -> dict[str, str]:
     for name, value in (("PGHOST", url.host), ("PGPORT", url.port), ("PGUSER", url.username)):
         if value:
             env[name] = str(value)
+    sslmode = url.query.get("sslmode")
+    if isinstance(sslmode, str):
+        env["PGSSLMODE"] = sslmode
     if url.password:
         env["PGPASSWORD"] = str(url.password)  # the environment, not the command line other users can read
     return env

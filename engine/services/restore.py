@@ -9,6 +9,7 @@ brought to head when the backup is older, the audit chain is verified, and `back
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,6 +78,7 @@ def restore(ctx: Context, source: Path, *, force: bool = False) -> RestoreResult
     if plan.write_key:
         key_file = ctx.settings.audit_key_file
         copy_file(source / m.KEY_FILE, key_file, m.KEY_FILE, mode=0o600)
+    os.sync()  # the files on disk before anything (the restore event) says the restore happened
     ctx.db.dispose()
     upgraded_from = _migrate(ctx)
     checked = _verify_chain(ctx, manifest)
