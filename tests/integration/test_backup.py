@@ -9,15 +9,18 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from alembic import command
 from click.testing import CliRunner
 from freezegun import freeze_time
+from sqlalchemy import select
 
+from engine.persistence import Attachment
 from engine.persistence.migrate import alembic_config
-from engine.records import audit
+from engine.records import audit, blobs
 from engine.services import attachments
 from engine.services import backup_database as database
 from engine.settings import PROJECT_ROOT
@@ -32,6 +35,8 @@ from tests.integration.backup_support import (
     origin,
 )
 from tests.integration.cli_support import ok
+from tests.scenarios.flow import Application
+from tests.scenarios.households import household, member
 from tests.scenarios.issued import issued
 from web.cli import main
 
@@ -305,3 +310,41 @@ def test_a_backup_from_a_newer_version_is_refused(
     assert result.exit_code != 0
     assert "ffffffffffff" in result.output
     assert fresh.written() == []
+
+
+def test_a_backup_taken_while_uploads_go_on_is_consistent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    origin(tmp_path / "origin", f"sqlite:///{tmp_path / 'origin' / 'db.sqlite3'}", monkeypatch)
+    ctx = context()
+    with freeze_time(START):
+        app = Application(ctx, household(member("赵六", "self", ("wage", "600.00")))).start()
+        task_id = app.task("intake_review").id
+    stop, started, uploaded = threading.Event(), threading.Event(), []
+
+    def upload_until_stopped() -> None:
+        while not stop.is_set():
+            n = len(uploaded)
+            attachments.upload(ctx, "clerk1", task_id, f"材料{n}.pdf", PDF + str(n).encode())
+            uploaded.append(n)
+            if n == 2:
+                started.set()
+
+    writer = threading.Thread(target=upload_until_stopped)
+    writer.start()
+    try:
+        assert started.wait(timeout=60)
+        backup(tmp_path / "backup")  # the server keeps writing: SQLite's online backup
+    finally:
+        stop.set()
+        writer.join(timeout=60)
+        ctx.close()
+    _sqlite(tmp_path / "elsewhere").use(monkeypatch)
+    ok(CliRunner().invoke(main, ["restore", str(tmp_path / "backup")]))  # verifies the chain and its head
+    ctx = context()
+    try:
+        with ctx.db.read() as session:
+            rows = session.scalars(select(Attachment)).all()
+            assert 3 <= len(rows) <= len(uploaded)
+            for row in rows:  # every row of the snapshot came with its file
+                assert blobs.file_sha256(blobs.blob_path(ctx.settings.attachments_dir, row.sha256)) == row.sha256
+    finally:
+        ctx.close()
