@@ -223,13 +223,21 @@ def test_a_key_that_does_not_fit_the_chain_is_refused(
     assert fresh.written() == []
 
 
-def test_without_keys_the_backup_holds_no_key_and_restore_needs_the_kept_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("kept_by", "state"), [("--without-keys", "omitted"), ("DIBAO_AUDIT_KEY", "not_included_env")])
+def test_a_key_kept_apart_is_not_in_the_backup_and_restore_needs_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept_by: str, state: str
 ) -> None:
     place = origin(tmp_path / "origin", f"sqlite:///{tmp_path / 'origin' / 'db.sqlite3'}", monkeypatch)
-    backup(tmp_path / "backup", "--without-keys")
+    key = place.key_file.read_text(encoding="ascii").strip()
+    if kept_by == "DIBAO_AUDIT_KEY":
+        monkeypatch.setenv("DIBAO_AUDIT_KEY", key)  # given directly, e.g. from a secret store
+        out = backup(tmp_path / "backup")
+        monkeypatch.delenv("DIBAO_AUDIT_KEY")
+    else:
+        out = backup(tmp_path / "backup", kept_by)
+    assert "审计密钥" in out  # the note says the key is not in the backup
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["audit"]["key"] == "omitted"
+    assert manifest["audit"]["key"] == state
     assert not (tmp_path / "backup" / "keys").exists()
     fresh = _sqlite(tmp_path / "elsewhere")
     fresh.root.mkdir()
@@ -237,8 +245,12 @@ def test_without_keys_the_backup_holds_no_key_and_restore_needs_the_kept_one(
     refused = CliRunner().invoke(main, ["restore", str(tmp_path / "backup")])
     assert refused.exit_code != 0
     assert "审计密钥" in refused.output
+    monkeypatch.setenv("DIBAO_AUDIT_KEY", "cd" * 32)  # a key, but not this chain's
+    wrong = CliRunner().invoke(main, ["restore", str(tmp_path / "backup")])
+    assert wrong.exit_code != 0
+    assert "封印" in wrong.output
     assert fresh.written() == []
-    monkeypatch.setenv("DIBAO_AUDIT_KEY", place.key_file.read_text(encoding="ascii").strip())
+    monkeypatch.setenv("DIBAO_AUDIT_KEY", key)
     assert "恢复完成" in ok(CliRunner().invoke(main, ["restore", str(tmp_path / "backup")]))
     assert not fresh.key_file.exists()
     assert "审计链完整" in ok(CliRunner().invoke(main, ["audit", "verify"]))

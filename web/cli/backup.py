@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from engine.domain.backup_manifest import KEY_FROM_ENV, KEY_OMITTED
 from engine.services import backup, restore
 from web.cli.support import cli_context
 
@@ -24,9 +25,9 @@ def backup_command(directory: Path, without_keys: bool) -> None:
             f"备份完成：{done.directory}，{len(manifest.files)} 个文件，共 {done.bytes_total} 字节；"
             f"审计链到第 {manifest.audit_head_seq} 号事件，数据库结构版本 {manifest.alembic_revision or '（未记录）'}"
         )
-        if manifest.audit_key == "not_included_env":
+        if manifest.audit_key == KEY_FROM_ENV:
             click.echo("注意：审计密钥由 DIBAO_AUDIT_KEY 直接给出，不在备份中；恢复时须提供同一密钥", err=True)
-        elif manifest.audit_key == "omitted":
+        elif manifest.audit_key == KEY_OMITTED:
             click.echo("注意：按 --without-keys 未备份审计密钥；恢复时须提供原密钥文件或 DIBAO_AUDIT_KEY", err=True)
 
 
