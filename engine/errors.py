@@ -103,6 +103,13 @@ class CheckpointError(DibaoError):
     code = "checkpoint"
 
 
+class BackupError(DibaoError):
+    """A backup that cannot be made or a restore that is refused (docs/backup.md); the message names the files.
+    A refused restore has written nothing."""
+
+    code = "backup"
+
+
 class DuplicateFound(Conflict):
     """A household being registered shares a member's 身份证号 with a running case or an enrolment.
     `matches` are engine.queries.duplicates.DuplicateMatch values (cases outside the caller's scope

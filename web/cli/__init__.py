@@ -72,3 +72,8 @@ main.add_command(simulate_command)
 from web.cli.payroll import payroll_group  # noqa: E402
 
 main.add_command(payroll_group)
+# 备份与恢复 (docs/backup.md)
+from web.cli.backup import backup_command, restore_command  # noqa: E402
+
+main.add_command(backup_command)
+main.add_command(restore_command)
