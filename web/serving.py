@@ -125,6 +125,9 @@ class DibaoServer(BaseApplication):  # type: ignore[misc]  # gunicorn has no typ
             "threads": self.plan.threads,
             "timeout": self.plan.timeout,
             "preload_app": False,
+            # gunicorn's default (4094 bytes) refuses a long query string with a bare HTML 414; allow
+            # what nginx's default header buffer (8k) lets through, gunicorn's largest bounded value.
+            "limit_request_line": 8190,
             "accesslog": None,
             "errorlog": "-",
             "logconfig_dict": logging_config(),
