@@ -5,20 +5,23 @@ nothing half written."""
 from __future__ import annotations
 
 import io
+import shutil
 import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from freezegun import freeze_time
 from sqlalchemy import event, func, select
 from werkzeug.test import TestResponse
 
 from engine.context import Context
-from engine.persistence import Attachment, AuditEvent, Case, HumanTask
+from engine.persistence import Attachment, AuditEvent, Case, HumanTask, IssuedDocument
 from engine.services import tokens
 from engine.services.bootstrap import DEMO_PASSWORD
 from engine.settings import Settings
 from tests.conftest import MakeContext
+from tests.web import documents_flow
 from tests.web.conftest import REGISTER, Browser, make_app, open_task
 
 DOWN = "数据库暂时不可用"
@@ -32,7 +35,7 @@ def _rows(ctx: Context) -> tuple[int, ...]:
     with ctx.db.read() as session:
         counts = [
             session.scalar(select(func.count()).select_from(model)) or 0
-            for model in (Case, HumanTask, AuditEvent, Attachment)
+            for model in (Case, HumanTask, AuditEvent, Attachment, IssuedDocument)
         ]
         counts.append(session.scalar(select(func.count()).where(HumanTask.state == "completed")) or 0)
         return tuple(counts)
@@ -166,3 +169,30 @@ def test_an_unwritable_attachment_store_refuses_the_upload_and_records_nothing(
     )
     _assert_unavailable(uploaded, STORAGE)
     assert _rows(ctx) == before
+
+
+def test_an_unwritable_document_store_refuses_the_completion_that_issues_one_through_the_api(
+    ctx: Context,
+) -> None:
+    with freeze_time(documents_flow.START):
+        application = documents_flow.in_notice(ctx)
+    with freeze_time(documents_flow.NOTICE_OVER):
+        application.end_notice()
+        confirmation = application.task("county_confirmation").id
+        token = tokens.issue_token(ctx, "approver1", DEMO_PASSWORD, "127.0.0.1").token
+        before = _rows(ctx)
+        documents = ctx.settings.documents_dir
+        shutil.rmtree(documents, ignore_errors=True)
+        documents.write_bytes(b"")  # the 确认通知书 cannot be stored: its store is a regular file now
+        done = (
+            make_app(ctx)
+            .test_client()
+            .post(
+                f"/api/v1/tasks/{confirmation}/complete",
+                json={"data": {"decision": "approve", "opinion": "经审核，符合保障条件，确认保障"}},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        )
+    _assert_api_unavailable(done, "storage_unavailable", "文书存储暂不可写")
+    assert _rows(ctx) == before
+    assert application.task("county_confirmation").id == confirmation  # still open
