@@ -59,7 +59,7 @@ run: init ## set everything up and serve the app on http://127.0.0.1:5000/ (demo
 	@echo "网址：http://127.0.0.1:5000/ （工作台，需登录）  公示栏：http://127.0.0.1:5000/public/notices （无需登录）"
 	@echo "示范账号（密码 demo-pass-2026）：village1 clerk1 head1 deputy1 clerk2 head2 verify1 county1 approver1 committee1 committee2 committee3 designer1 auditor1 admin1"
 	@echo "示范地区账号（R = yantai bengbu shaanxi huining taian）：village_R clerk_R head_R verify_R approver_R committee_R committee_R2 committee_R3 designer_R"
-	$(BIN)/dibao serve --host 127.0.0.1 --port 5000
+	$(BIN)/dibao serve --with-worker --host 127.0.0.1 --port 5000
 
 test: $(STAMP) document-deps modeler-assets ## lint, type-check, layering check and the test suite on SQLite
 	$(BIN)/ruff check engine web forms tests

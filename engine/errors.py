@@ -120,3 +120,10 @@ class DuplicateFound(Conflict):
     def __init__(self, message: str, matches: Sequence[object]) -> None:
         super().__init__(message)
         self.matches = list(matches)
+
+
+class StorageUnavailable(DibaoError):
+    """The attachment or document store cannot be written (a full disk, a lost mount, a wrong path); the
+    upload or document is not recorded either. A server problem, not the user's: the web answers 503."""
+
+    code = "storage_unavailable"

@@ -82,7 +82,8 @@ def issue(
     printed = {**context, "doc": {**context["doc"], "qr": qr_data_uri(doc["verify_url"])}}
     title, pdf = _render(file, templates, printed, element)
     sha256 = hashlib.sha256(pdf).hexdigest()
-    blobs.store_blob(ctx.settings.documents_dir, pdf, sha256)  # before the row: a committed row has its file
+    # Before the row: a committed row has its file.
+    blobs.store_blob(ctx.settings.documents_dir, pdf, sha256, "documents")
     row = IssuedDocument(
         case_id=case.id,
         instance_id=instance.id if instance else None,

@@ -117,7 +117,12 @@ def serving(base: Path, env: dict[str, str], pytestconfig: pytest.Config) -> Ite
     pytestconfig.stash[_LOG_KEY] = log
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [_dibao(), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=sink, stderr=sink
+            # The production server (gunicorn) as `make run` starts it: the tests travel the demo clock and
+            # wait for its timers, so one process (demo mode) with the worker in it.
+            [_dibao(), "serve", "--with-worker", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=sink,
+            stderr=sink,
         )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -117,7 +117,11 @@ def run(examples: int, seed: int, base: Path) -> int:
     log = base / "serve.log"
     with log.open("wb") as sink:
         server = subprocess.Popen(
-            [_bin("dibao"), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=sink, stderr=sink
+            # The production server (gunicorn) as `make run` starts it: one process in demo mode, the worker in it.
+            [_bin("dibao"), "serve", "--with-worker", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=sink,
+            stderr=sink,
         )
     try:
         _wait_until_healthy(url, server)

@@ -5,7 +5,8 @@ Domain errors map to statuses here and only here:
   Conflict → 409 · RateLimited → 429 (Retry-After) · LoginThrottled → 429 · LoginRefused and a missing or
   bad token → 401 (WWW-Authenticate: Bearer) · WorkflowFailed → 500 with the engine's message ·
   an unusable audit key (AuditKeyError, CheckpointError) → 500, details in the log only ·
-  any other DibaoError → 400 · HTTP errors keep their status · anything else → 500 with the request id
+  the database down, full or busy (engine.outages) and StorageUnavailable → 503 with Retry-After, nothing
+  saved · any other DibaoError → 400 · HTTP errors keep their status · anything else → 500 with the request id
   and no trace (the trace goes to the log).
 
 WorkflowFailed is a 500, not a 409: the request was valid and nobody else changed the case; the
@@ -37,11 +38,13 @@ from engine.errors import (
     NotFound,
     PermissionDenied,
     RateLimited,
+    StorageUnavailable,
     WorkflowFailed,
 )
+from engine.outages import DATABASE_ERRORS, database_outage
 from engine.queries.duplicates import DuplicateMatch
 from engine.services.auth import LoginRefused, LoginThrottled
-from web.kit.errors import AUDIT_UNAVAILABLE, request_id
+from web.kit.errors import AUDIT_UNAVAILABLE, STORAGE_RETRY_AFTER, log_outage, request_id
 
 log = logging.getLogger("dibao.api")
 
@@ -57,6 +60,7 @@ HTTP_MESSAGES = {
     422: "提交的数据有误",
     429: "请求过于频繁",
     500: "系统内部错误",
+    503: "服务暂不可用",
 }
 _HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 _BEARER = 'Bearer realm="dibao-api"'
@@ -123,7 +127,24 @@ def _domain_error(exc: DibaoError) -> Response:
     if isinstance(exc, AuditKeyError | CheckpointError):
         log.error("audit keys unusable: %s, request_id=%s", exc.message, request_id())
         return error_response(500, exc.code, AUDIT_UNAVAILABLE)
+    if isinstance(exc, StorageUnavailable):
+        log.error("storage unwritable: %r, request_id=%s", exc.__cause__, request_id())
+        return _unavailable(exc.code, exc.message, STORAGE_RETRY_AFTER)
     return error_response(400, exc.code, exc.message)
+
+
+def _unavailable(code: str, message: str, retry_after: int) -> Response:
+    response = error_response(503, code, message, retry_after=retry_after)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def _database_error(exc: Exception) -> Response:
+    outage = database_outage(exc)
+    if outage is None:
+        return _unexpected(exc)
+    log_outage(outage.kind, exc)
+    return _unavailable(f"database_{outage.kind}", outage.message, outage.retry_after)
 
 
 def http_error(exc: HTTPException) -> Response:
@@ -150,4 +171,6 @@ def init_blueprint(bp: Blueprint) -> None:
     bp.register_error_handler(ApiError, _api_error)
     bp.register_error_handler(DibaoError, _domain_error)
     bp.register_error_handler(HTTPException, http_error)
+    for database_error in DATABASE_ERRORS:
+        bp.register_error_handler(database_error, _database_error)
     bp.register_error_handler(Exception, _unexpected)

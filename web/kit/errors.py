@@ -3,7 +3,9 @@
 NotFound → 404, PermissionDenied → 403, InvalidData → 422, Conflict → a flash message and back to the
 inbox (the task was done or changed by someone else meanwhile), RateLimited → 429 (with Retry-After),
 WorkflowFailed → 500 with the engine's message, an unusable audit key (the chain key, the auditor's
-public key) → 500 with the details in the log. Anything unexpected is logged with the request id, which
+public key) → 500 with the details in the log. The database down, full or busy (engine.outages) and an
+unwritable attachment or document store (StorageUnavailable) → 503 with Retry-After: nothing was saved,
+the transaction was rolled back. Anything unexpected is logged with the request id, which
 the 500 page shows and every response carries as X-Request-Id.
 """
 
@@ -28,8 +30,10 @@ from engine.errors import (
     NotFound,
     PermissionDenied,
     RateLimited,
+    StorageUnavailable,
     WorkflowFailed,
 )
+from engine.outages import DATABASE_ERRORS, database_outage
 
 log = logging.getLogger("dibao.web")
 
@@ -45,7 +49,9 @@ HTTP_TITLES = {
     422: "提交的数据有误",
     429: "请求过于频繁",
     500: "系统内部错误",
+    503: "服务暂不可用",
 }
+STORAGE_RETRY_AFTER = 60
 
 
 def request_id() -> str:
@@ -55,19 +61,21 @@ def request_id() -> str:
     return rid
 
 
-def error_page(status: int, message: str, *, title: str | None = None) -> tuple[str, int]:
+def error_page(status: int, message: str, *, title: str | None = None, plain: bool = False) -> tuple[str, int]:
+    """`plain`: a page that needs nothing but this message (the layout asks the database who is signed in)."""
     heading = title or HTTP_TITLES.get(status, "出错了")
     try:
-        return render_template(
-            "kit/error.html", status=status, title=heading, message=message, rid=request_id()
-        ), status
+        if not plain:
+            return render_template(
+                "kit/error.html", status=status, title=heading, message=message, rid=request_id()
+            ), status
     except Exception:  # the page itself failed (say the database is down): a bare page, still no trace
         log.exception("error page failed, request_id=%s", request_id())
-        return (
-            f"<!doctype html><html lang=zh-CN><meta charset=utf-8><title>{escape(heading)}</title>"
-            f"<h1>{escape(heading)}</h1><p>{escape(message)}</p><p>请求编号：{request_id()}</p></html>",
-            status,
-        )
+    return (
+        f"<!doctype html><html lang=zh-CN><meta charset=utf-8><title>{escape(heading)}</title>"
+        f"<h1>{escape(heading)}</h1><p>{escape(message)}</p><p>请求编号：{request_id()}</p></html>",
+        status,
+    )
 
 
 def _not_found(exc: NotFound) -> ResponseReturnValue:
@@ -98,6 +106,28 @@ def _audit_unavailable(exc: AuditKeyError | CheckpointError) -> ResponseReturnVa
     # included, go to the log, not to the user.
     log.error("audit keys unusable: %s, request_id=%s", exc.message, request_id())
     return error_page(500, AUDIT_UNAVAILABLE, title="审计日志暂不可用")
+
+
+def _database_error(exc: Exception) -> ResponseReturnValue:
+    outage = database_outage(exc)
+    if outage is None:
+        return _unexpected(exc)
+    log_outage(outage.kind, exc)
+    page, status = error_page(503, outage.message, plain=True)
+    return page, status, [("Retry-After", str(outage.retry_after))]
+
+
+def log_outage(kind: str, exc: Exception) -> None:
+    """The driver's own message only: SQLAlchemy's text of the error carries the statement's parameters,
+    which may hold a 身份证号."""
+    cause = getattr(exc, "orig", None) or exc.__cause__ or exc
+    log.error("database %s: %s: %s, request_id=%s", kind, type(cause).__name__, cause, request_id())
+
+
+def _storage_unavailable(exc: StorageUnavailable) -> ResponseReturnValue:
+    log.error("storage unwritable: %r, request_id=%s", exc.__cause__, request_id())
+    page, status = error_page(503, exc.message)
+    return page, status, [("Retry-After", str(STORAGE_RETRY_AFTER))]
 
 
 def _other_domain_error(exc: DibaoError) -> ResponseReturnValue:
@@ -171,7 +201,10 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(RateLimited, _rate_limited)
     app.register_error_handler(AuditKeyError, _audit_unavailable)
     app.register_error_handler(CheckpointError, _audit_unavailable)
+    app.register_error_handler(StorageUnavailable, _storage_unavailable)
     app.register_error_handler(DibaoError, _other_domain_error)
+    for database_error in DATABASE_ERRORS:
+        app.register_error_handler(database_error, _database_error)
     app.register_error_handler(CSRFError, _csrf)
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(Exception, _unexpected)
