@@ -89,7 +89,7 @@ def _seed(ctx: Context) -> Seeded:
 def _actions(ctx: Context) -> Counter[str]:
     with ctx.db.read() as session:
         rows = session.execute(select(AuditEvent.action, func.count()).group_by(AuditEvent.action))
-        return Counter(dict(rows.tuples()))
+        return Counter(dict(rows.tuples().all()))
 
 
 def _parallel(work: list[Callable[[], Any]]) -> list[Any]:
