@@ -30,8 +30,8 @@ from tests.integration.scale_support import call, cluster_env, run_dibao, runnin
 
 VILLAGE = "demo-village-1-1"
 REGISTER = {"applicant_name": "孙七", "household_size": 2, "requested_amount": "700"}
-SAMPLE = """
-SELECT a.state, a.wait_event_type,
+SAMPLE = r"""
+SELECT a.state, a.wait_event_type, left(regexp_replace(a.query, '\s+', ' ', 'g'), 60),
        EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.granted
                AND l.relation = 'audit_head'::regclass) AS has_head
   FROM pg_stat_activity a
@@ -45,15 +45,18 @@ class Samples:
     waiting: int = 0  # backend-samples waiting on a heavyweight lock (the head row, nearly always)
     in_transaction: int = 0  # backend-samples inside a transaction, waiting or not
     holder: Counter[str] = field(default_factory=Counter)  # state of the head's holder: active / idle in transaction
+    # The holder's last statement: while it is "idle in transaction" the application works on after it.
+    holder_query: Counter[str] = field(default_factory=Counter)
 
     def take(self, conn: psycopg.Connection[tuple[object, ...]]) -> None:
         rows = conn.execute(SAMPLE).fetchall()
         self.taken += 1
-        waiters = sum(1 for _, wait, _ in rows if wait == "Lock")
-        self.waiting += waiters
-        self.in_transaction += sum(1 for state, _, _ in rows if state in ("active", "idle in transaction"))
-        holders = [state for state, wait, head in rows if head and wait != "Lock"]
-        self.holder[holders[0] if holders else "none"] += 1
+        self.waiting += sum(1 for _, wait, _, _ in rows if wait == "Lock")
+        self.in_transaction += sum(1 for state, _, _, _ in rows if state in ("active", "idle in transaction"))
+        holders = [(str(state), str(query)) for state, wait, query, head in rows if head and wait != "Lock"]
+        self.holder[holders[0][0] if holders else "none"] += 1
+        if holders:
+            self.holder_query[f"{holders[0][0]}: {holders[0][1]}"] += 1
 
 
 def _sampler(url: str, samples: Samples, stop: threading.Event) -> None:
@@ -100,6 +103,8 @@ def _report(latencies: dict[str, list[float]], samples: Samples, seconds: float,
     waiting, busy = samples.waiting / taken, 1 - samples.holder["none"] / taken
     print(f"samples {samples.taken}; backends in a transaction on average {samples.in_transaction / taken:.2f}")
     print(f"head held in {busy:.0%} of samples; by its holder's state: {dict(samples.holder)}")
+    for query, count in samples.holder_query.most_common(6):
+        print(f"  {count / taken:4.0%}  {query}")
     print(f"backends waiting for a lock on average {waiting:.2f} of {clients} clients")
     print(f"=> each locking request waits {waiting / steps * 1000:.1f} ms for the head (Little's law)")
     print(f"=> the head is held {busy / steps * 1000:.1f} ms per request; its ceiling {steps / busy:.0f} steps/s")
