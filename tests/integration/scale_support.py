@@ -4,6 +4,7 @@ workers started as real processes running this checkout's code, and a small JSON
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
@@ -90,10 +91,17 @@ def start_web(env: dict[str, str], port: int, log: IO[bytes]) -> subprocess.Pope
 
     Today's `dibao serve` is Flask's threaded server with a worker thread in-process (so the cluster has
     four sweepers, not two); when `dibao serve` becomes gunicorn, `--dev` keeps the old server."""
-    help_text = subprocess.run(dibao_command("serve", "--help"), env=env, capture_output=True, text=True).stdout
-    dev = ["--dev"] if "--dev" in help_text else []
+    dev = ["--dev"] if _serve_has_dev(env["PYTHONPATH"]) else []
     command = dibao_command("serve", *dev, "--host", "127.0.0.1", "--port", str(port))
     return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+@functools.cache
+def _serve_has_dev(pythonpath: str) -> bool:
+    help_text = subprocess.run(
+        dibao_command("serve", "--help"), env={**os.environ, "PYTHONPATH": pythonpath}, capture_output=True, text=True
+    ).stdout
+    return "--dev" in help_text
 
 
 def start_worker(env: dict[str, str], log: IO[bytes]) -> subprocess.Popen[bytes]:
