@@ -1,0 +1,200 @@
+"""What the scale proof (test_scale_postgres.py) and its measuring script (tests/bench/scale_lock.py) share:
+a scratch PostgreSQL database of its own, the environment of `dibao` processes on it, web servers and
+workers started as real processes running this checkout's code, and a small JSON API client."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import create_engine, make_url, text
+
+from engine.settings import PROJECT_ROOT
+
+STARTUP_SECONDS = 60
+DEMO_PASSWORD = "demo-pass-2026"
+
+
+def dibao_command(*args: str) -> list[str]:
+    """The `dibao` command of this checkout (the installed script may import another checkout's code)."""
+    return [sys.executable, "-c", "from web.cli import main; main()", *args]
+
+
+@contextmanager
+def scratch_database(admin_url: str) -> Iterator[str]:
+    """A fresh database `dibao_scale_<random>` on the server of `admin_url`, dropped at the end even on
+    failure (WITH (FORCE): a process left behind must not keep it alive). Yields its URL."""
+    name = f"dibao_scale_{secrets.token_hex(4)}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def cluster_env(base: Path, database_url: str, **extra: str) -> dict[str, str]:
+    """The environment every process of the cluster shares: one database, one key file, one store, and
+    copies of processes/ and forms/ (a 部署 writes files there; the repository's own must stay as they are)."""
+    processes = shutil.copytree(PROJECT_ROOT / "processes", base / "processes")
+    forms = shutil.copytree(PROJECT_ROOT / "forms" / "definitions", base / "forms")
+    return {
+        **os.environ,
+        "PYTHONPATH": str(PROJECT_ROOT),  # the subprocesses run this checkout's code
+        "DIBAO_DATABASE_URL": database_url,
+        "DIBAO_DEMO": "1",
+        "DIBAO_FAST_PASSWORD_HASH": "1",
+        "DIBAO_ATTACHMENTS_DIR": str(base / "attachments"),
+        "DIBAO_DOCUMENTS_DIR": str(base / "documents"),
+        "DIBAO_PROCESSES_DIR": str(processes),
+        "DIBAO_FORMS_DIR": str(forms),
+        "DIBAO_AUDIT_KEY_FILE": str(base / "audit-chain.key"),
+        "DIBAO_SECRET_KEY": "scale-proof-secret",  # the servers must agree on it (objection client hashes)
+        "DIBAO_LOG_FORMAT": "text",
+        **extra,
+    }
+
+
+def run_dibao(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(dibao_command(*args), env=env, capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        raise AssertionError(f"dibao {' '.join(args)} exited with {done.returncode}:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def start_web(env: dict[str, str], port: int, log: IO[bytes]) -> subprocess.Popen[bytes]:
+    """One web server of the cluster on `port` — the ONE place that knows how a web server is started.
+
+    Today's `dibao serve` is Flask's threaded server with a worker thread in-process (so the cluster has
+    four sweepers, not two); when `dibao serve` becomes gunicorn, `--dev` keeps the old server."""
+    dev = ["--dev"] if _serve_has_dev(env["PYTHONPATH"]) else []
+    command = dibao_command("serve", *dev, "--host", "127.0.0.1", "--port", str(port))
+    return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+@functools.cache
+def _serve_has_dev(pythonpath: str) -> bool:
+    help_text = subprocess.run(
+        dibao_command("serve", "--help"), env={**os.environ, "PYTHONPATH": pythonpath}, capture_output=True, text=True
+    ).stdout
+    return "--dev" in help_text
+
+
+def start_worker(env: dict[str, str], log: IO[bytes]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(dibao_command("worker", "--interval", "0.5"), env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited with {process.returncode}:\n{log.read_text(encoding='utf-8')}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310 (our own server)
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)  # polling a starting process, not waiting for the app under test
+    raise AssertionError(f"{url} did not answer /healthz within {STARTUP_SECONDS} s:\n{log.read_text('utf-8')}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@dataclass
+class Cluster:
+    """N web servers and M workers on one database; `urls` in the order the servers were started."""
+
+    base: Path
+    env: dict[str, str]
+    urls: list[str] = field(default_factory=list)
+    processes: list[tuple[subprocess.Popen[bytes], Path]] = field(default_factory=list)
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {path.name}\n{path.read_text('utf-8', 'replace')[-4000:]}" for _, path in self.processes)
+
+    def alive(self) -> None:
+        for process, path in self.processes:
+            if process.poll() is not None:
+                raise AssertionError(f"{path.name} exited with {process.returncode}:\n{self.logs()}")
+
+
+@contextmanager
+def running_cluster(base: Path, env: dict[str, str], web: int = 2, workers: int = 2) -> Iterator[Cluster]:
+    cluster = Cluster(base, env)
+    try:
+        for n in range(web):
+            port, log = free_port(), base / f"web-{n}.log"
+            with log.open("wb") as sink:
+                cluster.processes.append((start_web(env, port, sink), log))
+            cluster.urls.append(f"http://127.0.0.1:{port}")
+        for n in range(workers):
+            log = base / f"worker-{n}.log"
+            with log.open("wb") as sink:
+                cluster.processes.append((start_worker(env, sink), log))
+        for url, (process, log) in zip(cluster.urls, cluster.processes, strict=False):
+            wait_until_healthy(url, process, log)
+        yield cluster
+    finally:
+        for process, _ in cluster.processes:
+            stop(process)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: Any
+
+
+def call(url: str, method: str, path: str, body: Any = None, token: str | None = None, **headers: str) -> Reply:
+    """One JSON API request; an HTTP error is a Reply too, never an exception."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(f"{url}/api/v1{path}", data=data, method=method)  # noqa: S310 (our server)
+    request.add_header("Content-Type", "application/json")
+    if token is not None:
+        request.add_header("Authorization", f"Bearer {token}")
+    for name, value in headers.items():
+        request.add_header(name.replace("_", "-"), value)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (our own server)
+            return Reply(response.status, json.loads(response.read() or b"null"))
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        return Reply(error.code, json.loads(raw) if raw.startswith(b"{") else raw.decode("utf-8", "replace"))
+
+
+def token(url: str, username: str) -> str:
+    reply = call(url, "POST", "/auth/token", {"username": username, "password": DEMO_PASSWORD})
+    assert reply.status == 200, reply
+    value: str = reply.body["token"]
+    return value
