@@ -40,24 +40,6 @@ def _dibao(*args: str) -> list[str]:
     return [sys.executable, "-c", "from web.cli import main; main()", *args]
 
 
-def _serve_command(port: int, env: dict[str, str]) -> list[str]:
-    workers, threads = env.get("DIBAO_WEB_WORKERS", "2"), env.get("DIBAO_WEB_THREADS", "8")
-    return [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-k",
-        "gthread",
-        "-w",
-        workers,
-        "--threads",
-        threads,
-        "-b",
-        f"127.0.0.1:{port}",
-        "web:create_app()",
-    ]
-
-
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -143,7 +125,9 @@ def served(kind: str, **settings: str) -> Iterator[Served]:
         port = _free_port()
         log = base / "serve.log"
         with log.open("wb") as sink:
-            process = subprocess.Popen(_serve_command(port, env), env=env, stdout=sink, stderr=sink)
+            process = subprocess.Popen(
+                _dibao("serve", "--host", "127.0.0.1", "--port", str(port)), env=env, stdout=sink, stderr=sink
+            )
         served_url = f"http://127.0.0.1:{port}"
         try:
             _wait_until_healthy(served_url, process, log)

@@ -4,7 +4,6 @@ workers started as real processes running this checkout's code, and a small JSON
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import secrets
@@ -87,21 +86,10 @@ def free_port() -> int:
 
 
 def start_web(env: dict[str, str], port: int, log: IO[bytes]) -> subprocess.Popen[bytes]:
-    """One web server of the cluster on `port` — the ONE place that knows how a web server is started.
-
-    Today's `dibao serve` is Flask's threaded server with a worker thread in-process (so the cluster has
-    four sweepers, not two); when `dibao serve` becomes gunicorn, `--dev` keeps the old server."""
-    dev = ["--dev"] if _serve_has_dev(env["PYTHONPATH"]) else []
-    command = dibao_command("serve", *dev, "--host", "127.0.0.1", "--port", str(port))
+    """One web server of the cluster on `port`, as production runs it: `dibao serve` (gunicorn), no
+    background worker in it; the cluster's workers are `dibao worker` processes of their own."""
+    command = dibao_command("serve", "--host", "127.0.0.1", "--port", str(port))
     return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-
-
-@functools.cache
-def _serve_has_dev(pythonpath: str) -> bool:
-    help_text = subprocess.run(
-        dibao_command("serve", "--help"), env={**os.environ, "PYTHONPATH": pythonpath}, capture_output=True, text=True
-    ).stdout
-    return "--dev" in help_text
 
 
 def start_worker(env: dict[str, str], log: IO[bytes]) -> subprocess.Popen[bytes]:
