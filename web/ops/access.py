@@ -11,6 +11,7 @@ import logging
 import time
 
 from flask import Blueprint, Response, g, request
+from flask.blueprints import BlueprintSetupState
 
 from engine import observe
 from web.kit.errors import request_id
@@ -29,9 +30,15 @@ def _user() -> str | None:
     return name if isinstance(name, str) else None
 
 
-@bp.before_app_request
 def _started() -> None:
     g.ops_started = time.perf_counter()
+
+
+@bp.record_once
+def _first(state: BlueprintSetupState) -> None:
+    # First of the app's before_request functions: CSRF and login checks run earlier than this blueprint's
+    # own registration would put it, and a request they refuse (400, 401) must be timed too.
+    state.app.before_request_funcs.setdefault(None, []).insert(0, _started)
 
 
 @bp.after_app_request

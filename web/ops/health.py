@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+import json
+
+from flask import Blueprint, Response, jsonify
 from flask.typing import ResponseReturnValue
 
 from engine.queries.readiness import readiness
 from web.kit.current import context
 
 bp = Blueprint("ops", __name__)
+_NO_STORE = {"Cache-Control": "no-store"}
 
 
 @bp.get("/healthz")
@@ -24,7 +27,6 @@ def readyz() -> ResponseReturnValue:
     failing = [c for c in checks if not c.ok]
     shown = failing or checks
     body = {"ready": not failing, "checks": [{"name": c.name, "ok": c.ok, "message": c.message} for c in shown]}
-    response = jsonify(body)
-    response.status_code = 503 if failing else 200
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    # Chinese as Chinese (jsonify would write \u escapes): an operator reads this in a browser or with curl.
+    text = json.dumps(body, ensure_ascii=False, indent=2)
+    return Response(text, status=503 if failing else 200, mimetype="application/json", headers=_NO_STORE)

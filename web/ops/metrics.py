@@ -100,7 +100,7 @@ def _allowed() -> bool:
 
 
 def scrape(ctx: Context) -> bytes:
-    """The whole exposition: this process's (or all workers') figures, then the database gauges once."""
+    """The whole exposition: the database gauges once, then this process's (or all workers') figures."""
     directory = os.environ.get(MULTIPROC_ENV)
     if directory:
         counted = CollectorRegistry()
@@ -109,7 +109,7 @@ def scrape(ctx: Context) -> bytes:
         counted = REGISTRY
     database = CollectorRegistry()
     database.register(DatabaseCollector(ctx))
-    return generate_latest(counted) + generate_latest(database)
+    return generate_latest(database) + generate_latest(counted)  # what the database says first: the alerts
 
 
 @bp.get("/metrics")
