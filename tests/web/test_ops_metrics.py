@@ -111,7 +111,11 @@ def test_a_step_that_conflicts_is_not_counted(ctx: Context) -> None:
     assert value(scrape(app), "dibao_case_starts_total", process="reference_review") == before
 
 
-def test_database_gauges(ctx: Context) -> None:
+BACKENDS = pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+
+
+@BACKENDS
+def test_database_gauges(ctx: Context, backend: str) -> None:
     app = make_app(ctx)
     late, broken = (cases.start_case(ctx, "reference_review", "clerk1", {"village": "demo-village-1-1"}) for _ in "ab")
     now = utcnow()
@@ -144,7 +148,8 @@ def test_no_timer_due_is_zero_lag(ctx: Context) -> None:
     assert value(samples, "dibao_audit_last_checkpoint_seq") == 0
 
 
-def test_worker_heartbeat(ctx: Context) -> None:
+@BACKENDS
+def test_worker_heartbeat(ctx: Context, backend: str) -> None:
     """The loop's row appears with its first round, /metrics shows its age, and a clean stop removes it.
     A row a day old (a worker killed without a clean stop) is pruned."""
     app = make_app(ctx)

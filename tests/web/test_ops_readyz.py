@@ -52,7 +52,11 @@ def test_healthz_answers_without_the_database(tmp_path: Path) -> None:
     assert response.get_json() == {"ok": True}
 
 
-def test_ready_after_init(make_context: MakeContext) -> None:
+BACKENDS = pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+
+
+@BACKENDS
+def test_ready_after_init(make_context: MakeContext, backend: str) -> None:
     status, body = readyz(make_app(initialised(make_context)))
     assert status == 200, body
     assert body["ready"] is True
@@ -82,7 +86,8 @@ def test_database_unreachable(url: str, tmp_path: Path) -> None:
     assert problems["migrations"] == problems["audit_key"] == "数据库不可用，无法检查"
 
 
-def test_migrations_behind(make_context: MakeContext) -> None:
+@BACKENDS
+def test_migrations_behind(make_context: MakeContext, backend: str) -> None:
     ctx = initialised(make_context)
     with ctx.db.engine.begin() as connection:
         config = alembic_config(ctx.db.engine)
