@@ -64,6 +64,13 @@ def test_configured_network(make_context: MakeContext) -> None:
     refused(app, "127.0.0.1")  # the default no longer applies once the list is set
 
 
+def test_behind_a_proxy_the_clients_address_counts(make_context: MakeContext) -> None:
+    """nginx on the same machine forwards everyone: its own 127.0.0.1 must not open /metrics to the world."""
+    app = make_app(make_context(trusted_proxies=1, metrics_allow=("127.0.0.1", "10.0.0.0/8")))
+    refused(app, "127.0.0.1", **{"X-Forwarded-For": "203.0.113.5"})
+    assert scrape(app, "127.0.0.1", **{"X-Forwarded-For": "10.9.8.7"})
+
+
 def test_bearer_token(make_context: MakeContext) -> None:
     app = make_app(make_context(metrics_token="s3cret-token-for-prometheus"))
     assert scrape(app, "198.51.100.9", Authorization="Bearer s3cret-token-for-prometheus")

@@ -7,6 +7,7 @@ nothing below.
 
 from __future__ import annotations
 
+import logging
 import os
 
 import click
@@ -36,7 +37,10 @@ from web.ops.logs import configure as configure_logging
 @click.group()
 def main() -> None:
     """低保审批系统命令行。数据库由 DIBAO_DATABASE_URL 指定（默认 instance/ 下的 SQLite 文件）。"""
-    configure_logging(_log_settings(), debug=bool(os.environ.get("DIBAO_DEBUG")))
+    # Like basicConfig before it: logging a host already set up (a test runner invoking the command in its
+    # own process) is left alone.
+    if not logging.getLogger().handlers:
+        configure_logging(_log_settings(), debug=bool(os.environ.get("DIBAO_DEBUG")))
 
 
 def _log_settings() -> Settings:
