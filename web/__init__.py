@@ -1,7 +1,8 @@
 """The Flask application, one blueprint package per workspace (flaskr-style):
 
 - clerk/: 工作台, task pages, 受理登记, 案件查询 and case pages, attachments;
-- public/: the 公示 board (no login), the status page and the health check;
+- public/: the 公示 board (no login) and the status page;
+- ops/: /healthz, /readyz, /metrics and the request log (docs/monitoring.md);
 - designer/: process sets, versions, diffs, drafts, the modeler;
 - audit/: the auditor's read-only workspace;
 - dashboard/: 统计看板;
@@ -31,7 +32,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.context import Context
 from engine.services import web_sessions
-from web import admin, audit, auth, clerk, dashboard, designer, notifications, payroll, public, recalculation
+from web import admin, audit, auth, clerk, dashboard, designer, notifications, ops, payroll, public, recalculation
 from web.api import init_app as init_api
 from web.kit import errors, filters, routing
 
@@ -105,7 +106,7 @@ def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = 
     init_api(app)  # the JSON API under /api/v1: bearer tokens, no cookies, so exempt from CSRF
     auth.init_app(app)
     filters.init_app(app)
-    for workspace in (clerk, public, audit, dashboard, admin, designer, notifications, recalculation, payroll):
+    for workspace in (clerk, public, audit, dashboard, admin, designer, notifications, recalculation, payroll, ops):
         for blueprint in workspace.BLUEPRINTS:
             app.register_blueprint(blueprint)
     app.after_request(_security_headers)

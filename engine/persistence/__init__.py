@@ -7,6 +7,7 @@ from engine.persistence.base import Base
 from engine.persistence.cases import Case
 from engine.persistence.documents import IssuedDocument
 from engine.persistence.draft import DraftFile
+from engine.persistence.heartbeat import WorkerHeartbeat
 from engine.persistence.notices import Enrollment, Notice, Objection
 from engine.persistence.notifications import Notification, NotificationDelivery, NotificationPreference
 from engine.persistence.org import OrgUnit, User, UserRole
@@ -47,4 +48,5 @@ __all__ = [
     "User",
     "UserRole",
     "WebSession",
+    "WorkerHeartbeat",
 ]

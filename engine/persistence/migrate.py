@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from engine.settings import PROJECT_ROOT
@@ -23,3 +25,16 @@ def upgrade_to_head(engine: Engine) -> None:
         config = alembic_config(engine)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def script_heads() -> set[str]:
+    """The newest revision(s) of engine/persistence/migrations, read from the scripts."""
+    config = Config(toml_file=PROJECT_ROOT / "pyproject.toml")
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return set(ScriptDirectory.from_config(config).get_heads())
+
+
+def current_heads(engine: Engine) -> set[str]:
+    """The revision(s) the database says it is at (alembic_version); empty for a database never migrated."""
+    with engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads())

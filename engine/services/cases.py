@@ -9,7 +9,7 @@ from uuid import uuid4
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import policy
+from engine import observe, policy
 from engine.clock import utcnow
 from engine.context import Context
 from engine.domain.roles import Level
@@ -210,6 +210,7 @@ def begin_case(
         },
     )
     run = pending.process.start({**pending.start_data, "case_number": case.number})
+    observe.count_on_commit(session, observe.STARTS, case.kind)
     return persist(ctx, session, case, instance, run, pending.actor, audit_new_tasks=audit_new_tasks)
 
 

@@ -157,7 +157,10 @@ def attempt(settings: Settings, item: Outgoing) -> Failure | None:
         else:
             raise DeliveryFailed(f"未知的发送渠道 {item.channel}")
     except DeliveryFailed as exc:
-        log.warning("通知发送失败（第 %d 次，发送记录 %d）：%s", item.attempts + 1, item.delivery_id, exc.message)
+        # The delivery row keeps the whole message for the admin page; the log never gets the recipient's
+        # address (a server's refusal quotes it), only what went wrong.
+        shown = exc.message.replace(item.address, "〈收件地址〉") if item.address else exc.message
+        log.warning("通知发送失败（第 %d 次，发送记录 %d）：%s", item.attempts + 1, item.delivery_id, shown)
         return Failure(exc.message, exc.permanent)
     except Exception as exc:
         # A bug must not leave the row claimed forever (it would be retried without ever counting).

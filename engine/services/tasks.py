@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from engine import policy
+from engine import observe, policy
 from engine.clock import utcnow
 from engine.context import Context
 from engine.domain.vocabulary import DECISION_LABELS
@@ -222,6 +222,7 @@ def _record_completion(
     task.decision = _text(done.clean.get("decision"))
     task.opinion = _text(done.clean.get("opinion"))
     task.submission, task.draft, task.draft_saved_at = done.clean, None, None
+    observe.count_on_commit(session, observe.COMPLETIONS, task.case.kind)
     audit.record_task(
         session,
         "task_completed",

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from engine.context import Context
+from engine.records import heartbeat
 from engine.services import digest, notification_delivery, reminders, simulation, timers
 
 log = logging.getLogger("dibao.worker")
@@ -39,8 +41,41 @@ def run_once(ctx: Context) -> int:
     return done
 
 
+PRUNE_EVERY = 3600.0  # seconds between removals of dead workers' heartbeat rows
+
+
 def run_worker(ctx: Context, stop: threading.Event, interval: float = 5.0) -> None:
-    """Run the jobs until `stop` is set, waiting `interval` seconds whenever a round found nothing to do."""
-    while not stop.is_set():
-        if run_once(ctx) == 0:
-            stop.wait(interval)
+    """Run the jobs until `stop` is set, waiting `interval` seconds whenever a round found nothing to do.
+    Each round ends with the worker's heartbeat (/metrics shows its age); a clean stop removes it."""
+    name, pruned_at = heartbeat.worker_name(), float("-inf")
+    try:
+        while not stop.is_set():
+            work = run_once(ctx)
+            prune = time.monotonic() - pruned_at >= PRUNE_EVERY
+            if _beat(ctx, name, work, prune=prune) and prune:
+                pruned_at = time.monotonic()
+            if work == 0:
+                stop.wait(interval)
+    finally:
+        _forget(ctx, name)
+
+
+def _beat(ctx: Context, name: str, work: int, *, prune: bool) -> bool:
+    # The heartbeat is a sign of life, not a job: a database hiccup here is logged and the loop goes on.
+    try:
+        with ctx.db.write() as session:
+            heartbeat.beat(session, name, work)
+            if prune:
+                heartbeat.prune(session)
+    except Exception:
+        log.exception("后台任务心跳写入失败，稍后重试")
+        return False
+    return True
+
+
+def _forget(ctx: Context, name: str) -> None:
+    try:
+        with ctx.db.write() as session:
+            heartbeat.remove(session, name)
+    except Exception:
+        log.exception("后台任务心跳记录删除失败（一天后自动清除）")

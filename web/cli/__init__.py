@@ -12,6 +12,7 @@ import os
 
 import click
 
+from engine.settings import Settings
 from web.cli import (
     task_delegation,  # noqa: F401  (registers delegate / hand-back / recall on the tasks group)
     task_urging,  # noqa: F401  (registers 催办, `tasks urge`, on the tasks group)
@@ -30,15 +31,25 @@ from web.cli.rewinding import register as register_rewinding
 from web.cli.server import init, serve, tick, worker
 from web.cli.simulate import simulate_command
 from web.cli.tasks import tasks_group
+from web.ops.logs import configure as configure_logging
 
 
 @click.group()
 def main() -> None:
     """低保审批系统命令行。数据库由 DIBAO_DATABASE_URL 指定（默认 instance/ 下的 SQLite 文件）。"""
-    logging.basicConfig(
-        level=logging.DEBUG if os.environ.get("DIBAO_DEBUG") else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    # Like basicConfig before it: logging a host already set up (a test runner invoking the command in its
+    # own process) is left alone.
+    if not logging.getLogger().handlers:
+        configure_logging(_log_settings(), debug=bool(os.environ.get("DIBAO_DEBUG")))
+
+
+def _log_settings() -> Settings:
+    # A setting with a typo is reported by the command itself (cli_context), in Chinese; logging
+    # must not fail before that, so it falls back to the defaults.
+    try:
+        return Settings.from_env()
+    except ValueError:
+        return Settings()
 
 
 for _command in (

@@ -1,5 +1,6 @@
 """What anyone may open without signing in: the 公示 board of each village (board) and, for operators and
-their monitors, the status page and the health check (system), and 文书核验 of issued documents (verify)."""
+their monitors, the status page (system; /healthz and /readyz are in web/ops), and 文书核验 of issued
+documents (verify)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""Pages that need no login: the status page and the health check."""
+"""The status page, which needs no login (/healthz and /readyz are in web/ops)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 
 from engine.queries import status
@@ -14,8 +14,3 @@ bp = Blueprint("system", __name__)
 @bp.get("/status")
 def status_page() -> ResponseReturnValue:
     return render_template("public/status.html", report=status.system_status(context()))
-
-
-@bp.get("/healthz")
-def healthz() -> ResponseReturnValue:
-    return jsonify({"ok": True})
