@@ -16,8 +16,10 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import tempfile
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
@@ -26,6 +28,7 @@ from engine.context import Context
 from engine.services import worker as worker_loop
 from engine.settings import Settings
 from web import create_app
+from web.ops import logs, metrics
 
 log = logging.getLogger("dibao.serving")
 
@@ -75,35 +78,25 @@ def plan(settings: Settings, host: str, port: int, *, with_worker: bool) -> Plan
     return Plan(host, port, workers, settings.web_threads, settings.web_timeout, with_worker, settings.demo)
 
 
-# --- Hooks the lead wires after merging (JSON logs, Prometheus multi-process mode) -------------------
+# --- gunicorn's hooks: JSON logs (web/ops/logs.py) and Prometheus multi-process mode (web/ops/metrics.py) ---
 
 
 def logging_config() -> dict[str, Any]:
-    """gunicorn's `logconfig_dict`: its error log goes through the standard logging tree (the root's
-    handler), its access log nowhere. The JSON log configuration (settings.log_format) replaces this."""
-    return {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "root": {"level": "INFO", "handlers": ["console"]},
-        "loggers": {
-            "gunicorn.error": {"level": "INFO", "handlers": [], "propagate": True},
-            "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
-        },
-        "handlers": {
-            "console": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"},
-        },
-        "formatters": {"plain": {"format": "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"}},
-    }
+    """gunicorn's `logconfig_dict`: the app's own logging (JSON lines by default, personal data redacted),
+    gunicorn's messages through it, its access log nowhere (a URL may hold a 身份证号)."""
+    return logs.logging_config(Settings.from_env(), debug=bool(os.environ.get("DIBAO_DEBUG")))
 
 
-def on_master_start(arbiter: Any) -> None:
-    """gunicorn `on_starting`, in the master before any worker exists (Prometheus: empty the
-    multi-process directory)."""
+def on_master_start(_arbiter: Any) -> None:
+    """gunicorn `on_starting`, in the master before any worker exists: the worker processes keep their metric
+    values in files of one fresh directory, which /metrics sums (prometheus_client's multi-process mode)."""
+    directory = os.environ.get(metrics.MULTIPROC_ENV) or tempfile.mkdtemp(prefix="dibao-metrics-")
+    metrics.prepare_multiprocess(Path(directory))
 
 
-def on_child_exit(arbiter: Any, worker: Any) -> None:
-    """gunicorn `child_exit`, in the master after a worker process ended (Prometheus:
-    multiprocess.mark_process_dead(worker.pid))."""
+def on_child_exit(_arbiter: Any, worker: Any) -> None:
+    """gunicorn `child_exit`, in the master after a worker process ended: its live gauges are dropped."""
+    metrics.process_exited(worker.pid)
 
 
 # ------------------------------------------------------------------------------------------------------

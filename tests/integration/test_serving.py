@@ -46,6 +46,14 @@ def test_serve_runs_gunicorn_processes_that_share_a_sign_in_and_stops_on_sigterm
         for _ in range(20):  # answered by either process: both accept the session cookie
             with opener.open(f"{url}/") as inbox:
                 assert inbox.geturl().rstrip("/") == url, "signed out by another worker process"
+        # /metrics sums what both processes counted (prometheus_client's multi-process mode), whichever answers.
+        with urllib.request.urlopen(f"{url}/metrics") as scraped:  # noqa: S310 (our own server, from loopback)
+            text = scraped.read().decode()
+        counted = re.findall(
+            r'dibao_http_request_duration_seconds_count\{method="GET",route="/",status="200"\} (\S+)', text
+        )
+        assert counted, text[:2000]
+        assert float(counted[0]) >= 20
     finally:
         status = processes.stop(server)
     text = log.read_text()
@@ -53,7 +61,9 @@ def test_serve_runs_gunicorn_processes_that_share_a_sign_in_and_stops_on_sigterm
     assert f"低保审批系统：{url}/（gunicorn：2 个进程 × 每个 2 个线程；后台任务请另行运行 `dibao worker`）" in text
     assert "gthread" in text
     assert text.count("Booting worker") == 2
-    assert "GET /" not in text  # no access log: a URL may hold a 身份证号
+    assert (
+        "HTTP/1.1" not in text
+    )  # no gunicorn access log: a URL may hold a 身份证号 (the request line names the route)
 
 
 def test_demo_mode_serves_one_process_and_runs_the_worker_in_it(ctx: Context, tmp_path: Path) -> None:
