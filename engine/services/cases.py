@@ -193,6 +193,10 @@ def begin_case(
     """Number the flushed case, record it and run its workflow to the first wait."""
     case, instance, definition = pending.case, pending.instance, pending.instance.definition
     case.number = f"{case.created_at:%Y}-{case.id:07d}"
+    # The engine step first, the audit event after: recording takes the audit head's lock, which should not
+    # be held while the child runs the process (docs/scaling.md). The rows written so far are new ones that
+    # no other transaction can wait for.
+    run = pending.process.start({**pending.start_data, "case_number": case.number})
     audit.record(
         session,
         "case_created",
@@ -209,7 +213,6 @@ def begin_case(
             "related_case": pending.related.number if pending.related else None,
         },
     )
-    run = pending.process.start({**pending.start_data, "case_number": case.number})
     observe.count_on_commit(session, observe.STARTS, case.kind)
     return persist(ctx, session, case, instance, run, pending.actor, audit_new_tasks=audit_new_tasks)
 
