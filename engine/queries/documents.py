@@ -23,10 +23,12 @@ from engine.errors import NotFound
 from engine.lookups import get_case, get_user
 from engine.persistence import AuditEvent, Case, HumanTask, IssuedDocument, OrgUnit, User
 from engine.policy import check_may_see_case, may_correct_document
+from engine.records.document_rendering import render_now
 from engine.results import format_size
 
 ISSUED_ACTION = "document_issued"
 DOWNLOADED_ACTION = "document_downloaded"
+PENDING_LABEL = "生成中"  # where a list shows the PDF's size or sha256 before the worker printed it
 UNKNOWN_CODE = "没有查到核验码为 {code} 的文书。请核对文书上印制的核验码（12 位，不区分大小写）后重新输入。"
 
 
@@ -50,8 +52,8 @@ class DocumentView:
     title: str
     version: int
     code: str
-    sha256: str
-    size: int
+    sha256: str | None  # None while the PDF is still to be printed (engine.records.document_rendering)
+    size: int | None
     template_hash: str
     data_hash: str
     issued_at: datetime  # naive UTC
@@ -74,7 +76,7 @@ class DocumentView:
 
     @property
     def size_text(self) -> str:
-        return format_size(self.size)
+        return format_size(self.size) if self.size is not None else PENDING_LABEL
 
     @property
     def filename(self) -> str:
@@ -95,7 +97,7 @@ class PublicDocument:
     unit_name: str | None
     issued_on: date  # Beijing date
     applicant_masked: str | None
-    sha256: str
+    sha256: str | None  # None only when the PDF could not be printed yet
     version: int
     current: bool
     replaced_by_code: str | None
@@ -217,6 +219,13 @@ def find_by_code(ctx: Context, typed: str) -> PublicDocument:
     shown = (typed or "").strip()[:40]
     if code is None:
         raise NotFound(UNKNOWN_CODE.format(code=shown))
+    # The page shows the PDF's sha256 and compares a citizen's file with it: print a pending one first.
+    with ctx.db.read() as session:
+        pending = session.scalar(
+            select(IssuedDocument.id).where(IssuedDocument.code == code, IssuedDocument.sha256.is_(None))
+        )
+    if pending is not None:
+        render_now(ctx, pending)
     with ctx.db.read() as session:
         row = session.scalars(select(IssuedDocument).where(IssuedDocument.code == code)).first()
         if row is None:
