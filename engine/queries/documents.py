@@ -23,11 +23,12 @@ from engine.errors import NotFound
 from engine.lookups import get_case, get_user
 from engine.persistence import AuditEvent, Case, HumanTask, IssuedDocument, OrgUnit, User
 from engine.policy import check_may_see_case, may_correct_document
-from engine.records.document_rendering import render_now
+from engine.records.document_rendering import MAX_ATTEMPTS, render_now
 from engine.results import format_size
 
 ISSUED_ACTION = "document_issued"
 DOWNLOADED_ACTION = "document_downloaded"
+RENDER_FAILED_LABEL = "PDF 生成失败，请联系系统管理员"
 PENDING_LABEL = "生成中"  # where a list shows the PDF's size or sha256 before the worker printed it
 UNKNOWN_CODE = "没有查到核验码为 {code} 的文书。请核对文书上印制的核验码（12 位，不区分大小写）后重新输入。"
 
@@ -65,6 +66,14 @@ class DocumentView:
     correction_reason: str | None
     issued_event_seq: int | None  # the `document_issued` audit event
     may_correct: bool = False  # the reader may 更正 it (current, and policy.may_correct_document)
+    render_failed: bool = False  # its PDF failed to print MAX_ATTEMPTS times: the worker left it
+
+    @property
+    def sha256_text(self) -> str:
+        """The PDF's sha256, or why there is none yet (the dossier's line)."""
+        if self.sha256 is not None:
+            return self.sha256
+        return RENDER_FAILED_LABEL if self.render_failed else PENDING_LABEL
 
     @property
     def current(self) -> bool:
@@ -76,7 +85,7 @@ class DocumentView:
 
     @property
     def size_text(self) -> str:
-        return format_size(self.size) if self.size is not None else PENDING_LABEL
+        return format_size(self.size) if self.size is not None else self.sha256_text
 
     @property
     def filename(self) -> str:
@@ -160,6 +169,7 @@ def document_views(session: Session, condition: ColumnElement[bool]) -> list[Doc
             replaces_code,
             d.correction_reason,
             events.get(d.id),
+            render_failed=d.sha256 is None and d.render_attempts >= MAX_ATTEMPTS,
         )
         for d, number, task_title, issuer, by_code, replaces_code in rows
     ]

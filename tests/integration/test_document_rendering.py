@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from engine.context import Context
 from engine.persistence import AuditEvent, IssuedDocument, ProcessInstance
+from engine.queries.documents import RENDER_FAILED_LABEL, list_for_case
 from engine.records import audit, blobs, document_rendering
 from engine.records.document_rendering import MAX_ATTEMPTS, Pending, claim, print_pdf, render_pending
 from engine.services import documents, worker
@@ -54,7 +55,7 @@ def _stored_files(ctx: Context) -> list[Path]:
 
 @freeze_time(START)
 def test_a_step_records_the_html_and_its_hash_and_prints_no_pdf(ctx: Context) -> None:
-    _accepted(ctx)
+    app = _accepted(ctx)
     (row,) = _rows(ctx)
     assert row.template == "verification_consent"
     assert (row.sha256, row.size, row.render_attempts) == (None, None, 0)
@@ -68,6 +69,8 @@ def test_a_step_records_the_html_and_its_hash_and_prints_no_pdf(ctx: Context) ->
     assert "sha256" not in event.details
     assert (event.details["template_hash"], event.details["data_hash"]) == (row.template_hash, row.data_hash)
     assert _events(ctx, "document_rendered") == []
+    (view,) = list_for_case(ctx, "clerk1", app.number)
+    assert (view.sha256, view.sha256_text, view.size_text) == (None, "生成中", "生成中")
 
 
 @freeze_time(START)
@@ -126,7 +129,9 @@ def test_a_print_that_fails_is_counted_retried_and_leaves_the_case_alone(
     for _ in range(MAX_ATTEMPTS):
         render_pending(ctx)
     (row,) = _rows(ctx)
-    assert row.render_attempts == MAX_ATTEMPTS  # then the worker leaves it alone
+    assert row.render_attempts == MAX_ATTEMPTS  # then the worker leaves it alone, and the lists say so
+    (view,) = list_for_case(ctx, "clerk1", app.number)
+    assert (view.sha256_text, view.size_text) == (RENDER_FAILED_LABEL, RENDER_FAILED_LABEL)
     with pytest.raises(documents.DocumentDamaged, match="PDF 暂时未能生成"):
         documents.open_for_download(ctx, "clerk1", row.id)
     assert app.open_task_names() == tasks_before
