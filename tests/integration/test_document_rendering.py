@@ -20,7 +20,7 @@ from engine.persistence import AuditEvent, IssuedDocument, ProcessInstance
 from engine.queries.documents import RENDER_FAILED_LABEL, list_for_case
 from engine.records import audit, blobs, document_rendering
 from engine.records.document_rendering import MAX_ATTEMPTS, Pending, claim, print_pdf, render_pending
-from engine.services import documents, worker
+from engine.services import documents, rewinding, worker
 from tests.conftest import MakeContext
 from tests.scenarios.flow import Application
 from tests.scenarios.households import household, member
@@ -204,3 +204,14 @@ def test_two_workers_never_print_the_same_document_on_postgres(
     make_context: MakeContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _two_workers_at_once(make_context(), monkeypatch)
+
+
+@freeze_time(START)
+def test_printing_a_steps_document_does_not_stop_the_step_being_withdrawn(ctx: Context) -> None:
+    # The worker's `document_rendered` comes after the completion; like the issue itself it moves nothing on.
+    app = Application(ctx, household(member("张三", "self", ("wage", "500.00")))).start()
+    intake = app.task("intake_review").id
+    app.accept()
+    assert render_pending(ctx) == 1
+    rewinding.withdraw(ctx, intake, "clerk1", "误点了受理")
+    assert app.open_task_names() == ["intake_review"]
