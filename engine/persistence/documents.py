@@ -16,7 +16,13 @@ class IssuedDocument(Base):
     attachment; the row holds what it was made from. Issued once and never changed: a correction is a new
     row (version + 1) naming the one it replaces, which gets `superseded_at`. `context` is the data the
     template was rendered with (its sha256 is `data_hash`), `template_hash` the sha256 of the template
-    files, so the audit chain can say exactly what the paper said and how it was made."""
+    files, so the audit chain can say exactly what the paper said and how it was made.
+
+    The step that issues it stores the rendered HTML (`html`, its sha256 `html_sha256`: what the paper
+    says is fixed there); the PDF is printed afterwards, off the request path, by the worker or by the
+    first reader that needs it (engine.records.document_rendering). Until then `sha256` and `size` are
+    None (pending); `render_attempts`/`render_error` count the failures, `render_claimed_until` is a
+    worker's lease. Rows issued before that change have a PDF and no `html`."""
 
     __tablename__ = "issued_document"
 
@@ -34,8 +40,13 @@ class IssuedDocument(Base):
     correction_reason: Mapped[str | None] = mapped_column(Text)
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime)
     code: Mapped[str] = mapped_column(String(20), unique=True)  # the verification code printed on it
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
-    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)  # the PDF's; None until rendered
+    size: Mapped[int | None] = mapped_column(Integer)
+    html: Mapped[str | None] = mapped_column(Text, deferred=True)
+    html_sha256: Mapped[str | None] = mapped_column(String(64))
+    render_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    render_error: Mapped[str | None] = mapped_column(Text)
+    render_claimed_until: Mapped[datetime | None] = mapped_column(DateTime)
     template_hash: Mapped[str] = mapped_column(String(64))
     data_hash: Mapped[str] = mapped_column(String(64))
     context: Mapped[dict[str, Any]] = mapped_column(deferred=True)

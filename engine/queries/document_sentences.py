@@ -26,8 +26,13 @@ def _damaged(event: AuditEvent, d: Mapping[str, Any], title: str, forms: Mapping
     return f"文书“{d.get('title', '')}”（核验码 {d.get('code', '?')}）的文件与生成时的摘要不符，已拒绝下载"
 
 
+def _rendered(event: AuditEvent, d: Mapping[str, Any], title: str, forms: Mapping[str, Any]) -> str:
+    return f"文书“{d.get('title', '')}”（核验码 {d.get('code', '?')}）已生成 PDF"
+
+
 SENTENCES: dict[str, Describe] = {
     "document_issued": _issued,
+    "document_rendered": _rendered,
     "document_downloaded": _downloaded,
     "document_integrity_failed": _damaged,
 }

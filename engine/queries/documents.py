@@ -23,10 +23,13 @@ from engine.errors import NotFound
 from engine.lookups import get_case, get_user
 from engine.persistence import AuditEvent, Case, HumanTask, IssuedDocument, OrgUnit, User
 from engine.policy import check_may_see_case, may_correct_document
+from engine.records.document_rendering import MAX_ATTEMPTS, render_now
 from engine.results import format_size
 
 ISSUED_ACTION = "document_issued"
 DOWNLOADED_ACTION = "document_downloaded"
+RENDER_FAILED_LABEL = "PDF 生成失败，请联系系统管理员"
+PENDING_LABEL = "生成中"  # where a list shows the PDF's size or sha256 before the worker printed it
 UNKNOWN_CODE = "没有查到核验码为 {code} 的文书。请核对文书上印制的核验码（12 位，不区分大小写）后重新输入。"
 
 
@@ -50,8 +53,8 @@ class DocumentView:
     title: str
     version: int
     code: str
-    sha256: str
-    size: int
+    sha256: str | None  # None while the PDF is still to be printed (engine.records.document_rendering)
+    size: int | None
     template_hash: str
     data_hash: str
     issued_at: datetime  # naive UTC
@@ -63,6 +66,14 @@ class DocumentView:
     correction_reason: str | None
     issued_event_seq: int | None  # the `document_issued` audit event
     may_correct: bool = False  # the reader may 更正 it (current, and policy.may_correct_document)
+    render_failed: bool = False  # its PDF failed to print MAX_ATTEMPTS times: the worker left it
+
+    @property
+    def sha256_text(self) -> str:
+        """The PDF's sha256, or why there is none yet (the dossier's line)."""
+        if self.sha256 is not None:
+            return self.sha256
+        return RENDER_FAILED_LABEL if self.render_failed else PENDING_LABEL
 
     @property
     def current(self) -> bool:
@@ -74,7 +85,7 @@ class DocumentView:
 
     @property
     def size_text(self) -> str:
-        return format_size(self.size)
+        return format_size(self.size) if self.size is not None else self.sha256_text
 
     @property
     def filename(self) -> str:
@@ -95,7 +106,7 @@ class PublicDocument:
     unit_name: str | None
     issued_on: date  # Beijing date
     applicant_masked: str | None
-    sha256: str
+    sha256: str | None  # None only when the PDF could not be printed yet
     version: int
     current: bool
     replaced_by_code: str | None
@@ -158,6 +169,7 @@ def document_views(session: Session, condition: ColumnElement[bool]) -> list[Doc
             replaces_code,
             d.correction_reason,
             events.get(d.id),
+            render_failed=d.sha256 is None and d.render_attempts >= MAX_ATTEMPTS,
         )
         for d, number, task_title, issuer, by_code, replaces_code in rows
     ]
@@ -217,6 +229,13 @@ def find_by_code(ctx: Context, typed: str) -> PublicDocument:
     shown = (typed or "").strip()[:40]
     if code is None:
         raise NotFound(UNKNOWN_CODE.format(code=shown))
+    # The page shows the PDF's sha256 and compares a citizen's file with it: print a pending one first.
+    with ctx.db.read() as session:
+        pending = session.scalar(
+            select(IssuedDocument.id).where(IssuedDocument.code == code, IssuedDocument.sha256.is_(None))
+        )
+    if pending is not None:
+        render_now(ctx, pending)
     with ctx.db.read() as session:
         row = session.scalars(select(IssuedDocument).where(IssuedDocument.code == code)).first()
         if row is None:

@@ -39,6 +39,7 @@ _STILL_UNTOUCHED = frozenset(
         # A document the completion itself issued (same transaction, docs/documents.md): it stays on
         # record and verifiable; a resubmission issues a new one with its own code.
         "document_issued",
+        "document_rendered",  # its PDF printed afterwards by the worker or a reader (engine.records.document_rendering)
         "task_urged",  # 催办 nudges the next step's workers; it moves nothing on (docs/urge-and-copy.md)
     }
 )

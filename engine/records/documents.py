@@ -1,11 +1,15 @@
 """Issuing official documents, in the transaction of the step that issues them (docs/documents.md).
 
-When a step passes an element that declares documents (engine.workflow.documents), each is rendered
-from the case record (engine.records.document_context) with the template of the case's own process
-version, stored content-addressed, and recorded: a row and a `document_issued` audit event carrying the
-PDF's sha256, the template's hash and the data's hash. All of it inside the step's transaction, so a
-step that completes has issued its documents, and a document that cannot be rendered fails the step
-with nothing written (DocumentFailed; the case stays where it was and the clerk may try again).
+When a step passes an element that declares documents (engine.workflow.documents), each is rendered to
+HTML from the case record (engine.records.document_context) with the template of the case's own process
+version and recorded: a row holding the HTML and a `document_issued` audit event carrying the HTML's
+sha256, the template's hash and the data's hash. All of it inside the step's transaction, so a step that
+completes has issued its documents (their words fixed), and a template that cannot be rendered fails the
+step with nothing written (DocumentFailed; the case stays where it was and the clerk may try again).
+
+The PDF is printed later (engine.records.document_rendering: the worker, or the first reader that needs
+it): WeasyPrint takes 120–250 ms of CPU per document against ~8 ms for the rest of a step, so printing
+inside the step capped the real procedure's throughput (docs/documents.md#issuing).
 """
 
 from __future__ import annotations
@@ -21,12 +25,12 @@ from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
 from engine.context import Context
-from engine.documents.pdf import html_to_pdf, qr_data_uri
+from engine.documents.pdf import qr_stand_in
 from engine.documents.templates import html_title, render_html, templates_used
 from engine.domain.document_codes import new_code
 from engine.errors import WorkflowFailed
 from engine.persistence import Case, HumanTask, IssuedDocument, OrgUnit, ProcessInstance
-from engine.records import audit, blobs
+from engine.records import audit
 from engine.records.document_context import build_context
 from engine.workflow.documents import template_file
 from engine.workflow.isolated import IsolatedProcess, IsolatedRun
@@ -71,7 +75,7 @@ def issue(
     reason: str | None = None,
     issuer: OrgUnit | None = None,
 ) -> IssuedDocument:
-    """Render, store and record one document; DocumentFailed (nothing written) if it cannot be."""
+    """Render to HTML and record one document, its PDF pending; DocumentFailed (nothing written) if it cannot be."""
     file, templates = _templates(process, name, element)
     doc = _doc_values(ctx, session, replaces, reason)
     issuer = _issuing_unit(session, case, task, replaces, issuer)
@@ -79,11 +83,8 @@ def issue(
         session, case, task, issuer, doc, process_title=_title_of(instance), parameters=process.parameters
     )
     data_hash = _hash_json(context)
-    printed = {**context, "doc": {**context["doc"], "qr": qr_data_uri(doc["verify_url"])}}
-    title, pdf = _render(file, templates, printed, element)
-    sha256 = hashlib.sha256(pdf).hexdigest()
-    # Before the row: a committed row has its file.
-    blobs.store_blob(ctx.settings.documents_dir, pdf, sha256, "documents")
+    printed = {**context, "doc": {**context["doc"], "qr": qr_stand_in(doc["verify_url"])}}
+    title, html = _render(file, templates, printed, element)
     row = IssuedDocument(
         case_id=case.id,
         instance_id=instance.id if instance else None,
@@ -97,8 +98,8 @@ def issue(
         replaces_id=replaces.id if replaces else None,
         correction_reason=reason,
         code=doc["code"],
-        sha256=sha256,
-        size=len(pdf),
+        html=html,
+        html_sha256=hashlib.sha256(html.encode()).hexdigest(),
         template_hash=_template_hash(file, templates),
         data_hash=data_hash,
         context=context,
@@ -148,18 +149,13 @@ def _issuing_unit(
 
 def _render(
     file: str, templates: Mapping[str, str], context: Mapping[str, Any], element: str | None
-) -> tuple[str, bytes]:
+) -> tuple[str, str]:
+    """The title and the HTML; the step fails on a template that cannot be rendered."""
     try:
         html = render_html(file, templates, context)
     except TemplateError as exc:
         raise DocumentFailed(f"文书模板 {file} 无法生成：{exc}", element) from None
-    title = html_title(html) or file.removesuffix(".html")
-    try:
-        return title, html_to_pdf(html, title)
-    except WorkflowFailed as exc:
-        raise DocumentFailed(exc.message, element) from None
-    except Exception as exc:  # WeasyPrint's own failures: the step must not complete without its document
-        raise DocumentFailed(f"文书“{title}”未能生成 PDF（{type(exc).__name__}），请稍后重试", element) from None
+    return html_title(html) or file.removesuffix(".html"), html
 
 
 def _audit(session: Session, row: IssuedDocument, case: Case, actor: audit.Actor) -> None:
@@ -177,7 +173,7 @@ def _audit(session: Session, row: IssuedDocument, case: Case, actor: audit.Actor
             "code": row.code,
             "version": row.version,
             "replaces": row.replaces_id,
-            "sha256": row.sha256,
+            "html_sha256": row.html_sha256,  # the PDF's sha256 follows in `document_rendered`
             "template_hash": row.template_hash,
             "data_hash": row.data_hash,
         },

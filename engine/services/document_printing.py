@@ -31,6 +31,7 @@ from engine.queries.document_printing import (
     open_notice_sheets,
 )
 from engine.records import audit, blobs
+from engine.records.document_rendering import render_in
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -66,10 +67,15 @@ def _unit(session: Session, user: User, code: str | None, what: str) -> OrgUnit:
     return unit
 
 
-def _merge(ctx: Context, rows: Sequence[IssuedDocument]) -> tuple[bytes, int]:
+def _merge(ctx: Context, session: Session, rows: Sequence[IssuedDocument]) -> tuple[bytes, int]:
     writer = PdfWriter()
     for row in rows:
-        content = blobs.read_blob(ctx.settings.documents_dir, row.sha256)
+        # One the worker has not printed yet is printed now (rare: printing follows issuing by days).
+        content = (
+            blobs.read_blob(ctx.settings.documents_dir, row.sha256)
+            if render_in(ctx, session, row) and row.sha256
+            else None
+        )
         if content is None or hashlib.sha256(content).hexdigest() != row.sha256:
             raise NotFound(f"文书 {row.code}（{row.title}）的 PDF 文件缺失或已损坏，请联系系统管理员")
         writer.append(PdfReader(io.BytesIO(content)))
@@ -96,7 +102,7 @@ def print_notices(ctx: Context, username: str, township: str | None = None) -> P
         if not found:
             raise NotFound(f"{unit.name}目前没有正在公示的案件的公示材料可打印")
         rows = [row for _, row in found]
-        pdf, pages = _merge(ctx, rows)
+        pdf, pages = _merge(ctx, session, rows)
         _record(session, user, PUBLIC_NOTICE_SHEET, unit, rows)
         villages = tuple(dict.fromkeys(village.name for village, _ in found))
         title = f"{unit.name}公示材料（{len(rows)} 份）"
@@ -113,7 +119,7 @@ def print_confirmations(ctx: Context, username: str, month: str, unit_code: str 
         label = f"{month.strip()[:4]} 年 {int(month.strip()[5:])} 月"
         if not rows:
             raise NotFound(f"{unit.name}{label}没有出具最低生活保障确认通知书")
-        pdf, pages = _merge(ctx, rows)
+        pdf, pages = _merge(ctx, session, rows)
         _record(session, user, CONFIRMATION_NOTICE, unit, rows, month=month.strip())
         title = f"{unit.name}{label}确认通知书（{len(rows)} 份）"
         return PrintedBatch(pdf, len(rows), pages, title, f"confirmations-{unit.code}-{month.strip()}.pdf")

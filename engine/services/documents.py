@@ -4,6 +4,8 @@ Documents carry names, household facts and amounts, so every download or print b
 event (`document_downloaded`, with what it was for). The bytes sent are the bytes checked: the stored
 PDF is re-hashed and a file that is missing or no longer matches the sha256 recorded at issue is refused
 and recorded (`document_integrity_failed`, committed although the download fails), as for attachments.
+A document whose PDF the worker has not printed yet is printed first (engine.records.document_rendering),
+so the reader only notices the wait.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from engine.persistence import IssuedDocument, User
 from engine.policy import check_may_see_case
 from engine.queries.documents import DOWNLOADED_ACTION, DocumentView, document_views
 from engine.records import audit, blobs
+from engine.records.document_rendering import render_now
 
 INTEGRITY_FAILED = "document_integrity_failed"
 PURPOSES = {"download": "下载", "print": "打印"}
@@ -49,6 +52,7 @@ def open_for_download(ctx: Context, username: str, document_id: int, purpose: st
     scope, DocumentDamaged (recorded) for a missing or changed file."""
     if purpose not in PURPOSES:
         purpose = "download"
+    render_now(ctx, document_id)  # in its own transactions, before this one: nothing when already printed
     with ctx.db.write() as session:
         user = get_user(session, username)
         row = session.get(IssuedDocument, document_id)
@@ -56,6 +60,10 @@ def open_for_download(ctx: Context, username: str, document_id: int, purpose: st
             raise NotFound(f"文书 {document_id} 不存在")
         check_may_see_case(user, row.case)
         actor = audit.Actor.of(user, _acting_role(user))
+        if row.sha256 is None:
+            raise DocumentDamaged(
+                f"文书“{row.title}”（核验码 {row.code}）的 PDF 暂时未能生成，请稍后重试；如仍失败请联系系统管理员。"
+            )
         content = blobs.read_blob(ctx.settings.documents_dir, row.sha256)
         found = hashlib.sha256(content).hexdigest() if content is not None else None
         details = {"document_id": row.id, "code": row.code, "title": row.title, "sha256": row.sha256}

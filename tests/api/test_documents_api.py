@@ -3,17 +3,20 @@ unknown id) and the public verify look-up (no token, masked JSON only, codes typ
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
+from freezegun import freeze_time
 from sqlalchemy import select
 
 from engine.context import Context
-from engine.persistence import AuditEvent
+from engine.persistence import AuditEvent, IssuedDocument
 from engine.records import blobs
 from tests.api.conftest import Api
 from tests.scenarios.approved import APPLICANT, applicant_id_number, approved_application, issued
 from tests.scenarios.flow import Application
+from tests.scenarios.households import household, member
 
 
 @pytest.fixture
@@ -98,3 +101,22 @@ def test_the_openapi_document_declares_the_pdf_as_binary_and_verify_without_auth
     verify = paths["/api/v1/documents/verify/{code}"]["get"]
     assert verify["security"] == []
     assert "404" in verify["responses"]
+
+
+@freeze_time("2026-11-23 01:00:00")
+def test_a_document_not_yet_printed_downloads_and_verifies_as_if_it_had_been(ctx: Context, api_as: Any) -> None:
+    # No worker ran: the step stored the HTML only, and each reader that needs the PDF prints it.
+    app = Application(ctx, household(member("张三", "self", ("wage", "500.00")))).start().accept()
+    with ctx.db.read() as session:
+        (row,) = session.scalars(select(IssuedDocument))
+        document_id, code = row.id, row.code
+        assert row.sha256 is None
+    listed = api_as("clerk1").get(f"/api/v1/cases/{app.number}/documents").get_json()["documents"]
+    assert [(d["sha256"], d["size"]) for d in listed] == [(None, None)]
+    reply = api_as("clerk1").get(f"/api/v1/documents/{document_id}")
+    assert reply.status_code == 200
+    assert reply.data.startswith(b"%PDF")
+    public = api_as(None).get(f"/api/v1/documents/verify/{code}").get_json()
+    assert public["sha256"] == hashlib.sha256(reply.data).hexdigest()
+    with ctx.db.read() as session:
+        assert session.get(IssuedDocument, document_id).sha256 == public["sha256"]  # type: ignore[union-attr]

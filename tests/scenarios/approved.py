@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from engine.context import Context
 from engine.persistence import Case, IssuedDocument
+from engine.records.document_rendering import render_pending
 from tests.scenarios.flow import Application
 from tests.scenarios.households import household, member
 
@@ -37,7 +38,9 @@ def applicant_id_number(app: Application) -> str:
 
 
 def issued(ctx: Context, number: str, template: str = "confirmation_notice") -> IssuedDocument:
-    """The case's current document made from `template` (detached: plain columns only)."""
+    """The case's current document made from `template` (detached: plain columns only), its PDF printed
+    by the worker's job first, as a running worker would have."""
+    render_pending(ctx, 100_000)
     with ctx.db.read() as session:
         row = session.scalars(
             select(IssuedDocument)

@@ -14,6 +14,7 @@ from engine.context import Context
 from engine.domain.document_codes import normalise_code
 from engine.persistence import AuditEvent, IssuedDocument
 from engine.records import audit, blobs
+from engine.records.document_rendering import render_pending
 
 _SPACE = re.compile(r"\s+")
 
@@ -30,7 +31,9 @@ class Issued:
 
 
 def issued(ctx: Context, number: str) -> list[Issued]:
-    """Every document of the case, in the order issued, with its PDF's text read back from storage."""
+    """Every document of the case, in the order issued, with its PDF's text read back from storage (printed
+    first by the worker's job, as a running worker would have)."""
+    render_pending(ctx, 100_000)
     with ctx.db.read() as session:
         case = lookups.get_case(session, number)
         rows = session.scalars(
@@ -55,7 +58,8 @@ def one(documents: list[Issued], template: str) -> Issued:
 
 
 def check_verifiable(ctx: Context, document: Issued) -> None:
-    """The printed code resolves to the row; the PDF's sha256 is in the `document_issued` event; the chain holds."""
+    """The printed code resolves to the row; the HTML's sha256 is in the `document_issued` event, the PDF's in
+    the `document_rendered` one; the chain holds."""
     assert document.code in document.text or document.code.replace("-", "") in document.text
     typed = document.code.lower().replace("-", " ")
     with ctx.db.read() as session:
@@ -64,6 +68,9 @@ def check_verifiable(ctx: Context, document: Issued) -> None:
         row = session.scalars(select(IssuedDocument).where(IssuedDocument.code == code)).one()
         assert row.id == document.id
         events = session.scalars(select(AuditEvent).where(AuditEvent.action == "document_issued")).all()
+        (event,) = [e for e in events if (e.details or {}).get("document_id") == document.id]
+        assert event.details["html_sha256"] == row.html_sha256
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "document_rendered")).all()
         (event,) = [e for e in events if (e.details or {}).get("document_id") == document.id]
         assert event.details["sha256"] == document.sha256 == row.sha256
     assert audit.verify(ctx.db).ok

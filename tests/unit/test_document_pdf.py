@@ -8,8 +8,9 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pypdf
 import pytest
+from markupsafe import escape
 
-from engine.documents.pdf import DocumentRenderFailed, html_to_pdf, qr_data_uri
+from engine.documents.pdf import DocumentRenderFailed, fill_qr, html_to_pdf, qr_data_uri, qr_stand_in
 from engine.domain.document_codes import new_code, normalise_code
 
 
@@ -62,3 +63,13 @@ def test_verification_codes_are_grouped_and_forgiving_when_typed() -> None:
     assert normalise_code("o1ll-0000-0000") == "0111-0000-0000"
     assert normalise_code("too short") is None
     assert normalise_code("UUUU-UUUU-UUUU") is None  # U is not in the alphabet
+
+
+@pytest.mark.parametrize("url", ["http://x/public/verify/7K3M9QXP2D4F", 'https://民政.example/v?code=1&b="2"#x'])
+def test_the_qr_stand_in_becomes_exactly_what_the_template_would_have_printed(url: str) -> None:
+    # A document is issued with the stand-in (its URL in the HTML) and printed with the drawn code: the
+    # printed HTML is byte for byte what rendering the code into the template (autoescaped) gave before.
+    issued = f'<p>核验</p><img src="{escape(qr_stand_in(url))}" alt="二维码"><img src="{escape(qr_stand_in(url))}">'
+    drawn = f'<p>核验</p><img src="{escape(qr_data_uri(url))}" alt="二维码"><img src="{escape(qr_data_uri(url))}">'
+    assert str(escape(qr_stand_in(url))) == qr_stand_in(url)  # autoescaping leaves it alone
+    assert fill_qr(issued) == drawn

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from engine.context import Context
 from engine.persistence import IssuedDocument
+from engine.records.document_rendering import render_pending
 from tests.api.conftest import eligible_household
 from tests.scenarios.flow import Application, Users
 
@@ -59,6 +60,7 @@ def approved(ctx: Context, start: str = START, decided: str = NOTICE_OVER) -> Ap
 
 
 def documents(ctx: Context, number: str, template: str) -> list[IssuedDocument]:
+    render_pending(ctx, 100_000)  # the PDFs printed, as a running worker would have
     with ctx.db.read() as session:
         rows = session.scalars(
             select(IssuedDocument)

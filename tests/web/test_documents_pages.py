@@ -150,7 +150,9 @@ def test_the_dossier_shows_the_hashes_and_the_issuing_event(
     for value in (doc.sha256, doc.template_hash, doc.data_hash, doc.code):
         assert value in page
     assert f'<a href="#event-{event.seq}">第 {event.seq} 条</a>（出具文书）' in page
-    assert event.details["sha256"] == doc.sha256
+    assert event.details["html_sha256"] == doc.html_sha256
+    (rendered,) = [e for e in _events(ctx, "document_rendered") if e.details["document_id"] == doc.id]
+    assert rendered.details["sha256"] == doc.sha256
     printed = _html(auditor.get(f"/audit/cases/{approved.number}/print"))
     assert doc.sha256 in printed
     assert f'href="/documents/{doc.id}"' not in printed

@@ -64,7 +64,7 @@ def documents_verify(code: str, pdf: str | None) -> None:
         click.echo(f"出具日期：{doc.issued_on:%Y-%m-%d}")
         click.echo(f"申请人：{doc.applicant_masked or '—'}")
         click.echo(f"状态：{doc.status_label}")
-        click.echo(f"sha256：{doc.sha256}")
+        click.echo(f"sha256：{doc.sha256 or '生成中'}")
         if pdf is None:
             return
         check = documents.check_file(ctx, doc.code, Path(pdf).read_bytes())
