@@ -11,7 +11,15 @@ from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
 from engine.context import Context
-from engine.persistence import AuditCheckpoint, AuditHead, NotificationDelivery, ProcessInstance, WorkerHeartbeat
+from engine.persistence import (
+    AuditCheckpoint,
+    AuditHead,
+    IssuedDocument,
+    NotificationDelivery,
+    ProcessInstance,
+    WorkerHeartbeat,
+)
+from engine.records.document_rendering import MAX_ATTEMPTS
 
 _TIMED = ("running", "waiting")  # the states whose timers the worker fires (engine/services/timers.py)
 _PENDING = ("pending", "sending")  # the outbox: not sent yet and not dead (engine/services/notification_delivery.py)
@@ -26,6 +34,8 @@ class OperationsFigures:
     audit_chain_length: int  # the audit head's seq
     last_checkpoint_seq: int  # 0: no checkpoint yet
     last_checkpoint_time: float  # Unix seconds of its signing; 0: none
+    documents_unprinted: int  # issued documents whose PDF the worker has not printed yet
+    documents_print_failed: int  # of those, the ones the worker gave up on (MAX_ATTEMPTS failed prints)
 
 
 def _age(now: datetime, moment: datetime | None) -> float:
@@ -57,6 +67,11 @@ def operations_figures(ctx: Context) -> OperationsFigures:
         )
         beats = session.execute(select(WorkerHeartbeat.worker, WorkerHeartbeat.last_seen)).all()
         head = session.scalar(select(AuditHead.seq).where(AuditHead.id == 1))
+        unprinted, failed = session.execute(
+            select(func.count(), func.count().filter(IssuedDocument.render_attempts >= MAX_ATTEMPTS)).where(
+                IssuedDocument.sha256.is_(None)
+            )
+        ).one()
         checkpoint = session.execute(
             select(AuditCheckpoint.seq, AuditCheckpoint.signed_at).order_by(AuditCheckpoint.id.desc()).limit(1)
         ).first()
@@ -68,4 +83,6 @@ def operations_figures(ctx: Context) -> OperationsFigures:
         audit_chain_length=int(head or 0),
         last_checkpoint_seq=int(checkpoint[0]) if checkpoint else 0,
         last_checkpoint_time=_epoch(checkpoint[1]) if checkpoint else 0.0,
+        documents_unprinted=int(unprinted or 0),
+        documents_print_failed=int(failed or 0),
     )

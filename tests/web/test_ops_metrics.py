@@ -12,15 +12,25 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
+from freezegun import freeze_time
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
 from engine.clock import utcnow
 from engine.context import Context
-from engine.persistence import AuditCheckpoint, AuditHead, NotificationDelivery, ProcessInstance, WorkerHeartbeat
+from engine.persistence import (
+    AuditCheckpoint,
+    AuditHead,
+    IssuedDocument,
+    NotificationDelivery,
+    ProcessInstance,
+    WorkerHeartbeat,
+)
+from engine.records.document_rendering import MAX_ATTEMPTS, render_pending
 from engine.services import cases
 from engine.services import worker as worker_loop
 from tests.conftest import MakeContext
+from tests.web import documents_flow
 from tests.web.conftest import REGISTER, Browser, make_app, open_task
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -184,3 +194,21 @@ def test_worker_heartbeat(ctx: Context, backend: str) -> None:
 def _heartbeats(ctx: Context) -> list[str]:
     with ctx.db.read() as session:
         return list(session.scalars(select(WorkerHeartbeat.worker)))
+
+
+def test_documents_waiting_for_their_pdf_and_those_given_up_on(ctx: Context) -> None:
+    """Issued in the step, printed by the worker (docs/documents.md): /metrics shows how many wait, and how
+    many the worker stopped retrying, which need an administrator."""
+    with freeze_time(documents_flow.START):
+        documents_flow.in_notice(ctx)  # 受理 and 入户调查 issue documents; nothing printed them yet
+    app = make_app(ctx)
+    waiting = value(scrape(app), "dibao_documents_unprinted")
+    assert waiting >= 2
+    assert value(scrape(app), "dibao_documents_print_failed") == 0
+    with ctx.db.write() as session:
+        first = session.scalars(select(IssuedDocument).where(IssuedDocument.sha256.is_(None))).first()
+        assert first is not None
+        first.render_attempts = MAX_ATTEMPTS
+    assert value(scrape(app), "dibao_documents_print_failed") == 1
+    assert render_pending(ctx) == waiting - 1  # the one given up on is left for an administrator
+    assert value(scrape(app), "dibao_documents_unprinted") == 1

@@ -82,6 +82,14 @@ class DatabaseCollector(Collector):
             "Unix time the newest checkpoint was signed (0: none).",
             f.last_checkpoint_time,
         )
+        yield GaugeMetricFamily(
+            "dibao_documents_unprinted", "Issued documents whose PDF is not printed yet.", f.documents_unprinted
+        )
+        yield GaugeMetricFamily(
+            "dibao_documents_print_failed",
+            "Issued documents the worker stopped trying to print (each failed three times).",
+            f.documents_print_failed,
+        )
 
 
 def _allowed() -> bool:
