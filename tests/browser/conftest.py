@@ -5,12 +5,8 @@ driven by Playwright (never `playwright install`: DIBAO_CHROMIUM or /usr/bin/chr
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,10 +17,10 @@ import pytest
 from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 
 from engine.settings import PROJECT_ROOT
+from tests.running import free_port, server_environment, stop, wait_until_healthy
 
 CHROMIUM = os.environ.get("DIBAO_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
-STARTUP_SECONDS = 60
 _LOG_KEY = pytest.StashKey[Path]()
 
 # A shared machine can be slow: give each assertion and action time before calling it a failure.
@@ -47,41 +43,9 @@ def _dibao() -> str:
     return str(Path(sys.executable).with_name("dibao"))
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"dibao serve exited with {process.returncode}:\n{log.read_text(encoding='utf-8')}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310 (our own server)
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)  # polling a starting process, not waiting for the app under test
-    pytest.fail(f"dibao serve did not answer /healthz within {STARTUP_SECONDS} s:\n{log.read_text(encoding='utf-8')}")
-
-
 def server_env(base: Path) -> dict[str, str]:
     """The environment of a server on its own SQLite file under `base`, with copies of processes/ and forms/."""
-    processes = shutil.copytree(PROJECT_ROOT / "processes", base / "processes")
-    forms = shutil.copytree(PROJECT_ROOT / "forms" / "definitions", base / "forms")
-    return {
-        **os.environ,
-        "DIBAO_DATABASE_URL": f"sqlite:///{base / 'dibao.sqlite3'}",
-        "DIBAO_DEMO": "1",
-        "DIBAO_FAST_PASSWORD_HASH": "1",
-        "DIBAO_ATTACHMENTS_DIR": str(base / "attachments"),
-        "DIBAO_DOCUMENTS_DIR": str(base / "documents"),
-        "DIBAO_PROCESSES_DIR": str(processes),
-        "DIBAO_FORMS_DIR": str(forms),
-        "DIBAO_AUDIT_KEY_FILE": str(base / "audit-chain.key"),  # never the repository's instance/
-    }
+    return server_environment(base, f"sqlite:///{base / 'dibao.sqlite3'}")
 
 
 def init_demo(env: dict[str, str]) -> None:
@@ -112,7 +76,7 @@ def seeded_serving(
 @contextmanager
 def serving(base: Path, env: dict[str, str], pytestconfig: pytest.Config) -> Iterator[Server]:
     """`dibao serve` on a free port over the database of `env` (already initialised), stopped at the end."""
-    port = _free_port()
+    port = free_port()
     log = base / "serve.log"
     pytestconfig.stash[_LOG_KEY] = log
     with log.open("wb") as sink:
@@ -126,15 +90,10 @@ def serving(base: Path, env: dict[str, str], pytestconfig: pytest.Config) -> Ite
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_healthy(url, process, log)
+        wait_until_healthy(url, process, log)
         yield Server(url, env, log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 @pytest.fixture(scope="session")

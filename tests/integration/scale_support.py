@@ -5,13 +5,8 @@ workers started as real processes running this checkout's code, and a small JSON
 from __future__ import annotations
 
 import json
-import os
 import secrets
-import shutil
-import socket
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -22,15 +17,9 @@ from typing import IO, Any
 
 from sqlalchemy import create_engine, make_url, text
 
-from engine.settings import PROJECT_ROOT
+from tests.running import dibao_command, free_port, server_environment, stop, wait_until_healthy
 
-STARTUP_SECONDS = 60
 DEMO_PASSWORD = "demo-pass-2026"
-
-
-def dibao_command(*args: str) -> list[str]:
-    """The `dibao` command of this checkout (the installed script may import another checkout's code)."""
-    return [sys.executable, "-c", "from web.cli import main; main()", *args]
 
 
 @contextmanager
@@ -50,25 +39,14 @@ def scratch_database(admin_url: str) -> Iterator[str]:
 
 
 def cluster_env(base: Path, database_url: str, **extra: str) -> dict[str, str]:
-    """The environment every process of the cluster shares: one database, one key file, one store, and
-    copies of processes/ and forms/ (a 部署 writes files there; the repository's own must stay as they are)."""
-    processes = shutil.copytree(PROJECT_ROOT / "processes", base / "processes")
-    forms = shutil.copytree(PROJECT_ROOT / "forms" / "definitions", base / "forms")
-    return {
-        **os.environ,
-        "PYTHONPATH": str(PROJECT_ROOT),  # the subprocesses run this checkout's code
-        "DIBAO_DATABASE_URL": database_url,
-        "DIBAO_DEMO": "1",
-        "DIBAO_FAST_PASSWORD_HASH": "1",
-        "DIBAO_ATTACHMENTS_DIR": str(base / "attachments"),
-        "DIBAO_DOCUMENTS_DIR": str(base / "documents"),
-        "DIBAO_PROCESSES_DIR": str(processes),
-        "DIBAO_FORMS_DIR": str(forms),
-        "DIBAO_AUDIT_KEY_FILE": str(base / "audit-chain.key"),
-        "DIBAO_SECRET_KEY": "scale-proof-secret",  # the servers must agree on it (objection client hashes)
-        "DIBAO_LOG_FORMAT": "text",
+    """The environment every process of the cluster shares: one database, one key file, one store."""
+    return server_environment(
+        base,
+        database_url,
+        DIBAO_SECRET_KEY="scale-proof-secret",  # the servers must agree on it (objection client hashes)
+        DIBAO_LOG_FORMAT="text",
         **extra,
-    }
+    )
 
 
 def run_dibao(env: dict[str, str], *args: str) -> str:
@@ -76,13 +54,6 @@ def run_dibao(env: dict[str, str], *args: str) -> str:
     if done.returncode != 0:
         raise AssertionError(f"dibao {' '.join(args)} exited with {done.returncode}:\n{done.stdout}{done.stderr}")
     return done.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def start_web(env: dict[str, str], port: int, log: IO[bytes]) -> subprocess.Popen[bytes]:
@@ -94,29 +65,6 @@ def start_web(env: dict[str, str], port: int, log: IO[bytes]) -> subprocess.Pope
 
 def start_worker(env: dict[str, str], log: IO[bytes]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(dibao_command("worker", "--interval", "0.5"), env=env, stdout=log, stderr=subprocess.STDOUT)
-
-
-def wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited with {process.returncode}:\n{log.read_text(encoding='utf-8')}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310 (our own server)
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)  # polling a starting process, not waiting for the app under test
-    raise AssertionError(f"{url} did not answer /healthz within {STARTUP_SECONDS} s:\n{log.read_text('utf-8')}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @dataclass

@@ -25,7 +25,7 @@ from freezegun import freeze_time
 from sqlalchemy import func, select
 
 from engine.context import Context
-from engine.persistence import AuditEvent, HumanTask, NotificationDelivery, Objection
+from engine.persistence import AuditEvent, HumanTask, IssuedDocument, NotificationDelivery, Objection
 from engine.queries import notices as notice_board
 from engine.services import cases, tasks
 from engine.settings import Settings
@@ -159,6 +159,20 @@ def _complete(cluster: Cluster, tokens: list[str], task_ids: list[int]) -> None:
     _parallel([lambda n=n, t=t: one(n, t) for n, t in enumerate(task_ids)])
 
 
+def _documents(ctx: Context) -> list[int]:
+    with ctx.db.read() as session:
+        return list(session.scalars(select(IssuedDocument.id).order_by(IssuedDocument.id)))
+
+
+def _assert_printed_once(ctx: Context, documents: list[int]) -> None:
+    """Two workers print the documents (engine/records/document_rendering.py): each exactly once."""
+    with ctx.db.read() as session:
+        events = session.scalars(select(AuditEvent.details).where(AuditEvent.action == "document_rendered")).all()
+        printed = session.scalars(select(IssuedDocument.id).where(IssuedDocument.sha256.is_not(None))).all()
+    assert sorted(int(e["document_id"]) for e in events) == documents
+    assert sorted(printed) == documents
+
+
 def _settled(ctx: Context, cluster: Cluster) -> None:
     """Poll until no timer is due and the outbox is empty (the workers have done all there is)."""
     deadline = time.monotonic() + SETTLE_SECONDS
@@ -170,10 +184,13 @@ def _settled(ctx: Context, cluster: Cluster) -> None:
                 .select_from(NotificationDelivery)
                 .where(NotificationDelivery.status.in_(("pending", "sending")))
             )
-        if waiting == 0:
+            unprinted = session.scalar(
+                select(func.count()).select_from(IssuedDocument).where(IssuedDocument.sha256.is_(None))
+            )
+        if waiting == 0 and unprinted == 0:
             return
         time.sleep(0.2)  # polling for the workers' progress
-    raise AssertionError(f"the outbox still holds {waiting} deliveries:\n{cluster.logs()}")
+    raise AssertionError(f"{waiting} deliveries, {unprinted} documents still waiting:\n{cluster.logs()}")
 
 
 def _assert_mail(ctx: Context, mailbox: Mailbox) -> None:
@@ -232,6 +249,7 @@ def test_two_web_servers_and_two_workers_on_one_database(
         try:
             seeded = _seed(ctx)
             before = _actions(ctx)
+            documents = _documents(ctx)  # the seeded 低保 cases' documents: the workers print them during the run
             with running_cluster(tmp_path, env) as cluster:
                 tokens = [issue_token(url, "clerk1") for url in cluster.urls]
                 with ThreadPoolExecutor(2) as side:
@@ -261,7 +279,9 @@ def test_two_web_servers_and_two_workers_on_one_database(
                 "timer_fired": DUE_CASES,
                 "process_completed": DUE_CASES,
                 "objection_received": OBJECTIONS * NOTICES,
+                "document_rendered": len(documents),
             }
+            _assert_printed_once(ctx, documents)
             assert run_dibao(env, "audit", "verify").strip() == f"审计链完整：共 {total} 个事件"
         finally:
             ctx.close()
