@@ -18,6 +18,7 @@ from engine.records import audit
 from engine.records.case_sync import apply_enrollment_change, enroll_if_approved, sync_case
 from engine.records.countersign_tasks import apply_member, stage_of
 from engine.records.documents import issue_passed
+from engine.records.kept_rows import keep_task
 from engine.records.notice_sync import sync_notices
 from engine.workflow.isolated import IsolatedRun
 from engine.workflow.runtime import UserTaskView
@@ -133,6 +134,7 @@ def _create_task(
     )
     apply_member(session, task, view.member)
     session.add(task)
+    keep_task(session, task)  # the notification hook reads it again before commit (engine.records.kept_rows)
     return task
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from engine.domain.roles import ROLE_LEVELS, role_label
 from engine.lookups import find_user
 from engine.persistence import AuditEvent, Case, HumanTask, User
+from engine.records import kept_rows
 from engine.records.notifications.outbox import Message, send, staff_of
 from engine.records.notifications.wording import case_words, due_words
 
@@ -49,7 +50,7 @@ def _others(users: Sequence[User], event: AuditEvent) -> list[User]:
 
 
 def task_created(session: Session, event: AuditEvent, batch: Batch) -> None:
-    task = session.get(HumanTask, event.task_id) if event.task_id else None
+    task = kept_rows.task(session, event.task_id) if event.task_id else None
     if task is None or task.id in batch.announced_tasks or task.state not in ("open", "claimed"):
         return
     message = Message(
@@ -66,7 +67,7 @@ def task_created(session: Session, event: AuditEvent, batch: Batch) -> None:
 def task_returned(session: Session, event: AuditEvent, batch: Batch) -> None:
     reason = event.details.get("reason", "")
     for task_id in event.details.get("reopened", []):
-        task = session.get(HumanTask, task_id)
+        task = kept_rows.task(session, task_id)
         if task is None:
             continue
         batch.announced_tasks.add(task.id)
@@ -111,7 +112,7 @@ def objection_received(session: Session, event: AuditEvent, batch: Batch) -> Non
 
 def task_handed_over(session: Session, event: AuditEvent, batch: Batch) -> None:
     """委派 and 转办: the colleague who now has the task."""
-    task = session.get(HumanTask, event.task_id) if event.task_id else None
+    task = kept_rows.task(session, event.task_id) if event.task_id else None
     username = event.details.get("to")
     if task is None or not username:
         return
@@ -133,7 +134,7 @@ def task_handed_over(session: Session, event: AuditEvent, batch: Batch) -> None:
 
 def task_urged(session: Session, event: AuditEvent, batch: Batch) -> None:
     """催办 (docs/urge-and-copy.md): the supervisor's message to whoever works the task now."""
-    task = session.get(HumanTask, event.task_id) if event.task_id else None
+    task = kept_rows.task(session, event.task_id) if event.task_id else None
     if task is None:
         return
     message = Message(
@@ -153,7 +154,7 @@ def task_copied(session: Session, event: AuditEvent, batch: Batch) -> None:
     """抄送 (docs/urge-and-copy.md): a completed task whose BPMN declares `copies` tells those roles' staff of
     the case's unit at each role's level what was decided. The completion event names the roles."""
     roles = event.details.get("copies") or []
-    task = session.get(HumanTask, event.task_id) if event.task_id and roles else None
+    task = kept_rows.task(session, event.task_id) if event.task_id and roles else None
     if task is None:
         return
     users: dict[int, User] = {}
