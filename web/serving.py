@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+from gunicorn.app.base import BaseApplication
 
 from engine.context import Context
 from engine.services import worker as worker_loop
@@ -102,7 +102,7 @@ def on_child_exit(_arbiter: Any, worker: Any) -> None:
 # ------------------------------------------------------------------------------------------------------
 
 
-class DibaoServer(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hints
+class DibaoServer(BaseApplication):
     def __init__(self, the_plan: Plan) -> None:
         self.plan = the_plan
         self.ctx: Context | None = None

@@ -17,11 +17,9 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -29,50 +27,14 @@ from typing import Any
 
 from engine.services.bootstrap import DEMO_PASSWORD
 from engine.settings import PROJECT_ROOT
+from tests.running import free_port, server_environment, stop, wait_until_healthy
 
 HERE = Path(__file__).parent
-STARTUP_SECONDS = 60
 FUZZ_USER = "clerk1"
 
 
 def _bin(name: str) -> str:
     return str(Path(sys.executable).with_name(name))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _environment(base: Path) -> dict[str, str]:
-    processes = shutil.copytree(PROJECT_ROOT / "processes", base / "processes")
-    forms = shutil.copytree(PROJECT_ROOT / "forms" / "definitions", base / "forms")
-    return {
-        **os.environ,
-        "DIBAO_DATABASE_URL": f"sqlite:///{base / 'dibao.sqlite3'}",
-        "DIBAO_DEMO": "1",
-        "DIBAO_FAST_PASSWORD_HASH": "1",
-        "DIBAO_ATTACHMENTS_DIR": str(base / "attachments"),
-        "DIBAO_DOCUMENTS_DIR": str(base / "documents"),
-        "DIBAO_AUDIT_KEY_FILE": str(base / "audit-chain.key"),  # created by `dibao init`, never in instance/
-        "DIBAO_PROCESSES_DIR": str(processes),
-        "DIBAO_FORMS_DIR": str(forms),
-    }
-
-
-def _wait_until_healthy(url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"dibao serve exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310 (our own server)
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)  # polling a starting process
-    raise SystemExit(f"dibao serve did not answer /healthz within {STARTUP_SECONDS} s")
 
 
 def _token(url: str) -> str:
@@ -110,9 +72,9 @@ def _report(summary: dict[str, Any]) -> None:
 
 
 def run(examples: int, seed: int, base: Path) -> int:
-    env = _environment(base)
+    env = server_environment(base, f"sqlite:///{base / 'dibao.sqlite3'}")
     subprocess.run([_bin("dibao"), "init", "--demo"], env=env, check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = base / "serve.log"
     with log.open("wb") as sink:
@@ -124,7 +86,7 @@ def run(examples: int, seed: int, base: Path) -> int:
             stderr=sink,
         )
     try:
-        _wait_until_healthy(url, server)
+        wait_until_healthy(url, server, log)
         stats = base / "stats.json"
         fuzz_env = {
             **env,
@@ -145,12 +107,7 @@ def run(examples: int, seed: int, base: Path) -> int:
         if stats.exists():
             _report(summarize(json.loads(stats.read_text(encoding="utf-8"))))
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
     if status != 0:
         print("\n--- dibao serve log (last 20000 characters) ---")
         print(log.read_text(encoding="utf-8", errors="replace")[-20_000:])

@@ -142,6 +142,26 @@ def _reply(result: Any, response: Schema | None, status: int) -> Response:
     return reply
 
 
+def _handler(view: Callable[..., Any], op: Operation) -> Callable[..., Response]:
+    """The view wrapped: the token checked, query and body loaded, the result dumped with its schema."""
+    # One instance of each schema per route: building a marshmallow schema costs more than using it,
+    # and a schema keeps no state between load/dump calls.
+    query_schema, body_schema = op.query() if op.query else None, op.body() if op.body else None
+    response_schema = op.response() if op.response else None
+
+    @functools.wraps(view)
+    def handler(**kwargs: Any) -> Response:
+        if not op.public:
+            g.api_user = tokens.verify_token(ctx(), bearer_token())
+        if query_schema is not None:
+            kwargs["query"] = _load(query_schema, request.args.to_dict(), "查询参数有误")
+        if body_schema is not None:
+            kwargs["body"] = _load(body_schema, _json_body(op.body_optional), "请求数据有误")
+        return _reply(view(**kwargs), response_schema, op.status)
+
+    return handler
+
+
 def operation(
     method: str,
     rule: str,
@@ -185,21 +205,7 @@ def operation(
             )
         )
 
-        # One instance of each schema per route: building a marshmallow schema costs more than using it,
-        # and a schema keeps no state between load/dump calls.
-        query_schema, body_schema = query() if query else None, body() if body else None
-        response_schema = response() if response else None
-
-        @functools.wraps(view)
-        def handler(**kwargs: Any) -> Response:
-            if not public:
-                g.api_user = tokens.verify_token(ctx(), bearer_token())
-            if query_schema is not None:
-                kwargs["query"] = _load(query_schema, request.args.to_dict(), "查询参数有误")
-            if body_schema is not None:
-                kwargs["body"] = _load(body_schema, _json_body(body_optional), "请求数据有误")
-            return _reply(view(**kwargs), response_schema, status)
-
+        handler = _handler(view, OPERATIONS[-1])
         bp.add_url_rule(rule, endpoint=endpoint, view_func=handler, methods=[method])
         return handler
 

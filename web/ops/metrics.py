@@ -41,13 +41,13 @@ def prepare_multiprocess(directory: Path) -> None:
     # prometheus_client chooses how values are kept when it is first imported; the master may have imported
     # it already (the `dibao` command loads the app's modules), so choose again. The metrics are all
     # labelled: their values are made at first use, in the workers, with the multi-process kind.
-    values.ValueClass = values.get_value_class()  # type: ignore[no-untyped-call]
+    values.ValueClass = values.get_value_class()
 
 
 def process_exited(pid: int) -> None:
     """gunicorn's child_exit: the live gauges of a dead worker go; its counters stay in the sums."""
     if os.environ.get(MULTIPROC_ENV):
-        multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
+        multiprocess.mark_process_dead(pid)
 
 
 class DatabaseCollector(Collector):
@@ -112,7 +112,7 @@ def scrape(ctx: Context) -> bytes:
     directory = os.environ.get(MULTIPROC_ENV)
     if directory:
         counted = CollectorRegistry()
-        multiprocess.MultiProcessCollector(counted, path=directory)  # type: ignore[no-untyped-call]
+        multiprocess.MultiProcessCollector(counted, path=directory)
     else:
         counted = REGISTRY
     database = CollectorRegistry()
