@@ -7,6 +7,7 @@ Choices are listed in the order the files write them, so a list saved unchanged 
 
 from __future__ import annotations
 
+from engine.domain.parameter_catalogue_window import WINDOW_GROUPS
 from engine.domain.vocabulary import ROLE_LABELS
 
 Raw = dict[str, object]
@@ -370,6 +371,8 @@ _BY_GROUP: dict[str, dict[str, Raw]] = {
         },
     },
 }
+
+_BY_GROUP.update(WINDOW_GROUPS)
 
 GROUPS: tuple[str, ...] = tuple(_BY_GROUP)
 ENTRIES: dict[str, Raw] = {

@@ -14,6 +14,7 @@ from engine.persistence.org import OrgUnit, User, UserRole
 from engine.persistence.payroll import PayrollAdjustment, PayrollLine, PayrollRoster
 from engine.persistence.process import HumanTask, ProcessDefinition, ProcessInstance
 from engine.persistence.recalculation import RecalculationItem, RecalculationRun
+from engine.persistence.referrals import Referral
 from engine.persistence.sessions import WebSession
 from engine.persistence.simulation import SimulationJob
 from engine.persistence.tokens import ApiToken
@@ -44,6 +45,7 @@ __all__ = [
     "ProcessInstance",
     "RecalculationItem",
     "RecalculationRun",
+    "Referral",
     "SimulationJob",
     "User",
     "UserRole",

@@ -1,0 +1,39 @@
+"""The one-window words (docs/one-window.md): intake channels and states, departments, referrals, monitoring
+alerts and the 核对 items, each code → its Chinese label, like engine.domain.vocabulary (kept apart so
+that module stays one screenful per topic)."""
+
+from __future__ import annotations
+
+# --- 一门受理 ------------------------------------------------------------------------------------------
+# IntakeRequest.channel, in the order the register form offers them.
+INTAKE_CHANNEL_LABELS = {
+    "window": "窗口",
+    "hotline_12345": "12345 热线",
+    "hotline_12349": "12349 热线",
+    "grid": "网格/主动发现",
+    "department": "部门转介",
+    "alert": "监测预警",
+    "letter": "信函/网上",
+}
+# Channels whose requests carry the external platform's ticket number (and whose feedback is exported to it).
+HOTLINE_CHANNELS = frozenset({"hotline_12345", "hotline_12349"})
+INTAKE_STATUS_LABELS = {"registered": "待分办", "started": "已启动流程", "referred": "已转介", "closed": "已办结"}
+FEEDBACK_SATISFACTION_LABELS = {"satisfied": "满意", "basically": "基本满意", "unsatisfied": "不满意"}
+
+# --- 部门与转介 ---------------------------------------------------------------------------------------
+# Referral.kind: what the department is asked to do (专项救助 and the other hand-overs).
+REFERRAL_KIND_LABELS = {
+    "medical": "医疗救助",
+    "education": "教育救助",
+    "housing": "住房救助",
+    "employment": "就业救助",
+    "disability": "残疾人帮扶",
+    "health": "卫生健康",
+    "rural_revitalization": "防返贫帮扶",
+    "other": "其他事项",
+}
+REFERRAL_STATUS_LABELS = {"pending": "待接收", "accepted": "办理中", "handled": "已办结", "not_ours": "非本部门事项"}
+REFERRAL_SOURCE_LABELS = {"case": "案件转介", "intake": "一门受理转介"}
+
+# --- 监测预警 ---------------------------------------------------------------------------------------------
+ALERT_LEVEL_LABELS = {"red": "红色预警", "orange": "橙色预警", "yellow": "黄色预警"}
