@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from engine.domain.assessment import ParameterProblem
+from engine.domain.assessment import Disability, ParameterProblem
 from engine.domain.parameters import Parameters
 from engine.domain.vocabulary import DISABILITY_TYPES
 from engine.domain.vocabulary_tekun import TEKUN_CARE_TIERS, TEKUN_INCOME_KINDS, TEKUN_SUPPORTER_STATUSES
@@ -57,6 +57,11 @@ class TekunRules:
 
     def dibao_standard(self, registered_type: str) -> Decimal:
         return self.standard_urban if registered_type == "urban" else self.standard_rural
+
+    def severely_disabled(self, disability: Disability) -> bool:
+        """No ability to work by disability: grade 1–2 of any type, grade 3 of the listed types (by default)."""
+        grade = disability.grade
+        return grade <= self.disability_max_grade or (grade == 3 and disability.type in self.grade3_types)
 
     def care_tier(self, failed: int) -> str:
         if failed >= self.full_min_failed:

@@ -55,9 +55,7 @@ def _result(request: TekunRequest, rules: TekunRules, region: str) -> dict[str, 
     s = rules.dibao_standard(request.registered_type)
     basic = rules.basic_multiplier * s
     kind = REGISTERED_TYPES[request.registered_type]
-    lines.append(
-        f"基本生活标准 = {kind}低保标准 {money(s)} × {plain(rules.basic_multiplier)} = {money(basic)} 元/月"
-    )
+    lines.append(f"基本生活标准 = {kind}低保标准 {money(s)} × {plain(rules.basic_multiplier)} = {money(basic)} 元/月")
     age = age_on(request.birth_date, request.as_of)
     conditions = {
         "no_work_ability": _no_work_ability(request, rules, age, lines),
@@ -73,9 +71,9 @@ def _result(request: TekunRequest, rules: TekunRules, region: str) -> dict[str, 
         f" ÷ {plain(rules.care_divisors[tier])} = {money(care)} 元/月"
     )
     total = basic + care if eligible else Decimal(0)
-    reasons = [
-        f"{'符合' if met else '不符合'}：{TEKUN_CONDITIONS[name]}" for name, met in conditions.items() if met == eligible
-    ]
+    # Eligible: the three conditions met; not eligible: the ones that fail.
+    verdict = "符合" if eligible else "不符合"
+    reasons = [f"{verdict}：{TEKUN_CONDITIONS[name]}" for name, met in conditions.items() if met == eligible]
     if eligible:
         lines.append(f"三项条件均符合，可认定为特困人员：每月 {money(basic)} + {money(care)} = {money(total)} 元")
     else:
@@ -107,9 +105,7 @@ def _no_work_ability(request: TekunRequest, rules: TekunRules, age: int, lines: 
         lines.append(f"未满 {rules.minor_age} 周岁（{age} 周岁），视为无劳动能力")
         return True
     disability = request.disability
-    if disability is not None and (
-        disability.grade <= rules.disability_max_grade or (disability.grade == 3 and disability.type in rules.grade3_types)
-    ):
+    if disability is not None and rules.severely_disabled(disability):
         lines.append(f"{disability.label}，属重度残疾，视为无劳动能力")
         return True
     held = f"，{disability.label}不属于重度残疾" if disability is not None else "，无重度残疾"
@@ -158,5 +154,5 @@ def _adl_line(request: TekunRequest, tier: str) -> str:
     else:
         failed = [name for name, out in zip(TEKUN_ADL_INDICATORS, request.adl_failed, strict=True) if out]
         detail = f"（{'、'.join(failed)}）" if failed else ""
-    total = len(TEKUN_ADL_INDICATORS)
-    return f"生活自理能力 {total} 项指标中 {request.failed_count} 项不能自理{detail}，护理档次：{TEKUN_CARE_TIERS[tier]}"
+    six, failed_count = len(TEKUN_ADL_INDICATORS), request.failed_count
+    return f"生活自理能力 {six} 项指标中 {failed_count} 项不能自理{detail}，护理档次：{TEKUN_CARE_TIERS[tier]}"

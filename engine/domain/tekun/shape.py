@@ -77,9 +77,13 @@ def parse_tekun_request(raw: Any) -> TekunRequest:
     registered_type = person.get("registered_type", "urban")
     if registered_type not in REGISTERED_TYPES:
         _invalid("person.registered_type", f"必须是以下之一：{'、'.join(REGISTERED_TYPES)}")
+    as_of = _date(data.get("as_of"), "as_of")
+    birth_date = _date(person.get("birth_date"), "person.birth_date")
+    if birth_date > as_of:
+        _invalid("person.birth_date", "不能晚于评估日期")
     return TekunRequest(
-        as_of=_date(data.get("as_of"), "as_of"),
-        birth_date=_date(person.get("birth_date"), "person.birth_date"),
+        as_of=as_of,
+        birth_date=birth_date,
         registered_type=str(registered_type),
         disability=_disability(person.get("disability")),
         incomes=tuple(_income(item, n) for n, item in enumerate(_list(person.get("incomes"), "person.incomes"))),
@@ -169,14 +173,15 @@ def _income(raw: Any, index: int) -> TekunIncome:
 def _adl(raw: Any) -> tuple[tuple[bool, ...] | None, int]:
     """The six indicators (true = that activity failed, the person cannot do it alone), or {"failed": n}."""
     if raw is None:
-        _invalid("person.adl", f"必填：{_ADL_COUNT} 项指标的列表（true 表示该项不能自理）或 {{\"failed\": 不能自理项数}}")
+        wanted = f'{_ADL_COUNT} 项指标的列表（true 表示该项不能自理）或 {{"failed": 不能自理项数}}'
+        _invalid("person.adl", f"必填：{wanted}")
     if isinstance(raw, Mapping):
         failed = raw.get("failed")
         if isinstance(failed, bool) or not isinstance(failed, int) or not 0 <= failed <= _ADL_COUNT:
             _invalid("person.adl.failed", f"必须是 0 到 {_ADL_COUNT} 的整数")
         return None, failed
     if not isinstance(raw, list | tuple):
-        _invalid("person.adl", f"必须是 {_ADL_COUNT} 项指标的列表或 {{\"failed\": 不能自理项数}}")
+        _invalid("person.adl", f'必须是 {_ADL_COUNT} 项指标的列表或 {{"failed": 不能自理项数}}')
     if len(raw) != _ADL_COUNT:
         names = "、".join(TEKUN_ADL_INDICATORS)
         _invalid("person.adl", f"必须正好有 {_ADL_COUNT} 项指标（{names}），现有 {len(raw)} 项")
