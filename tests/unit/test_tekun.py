@@ -251,6 +251,13 @@ def _refused(request: dict[str, Any]) -> dict[str, list[str]]:
         ),
         ({"disability": {"grade": 5, "type": "mental"}}, "person.disability.grade", "残疾等级必须是 1 到 4"),
         ({"registered_type": "abroad"}, "person.registered_type", "户籍类型：必须是以下之一"),
+        ({"registered_type": ["urban"]}, "person.registered_type", "户籍类型：必须是以下之一"),
+        ({"disability": {"grade": [1], "type": "mental"}}, "person.disability.grade", "残疾等级必须是 1 到 4"),
+        (
+            {"incomes": [{"kind": "wage", "monthly_amount": "1e100"}]},
+            "person.incomes.0.monthly_amount",
+            "金额过大",
+        ),
     ],
 )
 def test_bad_person_fields_are_named_in_chinese(change: dict[str, Any], field: str, message: str) -> None:
@@ -292,6 +299,8 @@ def test_a_date_without_last_years_minimum_wage_is_a_parameter_problem() -> None
     # The national parameters start on 2021-07-01: nothing is in force on 31 December 2020.
     with pytest.raises(ParameterProblem, match="minimum_wage"):
         _assess({**_scenario_10(), "as_of": "2021-08-01"})
+    with pytest.raises(ParameterProblem, match="尚未生效"):  # year 1 has no year before it: no crash either
+        _assess({**_scenario_10(birth_date="0001-01-01"), "as_of": "0001-06-01"})
     with pytest.raises(ParameterProblem, match="tekun_adl_full_min_failed"):
         _assess(_scenario_10(), extra="[tekun_adl_full_min_failed]\n2021-07-01 = 1\n")
 

@@ -72,7 +72,8 @@ class TekunRules:
 def read_tekun_rules(parameters: Parameters, on: date) -> TekunRules:
     """Every parameter the 特困 assessment uses, read for `on`; ParameterProblem names the first bad one."""
     reader = _Reader(parameters, on)
-    last_year_end = date(on.year - 1, 12, 31)
+    # Year 1 has no year before it: date.min is before any parameter, so that is a ParameterProblem too.
+    last_year_end = date(on.year - 1, 12, 31) if on.year > 1 else date.min
     partial = reader.whole("tekun_adl_partial_min_failed", 1, 6)
     full = reader.whole("tekun_adl_full_min_failed", 1, 6)
     if full <= partial:

@@ -24,6 +24,8 @@ from engine.errors import InvalidData
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ADL_COUNT = len(TEKUN_ADL_INDICATORS)
+# Far above any monthly income; keeps every sum within the precision the amounts are rounded at.
+_AMOUNT_LIMIT = Decimal(10) ** 10
 
 # Each field path segment's Chinese name, for the messages (a list index adds “第 n 项”).
 _NAMES = {
@@ -75,7 +77,7 @@ def parse_tekun_request(raw: Any) -> TekunRequest:
     person = _mapping(data.get("person"), "person")
     adl, failed = _adl(person.get("adl"))
     registered_type = person.get("registered_type", "urban")
-    if registered_type not in REGISTERED_TYPES:
+    if not isinstance(registered_type, str) or registered_type not in REGISTERED_TYPES:
         _invalid("person.registered_type", f"必须是以下之一：{'、'.join(REGISTERED_TYPES)}")
     as_of = _date(data.get("as_of"), "as_of")
     birth_date = _date(person.get("birth_date"), "person.birth_date")
@@ -149,7 +151,7 @@ def _disability(raw: Any) -> Disability | None:
         return None
     data = _mapping(raw, "person.disability")
     grade = data.get("grade")
-    if isinstance(grade, bool) or grade not in DISABILITY_GRADES:
+    if isinstance(grade, bool) or not isinstance(grade, int) or grade not in DISABILITY_GRADES:
         _invalid("person.disability.grade", "残疾等级必须是 1 到 4")
     return Disability(grade, _choice(data, "type", "person.disability", DISABILITY_TYPES))
 
@@ -167,6 +169,8 @@ def _income(raw: Any, index: int) -> TekunIncome:
             amount = None
     if amount is None or not amount.is_finite() or amount < 0:
         _invalid(f"{path}.monthly_amount", '必须是不小于 0 的金额（如 "150.00"）')
+    if amount >= _AMOUNT_LIMIT:
+        _invalid(f"{path}.monthly_amount", "金额过大（须小于 100 亿元）")
     return TekunIncome(kind, amount)
 
 
