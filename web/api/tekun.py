@@ -63,10 +63,9 @@ def _enum(codes: dict[str, str], description: str) -> dict[str, Any]:
     return {"type": "string", "enum": list(codes), "description": description}
 
 
-def tekun_body(_ctx: Context) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
-    """The request as the domain reads it (engine.domain.tekun.shape), for the OpenAPI document."""
+def _person() -> dict[str, Any]:
     six = len(TEKUN_ADL_INDICATORS)
-    person = {
+    return {
         "type": "object",
         "required": ["birth_date", "adl"],
         "properties": {
@@ -103,6 +102,10 @@ def tekun_body(_ctx: Context) -> tuple[dict[str, dict[str, Any]], dict[str, Any]
             },
         },
     }
+
+
+def tekun_body(_ctx: Context) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """The request as the domain reads it (engine.domain.tekun.shape), for the OpenAPI document."""
     supporter = {
         "type": "object",
         "required": ["relation", "status"],
@@ -120,7 +123,7 @@ def tekun_body(_ctx: Context) -> tuple[dict[str, dict[str, Any]], dict[str, Any]
         "properties": {
             "region": {"type": "string", "minLength": 1, "maxLength": 32, "description": "地区，如 default、yantai"},
             "as_of": {**_DATE, "description": "评估日期"},
-            "person": person,
+            "person": _person(),
             "supporters": {"type": "array", "items": supporter, "description": "法定赡养、抚养、扶养义务人"},
         },
     }
