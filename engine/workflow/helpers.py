@@ -21,6 +21,7 @@ from engine.domain.countersign import countersign_decided, countersign_outcome
 from engine.domain.democratic_review import panel_tally, review_result, seats
 from engine.domain.gradual_exit import exit_period, exit_rules, review_interval_months
 from engine.domain.parameters import Parameters
+from engine.domain.tekun import assess_tekun
 from engine.domain.temporary import assess_temporary, settle, temporary_basis
 from engine.workflow.bundle import DEFAULT_REGION
 
@@ -49,6 +50,8 @@ HELPER_NAMES = frozenset(
         "countersign_outcome",
         "democratic_review_seats",
         "democratic_review_tally",
+        # 特困人员认定评估 (docs/tekun-assessment.md)
+        "assess_tekun",
     }
 )
 # Names Spiff itself injects while evaluating DMN cells.
@@ -117,6 +120,7 @@ _BOUND_NAMES = (
     "temporary_assessment",
     "gradual_exit_rules",
     "next_review_on_iso",
+    "assess_tekun",
 )
 
 
@@ -165,6 +169,13 @@ class _DefinitionHelpers:
         """When the household's next 动态复核 is due: 12 or 6 months on, by its members (审确 Art. 31)."""
         interval = review_interval_months(household, self.current_day(), self.param)
         return add_months(date.fromisoformat(from_iso), interval).isoformat()
+
+    def assess_tekun(self, person_and_supporters: Mapping[str, Any], as_of_iso: str) -> dict[str, Any]:
+        """The 特困 assessment (docs/tekun-assessment.md) of `{"person", "supporters"}` on `as_of_iso` under this
+        definition's parameters; bad data is InvalidData naming the field, like the what-if assessment."""
+        if not isinstance(person_and_supporters, Mapping):
+            raise ValueError("特困人员认定评估的数据必须是对象（person、supporters）")
+        return assess_tekun({**person_and_supporters, "as_of": as_of_iso}, self.parameters, self.region)
 
     def as_dict(self) -> dict[str, Callable[..., Any]]:
         return {name: getattr(self, name) for name in _BOUND_NAMES}

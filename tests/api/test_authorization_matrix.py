@@ -189,6 +189,17 @@ def _routes() -> dict[str, Route]:
             allowed=("designer1",),
         ),
         **_payroll_routes(),  # 发放名册: on a draft of its own month
+        # 特困人员认定评估 (docs/tekun-assessment.md): like POST /assessments, any signed-in user.
+        "POST /assessments/tekun": Route(
+            "POST",
+            lambda w: "/api/v1/assessments/tekun",
+            {
+                "region": "default",
+                "as_of": "2026-11-01",
+                "person": {"birth_date": "1954-03-01", "adl": {"failed": 4}},
+                "supporters": [{"relation": "child", "status": "dibao_recipient"}],
+            },
+        ),
     }
 
 

@@ -75,6 +75,8 @@ ROUTES = {
     ("post", "/api/v1/processes/{process_id}/migrations"),
     # 发放名册 (docs/payments.md)
     ("get", "/api/v1/payroll/{county}/{month}"),
+    # 特困人员认定评估 (docs/tekun-assessment.md)
+    ("post", "/api/v1/assessments/tekun"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/token"),

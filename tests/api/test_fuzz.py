@@ -101,6 +101,7 @@ def test_random_bodies_at_every_route_with_a_body(ctx: Context, api_as: Any, ano
         (clerk1, "/api/v1/assessments/temporary", {200}),
         (designer, "/api/v1/processes/validate", {200, 403}),  # 403: a region not the designer's own
         (anonymous, "/api/v1/notices/1/objections", set()),  # no notice exists: 404 or an envelope error
+        (clerk1, "/api/v1/assessments/tekun", {200}),  # 特困人员认定评估 (docs/tekun-assessment.md)
     ]
 
     assessment = {"region": "default", "as_of": "2026-11-01", "household": eligible_household()}

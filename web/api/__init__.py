@@ -24,6 +24,7 @@ from web.api import (
     simulations,  # 政策模拟测算 (docs/policy-simulation.md)
     starting,  # what a user may start, 延长办理期限 (docs/starting-cases.md)
     tasks,
+    tekun,  # 特困人员认定评估 (docs/tekun-assessment.md)
     tokens,
     urging,  # 催办 (docs/urge-and-copy.md)
 )
@@ -52,6 +53,7 @@ __all__ = [
     "simulations",
     "starting",
     "tasks",
+    "tekun",
     "tokens",
     "urging",
 ]

@@ -88,3 +88,7 @@ from web.cli.backup import backup_command, restore_command  # noqa: E402
 
 main.add_command(backup_command)
 main.add_command(restore_command)
+# 特困人员认定评估 (docs/tekun-assessment.md)
+from web.cli.tekun import assess_tekun_command  # noqa: E402
+
+main.add_command(assess_tekun_command)

@@ -1,0 +1,141 @@
+"""The region's 特困 parameters as the assessment uses them: every one read and checked for one day up
+front, so a misconfigured region fails with the parameter's name before any rule runs.
+
+The care standard is a fraction of LAST year's minimum wage (domain.md §6 item 6): the `minimum_wage`
+value in force on 31 December of the year before the assessment date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from engine.domain.assessment import Disability, ParameterProblem
+from engine.domain.parameters import Parameters
+from engine.domain.vocabulary import DISABILITY_TYPES
+from engine.domain.vocabulary_tekun import TEKUN_CARE_TIERS, TEKUN_INCOME_KINDS, TEKUN_SUPPORTER_STATUSES
+
+PARAMETER_NAMES = (
+    "dibao_standard_urban",
+    "dibao_standard_rural",
+    "minimum_wage",
+    "tekun_basic_multiplier",
+    "tekun_excluded_income_kinds",
+    "tekun_elderly_age",
+    "tekun_minor_age",
+    "tekun_disability_max_grade",
+    "tekun_disability_grade3_types",
+    "tekun_unable_supporter_statuses",
+    "tekun_adl_partial_min_failed",
+    "tekun_adl_full_min_failed",
+    "tekun_care_wage_divisor_self_care",
+    "tekun_care_wage_divisor_partial",
+    "tekun_care_wage_divisor_full",
+)
+
+
+@dataclass(frozen=True)
+class TekunRules:
+    """The parameters of one region in force on one day, as the 特困 assessment uses them."""
+
+    standard_urban: Decimal
+    standard_rural: Decimal
+    last_year_minimum_wage: Decimal
+    basic_multiplier: Decimal
+    excluded_kinds: frozenset[str]
+    elderly_age: int
+    minor_age: int
+    disability_max_grade: int
+    grade3_types: frozenset[str]
+    unable_statuses: frozenset[str]
+    partial_min_failed: int
+    full_min_failed: int
+    care_divisors: Mapping[str, Decimal]
+
+    def dibao_standard(self, registered_type: str) -> Decimal:
+        return self.standard_urban if registered_type == "urban" else self.standard_rural
+
+    def severely_disabled(self, disability: Disability) -> bool:
+        """No ability to work by disability: grade 1–2 of any type, grade 3 of the listed types (by default)."""
+        grade = disability.grade
+        return grade <= self.disability_max_grade or (grade == 3 and disability.type in self.grade3_types)
+
+    def care_tier(self, failed: int) -> str:
+        if failed >= self.full_min_failed:
+            return "full"
+        return "partial" if failed >= self.partial_min_failed else "self_care"
+
+
+def read_tekun_rules(parameters: Parameters, on: date) -> TekunRules:
+    """Every parameter the 特困 assessment uses, read for `on`; ParameterProblem names the first bad one."""
+    reader = _Reader(parameters, on)
+    # Year 1 has no year before it: date.min is before any parameter, so that is a ParameterProblem too.
+    last_year_end = date(on.year - 1, 12, 31) if on.year > 1 else date.min
+    partial = reader.whole("tekun_adl_partial_min_failed", 1, 6)
+    full = reader.whole("tekun_adl_full_min_failed", 1, 6)
+    if full <= partial:
+        raise reader.bad("tekun_adl_full_min_failed", full, f"必须大于半护理起点 {partial}")
+    return TekunRules(
+        standard_urban=reader.amount("dibao_standard_urban"),
+        standard_rural=reader.amount("dibao_standard_rural"),
+        last_year_minimum_wage=_Reader(parameters, last_year_end).amount("minimum_wage"),
+        basic_multiplier=reader.amount("tekun_basic_multiplier"),
+        excluded_kinds=reader.codes("tekun_excluded_income_kinds", TEKUN_INCOME_KINDS),
+        elderly_age=reader.whole("tekun_elderly_age", 1, 150),
+        minor_age=reader.whole("tekun_minor_age", 0, 150),
+        disability_max_grade=reader.whole("tekun_disability_max_grade", 0, 4),
+        grade3_types=reader.codes("tekun_disability_grade3_types", DISABILITY_TYPES),
+        unable_statuses=reader.codes("tekun_unable_supporter_statuses", TEKUN_SUPPORTER_STATUSES),
+        partial_min_failed=partial,
+        full_min_failed=full,
+        care_divisors={tier: reader.amount(f"tekun_care_wage_divisor_{tier}") for tier in TEKUN_CARE_TIERS},
+    )
+
+
+@dataclass(frozen=True)
+class _Reader:
+    parameters: Parameters
+    on: date
+
+    def raw(self, name: str) -> Any:
+        try:
+            return self.parameters.value(name, self.on)
+        except KeyError as exc:
+            detail = exc.args[0] if exc.args else name
+            raise ParameterProblem(f"特困人员认定评估缺少参数 {name}：{detail}") from None
+
+    def bad(self, name: str, value: Any, wanted: str) -> ParameterProblem:
+        return ParameterProblem(f"参数 {name} 在 {self.on.isoformat()} 的取值 {value!r} 不可用：{wanted}")
+
+    def amount(self, name: str) -> Decimal:
+        """A positive number (standards, multipliers and divisors are never 0)."""
+        value = self.raw(name)
+        number: Decimal | None = None
+        if not isinstance(value, bool) and isinstance(value, int | float | str):
+            try:
+                number = Decimal(str(value).strip())
+            except InvalidOperation:
+                number = None
+        if number is None or not number.is_finite() or number <= 0:
+            raise self.bad(name, value, "必须是大于 0 的数")
+        return number
+
+    def whole(self, name: str, lowest: int, highest: int) -> int:
+        value = self.raw(name)
+        if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= highest:
+            raise self.bad(name, value, f"必须是 {lowest} 到 {highest} 的整数")
+        return value
+
+    def codes(self, name: str, known: Mapping[str, str]) -> frozenset[str]:
+        value = self.raw(name)
+        if not isinstance(value, str):
+            raise self.bad(name, value, "必须是以逗号分隔的代码")
+        codes = frozenset(c.strip() for c in value.split(",") if c.strip())
+        # A misspelt code would quietly count an income, or a supporter, the region meant to leave out.
+        unknown = sorted(codes - known.keys())
+        if unknown:
+            raise self.bad(name, value, f"未知的代码 {'、'.join(unknown)}（可用：{'、'.join(known)}）")
+        return codes

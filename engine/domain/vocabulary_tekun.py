@@ -1,0 +1,43 @@
+"""The 特困 assessment's words (docs/tekun-assessment.md): care tiers, supporters' relations and statuses, the
+six ADL indicators, the income kinds a 特困 applicant may report and the three conditions, each code → its
+Chinese label, like engine.domain.vocabulary (kept apart so that module stays one screenful per topic)."""
+
+from __future__ import annotations
+
+from engine.domain.vocabulary import INCOME_KINDS
+
+# 生活自理能力 → 护理档次 (特认 Art. 21–22): 0 failed indicators, a few, many.
+TEKUN_CARE_TIERS = {"self_care": "全自理", "partial": "半护理", "full": "全护理"}
+
+# Who is legally obliged to support the person (法定赡养、抚养、扶养义务人).
+TEKUN_SUPPORTER_RELATIONS = {
+    "spouse": "配偶",
+    "child": "子女",
+    "parent": "父母",
+    "other": "其他法定义务人",
+}
+
+# A supporter's standing; every status but "able" may make the supporter unable (特认 Art. 8), as the
+# region's tekun_unable_supporter_statuses lists.
+TEKUN_SUPPORTER_STATUSES = {
+    "able": "有履行义务能力",
+    "dibao_recipient": "最低生活保障对象",
+    "tekun_recipient": "特困人员",
+    "severely_disabled": "重度残疾人",
+    "no_work_ability": "年老或无劳动能力",
+    "imprisoned": "在监狱服刑",
+    "missing": "被宣告失踪",
+}
+
+# The six activities of daily living, in the order an ADL list gives them (特困人员生活自理能力评估).
+TEKUN_ADL_INDICATORS = ("自主吃饭", "自主穿衣", "自主上下床", "自主如厕", "室内行走", "自主洗澡")
+
+# The 低保 income kinds plus social insurance payments, which only the 特困 assessment leaves out by name.
+TEKUN_INCOME_KINDS: dict[str, str] = {**INCOME_KINDS, "social_insurance": "社会保险待遇（如医疗保险报销）"}
+
+# The three conditions (特认 Art. 2), as the output's `conditions` keys and its reasons name them.
+TEKUN_CONDITIONS = {
+    "no_work_ability": "无劳动能力",
+    "no_income": "无生活来源",
+    "no_supporter": "无法定赡养、抚养、扶养义务人，或者其法定义务人无履行义务能力",
+}
