@@ -5,7 +5,12 @@ engine.domain.parameter_catalogue_data adds this topic to its own."""
 from __future__ import annotations
 
 from engine.domain.vocabulary import DISABILITY_TYPES
-from engine.domain.vocabulary_tekun import TEKUN_CARE_TIERS, TEKUN_INCOME_KINDS, TEKUN_SUPPORTER_STATUSES
+from engine.domain.vocabulary_tekun import (
+    INCOME_THRESHOLDS,
+    TEKUN_CARE_TIERS,
+    TEKUN_INCOME_KINDS,
+    TEKUN_SUPPORTER_STATUSES,
+)
 
 Raw = dict[str, object]
 
@@ -30,6 +35,12 @@ TEKUN_GROUPS: dict[str, dict[str, Raw]] = {
             "kind": "decimal",
             "unit": "倍",
             "help": "特困人员基本生活标准 = 低保标准 × 该倍数（如烟台 1.4、会宁 1.3）。",
+        },
+        "tekun_income_threshold": {
+            "label": "无生活来源的收入标准",
+            "kind": "choice",
+            "choices": tuple(INCOME_THRESHOLDS.items()),
+            "help": "计入的收入低于该标准才符合“无生活来源”：特困人员认定办法第六条为当地低保标准。",
         },
         "tekun_excluded_income_kinds": {
             "label": "特困认定中不计入收入的类别",

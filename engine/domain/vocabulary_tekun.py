@@ -7,6 +7,8 @@ from __future__ import annotations
 from engine.domain.vocabulary import INCOME_KINDS
 
 # 生活自理能力 → 护理档次 (特认 Art. 21–22): 0 failed indicators, a few, many.
+# tekun_income_threshold: the standard countable income must be below to count as 无生活来源.
+INCOME_THRESHOLDS = {"dibao_standard": "当地低保标准（特认第六条）", "tekun_basic": "特困人员基本生活标准"}
 TEKUN_CARE_TIERS = {"self_care": "全自理", "partial": "半护理", "full": "全护理"}
 
 # Who is legally obliged to support the person (法定赡养、抚养、扶养义务人).

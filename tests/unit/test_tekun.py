@@ -78,7 +78,7 @@ def test_scenario_10_in_yantai() -> None:
         "年满 60 周岁（72 周岁），视为无劳动能力",
         "基础养老金 150.00 元不计入收入（与低保家庭收入计算相同的不计入项目）",
         "高龄津贴 100.00 元不计入收入（特困人员认定办法第六条）",
-        "计入收入 0.00 元/月，低于基本生活标准 1120.00 元：符合无生活来源条件",
+        "计入收入 0.00 元/月，低于低保标准 800.00 元：符合无生活来源条件",
         "法定义务人（子女）为最低生活保障对象，无履行义务能力",
         "生活自理能力 6 项指标中 4 项不能自理（自主吃饭、自主穿衣、自主如厕、室内行走），护理档次：全护理",
         "照料护理标准（全护理）= 上年月最低工资 1800.00 ÷ 3 = 600.00 元/月",
@@ -184,17 +184,28 @@ def test_a_working_age_able_bodied_person_is_not_eligible() -> None:
     assert result["explanation"][-1] == "不符合特困人员认定条件，不予供养（基本生活标准和照料护理标准仅供参考）"
 
 
-def test_income_at_or_above_the_basic_standard_is_not_eligible() -> None:
-    below = _scenario_10(incomes=[{"kind": "wage", "monthly_amount": "1119.99"}])
+def test_income_at_or_above_the_dibao_standard_is_not_eligible() -> None:
+    """特认 第六条: 无生活来源 means countable income below the local 低保 standard (800), not the 特困 one."""
+    below = _scenario_10(incomes=[{"kind": "wage", "monthly_amount": "799.99"}])
     assert _assess(below)["eligible"] is True
-    at = _scenario_10(incomes=[{"kind": "wage", "monthly_amount": "600"}, {"kind": "support", "monthly_amount": 520}])
+    at = _scenario_10(incomes=[{"kind": "wage", "monthly_amount": "300"}, {"kind": "support", "monthly_amount": 500}])
     result = _assess(at)
-    assert (result["eligible"], result["countable_income"]) == (False, "1120.00")
+    assert (result["eligible"], result["countable_income"]) == (False, "800.00")
     assert result["reasons"] == ["不符合：无生活来源"]
+    assert "计入收入 800.00 元/月，不低于低保标准 800.00 元：不符合无生活来源条件" in result["explanation"]
+
+
+def test_a_region_may_compare_income_with_the_tekun_basic_standard() -> None:
+    basic = '[tekun_income_threshold]\n2021-07-01 = "tekun_basic"\n'
+    below = _scenario_10(incomes=[{"kind": "wage", "monthly_amount": "1119.99"}])
+    assert (_assess(below)["eligible"], _assess(below, extra=basic)["eligible"]) == (False, True)
+    at = _scenario_10(incomes=[{"kind": "wage", "monthly_amount": "600"}, {"kind": "support", "monthly_amount": 520}])
+    result = _assess(at, extra=basic)
+    assert (result["eligible"], result["countable_income"]) == (False, "1120.00")
     assert "计入收入 1120.00 元/月，不低于基本生活标准 1120.00 元：不符合无生活来源条件" in result["explanation"]
-    # 会宁's lower standard (1,040) refuses 1,050 that 烟台 (1,120) accepts.
+    # 会宁's lower basic standard (1,040) refuses 1,050 that 烟台's (1,120) accepts.
     between = _scenario_10(incomes=[{"kind": "pension", "monthly_amount": "1050.00"}])
-    assert (_assess(between)["eligible"], _assess(between, "huining")["eligible"]) == (True, False)
+    assert (_assess(between, extra=basic)["eligible"], _assess(between, "huining", basic)["eligible"]) == (True, False)
 
 
 def test_excluded_incomes_are_not_counted_and_counting_them_would_refuse() -> None:

@@ -16,13 +16,19 @@ from typing import Any
 from engine.domain.assessment import Disability, ParameterProblem
 from engine.domain.parameters import Parameters
 from engine.domain.vocabulary import DISABILITY_TYPES
-from engine.domain.vocabulary_tekun import TEKUN_CARE_TIERS, TEKUN_INCOME_KINDS, TEKUN_SUPPORTER_STATUSES
+from engine.domain.vocabulary_tekun import (
+    INCOME_THRESHOLDS,
+    TEKUN_CARE_TIERS,
+    TEKUN_INCOME_KINDS,
+    TEKUN_SUPPORTER_STATUSES,
+)
 
 PARAMETER_NAMES = (
     "dibao_standard_urban",
     "dibao_standard_rural",
     "minimum_wage",
     "tekun_basic_multiplier",
+    "tekun_income_threshold",
     "tekun_excluded_income_kinds",
     "tekun_elderly_age",
     "tekun_minor_age",
@@ -45,6 +51,9 @@ class TekunRules:
     standard_rural: Decimal
     last_year_minimum_wage: Decimal
     basic_multiplier: Decimal
+    # What countable income is compared with (特认 第六条 says the 低保 standard; a region may choose the
+    # 特困 basic standard instead): "dibao_standard" or "tekun_basic".
+    income_threshold: str
     excluded_kinds: frozenset[str]
     elderly_age: int
     minor_age: int
@@ -83,6 +92,7 @@ def read_tekun_rules(parameters: Parameters, on: date) -> TekunRules:
         standard_rural=reader.amount("dibao_standard_rural"),
         last_year_minimum_wage=_Reader(parameters, last_year_end).amount("minimum_wage"),
         basic_multiplier=reader.amount("tekun_basic_multiplier"),
+        income_threshold=reader.choice("tekun_income_threshold", INCOME_THRESHOLDS),
         excluded_kinds=reader.codes("tekun_excluded_income_kinds", TEKUN_INCOME_KINDS),
         elderly_age=reader.whole("tekun_elderly_age", 1, 150),
         minor_age=reader.whole("tekun_minor_age", 0, 150),
@@ -128,6 +138,12 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= highest:
             raise self.bad(name, value, f"必须是 {lowest} 到 {highest} 的整数")
         return value
+
+    def choice(self, name: str, known: Mapping[str, str]) -> str:
+        value = self.raw(name)
+        if value not in known:
+            raise self.bad(name, value, f"必须是 {'、'.join(known)} 之一")
+        return str(value)
 
     def codes(self, name: str, known: Mapping[str, str]) -> frozenset[str]:
         value = self.raw(name)

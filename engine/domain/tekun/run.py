@@ -123,10 +123,14 @@ def _no_income(request: TekunRequest, rules: TekunRules, basic: Decimal, lines: 
             ground = _EXCLUSION_GROUNDS.get(income.kind, _DIBAO_GROUND)
             lines.append(f"{TEKUN_INCOME_KINDS[income.kind]} {money(income.monthly)} 元不计入收入（{ground}）")
     countable = _countable(request, rules)
-    if countable < basic:
-        lines.append(f"计入收入 {money(countable)} 元/月，低于基本生活标准 {money(basic)} 元：符合无生活来源条件")
+    if rules.income_threshold == "tekun_basic":
+        threshold, named = basic, "基本生活标准"
+    else:
+        threshold, named = rules.dibao_standard(request.registered_type), "低保标准"
+    if countable < threshold:
+        lines.append(f"计入收入 {money(countable)} 元/月，低于{named} {money(threshold)} 元：符合无生活来源条件")
         return True
-    lines.append(f"计入收入 {money(countable)} 元/月，不低于基本生活标准 {money(basic)} 元：不符合无生活来源条件")
+    lines.append(f"计入收入 {money(countable)} 元/月，不低于{named} {money(threshold)} 元：不符合无生活来源条件")
     return False
 
 
