@@ -403,6 +403,7 @@ may_see_intake = _intake.may_see_intake
 may_triage_intake = _intake.may_triage_intake
 may_record_intake_feedback = _intake.may_record_intake_feedback
 check_may_register_intake = _intake.check_may_register_intake
+check_may_register_any_intake = _intake.check_may_register_any_intake
 check_may_see_intake = _intake.check_may_see_intake
 check_may_list_intake = _intake.check_may_list_intake
 check_may_triage_intake = _intake.check_may_triage_intake

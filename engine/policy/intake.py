@@ -41,6 +41,11 @@ def _place(intake: IntakeRequest) -> OrgUnit:
     return intake.village if intake.village is not None else intake.township
 
 
+def check_may_register_any_intake(user: User) -> None:
+    if not user.roles & INTAKE_REGISTER_ROLES:
+        raise PermissionDenied(f"无权受理登记：只有{_REGISTRARS}可以登记一门受理事项")
+
+
 def check_may_register_intake(user: User, township: OrgUnit, village: OrgUnit | None) -> None:
     if not user.roles & INTAKE_REGISTER_ROLES:
         raise PermissionDenied(f"无权受理登记：只有{_REGISTRARS}可以登记一门受理事项")

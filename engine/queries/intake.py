@@ -29,7 +29,9 @@ from engine.errors import NotFound
 from engine.lookups import get_user
 from engine.persistence import IntakeRequest, OrgUnit, User
 from engine.persistence.intake import INTAKE_OPEN_STATUSES
+from engine.queries.villages import villages_of
 from engine.records.window import DEPARTMENT_LEVEL
+from engine.results import OrgUnitRef
 
 LIST_LIMIT = 200
 EXPORT_LIMIT = 10_000
@@ -282,3 +284,28 @@ def hotline_export(ctx: Context, username: str, channel: str | None = None) -> l
                 )
             )
         return rows
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where the user may register: the townships (a county user chooses one) and the villages."""
+
+    townships: tuple[OrgUnitRef, ...]
+    villages: tuple[OrgUnitRef, ...]
+
+
+def registration_places(ctx: Context, username: str) -> Places:
+    with ctx.db.read() as session:
+        user = get_user(session, username)
+        policy.check_may_register_any_intake(user)
+        unit = user.org_unit
+        if unit.level == Level.COUNTY:
+            towns = session.scalars(
+                select(OrgUnit).where(OrgUnit.parent_id == unit.id, OrgUnit.level == Level.TOWNSHIP.value)
+            )
+            townships = tuple(OrgUnitRef(t.code, t.name) for t in towns)
+        elif unit.level == Level.TOWNSHIP:
+            townships = (OrgUnitRef(unit.code, unit.name),)
+        else:
+            townships = ()
+        return Places(townships, tuple(villages_of(session, user)))
