@@ -229,6 +229,14 @@ def dashboard_counts(ctx: Context, username: str) -> IntakeCounts:
     return IntakeCounts(sum(r.open for r in rows), sum(r.overdue for r in rows), rows)
 
 
+def dashboard_block(ctx: Context, username: str) -> IntakeCounts | None:
+    """The 统计看板's 一门受理 block: the counts for a user of the register, None for the others."""
+    with ctx.db.read() as session:
+        if not policy.may_use_intake(get_user(session, username).roles):
+            return None
+    return dashboard_counts(ctx, username)
+
+
 EXPORT_HEADER = (
     "工单号",
     "渠道",

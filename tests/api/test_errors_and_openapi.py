@@ -75,6 +75,9 @@ ROUTES = {
     ("post", "/api/v1/processes/{process_id}/migrations"),
     # 发放名册 (docs/payments.md)
     ("get", "/api/v1/payroll/{county}/{month}"),
+    # 一门受理 (docs/intake.md)
+    ("post", "/api/v1/intake"),
+    ("get", "/api/v1/intake/{number}"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/token"),
