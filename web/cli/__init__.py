@@ -88,3 +88,7 @@ from web.cli.backup import backup_command, restore_command  # noqa: E402
 
 main.add_command(backup_command)
 main.add_command(restore_command)
+# 一门受理 (docs/intake.md)
+from web.cli.intake import intake_group  # noqa: E402
+
+main.add_command(intake_group)
