@@ -23,6 +23,25 @@ from tests.web.conftest import Browser, make_app
 CALL = "2026-11-23 01:00:00"
 
 
+def _start_form(number: str) -> dict[str, str]:
+    """The 临时救助 start form as the clerk submits it: the carried-over fields kept, the rest filled in."""
+    return {
+        "process": "temporary_assistance",
+        "intake": number,
+        "_op": "submit",
+        "f.village": "demo-village-1-1",
+        "f.applicant_name": "王秀兰",
+        "f.applicant_id_number": ID_NUMBER,
+        "f.kind": "emergency",
+        "f.cause": "fire",
+        "f.occurred_on": "2026-11-22",
+        "f.persons": "3",
+        "f.months": "2",
+        "f.household_type": "other",
+        "f.hardship_description": "家中失火，房屋和衣物被烧毁，请求临时救助（联系电话：13800138000）",
+    }
+
+
 @freeze_time(CALL)
 def test_a_12345_call_becomes_a_temporary_assistance_case_and_its_feedback_is_recorded(ctx: Context) -> None:
     call = hotline_call(external_ticket="12345-GD-88017")
@@ -39,21 +58,7 @@ def test_a_12345_call_becomes_a_temporary_assistance_case_and_its_feedback_is_re
     assert f'value="{ID_NUMBER}"' in page
     assert "家中失火，房屋和衣物被烧毁，请求临时救助（联系电话：13800138000）" in page
     assert f'name="intake" value="{number}"' in page
-    form = {
-        "process": "temporary_assistance",
-        "intake": number,
-        "_op": "submit",
-        "f.village": "demo-village-1-1",
-        "f.applicant_name": "王秀兰",
-        "f.applicant_id_number": ID_NUMBER,
-        "f.kind": "emergency",
-        "f.cause": "fire",
-        "f.occurred_on": "2026-11-22",
-        "f.persons": "3",
-        "f.months": "2",
-        "f.household_type": "other",
-        "f.hardship_description": "家中失火，房屋和衣物被烧毁，请求临时救助（联系电话：13800138000）",
-    }
+    form = _start_form(number)
     reply = browser.post("/cases/new", form)
     assert reply.status_code == 302, reply.get_data(as_text=True)[:2000]
     case_number = reply.headers["Location"].rsplit("/", 1)[-1]
