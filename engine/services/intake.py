@@ -273,10 +273,14 @@ def record_feedback(ctx: Context, number: str, username: str, text: str, satisfa
 
 def prefill(ctx: Context, username: str, number: str, process_id: str) -> dict[str, Any]:
     """The start form's values carried over from the request (name, 身份证号, phone, need), for a user who
-    may triage it; nothing is written (the full 身份证号 goes into the form, as on any start form)."""
-    with ctx.db.read() as session:
+    may triage it. The form shows the 身份证号 and phone in full, so the view is recorded (intake_pii_viewed)."""
+    with ctx.db.write() as session:
         user = get_user(session, username)
         intake = _open_for_triage(session, user, number)
+        shown = [name for name in ("id_number", "phone") if getattr(intake, name)]
+        if shown:
+            details = {"intake": intake.number, "fields": shown, "reason": "分办启动流程，带入申请表"}
+            audit.record(session, "intake_pii_viewed", audit.Actor.of(user), details=details)
         return start_values(intake, process_id)
 
 

@@ -95,3 +95,24 @@ def test_triage_forms_csrf_and_scope(ctx: Context, browser: Browser, make_browse
     assert "已转介" in page
     assert "记录求助人反馈" in page
     assert "分办：办结" not in page
+
+
+def test_the_dibao_start_page_opens_with_the_request_as_the_first_member(ctx: Context, browser: Browser) -> None:
+    call = hotline_call(channel="grid", external_ticket="", need_kind="dibao")
+    number = intake.register(ctx, "village1", call).detail.row.number
+    assert intake.prefill(ctx, "clerk1", number, "dibao_application") == {
+        "village": "demo-village-1-1",
+        "channel": "discovery",  # 网格/主动发现 → 主动发现
+        "household": {"members": [{"name": "王秀兰", "relation": "self", "id_number": "11010519491231002X"}]},
+    }
+    _signed_in(browser, "clerk1")
+    page = browser.get(f"/cases/new?process=dibao_application&intake={number}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert 'value="王秀兰"' in text
+    assert 'value="11010519491231002X"' in text
+    assert f"分办一门受理事项 {number}" in text
+    # The village assistant registered it but does not triage: the start page from the request is refused.
+    village = Browser(browser.client.application.test_client())
+    _signed_in(village, "village1")
+    assert village.get(f"/cases/new?process=dibao_application&intake={number}").status_code == 403
