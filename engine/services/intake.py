@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import policy
@@ -109,6 +110,15 @@ def register(ctx: Context, username: str, data: dict[str, Any]) -> Registered:
     """Register a request. A hotline ticket already registered returns that request when the content is
     the same, and is a Conflict when it differs."""
     clean = _validate(data)
+    try:
+        return _register(ctx, username, data, clean)
+    except IntegrityError:
+        # A concurrent registration of the same ticket (or the same year's next number) committed first:
+        # once more, which finds that request (or takes the next number).
+        return _register(ctx, username, data, clean)
+
+
+def _register(ctx: Context, username: str, data: dict[str, Any], clean: dict[str, Any]) -> Registered:
     with ctx.db.write() as session:
         user = get_user(session, username)
         township, village = _place(session, user, data)
