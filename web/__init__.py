@@ -33,6 +33,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from engine.context import Context
 from engine.services import web_sessions
 from web import admin, audit, auth, clerk, dashboard, designer, notifications, ops, payroll, public, recalculation
+from web import intake as intake_workspace  # 一门受理 (docs/intake.md)
 from web.api import init_app as init_api
 from web.kit import errors, filters, routing
 
@@ -109,5 +110,7 @@ def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = 
     for workspace in (clerk, public, audit, dashboard, admin, designer, notifications, recalculation, payroll, ops):
         for blueprint in workspace.BLUEPRINTS:
             app.register_blueprint(blueprint)
+    for blueprint in intake_workspace.BLUEPRINTS:  # 一门受理 (docs/intake.md)
+        app.register_blueprint(blueprint)
     app.after_request(_security_headers)
     return app

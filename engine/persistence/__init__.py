@@ -8,6 +8,7 @@ from engine.persistence.cases import Case
 from engine.persistence.documents import IssuedDocument
 from engine.persistence.draft import DraftFile
 from engine.persistence.heartbeat import WorkerHeartbeat
+from engine.persistence.intake import IntakeRequest  # 一门受理 (docs/intake.md)
 from engine.persistence.notices import Enrollment, Notice, Objection
 from engine.persistence.notifications import Notification, NotificationDelivery, NotificationPreference
 from engine.persistence.org import OrgUnit, User, UserRole
@@ -31,6 +32,7 @@ __all__ = [
     "Enrollment",
     "EnrollmentAmount",
     "HumanTask",
+    "IntakeRequest",
     "IssuedDocument",
     "Notice",
     "Notification",

@@ -35,6 +35,7 @@ from engine.queries import (
     case_ending_sentences,
     case_view,
     document_sentences,
+    intake_sentences,
     migration,
     objections,
     rewind_sentences,
@@ -318,6 +319,7 @@ case_ending_sentences.add_to(SENTENCES)  # 终止、暂停、恢复、撤销
 
 SENTENCES.update(rewind_sentences.SENTENCES)  # 撤回, 退回, move (docs/withdraw-and-return.md)
 SENTENCES.update(CORRECTION_SENTENCES)  # 更正 (docs/documents-corrections-and-printing.md)
+SENTENCES.update(intake_sentences.SENTENCES)  # 一门受理 (docs/intake.md)
 
 
 def _entry(

@@ -200,6 +200,7 @@ def _routes() -> dict[str, Route]:
                 "supporters": [{"relation": "child", "status": "dibao_recipient"}],
             },
         ),
+        **_intake_routes(),  # 一门受理 (docs/intake.md)
     }
 
 
@@ -473,3 +474,27 @@ def _payroll_url(ctx: Context) -> str:
 def _payroll_routes() -> dict[str, Route]:
     # The county's clerk, approver, auditors and administrators read it; township staff and designers do not.
     return {"GET /payroll/<county>/<month>": Route("GET", lambda w: _payroll_url(w.ctx), allowed=COUNTY_VIEWERS)}
+
+
+# --- 一门受理 (docs/intake.md) ----------------------------------------------------------------------------
+_INTAKE = {
+    "channel": "window",
+    "village": "demo-village-1-1",
+    "person_name": "甲",
+    "need": "咨询",
+    "need_kind": "other",
+}
+
+
+def _intake_url(ctx: Context) -> str:
+    from engine.services import intake
+
+    return f"/api/v1/intake/{intake.register(ctx, 'clerk1', dict(_INTAKE)).detail.row.number}"
+
+
+def _intake_routes() -> dict[str, Route]:
+    # Registering: the village's township staff and county staff; reading: they and the county's auditors.
+    return {
+        "POST /intake": Route("POST", lambda w: "/api/v1/intake", _INTAKE, allowed=("clerk1", "approver1"), ok=201),
+        "GET /intake/<number>": Route("GET", lambda w: _intake_url(w.ctx), allowed=("clerk1", "approver1", "auditor1")),
+    }

@@ -77,6 +77,9 @@ ROUTES = {
     ("get", "/api/v1/payroll/{county}/{month}"),
     # 特困人员认定评估 (docs/tekun-assessment.md)
     ("post", "/api/v1/assessments/tekun"),
+    # 一门受理 (docs/intake.md)
+    ("post", "/api/v1/intake"),
+    ("get", "/api/v1/intake/{number}"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/token"),

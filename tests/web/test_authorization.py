@@ -395,3 +395,46 @@ def test_batch_printing_is_for_township_and_county_caseworkers(
         assert reply.status_code == expected, url
         if who is None:
             assert reply.headers["Location"].startswith("/login"), url
+
+
+# 一门受理 (docs/intake.md): (who, the register and export, the 登记 form, a 城关镇 request's page, its triage).
+INTAKE_ACCESS = [
+    ("village1", 200, 200, 200, 403),
+    ("clerk1", 200, 200, 200, 302),
+    ("head2", 200, 200, 403, 403),
+    ("county1", 200, 200, 200, 302),
+    ("auditor1", 200, 403, 200, 403),
+    ("admin1", 200, 403, 200, 403),
+    ("verify1", 403, 403, 403, 403),
+    ("committee1", 403, 403, 403, 403),
+    ("designer1", 403, 403, 403, 403),
+    (None, 302, 302, 302, 302),
+]
+
+
+@pytest.mark.parametrize(("who", "register", "form", "page", "triage"), INTAKE_ACCESS)
+def test_the_intake_register_by_role_and_unit(
+    ctx: Context, make_browser: object, who: str | None, register: int, form: int, page: int, triage: int
+) -> None:
+    from engine.queries import intake as intake_views
+    from engine.services import intake
+
+    data = {
+        "channel": "window",
+        "village": "demo-village-1-1",
+        "person_name": "甲",
+        "need": "咨询",
+        "need_kind": "other",
+    }
+    number = intake.register(ctx, "clerk1", data).detail.row.number
+    browser = _browser(make_browser, who)
+    assert browser.get("/intake").status_code == register
+    assert browser.get("/intake/export.csv").status_code == register
+    assert browser.get("/intake/new").status_code == form
+    assert browser.get(f"/intake/{number}").status_code == page
+    reply = browser.post(f"/intake/{number}/close", {"close_reason": "当场答复"})
+    assert reply.status_code == triage
+    if who is None:
+        assert reply.headers["Location"].startswith("/login")
+    status = intake_views.intake_page(ctx, "clerk1", number).row.status
+    assert status == ("closed" if triage == 302 and who is not None else "registered")

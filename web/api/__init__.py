@@ -14,6 +14,7 @@ from web.api import (
     delegation,  # 委派 (docs/delegation.md)
     document_corrections,  # 更正 of an issued document (docs/documents-corrections-and-printing.md)
     documents,  # 文书 (docs/documents-verify-and-download.md)
+    intake,  # 一门受理 (docs/intake.md)
     migrations,  # running cases to a newer process version (docs/process-migration.md)
     notices,
     notifications,  # the notification centre (docs/notification-centre.md)
@@ -43,6 +44,7 @@ __all__ = [
     "document_corrections",
     "documents",
     "init_app",
+    "intake",
     "migrations",
     "notices",
     "notifications",

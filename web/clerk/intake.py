@@ -39,6 +39,7 @@ from engine.queries import duplicates, starting, villages
 from engine.queries.duplicates import DuplicateMatch
 from engine.results import OrgUnitRef
 from engine.services import cases
+from engine.services import intake as intake_requests
 from engine.services.assessment import assess_household
 from engine.services.temporary import assess_temporary
 from web.clerk import intake_review
@@ -100,6 +101,7 @@ def _page(
     status: int = 200,
 ) -> ResponseReturnValue:
     startable = starting.startable_processes(context(), username())
+    from_intake = _from_intake()
     form = render_form(_with_village_choice(schema, options), values, errors or {}) if schema is not None else None
     has_household = schema is not None and "household" in schema.get("properties", {})
     return (
@@ -121,6 +123,7 @@ def _page(
             # The live duplicate check is for registrations (a re-check is of an enrolled household on purpose).
             duplicate_checked=process in cases.DUPLICATE_CHECKED,
             temporary_form=process == TEMPORARY,
+            from_intake=from_intake,
         ),
         status,
     )
@@ -150,7 +153,16 @@ def new() -> ResponseReturnValue:
     # A village assistant has exactly one village: it is chosen already.
     values: dict[str, Any] = {"village": options[0].code} if len(options) == 1 else {}
     values.update(intake_review.prefill(process, request.args.get("enrolment")))
+    number = _from_intake()
+    if number:  # 一门受理 (docs/intake.md): the request's name, 身份证号, phone and need carried over
+        values.update(intake_requests.prefill(ctx, username(), number, process))
     return _page(process, options, schema, values)
+
+
+def _from_intake() -> str | None:
+    """The 一门受理 request this start triages (?intake=… on the page, a hidden field in the form)."""
+    number = (request.values.get("intake") or "").strip()
+    return number[:32] or None
 
 
 @bp.post("/cases/new")
@@ -173,7 +185,11 @@ def register() -> ResponseReturnValue:
         return _page(process, options, schema, values)
     confirmed = request.form.get("confirm_duplicate") == "1"
     try:
-        case = cases.start_case(ctx, process, me, values, confirm_duplicate=confirmed)
+        number = _from_intake()
+        if number:  # the case and the request's link to it in one transaction
+            case = intake_requests.start_case(ctx, number, me, process, values, confirm_duplicate=confirmed)
+        else:
+            case = cases.start_case(ctx, process, me, values, confirm_duplicate=confirmed)
     except InvalidData as exc:
         return _page(process, options, schema, values, exc.fields, status=422)
     except DuplicateFound as found:

@@ -92,3 +92,7 @@ main.add_command(restore_command)
 from web.cli.tekun import assess_tekun_command  # noqa: E402
 
 main.add_command(assess_tekun_command)
+# 一门受理 (docs/intake.md)
+from web.cli.intake import intake_group  # noqa: E402
+
+main.add_command(intake_group)

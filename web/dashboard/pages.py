@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from engine import policy
 from engine.queries import dashboard as service
+from engine.queries import intake as intake_views
 from web.dashboard.tables import TABLE_NAMES, charts, table_csv, tables
 from web.kit.current import context, login_required, username
 
@@ -35,7 +36,10 @@ def _region() -> str | None:
 @login_required
 def index() -> ResponseReturnValue:
     board = service.dashboard(context(), username(), region=_region())
-    return render_template("dashboard/index.html", board=board, tables=tables(board), charts=charts(board))
+    intake = intake_views.dashboard_block(context(), username())  # 一门受理 (docs/intake.md)
+    return render_template(
+        "dashboard/index.html", board=board, tables=tables(board), charts=charts(board), intake=intake
+    )
 
 
 @bp.get("/<name>.csv")
