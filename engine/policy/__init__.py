@@ -395,3 +395,7 @@ may_urge = _urging.may_urge
 # 年度调标, 政策模拟测算 and 迁移 (docs/annual-adjustment.md, docs/policy-simulation.md,
 # docs/process-migration.md) live in their own modules, used as policy.recalculation and so on.
 from engine.policy import migration, recalculation, simulation  # noqa: E402, F401
+
+# isort: split
+# 转介 to departments (docs/referrals.md) lives in engine/policy/referrals.py, used as policy.referrals.
+from engine.policy import referrals  # noqa: E402, F401
