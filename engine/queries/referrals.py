@@ -135,6 +135,7 @@ def find_referral(session: Session, number: str) -> Referral:
 def show_referral(ctx: Context, username: str, number: str) -> ReferralPage:
     with ctx.db.read() as session:
         user = get_user(session, username)
+        policy.referrals.check_may_list(user)  # 403 before 404 for who sees no referral at all
         referral = find_referral(session, number)
         policy.referrals.check_may_see(user, referral)
         answerable = policy.referrals.may_answer(user, referral) and referral.status in REFERRAL_OPEN_STATUSES
