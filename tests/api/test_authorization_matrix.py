@@ -189,6 +189,7 @@ def _routes() -> dict[str, Route]:
             allowed=("designer1",),
         ),
         **_payroll_routes(),  # 发放名册: on a draft of its own month
+        **_referral_routes(),  # 转介 (docs/referrals.md)
     }
 
 
@@ -462,3 +463,36 @@ def _payroll_url(ctx: Context) -> str:
 def _payroll_routes() -> dict[str, Route]:
     # The county's clerk, approver, auditors and administrators read it; township staff and designers do not.
     return {"GET /payroll/<county>/<month>": Route("GET", lambda w: _payroll_url(w.ctx), allowed=COUNTY_VIEWERS)}
+
+
+# --- 转介 (docs/referrals.md): a department's staff answer (none of PEOPLE); township and county staff refer ---
+def _yibao_referral(ctx: Context) -> str:
+    """A referral of a fresh case of 城关镇 to 县医疗保障局, made by clerk1."""
+    from engine.services import referrals
+
+    number = _fresh_case(ctx)
+    return referrals.refer_case(
+        ctx, "clerk1", number, department="demo-dept-yibao", kind="medical", reason="测试"
+    ).number
+
+
+def _referral_routes() -> dict[str, Route]:
+    refer = {"department": "demo-dept-yibao", "kind": "medical", "reason": "申请医疗救助"}
+    return {
+        "GET /referrals": Route(
+            "GET", lambda w: "/api/v1/referrals?status=open", allowed=("clerk1", "clerk2", *COUNTY_VIEWERS)
+        ),
+        "POST /referrals/<number>/answer": Route(
+            "POST",
+            lambda w: f"/api/v1/referrals/{_yibao_referral(w.ctx)}/answer",
+            {"answer": "handled", "text": "已办结"},
+            allowed=(),
+        ),
+        "POST /cases/<number>/referrals": Route(
+            "POST",
+            lambda w: f"/api/v1/cases/{_fresh_case(w.ctx)}/referrals",
+            refer,
+            allowed=("clerk1", *COUNTY_STARTERS),
+            ok=201,
+        ),
+    }

@@ -75,6 +75,10 @@ ROUTES = {
     ("post", "/api/v1/processes/{process_id}/migrations"),
     # 发放名册 (docs/payments.md)
     ("get", "/api/v1/payroll/{county}/{month}"),
+    # 转介 (docs/referrals.md)
+    ("get", "/api/v1/referrals"),
+    ("post", "/api/v1/referrals/{number}/answer"),
+    ("post", "/api/v1/cases/{number}/referrals"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/token"),
