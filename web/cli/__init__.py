@@ -88,3 +88,7 @@ from web.cli.backup import backup_command, restore_command  # noqa: E402
 
 main.add_command(backup_command)
 main.add_command(restore_command)
+# 转介 (docs/referrals.md)
+from web.cli.referrals import referrals_group  # noqa: E402
+
+main.add_command(referrals_group)
