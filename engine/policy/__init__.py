@@ -392,10 +392,6 @@ from engine.policy import urging as _urging  # noqa: E402
 check_may_urge = _urging.check_may_urge
 may_urge = _urging.may_urge
 
-# 年度调标, 政策模拟测算 and 迁移 (docs/annual-adjustment.md, docs/policy-simulation.md,
-# docs/process-migration.md) live in their own modules, used as policy.recalculation and so on.
-from engine.policy import migration, recalculation, simulation  # noqa: E402, F401
-
-# isort: split
-# 转介 to departments (docs/referrals.md) lives in engine/policy/referrals.py, used as policy.referrals.
-from engine.policy import referrals  # noqa: E402, F401
+# 年度调标, 政策模拟测算, 迁移 and 转介 (docs/annual-adjustment.md, docs/policy-simulation.md,
+# docs/process-migration.md, docs/referrals.md) live in their own modules, used as policy.recalculation and so on.
+from engine.policy import migration, recalculation, referrals, simulation  # noqa: E402, F401
