@@ -32,7 +32,20 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.context import Context
 from engine.services import web_sessions
-from web import admin, audit, auth, clerk, dashboard, designer, notifications, ops, payroll, public, recalculation
+from web import (
+    admin,
+    audit,
+    auth,
+    clerk,
+    dashboard,
+    designer,
+    notifications,
+    ops,
+    payroll,
+    public,
+    recalculation,
+    referrals,  # 转介 (docs/referrals.md)
+)
 from web import intake as intake_workspace  # 一门受理 (docs/intake.md)
 from web.api import init_app as init_api
 from web.kit import errors, filters, routing
@@ -107,10 +120,21 @@ def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = 
     init_api(app)  # the JSON API under /api/v1: bearer tokens, no cookies, so exempt from CSRF
     auth.init_app(app)
     filters.init_app(app)
-    for workspace in (clerk, public, audit, dashboard, admin, designer, notifications, recalculation, payroll, ops):
+    for workspace in (
+        clerk,
+        public,
+        audit,
+        dashboard,
+        admin,
+        designer,
+        notifications,
+        recalculation,
+        payroll,
+        ops,
+        referrals,
+        intake_workspace,
+    ):
         for blueprint in workspace.BLUEPRINTS:
             app.register_blueprint(blueprint)
-    for blueprint in intake_workspace.BLUEPRINTS:  # 一门受理 (docs/intake.md)
-        app.register_blueprint(blueprint)
     app.after_request(_security_headers)
     return app

@@ -35,6 +35,11 @@ KINDS: dict[str, NotificationKind] = {
     "emergency_warning": NotificationKind("先行救助即将超时", email=True, sms=True, sms_allowed=True),
     "emergency_overdue": NotificationKind("先行救助已超时", email=True, sms=True, sms_allowed=True),
     "digest": NotificationKind("每日待办摘要", email=True, sms=False),
+    # 转介 (docs/referrals.md): to the department, to the referrer, and the county's 督办.
+    "referral_new": NotificationKind("新转介", email=True, sms=False),
+    "referral_due_soon": NotificationKind("转介即将到反馈期限", email=True, sms=False),
+    "referral_escalated": NotificationKind("转介逾期未反馈提请督办", email=True, sms=False, sms_allowed=True),
+    "referral_answered": NotificationKind("转介已反馈", email=False, sms=False),
 }
 
 

@@ -12,6 +12,8 @@ class Level(StrEnum):
     COUNTY = "county"
     TOWNSHIP = "township"
     VILLAGE = "village"
+    # A county's 部门 (医保, 教育, 住建 …) receiving 转介 (docs/referrals.md): beside the townships, not above any.
+    DEPARTMENT = "department"
 
 
 # The level of the units directly below a unit of this level (a village has none).
@@ -30,10 +32,11 @@ ROLE_LEVELS: dict[str, Level] = {
     "designer": Level.COUNTY,
     "auditor": Level.COUNTY,
     "admin": Level.COUNTY,
+    "department_staff": Level.DEPARTMENT,
 }
 
 # Roles that may own a lane, i.e. work casework tasks.
-CASEWORK_ROLES = frozenset(ROLE_LEVELS) - {"designer", "auditor", "admin"}
+CASEWORK_ROLES = frozenset(ROLE_LEVELS) - {"designer", "auditor", "admin", "department_staff"}
 
 _BY_LABEL = {label: key for key, label in ROLE_LABELS.items()}
 

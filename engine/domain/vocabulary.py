@@ -21,9 +21,15 @@ ROLE_LABELS: dict[str, str] = {
     "designer": "流程设计",
     "auditor": "审计",
     "admin": "系统管理",
+    "department_staff": "部门经办人",
 }
 # OrgUnit.level (engine.domain.roles.Level; a StrEnum, so its members look these up directly).
-LEVEL_LABELS: dict[str, str] = {"county": "县（市、区）", "township": "乡镇（街道）", "village": "村（社区）"}
+LEVEL_LABELS: dict[str, str] = {
+    "county": "县（市、区）",
+    "township": "乡镇（街道）",
+    "village": "村（社区）",
+    "department": "部门",
+}
 # Who acted when no user did: the engine's own steps and the public notice board.
 NON_USER_ACTOR_LABELS = {"system": "系统", "public": "公众"}
 

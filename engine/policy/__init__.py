@@ -392,19 +392,7 @@ from engine.policy import urging as _urging  # noqa: E402
 check_may_urge = _urging.check_may_urge
 may_urge = _urging.may_urge
 
-# 年度调标, 政策模拟测算 and 迁移 (docs/annual-adjustment.md, docs/policy-simulation.md,
-# docs/process-migration.md) live in their own modules, used as policy.recalculation and so on.
-# 一门受理 (docs/intake.md) lives in engine/policy/intake.py, re-exported here.
-from engine.policy import intake as _intake  # noqa: E402
-from engine.policy import migration, recalculation, simulation  # noqa: E402, F401
-
-may_use_intake = _intake.may_use_intake
-may_see_intake = _intake.may_see_intake
-may_triage_intake = _intake.may_triage_intake
-may_record_intake_feedback = _intake.may_record_intake_feedback
-check_may_register_intake = _intake.check_may_register_intake
-check_may_register_any_intake = _intake.check_may_register_any_intake
-check_may_see_intake = _intake.check_may_see_intake
-check_may_list_intake = _intake.check_may_list_intake
-check_may_triage_intake = _intake.check_may_triage_intake
-check_may_record_intake_feedback = _intake.check_may_record_intake_feedback
+# 年度调标, 政策模拟测算, 迁移, 一门受理 and 转介 (docs/annual-adjustment.md, docs/policy-simulation.md,
+# docs/process-migration.md, docs/intake.md, docs/referrals.md) live in their own modules, used as
+# policy.recalculation, policy.intake and so on.
+from engine.policy import intake, migration, recalculation, referrals, simulation  # noqa: E402, F401

@@ -207,7 +207,8 @@ def list_org_units(ctx: Context, username: str) -> list[OrgUnitNode]:
 
         def visit(unit: OrgUnit, depth: int, parent_code: str | None) -> None:
             nodes.append(unit_node(unit, depth, parent_code, counts.get(unit.id, 0)))
-            for child in children.get(unit.id, []):
+            # A county's 部门 (docs/referrals.md) after its townships and their villages.
+            for child in sorted(children.get(unit.id, []), key=lambda u: u.level == Level.DEPARTMENT.value):
                 visit(child, depth + 1, unit.code)
 
         visit(scope.root, 0, None)

@@ -38,6 +38,7 @@ from engine.queries import (
     intake_sentences,
     migration,
     objections,
+    referrals,
     rewind_sentences,
     urges,
 )
@@ -45,6 +46,7 @@ from engine.queries.delegation_events import DELEGATION_SENTENCES
 from engine.queries.document_correction_sentences import SENTENCES as CORRECTION_SENTENCES
 from engine.queries.household import HouseholdView, household_view
 from engine.queries.household_copy import HouseholdCheck, household_checks
+from engine.queries.referrals import ReferralRow
 from engine.queries.step_records import StepRecord, completed_steps, step_records
 from engine.results import CaseView, TaskSummary
 from forms import FormDefinition
@@ -96,6 +98,8 @@ class CasePage:
     pending_objections: int = 0  # 公示 objections not yet dealt with (engine.queries.objections)
     # 入户调查 / 复核调查 steps with their household differences (docs/household-copy.md)
     household_checks: tuple[HouseholdCheck, ...] = ()
+    referrals: tuple[ReferralRow, ...] = ()  # 转介 to departments and their answers (docs/referrals.md)
+    may_refer: bool = False
 
 
 def case_page(ctx: Context, number: str, username: str, household: HouseholdView | None = None) -> CasePage:
@@ -130,6 +134,8 @@ def case_page(ctx: Context, number: str, username: str, household: HouseholdView
             steps=step_records(ctx, done),
             pending_objections=objections.pending_count(session, case.id),
             household_checks=tuple(household_checks(done)),
+            referrals=referrals.case_referrals(session, case.id),
+            may_refer=policy.referrals.may_refer(user, case),
         )
 
 
@@ -385,4 +391,5 @@ SENTENCES.update(urges.SENTENCES)
 from engine.queries import recalculation_sentences  # noqa: E402
 
 SENTENCES.update(recalculation_sentences.SENTENCES)
+SENTENCES.update(referrals.SENTENCES)  # 转介 (docs/referrals.md)
 SENTENCES.update(migration.SENTENCES)  # 迁移到新版本 (docs/process-migration.md)

@@ -145,7 +145,7 @@ def register_list(
     """The register, newest first, of the user's unit. `text` matches the number, name, ticket or need."""
     with ctx.db.read() as session:
         user = get_user(session, username)
-        policy.check_may_list_intake(user)
+        policy.intake.check_may_list_intake(user)
         now = utcnow()
         statement = _scoped(select(IntakeRequest), user)
         if status in INTAKE_STATUS_LABELS:
@@ -186,7 +186,7 @@ def detail_of(session: Session, user: User, intake: IntakeRequest) -> IntakeDeta
     ids = {intake.registered_by_id, intake.triaged_by_id or 0}
     users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids))).unique()}
     triager = users.get(intake.triaged_by_id) if intake.triaged_by_id else None
-    may_triage = policy.may_triage_intake(user, intake) and intake.status in INTAKE_OPEN_STATUSES
+    may_triage = policy.intake.may_triage_intake(user, intake) and intake.status in INTAKE_OPEN_STATUSES
     return IntakeDetail(
         row=row_of(intake),
         need=intake.need,
@@ -200,7 +200,8 @@ def detail_of(session: Session, user: User, intake: IntakeRequest) -> IntakeDeta
         satisfaction_label=FEEDBACK_SATISFACTION_LABELS.get(intake.satisfaction or ""),
         feedback_at=intake.feedback_at,
         may_triage=may_triage,
-        may_feedback=intake.status not in INTAKE_OPEN_STATUSES and policy.may_record_intake_feedback(user, intake),
+        may_feedback=intake.status not in INTAKE_OPEN_STATUSES
+        and policy.intake.may_record_intake_feedback(user, intake),
         suggested_process=INTAKE_NEED_PROCESSES.get(intake.need_kind),
         departments=departments_of(session, intake.county_id) if may_triage else (),
     )
@@ -210,7 +211,7 @@ def intake_page(ctx: Context, username: str, number: str) -> IntakeDetail:
     with ctx.db.read() as session:
         user = get_user(session, username)
         intake = get_intake(session, number)
-        policy.check_may_see_intake(user, intake)
+        policy.intake.check_may_see_intake(user, intake)
         return detail_of(session, user, intake)
 
 
@@ -218,7 +219,7 @@ def dashboard_counts(ctx: Context, username: str) -> IntakeCounts:
     """Open (awaiting triage) and overdue requests of the user's unit, by channel."""
     with ctx.db.read() as session:
         user = get_user(session, username)
-        policy.check_may_list_intake(user)
+        policy.intake.check_may_list_intake(user)
         now = utcnow()
         overdue = func.sum(case((IntakeRequest.due_at < now, 1), else_=0))
         statement = _scoped(select(IntakeRequest.channel, func.count(), func.coalesce(overdue, 0)), user).where(
@@ -232,7 +233,7 @@ def dashboard_counts(ctx: Context, username: str) -> IntakeCounts:
 def dashboard_block(ctx: Context, username: str) -> IntakeCounts | None:
     """The 统计看板's 一门受理 block: the counts for a user of the register, None for the others."""
     with ctx.db.read() as session:
-        if not policy.may_use_intake(get_user(session, username).roles):
+        if not policy.intake.may_use_intake(get_user(session, username).roles):
             return None
     return dashboard_counts(ctx, username)
 
@@ -271,7 +272,7 @@ def hotline_export(ctx: Context, username: str, channel: str | None = None) -> l
     channels: Sequence[str] = [channel] if channel in HOTLINE_CHANNELS else sorted(HOTLINE_CHANNELS)
     with ctx.db.read() as session:
         user = get_user(session, username)
-        policy.check_may_list_intake(user)
+        policy.intake.check_may_list_intake(user)
         statement = _scoped(select(IntakeRequest), user).where(IntakeRequest.channel.in_(channels))
         intakes = session.scalars(statement.order_by(IntakeRequest.registered_at, IntakeRequest.id).limit(EXPORT_LIMIT))
         rows: list[tuple[str, ...]] = [EXPORT_HEADER]
@@ -305,7 +306,7 @@ class Places:
 def registration_places(ctx: Context, username: str) -> Places:
     with ctx.db.read() as session:
         user = get_user(session, username)
-        policy.check_may_register_any_intake(user)
+        policy.intake.check_may_register_any_intake(user)
         unit = user.org_unit
         if unit.level == Level.COUNTY:
             towns = session.scalars(

@@ -84,6 +84,12 @@ def open_referral(
         "referral_opened",
         audit.Actor.of(user),
         case_id=referral.case_id,
-        details={"referral": referral.number, "department": department.code, "kind": kind, "source": source},
+        details={
+            "referral": referral.number,
+            "department": department.code,
+            "department_name": department.name,
+            "kind": kind,
+            "source": source,
+        },
     )
     return referral

@@ -49,6 +49,28 @@ def _default_tree(session: Session) -> dict[str, OrgUnit]:
     return units
 
 
+# The county's 部门 receiving 转介 (docs/referrals.md): code suffix, name, the user of each.
+DEMO_DEPARTMENTS = (
+    ("yibao", "县医疗保障局"),
+    ("jiaoyu", "县教育局"),
+    ("zhujian", "县住房和城乡建设局"),
+    ("renshe", "县人力资源和社会保障局"),
+    ("canlian", "县残疾人联合会"),
+    ("weijian", "县卫生健康委员会"),
+    ("xiangcun", "县乡村振兴局"),
+)
+
+
+def _demo_departments(session: Session, units: dict[str, OrgUnit]) -> list[tuple[str, str, str, list[str]]]:
+    """demo-dept-yibao 县医疗保障局 … under demo-county, each with its department_staff user yibao1 …"""
+    people: list[tuple[str, str, str, list[str]]] = []
+    for suffix, name in DEMO_DEPARTMENTS:
+        code = f"demo-dept-{suffix}"
+        units[code] = add_org_unit(session, code, name, Level.DEPARTMENT, units["demo-county"])
+        people.append((f"{suffix}1", f"{name}经办人", code, ["department_staff"]))
+    return people
+
+
 def create_demo_data(ctx: Context) -> int:
     """Idempotent: an existing demo tree is left as it is."""
     with ctx.db.write() as session:
@@ -74,6 +96,7 @@ def create_demo_data(ctx: Context) -> int:
             ("auditor1", "审计员", "demo-county", ["auditor"]),
             ("admin1", "系统管理员", "demo-county", ["admin"]),
         ]
+        people += _demo_departments(session, units)
         for region, label in SEED_REGIONS.items():
             county = add_org_unit(session, f"{region}-county", f"{label}示范县", Level.COUNTY, None, region)
             town = add_org_unit(session, f"{region}-town", f"{label}示范镇", Level.TOWNSHIP, county)

@@ -122,7 +122,7 @@ def _register(ctx: Context, username: str, data: dict[str, Any], clean: dict[str
     with ctx.db.write() as session:
         user = get_user(session, username)
         township, village = _place(session, user, data)
-        policy.check_may_register_intake(user, township, village)
+        policy.intake.check_may_register_intake(user, township, village)
         clean.update(township_id=township.id, village_id=village.id if village is not None else None)
         if clean["external_ticket"]:
             existing = session.scalars(
@@ -158,13 +158,13 @@ def _repeated(session: Session, user: User, existing: IntakeRequest, clean: dict
         raise Conflict(
             f"热线工单号 {existing.external_ticket} 已登记为受理事项 {existing.number}，且登记内容不同：请核实工单号"
         )
-    policy.check_may_see_intake(user, existing)
+    policy.intake.check_may_see_intake(user, existing)
     return Registered(detail_of(session, user, existing), False)
 
 
 def _open_for_triage(session: Session, user: User, number: str) -> IntakeRequest:
     intake = get_intake(session, number)
-    policy.check_may_triage_intake(user, intake)
+    policy.intake.check_may_triage_intake(user, intake)
     if intake.status not in INTAKE_OPEN_STATUSES:
         raise Conflict(TRIAGE_DONE.format(status=INTAKE_STATUS_LABELS.get(intake.status, "")))
     return intake
@@ -271,7 +271,7 @@ def record_feedback(ctx: Context, number: str, username: str, text: str, satisfa
     with ctx.db.write() as session:
         user = get_user(session, username)
         intake = get_intake(session, number)
-        policy.check_may_record_intake_feedback(user, intake)
+        policy.intake.check_may_record_intake_feedback(user, intake)
         if intake.status in INTAKE_OPEN_STATUSES:
             raise Conflict("该受理事项尚未分办：分办（启动流程、转介或办结）后才能记录反馈")
         intake.feedback, intake.satisfaction = text, satisfaction

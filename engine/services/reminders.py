@@ -29,6 +29,7 @@ from engine.records.legal_clock import legal_clock
 from engine.records.notifications.from_events import workers_of
 from engine.records.notifications.outbox import Message, send, staff_of
 from engine.records.notifications.wording import case_words, moment
+from engine.services.referral_reminders import sweep_referrals
 
 log = logging.getLogger("dibao.reminders")
 
@@ -51,7 +52,7 @@ def sweep(ctx: Context, *, clocks: bool = True) -> int:
         if ctx.db.is_postgres:
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
         run = _Sweep(ctx, session, now)
-        return run.tasks() + (run.clocks() if clocks else 0) + run.emergencies()
+        return run.tasks() + (run.clocks() if clocks else 0) + run.emergencies() + sweep_referrals(ctx, session, now)
 
 
 # Kept on the Context (one per worker process): when this process last swept, and last read the clocks.

@@ -201,6 +201,7 @@ def _routes() -> dict[str, Route]:
             },
         ),
         **_intake_routes(),  # 一门受理 (docs/intake.md)
+        **_referral_routes(),  # 转介 (docs/referrals.md)
     }
 
 
@@ -497,4 +498,37 @@ def _intake_routes() -> dict[str, Route]:
     return {
         "POST /intake": Route("POST", lambda w: "/api/v1/intake", _INTAKE, allowed=("clerk1", "approver1"), ok=201),
         "GET /intake/<number>": Route("GET", lambda w: _intake_url(w.ctx), allowed=("clerk1", "approver1", "auditor1")),
+    }
+
+
+# --- 转介 (docs/referrals.md): a department's staff answer (none of PEOPLE); township and county staff refer ---
+def _yibao_referral(ctx: Context) -> str:
+    """A referral of a fresh case of 城关镇 to 县医疗保障局, made by clerk1."""
+    from engine.services import referrals
+
+    number = _fresh_case(ctx)
+    return referrals.refer_case(
+        ctx, "clerk1", number, department="demo-dept-yibao", kind="medical", reason="测试"
+    ).number
+
+
+def _referral_routes() -> dict[str, Route]:
+    refer = {"department": "demo-dept-yibao", "kind": "medical", "reason": "申请医疗救助"}
+    return {
+        "GET /referrals": Route(
+            "GET", lambda w: "/api/v1/referrals?status=open", allowed=("clerk1", "clerk2", *COUNTY_VIEWERS)
+        ),
+        "POST /referrals/<number>/answer": Route(
+            "POST",
+            lambda w: f"/api/v1/referrals/{_yibao_referral(w.ctx)}/answer",
+            {"answer": "handled", "text": "已办结"},
+            allowed=(),
+        ),
+        "POST /cases/<number>/referrals": Route(
+            "POST",
+            lambda w: f"/api/v1/cases/{_fresh_case(w.ctx)}/referrals",
+            refer,
+            allowed=("clerk1", *COUNTY_STARTERS),
+            ok=201,
+        ),
     }

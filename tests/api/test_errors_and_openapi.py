@@ -80,6 +80,10 @@ ROUTES = {
     # 一门受理 (docs/intake.md)
     ("post", "/api/v1/intake"),
     ("get", "/api/v1/intake/{number}"),
+    # 转介 (docs/referrals.md)
+    ("get", "/api/v1/referrals"),
+    ("post", "/api/v1/referrals/{number}/answer"),
+    ("post", "/api/v1/cases/{number}/referrals"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/token"),

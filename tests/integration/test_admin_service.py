@@ -22,9 +22,12 @@ from engine.services.tokens import TokenRefused
 from tests.conftest import add_second_clerk
 
 PASSWORD = "correct-horse-battery"
-DEMO_UNITS = {"demo-county", "demo-town-1", "demo-town-2"} | {
-    f"demo-village-{t}-{v}" for t in (1, 2) for v in (1, 2, 3)
-}
+DEMO_UNITS = (
+    {"demo-county", "demo-town-1", "demo-town-2"}
+    | {f"demo-village-{t}-{v}" for t in (1, 2) for v in (1, 2, 3)}
+    # the county's departments receiving 转介 (docs/referrals.md)
+    | {f"demo-dept-{d}" for d in ("yibao", "jiaoyu", "zhujian", "renshe", "canlian", "weijian", "xiangcun")}
+)
 
 
 def _counts(ctx: Context) -> tuple[int, int, int]:
@@ -72,7 +75,7 @@ def test_the_scope_is_the_admins_unit_and_everything_below_it(ctx: Context) -> N
 
     everyone = admin.list_users(ctx, "admin1", admin.UserFilters(), page_size=100)
     names = {row.username for row in everyone.rows}
-    assert everyone.total == 15  # with deputy1 (委派) and committee1–3 (会签)
+    assert everyone.total == 15 + 7  # with deputy1 (委派), committee1–3 (会签) and yibao1 … xiangcun1 (转介)
     assert {"admin1", "clerk1", "village1"} <= names
     assert not any("yantai" in name for name in names)
 
@@ -86,7 +89,7 @@ def test_the_scope_is_the_admins_unit_and_everything_below_it(ctx: Context) -> N
     ]
     assert admin.list_users(ctx, "admin1", admin.UserFilters(active=False)).total == 0
     first, second = (admin.list_users(ctx, "admin1", admin.UserFilters(), page, 5) for page in (1, 2))
-    assert (first.pages, len(first.rows), len(second.rows)) == (3, 5, 5)
+    assert (first.pages, len(first.rows), len(second.rows)) == (5, 5, 5)  # 22 users, 5 a page
     assert not {r.username for r in first.rows} & {r.username for r in second.rows}
     with pytest.raises(InvalidData) as outside:
         admin.list_users(ctx, "admin1", admin.UserFilters(org_unit="yantai-town", role="wizard"))

@@ -24,7 +24,8 @@ def cli(tmp_path: Path, processes_dir: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert result.exit_code == 0, result.output
     # Every national process, once per region with its own directory (each seed region has one).
     assert re.search(r"新部署 [1-9][0-9]* 个流程版本", result.output), result.output
-    assert "新建 60 个用户" in result.output  # 47 + deputy1 (委派) + two more committee members per county (会签)
+    # 47 + deputy1 (委派) + two more committee members per county (会签) + the 7 departments' users (转介)
+    assert "新建 67 个用户" in result.output
     return runner
 
 

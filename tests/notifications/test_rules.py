@@ -168,7 +168,8 @@ def test_a_sweep_run_twice_writes_each_cause_once(ctx: Context) -> None:
     # Overdue (clerk1) and escalated (the two heads) at once.
     assert sweep_at(ctx, "2026-09-09 09:00") == 3
     assert sweep_at(ctx, "2026-09-09 09:00") == 0
-    # Everything told: the repeat reads no task or case row, only its four candidate queries.
+    # Everything told: the repeat reads no task or case row, only its four candidate queries and the open
+    # referrals' (docs/referrals.md).
     statements: list[str] = []
     listener = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
     event.listen(ctx.db.engine, "before_cursor_execute", listener)
@@ -176,7 +177,7 @@ def test_a_sweep_run_twice_writes_each_cause_once(ctx: Context) -> None:
         assert sweep_at(ctx, "2026-09-10 09:00") == 0
     finally:
         event.remove(ctx.db.engine, "before_cursor_execute", listener)
-    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 4
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 4 + 1
 
 
 def test_the_worker_sweeps_at_most_once_a_minute_and_reads_the_clocks_hourly(

@@ -438,3 +438,29 @@ def test_the_intake_register_by_role_and_unit(
         assert reply.headers["Location"].startswith("/login")
     status = intake_views.intake_page(ctx, "clerk1", number).row.status
     assert status == ("closed" if triage == 302 and who is not None else "registered")
+
+
+# --- 转介 (docs/referrals.md): a department's inbox, staff of a scope; tests/web/test_referral_pages.py acts ---
+REFERRAL_ROUTES = ("/referrals", "/referrals?status=all", "/referrals/ZJ-2026-999999")
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("yibao1", 200),
+        ("clerk1", 200),
+        ("approver1", 200),
+        ("auditor1", 200),
+        ("village1", 403),
+        ("verify1", 403),
+        ("designer1", 403),
+        (None, 302),
+    ],
+)
+def test_the_referral_pages_are_for_departments_and_scope_staff(
+    make_browser: object, who: str | None, status: int
+) -> None:
+    browser = _browser(make_browser, who)
+    for url in REFERRAL_ROUTES:
+        expected = 404 if status == 200 and url.endswith("999999") else status
+        assert browser.get(url).status_code == expected, url

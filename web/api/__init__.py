@@ -21,6 +21,7 @@ from web.api import (
     objections,
     openapi,
     payroll,  # 发放名册 (docs/payments.md)
+    referrals,  # 转介 (docs/referrals.md)
     rewinding,  # 撤回, 退回, move (docs/withdraw-and-return.md)
     simulations,  # 政策模拟测算 (docs/policy-simulation.md)
     starting,  # what a user may start, 延长办理期限 (docs/starting-cases.md)
@@ -51,6 +52,7 @@ __all__ = [
     "objections",
     "openapi",
     "payroll",
+    "referrals",
     "rewinding",
     "simulations",
     "starting",

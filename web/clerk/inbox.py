@@ -14,7 +14,7 @@ from engine.domain.vocabulary import OUTCOME_LABELS
 from engine.queries import inbox as inbox_query
 from engine.queries.villages import villages_in_scope
 from engine.services import batch_tasks
-from web.kit.current import context, login_required, page_number, process_titles, username
+from web.kit.current import context, login_required, page_number, process_titles, signed_in, username
 
 bp = Blueprint("inbox", __name__)
 
@@ -86,6 +86,8 @@ def _tabs(query: inbox_query.InboxQuery, totals: dict[str, int]) -> list[Tab]:
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
+    if set(signed_in().roles) == {"department_staff"}:  # a department's staff work 转介 only (docs/referrals.md)
+        return redirect(url_for("referrals.index"))
     ctx, user = context(), username()
     query = _query()
     totals = inbox_query.counts(ctx, user, query.process, query.village)

@@ -96,3 +96,7 @@ main.add_command(assess_tekun_command)
 from web.cli.intake import intake_group  # noqa: E402
 
 main.add_command(intake_group)
+# 转介 (docs/referrals.md)
+from web.cli.referrals import referrals_group  # noqa: E402
+
+main.add_command(referrals_group)

@@ -46,7 +46,7 @@ FORM_FIELDS = (
 def _navigation() -> dict[str, Any]:
     """Whether the 一门受理 link belongs in the header of the signed-in user's pages."""
     user = getattr(current_user, "user", None)
-    return {"may_use_intake": bool(user is not None and policy.may_use_intake(user.roles))}
+    return {"may_use_intake": bool(user is not None and policy.intake.may_use_intake(user.roles))}
 
 
 def _labels() -> dict[str, Any]:

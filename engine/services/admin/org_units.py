@@ -42,6 +42,8 @@ def _new_unit_errors(
         errors["name"] = problems
     above = unit_field(session, scope, parent, "parent", "上级机构", errors)
     expected = level_below(above.level) if above is not None else None
+    if above is not None and above.level == Level.COUNTY.value and level == Level.DEPARTMENT.value:
+        expected = Level.DEPARTMENT  # a county's 部门 (docs/referrals.md), beside its townships
     if above is not None and expected is None:
         errors["parent"] = [f"上级机构：{above.name}是{level_label(above.level)}，不能再设下级机构"]
     elif above is not None and expected is not None and level and level != expected.value:
@@ -50,7 +52,8 @@ def _new_unit_errors(
 
 
 def create_org_unit(ctx: Context, username: str, *, code: str, name: str, level: str, parent: str) -> OrgUnitNode:
-    """A township under a county or a village under a township of the scope; its region is the parent's.
+    """A township or a department under a county, or a village under a township of the scope; its region is
+    the parent's.
     An empty `level` means the one below the parent's."""
     code, name, level = code.strip(), name.strip(), level.strip()
     try:
