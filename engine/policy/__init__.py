@@ -394,4 +394,8 @@ may_urge = _urging.may_urge
 
 # 年度调标, 政策模拟测算 and 迁移 (docs/annual-adjustment.md, docs/policy-simulation.md,
 # docs/process-migration.md) live in their own modules, used as policy.recalculation and so on.
+# 监测预警 (docs/alerts.md) lives in engine/policy/alerts.py, used as policy.alerts.
+from engine.policy import alerts as _alerts  # noqa: E402
 from engine.policy import migration, recalculation, simulation  # noqa: E402, F401
+
+alerts = _alerts

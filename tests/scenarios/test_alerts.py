@@ -1,0 +1,75 @@
+"""监测预警 end to end (docs/alerts.md): alerts imported from a file, matched by 身份证号 to a real approved 低保
+enrolment, opening a 动态复核 due in the level's working days."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from freezegun import freeze_time
+from sqlalchemy import select
+
+from engine.context import Context
+from engine.persistence import Case, HumanTask
+from engine.persistence.alerts import Alert
+from engine.services import alerts
+from tests.scenarios.approved import applicant_id_number, approved_application
+from tests.scenarios.households import id_number
+
+HEADER = "身份证号,姓名,预警指标,预警等级,预警来源,预警日期,村/社区\n"
+IMPORTED = "2026-12-03 02:00:00"  # Thursday 10:00 Beijing time
+
+
+def _csv(*lines: str) -> bytes:
+    return (HEADER + "".join(line + "\n" for line in lines)).encode("utf-8-sig")
+
+
+def test_a_red_alert_for_an_enrolled_household_opens_a_review_due_in_three_working_days(ctx: Context) -> None:
+    app = approved_application(ctx)
+    number = applicant_id_number(app)
+    with freeze_time(IMPORTED):
+        result = alerts.import_file(
+            ctx, "county1", _csv(f"{number},张三,大额医疗支出,红色,医保部门,2026-12-02,"), "alerts.csv", "B-1"
+        )
+    assert (result.total, result.imported, result.merged, result.rejected) == (1, 1, 0, 0)
+    assert len(result.opened_cases) == 1
+    # Red: 3 working days from Thursday 3 December: Friday 4, Monday 7, Tuesday 8; the end of that day in
+    # Beijing is 15:59:59 UTC.
+    due = datetime(2026, 12, 8, 15, 59, 59)
+    with ctx.db.read() as session:
+        alert = session.scalars(select(Alert)).one()
+        review = session.scalars(select(Case).where(Case.number == result.opened_cases[0])).one()
+        task = session.scalars(select(HumanTask).where(HumanTask.case_id == review.id)).one()
+        assert (alert.match_kind, alert.status, alert.level, alert.due_at) == ("enrollment", "verifying", "red", due)
+        assert alert.opened_case_id == review.id
+        assert review.kind == "periodic_review"
+        assert review.data["trigger"] == "alert"
+        assert review.data["related_case"] == app.number
+        assert (task.task_name, task.due_at) == ("recheck_investigation", due)
+
+
+def test_a_later_alert_of_the_same_household_merges_and_keeps_the_higher_level(ctx: Context) -> None:
+    app = approved_application(ctx)
+    number = applicant_id_number(app)
+    with freeze_time(IMPORTED):
+        alerts.import_file(ctx, "county1", _csv(f"{number},张三,失业,黄色,人社部门,2026-12-01,"), "a.csv", "B-1")
+        line = f"{number},张三,收入骤减,橙色,税务,2026-12-02,"
+        second = alerts.import_file(ctx, "county1", _csv(line), "b.csv", "B-2")
+    assert (second.imported, second.merged, second.opened_cases) == (0, 1, [])
+    with ctx.db.read() as session:
+        alert = session.scalars(select(Alert)).one()
+        # Orange (7 working days from Thursday 3 December: 4, 7, 8, 9, 10, 11, 14) is earlier than yellow's 15.
+        assert (alert.level, alert.merged_count, alert.due_at) == ("orange", 1, datetime(2026, 12, 14, 15, 59, 59))
+
+
+def test_a_household_not_covered_waits_for_verification_in_its_village(ctx: Context) -> None:
+    with freeze_time(IMPORTED):
+        line = f"{id_number()},李四,突发灾害,橙色,应急管理局,2026-12-02,demo-village-1-2"
+        result = alerts.import_file(ctx, "county1", _csv(line), "c.csv", "B-3")
+    assert (result.imported, result.opened_cases) == (1, [])
+    with ctx.db.read() as session:
+        alert = session.scalars(select(Alert)).one()
+        assert (alert.match_kind, alert.status, alert.village.code if alert.village else None) == (
+            "none",
+            "open",
+            "demo-village-1-2",
+        )
