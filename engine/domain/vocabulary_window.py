@@ -57,5 +57,12 @@ ALERT_STATUS_LABELS = {
     "monitoring": "纳入监测",
 }
 ALERT_MATCH_LABELS = {"enrollment": "在保家庭", "case": "在办案件", "none": "未纳入救助"}
-ALERT_OUTCOME_LABELS = {"no_risk": "经核查无风险", "advise_application": "引导申请救助", "monitor": "纳入动态监测"}
+ALERT_OUTCOME_LABELS = {
+    "no_risk": "经核查无风险",
+    "advise_application": "引导申请救助",
+    "monitor": "纳入动态监测",
+    "reviewed": "已完成动态复核",  # an alert whose 动态复核 ended (the decision itself is on the review's case)
+}
 MONITORING_STATUS_LABELS = {"monitoring": "监测中", "rechecking": "再次核查中", "ended": "已解除监测"}
+# The source of a verification a monitored household's re-check date opens (engine.services.alert_monitoring).
+MONITORING_RECHECK_SOURCE = "监测复查"

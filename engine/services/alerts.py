@@ -27,14 +27,13 @@ from engine.domain import alerts as domain
 from engine.domain.roles import Level
 from engine.errors import Conflict, InvalidData
 from engine.lookups import ancestor_at_level, get_user
-from engine.persistence import Case, Enrollment, HumanTask, OrgUnit, User
+from engine.persistence import Case, Enrollment, OrgUnit, User
 from engine.persistence.alerts import Alert, AlertBatch
 from engine.records import audit
 from engine.records.window import parameters_in_force, working_days_due
+from engine.services import alert_processes as processes
 from engine.services.alert_matching import CountyIndex, Match, OpenAlerts, merge_key
-from engine.services.cases import start_batch
 
-REVIEW_PROCESS = "periodic_review"
 MAX_BATCH_ID = 64
 MAX_REPORT_FIELDS = 200  # rows listed in a 422's fields; the whole report is in `report`
 
@@ -186,6 +185,7 @@ def _store_rows(
     open_alerts = OpenAlerts(session, county, min(r.alerted_on for r in rows), window)
     villages = _villages(session, county, rows)
     to_review: list[tuple[Alert, Enrollment, Case]] = []
+    to_verify: list[Alert] = []
     attached: list[tuple[Alert, Case]] = []
     for row in rows:
         match = index.match(row.numbers)
@@ -203,10 +203,13 @@ def _store_rows(
             to_review.append((alert, match.enrollment, match.case))
         elif match.kind == "case" and match.case is not None:
             attached.append((alert, match.case))
+        elif alert.village_id is not None:
+            to_verify.append(alert)
     session.flush()
     for alert, case in attached:  # on the running case's timeline
-        _record_on_case(session, user, alert, case.id, "alert_attached")
-    opened = _open_reviews(ctx, session, user, to_review)
+        processes.record_on_case(session, user, alert, case.id, "alert_attached")
+    opened = processes.open_reviews(ctx, session, user, to_review)
+    opened += processes.open_verifications(ctx, session, user, to_verify)
     return _result(batch, opened)
 
 
@@ -255,48 +258,3 @@ def _merge(into: Alert, row: domain.AlertRow, deadlines: _Deadlines) -> None:
     if domain.LEVEL_ORDER[row.level] > domain.LEVEL_ORDER[into.level]:
         into.level = row.level
         into.due_at = min(into.due_at, deadlines.due[row.level])
-
-
-def _open_reviews(
-    ctx: Context, session: Session, user: User, to_review: list[tuple[Alert, Enrollment, Case]]
-) -> list[str]:
-    """One 动态复核 per new alert of an enrolled household, its first task due at the alert's deadline."""
-    if not to_review:
-        return []
-    datas = []
-    lookups: dict[Any, Any] = {}
-    for _alert, enrollment, related in to_review:
-        lookups[("case", related.number)] = related
-        datas.append(
-            {
-                "village": related.village.code,
-                "related_case": related.number,
-                "trigger": "alert",
-                "current_amount": f"{enrollment.monthly_amount:.2f}",
-                "household": enrollment.household or {},
-            }
-        )
-        enrollment.next_review_on = None  # in progress: the scheduled batch does not start a second one
-    cases = start_batch(ctx, session, user, REVIEW_PROCESS, datas, lookups)
-    due_by_case = {}
-    for (alert, _enrollment, _related), case in zip(to_review, cases, strict=True):
-        alert.opened_case_id = case.id
-        alert.status = "verifying"
-        due_by_case[case.id] = alert.due_at
-        _record_on_case(session, user, alert, case.id, "alert_review_opened")
-    tasks = session.scalars(
-        select(HumanTask).where(HumanTask.case_id.in_(due_by_case), HumanTask.state.in_(("open", "claimed")))
-    )
-    for task in tasks:
-        task.due_at = due_by_case[task.case_id]
-    return [case.number for case in cases]
-
-
-def _record_on_case(session: Session, user: User, alert: Alert, case_id: int, action: str) -> None:
-    audit.record(
-        session,
-        action,
-        audit.Actor.of(user),
-        case_id=case_id,
-        details={"alert": alert.id, "level": alert.level, "indicator": alert.indicator, "due_at": alert.due_at},
-    )

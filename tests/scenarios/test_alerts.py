@@ -3,15 +3,15 @@ enrolment, opening a 动态复核 due in the level's working days."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from freezegun import freeze_time
 from sqlalchemy import select
 
 from engine.context import Context
 from engine.persistence import Case, HumanTask
-from engine.persistence.alerts import Alert
-from engine.services import alerts
+from engine.persistence.alerts import Alert, MonitoredHousehold
+from engine.services import alerts, tasks
 from tests.scenarios.approved import applicant_id_number, approved_application
 from tests.scenarios.households import id_number
 
@@ -61,15 +61,29 @@ def test_a_later_alert_of_the_same_household_merges_and_keeps_the_higher_level(c
         assert (alert.level, alert.merged_count, alert.due_at) == ("orange", 1, datetime(2026, 12, 14, 15, 59, 59))
 
 
-def test_a_household_not_covered_waits_for_verification_in_its_village(ctx: Context) -> None:
+def test_a_household_not_covered_is_verified_and_put_under_monitoring_with_a_recheck_date(ctx: Context) -> None:
     with freeze_time(IMPORTED):
         line = f"{id_number()},李四,突发灾害,橙色,应急管理局,2026-12-02,demo-village-1-2"
         result = alerts.import_file(ctx, "county1", _csv(line), "c.csv", "B-3")
-    assert (result.imported, result.opened_cases) == (1, [])
+    assert (result.imported, len(result.opened_cases)) == (1, 1)
     with ctx.db.read() as session:
         alert = session.scalars(select(Alert)).one()
-        assert (alert.match_kind, alert.status, alert.village.code if alert.village else None) == (
-            "none",
-            "open",
-            "demo-village-1-2",
+        task = session.scalars(select(HumanTask).where(HumanTask.case_id == alert.opened_case_id)).one()
+        assert (alert.match_kind, alert.status) == ("none", "verifying")
+        # Orange: 7 working days from Thursday 3 December (4, 7, 8, 9, 10, 11, 14), the township's task.
+        assert (task.task_name, task.due_at) == ("alert_visit", datetime(2026, 12, 14, 15, 59, 59))
+        assert task.org_unit.code == "demo-town-1"
+    visit = {"visit_date": "2026-12-07", "finding": "monitor", "visit_note": "房屋受损，收入暂未低于标准"}
+    with freeze_time("2026-12-07 02:00:00"):
+        tasks.complete(ctx, task.id, "clerk1", visit)
+    with ctx.db.read() as session:
+        alert = session.scalars(select(Alert)).one()
+        monitored = session.scalars(select(MonitoredHousehold)).one()
+        assert (alert.status, alert.outcome, alert.outcome_note) == ("monitoring", "monitor", visit["visit_note"])
+        # monitoring_recheck_months = 3: from Monday 7 December 2026 to 7 March 2027.
+        assert (monitored.since, monitored.recheck_on, monitored.status) == (
+            date(2026, 12, 7),
+            date(2027, 3, 7),
+            "monitoring",
         )
+        assert monitored.village.code == "demo-village-1-2"
