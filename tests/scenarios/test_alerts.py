@@ -11,7 +11,7 @@ from sqlalchemy import select
 from engine.context import Context
 from engine.persistence import Case, HumanTask
 from engine.persistence.alerts import Alert, MonitoredHousehold
-from engine.services import alerts, tasks
+from engine.services import alert_monitoring, alerts, tasks
 from tests.scenarios.approved import applicant_id_number, approved_application
 from tests.scenarios.households import id_number
 
@@ -87,3 +87,27 @@ def test_a_household_not_covered_is_verified_and_put_under_monitoring_with_a_rec
             "monitoring",
         )
         assert monitored.village.code == "demo-village-1-2"
+    # On the re-check date the worker opens a new verification for the household, once.
+    with freeze_time("2027-03-08 01:00:00"):
+        assert alert_monitoring.recheck_due(ctx) == 1
+        assert alert_monitoring.recheck_due(ctx) == 0
+    with ctx.db.read() as session:
+        monitored = session.scalars(select(MonitoredHousehold)).one()
+        recheck = session.get(Alert, monitored.recheck_alert_id)
+        assert recheck is not None
+        assert (monitored.status, recheck.source, recheck.status, recheck.level) == (
+            "rechecking",
+            "监测复查",
+            "verifying",
+            "yellow",
+        )
+        task = session.scalars(select(HumanTask).where(HumanTask.case_id == recheck.opened_case_id)).one()
+        assert task.task_name == "alert_visit"
+    with freeze_time("2027-03-09 01:00:00"):
+        tasks.complete(
+            ctx, task.id, "clerk1", {"visit_date": "2027-03-09", "finding": "no_risk", "visit_note": "已复工"}
+        )
+    with ctx.db.read() as session:
+        statuses = {m.status for m in session.scalars(select(MonitoredHousehold))}
+        assert statuses == {"ended"}
+        assert session.get(Alert, recheck.id).status == "closed"  # type: ignore[union-attr]
