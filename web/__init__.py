@@ -32,7 +32,20 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.context import Context
 from engine.services import web_sessions
-from web import admin, audit, auth, clerk, dashboard, designer, notifications, ops, payroll, public, recalculation
+from web import (
+    admin,
+    alerts,  # 监测预警 (docs/alerts.md)
+    audit,
+    auth,
+    clerk,
+    dashboard,
+    designer,
+    notifications,
+    ops,
+    payroll,
+    public,
+    recalculation,
+)
 from web.api import init_app as init_api
 from web.kit import errors, filters, routing
 
@@ -106,7 +119,8 @@ def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = 
     init_api(app)  # the JSON API under /api/v1: bearer tokens, no cookies, so exempt from CSRF
     auth.init_app(app)
     filters.init_app(app)
-    for workspace in (clerk, public, audit, dashboard, admin, designer, notifications, recalculation, payroll, ops):
+    workspaces = (clerk, public, audit, dashboard, admin, designer, notifications, recalculation, payroll, ops, alerts)
+    for workspace in workspaces:
         for blueprint in workspace.BLUEPRINTS:
             app.register_blueprint(blueprint)
     app.after_request(_security_headers)

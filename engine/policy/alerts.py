@@ -6,6 +6,8 @@ villages); a village assistant does not see the register."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from engine.domain.roles import CASEWORK_ROLES, Level
 from engine.errors import PermissionDenied
 from engine.persistence import User
@@ -25,8 +27,13 @@ def check_may_import(user: User) -> None:
         raise PermissionDenied("无权导入监测预警：仅限县民政经办人员和审批人员")
 
 
+def may_see_register_as(roles: Iterable[str], level: str) -> bool:
+    """For the header link, from the signed-in user's roles and unit level."""
+    return bool(VIEWING_ROLES.intersection(roles)) and level in VIEWING_LEVELS
+
+
 def may_see_register(user: User) -> bool:
-    return bool(user.roles & VIEWING_ROLES) and user.org_unit.level in VIEWING_LEVELS
+    return may_see_register_as(user.roles, user.org_unit.level)
 
 
 def check_may_see_register(user: User) -> None:

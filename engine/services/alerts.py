@@ -62,6 +62,12 @@ class ImportResult:
         }
 
 
+def check_may_import(ctx: Context, username: str) -> None:
+    """PermissionDenied for a user who may not import (the upload page asks before showing its form)."""
+    with ctx.db.read() as session:
+        policy.alerts.check_may_import(get_user(session, username))
+
+
 def import_file(
     ctx: Context, username: str, content: bytes, filename: str, batch_id: str | None = None, source: str = ""
 ) -> ImportResult:
