@@ -88,8 +88,9 @@ def test_every_undeclared_method_on_every_api_route_is_405_with_allow(anonymous:
     declared = _declared(anonymous.get("/api/v1/openapi.json").get_json())
     # 42 operations; POST and DELETE share /auth/token. + 2: the notification centre (GET, POST …/read);
     # + 1: 催办 (POST /tasks/{id}/urge); + 2: 政策模拟测算 (/simulations, /simulations/{id});
-    # + 1: 迁移 (POST /processes/{process_id}/migrations); + 1: 发放名册 (GET /payroll/{county}/{month}).
-    assert len(declared) == 38 + 2 + 1 + 2 + 1 + 1
+    # + 1: 迁移 (POST /processes/{process_id}/migrations); + 1: 发放名册 (GET /payroll/{county}/{month});
+    # + 1: 监测预警 (POST /alerts).
+    assert len(declared) == 38 + 2 + 1 + 2 + 1 + 1 + 1
     for path, methods in declared.items():
         url = path
         for name, value in SAMPLE.items():

@@ -75,6 +75,8 @@ ROUTES = {
     ("post", "/api/v1/processes/{process_id}/migrations"),
     # 发放名册 (docs/payments.md)
     ("get", "/api/v1/payroll/{county}/{month}"),
+    # 监测预警 (docs/alerts.md)
+    ("post", "/api/v1/alerts"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/token"),
