@@ -169,7 +169,9 @@ def parse_records(records: Iterable[Mapping[str, Any]], default_source: str = ""
             key = (row.id_number, row.indicator, row.level, row.source, row.alerted_on)
             if key in seen:
                 problems.append(
-                    RowProblem(number, "id_number", f"与第 {seen[key]} 行重复（同一人、指标、等级、来源、日期）")
+                    RowProblem(
+                        number, "id_number", f"身份证号：与第 {seen[key]} 行重复（同一人、指标、等级、来源、日期）"
+                    )
                 )
             else:
                 seen[key] = number

@@ -88,3 +88,7 @@ from web.cli.backup import backup_command, restore_command  # noqa: E402
 
 main.add_command(backup_command)
 main.add_command(restore_command)
+# 监测预警 (docs/alerts.md)
+from web.cli.alerts import alerts_group  # noqa: E402
+
+main.add_command(alerts_group)
