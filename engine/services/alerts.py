@@ -72,6 +72,7 @@ def import_file(
     ctx: Context, username: str, content: bytes, filename: str, batch_id: str | None = None, source: str = ""
 ) -> ImportResult:
     """A CSV or JSON file (the upload page, the CLI). A JSON file may carry its own batch_id and source."""
+    check_may_import(ctx, username)  # 403 before the file is judged
     try:
         parsed, header = domain.parse_file(content, filename, source.strip())
     except domain.AlertFileError as error:
@@ -83,6 +84,7 @@ def import_file(
 
 def import_batch(ctx: Context, username: str, document: Any, raw: bytes) -> ImportResult:
     """A JSON batch (the API): {"batch_id", "source"?, "alerts": [...]}; `raw` is what the content hash covers."""
+    check_may_import(ctx, username)
     try:
         parsed, header = domain.parse_batch(document)
     except domain.AlertFileError as error:
