@@ -11,6 +11,7 @@ from sqlalchemy import select
 from engine.context import Context
 from engine.persistence import Case, HumanTask
 from engine.persistence.alerts import Alert, MonitoredHousehold
+from engine.queries import case_page
 from engine.services import alert_monitoring, alerts, tasks
 from tests.scenarios.approved import applicant_id_number, approved_application
 from tests.scenarios.households import id_number
@@ -45,6 +46,9 @@ def test_a_red_alert_for_an_enrolled_household_opens_a_review_due_in_three_worki
         assert review.data["trigger"] == "alert"
         assert review.data["related_case"] == app.number
         assert (task.task_name, task.due_at) == ("recheck_investigation", due)
+    page = case_page.case_page(ctx, result.opened_cases[0], "clerk1")
+    texts = [entry.text for entry in page.timeline]
+    assert f"监测预警开启动态复核：红色预警（大额医疗支出，预警 {alert.id}），须在 2026-12-08 前核查" in texts
 
 
 def test_a_later_alert_of_the_same_household_merges_and_keeps_the_higher_level(ctx: Context) -> None:
