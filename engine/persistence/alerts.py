@@ -61,6 +61,9 @@ class Alert(Base):
     enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollment.id"))
     matched_case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"))
     opened_case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"), index=True)
+    # Its process: opened in the import, or queued for the worker when a batch opens many (docs/alerts.md);
+    # "failed" when the worker could not start it (logged). NULL when the alert opens nothing.
+    process_state: Mapped[str | None] = mapped_column(String(8), index=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id"))
     merged_count: Mapped[int] = mapped_column(Integer, default=0)
     outcome: Mapped[str | None] = mapped_column(String(32))

@@ -71,7 +71,7 @@ def _opened(session: Session, user: User, alerts: list[Alert], cases: list[Case]
     due_by_case: dict[int, datetime] = {}
     for alert, case in zip(alerts, cases, strict=True):
         alert.opened_case_id = case.id
-        alert.status = "verifying"
+        alert.status, alert.process_state = "verifying", "opened"
         due_by_case[case.id] = alert.due_at
         record_on_case(session, user, alert, case.id, action)
     tasks = session.scalars(

@@ -35,6 +35,9 @@ from engine.services import alert_processes as processes
 from engine.services.alert_matching import CountyIndex, Match, OpenAlerts, merge_key
 
 MAX_BATCH_ID = 64
+# A batch that opens more processes than this queues them for the worker (engine.services.alert_queue): starting
+# a workflow costs milliseconds each, and 10,000 of them would hold the import's transaction for minutes.
+INLINE_STARTS = 100
 MAX_REPORT_FIELDS = 200  # rows listed in a 422's fields; the whole report is in `report`
 
 
@@ -216,6 +219,13 @@ def _store_rows(
     session.flush()
     for alert, case in attached:  # on the running case's timeline
         processes.record_on_case(session, user, alert, case.id, "alert_attached")
+    if len(to_review) + len(to_verify) > INLINE_STARTS:
+        for alert, enrollment, _case in to_review:
+            alert.process_state = "queued"
+            enrollment.next_review_on = None  # as when it opens: the scheduled batch leaves it alone
+        for alert in to_verify:
+            alert.process_state = "queued"
+        return _result(batch, [])
     opened = processes.open_reviews(ctx, session, user, to_review)
     opened += processes.open_verifications(ctx, session, user, to_verify)
     return _result(batch, opened)

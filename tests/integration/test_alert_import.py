@@ -15,7 +15,7 @@ from engine.errors import Conflict, InvalidData, PermissionDenied
 from engine.persistence import Case
 from engine.persistence.alerts import Alert, AlertBatch
 from engine.queries import alerts as views
-from engine.services import alert_processes, alerts
+from engine.services import alert_processes, alert_queue, alerts
 from tests.integration.cli_support import demo_cli
 from tests.scenarios.households import id_number
 from web.cli import main
@@ -122,3 +122,22 @@ def test_the_cli_prints_the_report_and_fails_when_rows_were_refused(
     assert listed.exit_code == 0, listed.output
     assert "红色预警\t王五" in listed.output
     assert "未指定村/社区" in listed.output
+
+
+@freeze_time(NOW)
+def test_a_batch_opening_many_processes_queues_them_for_the_worker(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(alerts, "INLINE_STARTS", 2)
+    lines = [f"{id_number()},居民{i},突发灾害,黄色,应急局,2026-12-02,demo-village-2-1" for i in range(3)]
+    result = alerts.import_file(ctx, "county1", _csv(*lines), "a.csv", "B-Q")
+    assert (result.imported, result.opened_cases) == (3, [])
+    with ctx.db.read() as session:
+        assert [(a.status, a.process_state) for a in session.scalars(select(Alert))] == [("open", "queued")] * 3
+    assert alert_queue.open_queued(ctx) == 3
+    assert alert_queue.open_queued(ctx) == 0
+    with ctx.db.read() as session:
+        found = list(session.scalars(select(Alert)))
+        assert [(a.status, a.process_state) for a in found] == [("verifying", "opened")] * 3
+        kinds = session.scalars(select(Case.kind).where(Case.id.in_([a.opened_case_id for a in found]))).all()
+        assert kinds == ["alert_verification"] * 3

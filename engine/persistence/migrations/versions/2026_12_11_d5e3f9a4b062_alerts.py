@@ -62,6 +62,7 @@ def upgrade() -> None:
         sa.Column('enrollment_id', sa.Integer(), nullable=True),
         sa.Column('matched_case_id', sa.Integer(), nullable=True),
         sa.Column('opened_case_id', sa.Integer(), nullable=True),
+        sa.Column('process_state', sa.String(length=8), nullable=True),
         sa.Column('merged_into_id', sa.Integer(), nullable=True),
         sa.Column('merged_count', sa.Integer(), nullable=False),
         sa.Column('outcome', sa.String(length=32), nullable=True),
@@ -80,6 +81,7 @@ def upgrade() -> None:
     op.create_index(op.f('ix_alert_batch_id'), 'alert', ['batch_id'], unique=False)
     op.create_index(op.f('ix_alert_id_number'), 'alert', ['id_number'], unique=False)
     op.create_index(op.f('ix_alert_opened_case_id'), 'alert', ['opened_case_id'], unique=False)
+    op.create_index(op.f('ix_alert_process_state'), 'alert', ['process_state'], unique=False)
     op.create_index('ix_alert_county_status_due', 'alert', ['county_id', 'status', 'due_at'], unique=False)
     op.create_table(
         'monitored_household',
@@ -112,6 +114,7 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_monitored_household_id_number'), table_name='monitored_household')
     op.drop_table('monitored_household')
     op.drop_index('ix_alert_county_status_due', table_name='alert')
+    op.drop_index(op.f('ix_alert_process_state'), table_name='alert')
     op.drop_index(op.f('ix_alert_opened_case_id'), table_name='alert')
     op.drop_index(op.f('ix_alert_id_number'), table_name='alert')
     op.drop_index(op.f('ix_alert_batch_id'), table_name='alert')
