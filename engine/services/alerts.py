@@ -5,7 +5,9 @@ batch is recorded with its per-row report, each valid row is matched by 身份�
 merged into an open alert of the same household within the merge window or stored as a new alert with its
 deadline by level, and each new alert of an enrolled household opens a 动态复核 (periodic_review, trigger
 监测预警) whose first task is due at the alert's deadline. An alert for a household with a running case is
-attached to that case; one for a household that is not covered waits for its verification (status open).
+attached to that case; one for a household that is not covered, naming its village, opens a 预警核查
+(alert_verification); without a village it stays open. A batch opening more than INLINE_STARTS processes
+queues them for the worker instead (engine.services.alert_queue).
 
 The batch id is the caller's: the same id with the same content returns the stored result again, with other
 content it is a conflict (409). A batch with no valid row is refused whole (422 with the report).
