@@ -40,6 +40,9 @@ def test_upload_imports_the_valid_rows_and_shows_the_report(ctx: Context, make_b
         browser = _browser(make_browser, "county1")
         register = browser.get("/alerts").get_data(as_text=True)
         overdue_only = browser.get("/alerts?overdue=1&level=red").get_data(as_text=True)
+        dashboard = browser.get("/dashboard").get_data(as_text=True)
+    # The dashboard's block: one red alert open, and overdue.
+    assert '<tr><td>红色预警</td><td>1</td><td><strong class="overdue">1</strong></td></tr>' in dashboard
     assert good not in register
     assert f"{good[:6]}********{good[-4:]}" in register
     assert "已逾期" in register
