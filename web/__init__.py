@@ -34,6 +34,7 @@ from engine.context import Context
 from engine.services import web_sessions
 from web import (
     admin,
+    alerts,  # 监测预警 (docs/alerts.md)
     audit,
     auth,
     clerk,
@@ -133,6 +134,7 @@ def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = 
         ops,
         referrals,
         intake_workspace,
+        alerts,
     ):
         for blueprint in workspace.BLUEPRINTS:
             app.register_blueprint(blueprint)

@@ -41,3 +41,32 @@ REFERRAL_SOURCE_LABELS = {"case": "案件转介", "intake": "一门受理转介"
 
 # --- 监测预警 ---------------------------------------------------------------------------------------------
 ALERT_LEVEL_LABELS = {"red": "红色预警", "orange": "橙色预警", "yellow": "黄色预警"}
+# 监测预警 (docs/alerts.md): what an alert says happened (Alert.indicator), its state, what it was matched to,
+# the outcome of its verification, and a monitored household's state.
+ALERT_INDICATOR_LABELS = {
+    "income_drop": "收入骤减",
+    "medical": "大额医疗支出",
+    "disaster": "突发灾害",
+    "disability": "新增残疾",
+    "unemployment": "失业",
+    "breadwinner_death": "主要劳动力死亡",
+    "education": "大额教育支出",
+    "other": "其他风险",
+}
+ALERT_STATUS_LABELS = {
+    "open": "待处置",
+    "verifying": "核查中",
+    "closed": "已办结",
+    "merged": "已合并",
+    "monitoring": "纳入监测",
+}
+ALERT_MATCH_LABELS = {"enrollment": "在保家庭", "case": "在办案件", "none": "未纳入救助"}
+ALERT_OUTCOME_LABELS = {
+    "no_risk": "经核查无风险",
+    "advise_application": "引导申请救助",
+    "monitor": "纳入动态监测",
+    "reviewed": "已完成动态复核",  # an alert whose 动态复核 ended (the decision itself is on the review's case)
+}
+MONITORING_STATUS_LABELS = {"monitoring": "监测中", "rechecking": "再次核查中", "ended": "已解除监测"}
+# The source of a verification a monitored household's re-check date opens (engine.services.alert_monitoring).
+MONITORING_RECHECK_SOURCE = "监测复查"

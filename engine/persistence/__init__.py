@@ -54,3 +54,8 @@ __all__ = [
     "WebSession",
     "WorkerHeartbeat",
 ]
+
+# 监测预警 (docs/alerts.md)
+from engine.persistence.alerts import Alert, AlertBatch, MonitoredHousehold
+
+__all__ += ["Alert", "AlertBatch", "MonitoredHousehold"]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from engine.context import Context
 from engine.records import heartbeat
 from engine.records.document_rendering import render_pending
-from engine.services import digest, notification_delivery, reminders, simulation, timers
+from engine.services import alert_monitoring, alert_queue, digest, notification_delivery, reminders, simulation, timers
 
 log = logging.getLogger("dibao.worker")
 
@@ -29,6 +29,8 @@ JOBS: tuple[tuple[str, Job], ...] = (
     # What-if simulations still queued, or left behind by a stopped server (docs/policy-simulation.md).
     ("政策模拟测算", simulation.run_pending),
     ("文书 PDF 生成", render_pending),  # documents issued by steps, printed off the request path (docs/documents.md)
+    ("监测复查", alert_monitoring.recheck_due),  # monitored households due for re-check (docs/alerts.md)
+    ("预警开启核查", alert_queue.open_queued),  # processes of large alert batches, queued by the import
 )
 
 

@@ -13,6 +13,7 @@ import pytest
 from freezegun import freeze_time
 
 from engine.context import Context
+from engine.domain.id_numbers import check_character
 from engine.domain.simulation_parameters import Override
 from engine.services import cases, payroll, simulation, tasks, tokens
 from engine.services.bootstrap import DEMO_PASSWORD
@@ -202,6 +203,7 @@ def _routes() -> dict[str, Route]:
         ),
         **_intake_routes(),  # 一门受理 (docs/intake.md)
         **_referral_routes(),  # 转介 (docs/referrals.md)
+        **_alert_routes(),  # 监测预警 (docs/alerts.md)
     }
 
 
@@ -532,3 +534,16 @@ def _referral_routes() -> dict[str, Route]:
             ok=201,
         ),
     }
+
+
+# --- 监测预警 (docs/alerts.md): the county's clerk and approver import; of PEOPLE only approver1 ------------
+def _alert_routes() -> dict[str, Route]:
+    alert = {
+        "id_number": "11010519800101001" + check_character("11010519800101001"),
+        "name": "王五",
+        "indicator": "unemployment",
+        "level": "red",
+        "alerted_on": "2026-12-02",
+    }
+    body = {"batch_id": "MATRIX-1", "source": "人社局", "alerts": [alert]}
+    return {"POST /alerts": Route("POST", lambda w: "/api/v1/alerts", body, allowed=COUNTY_STARTERS, ok=201)}

@@ -84,6 +84,8 @@ ROUTES = {
     ("get", "/api/v1/referrals"),
     ("post", "/api/v1/referrals/{number}/answer"),
     ("post", "/api/v1/cases/{number}/referrals"),
+    # 监测预警 (docs/alerts.md)
+    ("post", "/api/v1/alerts"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/token"),

@@ -32,6 +32,7 @@ BENCHMARKS = [
     "migration",  # running cases to a newer process version (docs/process-migration.md)
     "payroll",
     "api_throughput",  # the production server under 8 clients (issue 19)
+    "alert_import",  # 监测预警 rows per second (docs/alerts.md)
 ]
 RESULTS = Path(__file__).with_name("results.md")
 

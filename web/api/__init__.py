@@ -8,6 +8,7 @@ from flask import Flask
 # Importing the route modules registers their routes on the blueprint.
 from web.api import (
     admin,
+    alerts,  # 监测预警 (docs/alerts.md)
     assessments,
     case_ending,  # 终止、暂停、恢复、撤销
     cases,
@@ -37,6 +38,7 @@ from web.kit.errors import answer_in_json_under
 __all__ = [
     "OPERATIONS",
     "admin",
+    "alerts",
     "assessments",
     "bp",
     "case_ending",

@@ -100,3 +100,7 @@ main.add_command(intake_group)
 from web.cli.referrals import referrals_group  # noqa: E402
 
 main.add_command(referrals_group)
+# 监测预警 (docs/alerts.md)
+from web.cli.alerts import alerts_group  # noqa: E402
+
+main.add_command(alerts_group)

@@ -13,6 +13,7 @@ from engine.clock import to_china, utcnow
 from engine.context import Context
 from engine.lookups import get_user
 from engine.queries.dashboard import cases, enrollments, timeliness
+from engine.queries.dashboard.alerts import alert_levels
 from engine.queries.dashboard.model import Dashboard
 from engine.queries.dashboard.scope import scope_of
 from engine.queries.dashboard.tasks import tasks
@@ -64,6 +65,7 @@ def dashboard(
             rechecks=enrollments.rechecks(session, scope, today),
             next_rechecks=enrollments.next_rechecks(session, scope, today, list_limit),
             calendar_warnings=calendar_warnings(ctx, [today.year, today.year + 1]),
+            alerts=alert_levels(session, scope, now),
         )
     return board
 

@@ -6,7 +6,7 @@ can name the shapes without importing how the figures are counted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 SOON_DAYS = 30  # 渐退 ending and re-checks due "soon": within this many days
@@ -79,6 +79,14 @@ class UpcomingRecheck:
 
 
 @dataclass(frozen=True)
+class AlertLevelCount:
+    level: str
+    label: str  # 红色预警 …
+    open: int  # 待处置 or 核查中
+    overdue: int  # of those, past their deadline
+
+
+@dataclass(frozen=True)
 class Dashboard:
     scope_name: str
     scope_level: str
@@ -97,6 +105,8 @@ class Dashboard:
     rechecks: list[RecheckCounts]
     next_rechecks: list[UpcomingRecheck]
     calendar_warnings: list[str]
+    # 监测预警 (docs/alerts.md): open and overdue alerts by level (engine.queries.dashboard.alerts).
+    alerts: list[AlertLevelCount] = field(default_factory=list)
 
     @property
     def timeliness_total(self) -> Timeliness:
