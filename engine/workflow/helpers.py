@@ -22,6 +22,7 @@ from engine.domain.democratic_review import panel_tally, review_result, seats
 from engine.domain.gradual_exit import exit_period, exit_rules, review_interval_months
 from engine.domain.parameters import Parameters
 from engine.domain.temporary import assess_temporary, settle, temporary_basis
+from engine.domain.verification import apply_findings
 from engine.workflow.bundle import DEFAULT_REGION
 
 HELPER_NAMES = frozenset(
@@ -49,6 +50,8 @@ HELPER_NAMES = frozenset(
         "countersign_outcome",
         "democratic_review_seats",
         "democratic_review_tally",
+        # 信息核对 (docs/verification-exchange.md)
+        "verification_applied",
     }
 )
 # Names Spiff itself injects while evaluating DMN cells.
@@ -102,6 +105,7 @@ _CLOCK_AND_DOMAIN: dict[str, Callable[..., Any]] = {
     "countersign_outcome": countersign_outcome,
     "democratic_review_seats": seats,
     "democratic_review_tally": panel_tally,
+    "verification_applied": apply_findings,
 }
 
 
