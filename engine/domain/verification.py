@@ -142,7 +142,9 @@ def _replace_income(household: dict[str, Any], entry: Mapping[str, Any], amount:
     if member is None:
         return f"信息核对（{label}）：{_finding(entry)}；本户没有成员 {who}，未改变评估所用数据"
     incomes = [i for i in member.get("incomes") or [] if isinstance(i, Mapping)]
-    declared = sum((_amount(i.get("monthly_amount")) or Decimal(0) for i in incomes if i.get("kind") == kind), Decimal(0))
+    declared = sum(
+        (_amount(i.get("monthly_amount")) or Decimal(0) for i in incomes if i.get("kind") == kind), Decimal(0)
+    )
     kept = [dict(i) for i in incomes if i.get("kind") != kind]
     if amount > 0:
         kept.append({"kind": kind, "monthly_amount": money(amount)})

@@ -144,7 +144,9 @@ def test_an_applicant_contests_a_verification_result_and_the_recheck_changes_the
         "item": "tax",
         "result": "consistent",
     }
-    app.complete("verification_recheck", app.users.verifier, _verification("consistent", recheck, report="复查：已离职"))
+    app.complete(
+        "verification_recheck", app.users.verifier, _verification("consistent", recheck, report="复查：已离职")
+    )
     assert app.open_task_names() == ["first_review"]
     assessment = app.view().assessment
     assert assessment is not None
