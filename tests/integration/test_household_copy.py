@@ -30,6 +30,7 @@ VISIT = {
 
 _CONSISTENT = {"result": "consistent", "checked_items": ["tax"], "report": "未发现异常"}
 
+
 def _declared() -> dict[str, Any]:
     # n = 3, wage 1,500 → p = 500 < 800 → B = 900.
     return household(

@@ -88,3 +88,7 @@ from web.cli.backup import backup_command, restore_command  # noqa: E402
 
 main.add_command(backup_command)
 main.add_command(restore_command)
+# 信息核对交换文件 (docs/verification-exchange.md)
+from web.cli.verification import verification_group  # noqa: E402
+
+main.add_command(verification_group)
