@@ -156,6 +156,26 @@ def _replace_income(household: dict[str, Any], entry: Mapping[str, Any], amount:
     )
 
 
+def finding_lines(items: Sequence[Any]) -> list[tuple[str, str]]:
+    """Each item's result as (label, text) for a reader: "核对·纳税" → "存在差异：…；李芳 工资性收入 每月 2000.00 元"."""
+    lines: list[tuple[str, str]] = []
+    for entry in items:
+        if not isinstance(entry, Mapping):
+            continue
+        label = f"核对·{CHECK_ITEMS.get(str(entry.get('item')), '其他')}"
+        text = ITEM_RESULTS.get(str(entry.get("result")), "—")
+        if entry.get("result") == "discrepancy":
+            text += f"：{_finding(entry)}"
+            amount = _amount(entry.get("monthly_amount"))
+            if amount is not None and entry.get("income_kind") in INCOME_KINDS:
+                kind = INCOME_KINDS[str(entry["income_kind"])]
+                text += f"；{entry.get('member') or '—'} {kind} 每月 {money(amount)} 元"
+            if entry.get("assets_exceed") is True:
+                text += "；财产超过规定标准"
+        lines.append((label, text))
+    return lines
+
+
 def _finding(entry: Mapping[str, Any]) -> str:
     return str(entry.get("finding") or "存在差异").strip()
 

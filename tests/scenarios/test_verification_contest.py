@@ -19,6 +19,7 @@ from freezegun import freeze_time
 
 from engine.context import Context
 from engine.errors import InvalidData
+from engine.queries import task_page
 from engine.services import timers
 from tests.scenarios.flow import INVESTIGATORS, Application
 from tests.scenarios.households import household, member
@@ -131,6 +132,14 @@ def test_an_applicant_contests_a_verification_result_and_the_recheck_changes_the
     app = _to_verification(ctx)
     app.complete("data_verification", app.users.verifier, _verification("ineligible", WAGE_FOUND))
     _notify(app)
+    page = task_page.task_page(ctx, app.task("verification_contest").id, app.users.clerk)
+    (panel,) = [p for p in page.context if p.name == "verification"]
+    lines = [(i.label, i.value) for g in panel.groups for i in g.items if i.label.startswith("核对·")]
+    assert lines == [
+        ("核对·纳税", "存在差异：纳税记录显示李芳在某物流公司任职，月工资 2000 元；李芳 工资性收入 每月 2000.00 元"),
+        ("核对·不动产", "一致"),
+        ("核对·车辆", "一致"),
+    ]
     with pytest.raises(InvalidData) as refused:
         app.complete("verification_contest", app.users.clerk, {"contest_decision": "recheck"})
     assert "contest_evidence" in refused.value.fields
