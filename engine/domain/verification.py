@@ -157,7 +157,8 @@ def _replace_income(household: dict[str, Any], entry: Mapping[str, Any], amount:
 
 
 def finding_lines(items: Sequence[Any]) -> list[tuple[str, str]]:
-    """Each item's result as (label, text) for a reader: "核对·纳税" → "存在差异：…；李芳 工资性收入 每月 2000.00 元"."""
+    """Each item's result as (label, text) for a reader,
+    e.g. ("核对·纳税", "存在差异：…；李芳 工资性收入 每月 2000.00 元")."""
     lines: list[tuple[str, str]] = []
     for entry in items:
         if not isinstance(entry, Mapping):
