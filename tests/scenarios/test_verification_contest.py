@@ -21,7 +21,7 @@ from engine.context import Context
 from engine.errors import InvalidData
 from engine.queries import task_page
 from engine.services import timers
-from tests.scenarios.flow import INVESTIGATORS, Application
+from tests.scenarios.flow import INVESTIGATORS, Application, Recheck, Users
 from tests.scenarios.households import household, member
 
 START = "2026-11-23 01:00:00"  # Monday 09:00 Beijing time
@@ -191,3 +191,41 @@ def test_the_verification_form_refuses_findings_that_do_not_add_up(ctx: Context)
         "verification_items.0.member": ["逐项核对结果第 1 项·家庭成员：王五 不是本户成员（填写姓名或身份证号）"],
     }
     assert app.open_task_names() == ["data_verification"]
+
+
+def test_a_periodic_review_checks_the_data_too_and_reassesses_with_the_findings(ctx: Context) -> None:
+    """动态复核: 张三 1,500 wage, n = 3, enrolled at (800 − 500) × 3 = 900. 核对 (social insurance) finds a wage
+    of 600 for 李芳; the applicant does not contest: I = 2,100, p = 700, B = (800 − 700) × 3 = 300."""
+    users = Users()
+    declared = household(member("张三", "self", ("wage", "1500.00")), member("李芳", "spouse"), member("张小", "child"))
+    with freeze_time(START):
+        app = Application(ctx, declared, users).start().accept().investigate().first_review()
+    with freeze_time("2026-11-30 02:00:00"):
+        app.end_notice()
+        app.confirm()
+    review = Recheck(ctx, app.number, users)
+    with freeze_time("2027-06-01 02:00:00"):
+        review.start(declared, "900.00")
+        review.complete(
+            "recheck_investigation",
+            users.clerk,
+            {
+                "investigators": INVESTIGATORS,
+                "visit_date": "2027-06-01",
+                "findings": "入户核实家庭收入",
+                "income_change_cause": "other",
+                "verified_household": declared,
+            },
+        )
+        assert review.open_task_names() == ["data_verification"]
+        found = dict(
+            WAGE_FOUND, item="social_insurance", finding="社保缴费记录显示李芳有工资收入", monthly_amount="600"
+        )
+        review.complete("data_verification", users.verifier, _verification("discrepancy", found))
+        review.complete("verification_notice", users.clerk, {"notified_on": "2027-06-01", "method": "written"})
+        review.complete("verification_contest", users.clerk, {"contest_decision": "accept"})
+        assert review.open_task_names() == ["township_opinion"]
+        assessment = review.view().assessment
+    assert assessment is not None
+    assert (assessment["per_capita_income"], assessment["benefit_amount"]) == ("700.00", "300.00")
+    assert assessment["explanation"][0].startswith("信息核对（社会保险）：社保缴费记录显示李芳有工资收入；")
