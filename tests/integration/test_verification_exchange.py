@@ -4,6 +4,8 @@ reported in Chinese while the good ones apply, and a second import of the same f
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +16,10 @@ from engine.context import Context
 from engine.errors import PermissionDenied
 from engine.records import audit
 from engine.services import verification_exchange as exchange
+from tests.integration.cli_support import demo_cli, ok
 from tests.scenarios.flow import Application
 from tests.scenarios.households import household, member
+from web.cli import main
 
 START = "2026-11-23 01:00:00"  # Monday 09:00 Beijing time
 
@@ -91,3 +95,29 @@ def test_only_the_verification_centre_exports_and_only_its_own_county(ctx: Conte
         exchange.export_requests(ctx, "verify1", county="999999")
     wrong = exchange.import_results(ctx, "verify1", {"format": "other", "results": []})
     assert wrong.refused == [("文件", "格式必须是 dibao-verification-results 第 1 版（format、version 字段）")]
+
+
+def test_the_command_line_round_trip(tmp_path: Path, processes_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli = demo_cli(tmp_path, processes_dir, monkeypatch)
+    with freeze_time(START):
+        app_ctx = Context.from_settings()
+        try:
+            app = _waiting_for_verification(app_ctx, "张三")
+        finally:
+            app_ctx.close()
+        out = tmp_path / "requests.json"
+        ok(cli.invoke(main, ["verification", "export", "--as", "verify1", str(out)]))
+        (request,) = json.loads(out.read_text(encoding="utf-8"))["requests"]
+        results = tmp_path / "results.json"
+        entry = {"request_id": request["request_id"], "case_number": app.number, "data": CONSISTENT}
+        results.write_text(json.dumps(_results(entry, {"request_id": 0, "data": {}}), ensure_ascii=False), "utf-8")
+        first = cli.invoke(main, ["verification", "import", str(results), "--as", "verify1"])
+        assert first.exit_code == 1
+        assert f"已办结：核对请求 {request['request_id']}" in first.output
+        assert "未导入：第 2 条：request_id 必须是导出文件中的核对请求编号（正整数）" in first.output
+        again = cli.invoke(main, ["verification", "import", str(results), "--as", "verify1"])
+        assert f"已跳过：核对请求 {request['request_id']}" in again.output
+        refused = cli.invoke(main, ["verification", "export", "--as", "clerk1", str(out)])
+        assert refused.exit_code != 0
+        assert "只有县核对机构的人员可以导出核对请求" in refused.output
+        assert "Traceback" not in refused.output
