@@ -39,6 +39,7 @@ CHECK_LABELS: dict[str, str] = {
     "gradual_exit_months": "渐退月数在流程计算的范围内",
     "democratic_review_panel": "民主评议小组组成符合本地区规则",
     "democratic_review_vote": "评议成员表决记录核对",
+    "verification_findings": "信息核对逐项结果（差异写明情况，金额写明成员与收入类别）",
 }
 assert set(CHECK_LABELS) == set(CHECKS)  # noqa: S101 - a new check needs its Chinese name here
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")

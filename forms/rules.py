@@ -23,6 +23,7 @@ from typing import Any
 from engine.domain.assessment import household_problems
 from engine.domain.democratic_review import panel_problems, vote_problems, vote_record_problems
 from engine.domain.gradual_exit import months_hints, months_problems
+from engine.domain.verification import findings_problems
 
 Check = Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, list[str]]]
 
@@ -57,6 +58,7 @@ CHECKS: dict[str, Check] = {
     "gradual_exit_months": months_problems,
     "democratic_review_panel": _panel,  # 会签 (docs/countersign.md)
     "democratic_review_vote": _member_vote,
+    "verification_findings": findings_problems,  # 信息核对 (docs/verification-exchange.md)
 }
 # The top-level fields each check reads: it runs only when none of them was refused on its own.
 # households reads inside its groups; its messages are dropped where a field they rest on was refused.
@@ -66,6 +68,7 @@ INPUTS: dict[str, frozenset[str]] = {
     "gradual_exit_months": frozenset({"decision", "months"}),
     "democratic_review_panel": frozenset({"panel"}),
     "democratic_review_vote": frozenset({"attendance", "decision", "signed"}),
+    "verification_findings": frozenset({"result", "verification_items"}),
 }
 HINTS: dict[str, Callable[[Mapping[str, Any]], dict[str, str]]] = {"gradual_exit_months": months_hints}
 

@@ -59,4 +59,13 @@ WINDOW_GROUPS: dict[str, dict[str, Raw]] = {
             "help": "核查后暂不符合救助条件、纳入动态监测的家庭，几个月后再次核查。",
         },
     },
+    # 信息核对复查 (docs/verification-exchange.md)
+    "信息核对": {
+        "verification_contest_days": {
+            "label": "核对结果复查申请期限",
+            "kind": "integer",
+            "unit": "工作日",
+            "help": "核对结果告知申请人后，申请人可在几个工作日内提出复查；期满未申请的，按核对结果办理。",
+        },
+    },
 }

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from engine.context import Context
 from engine.domain.id_numbers import mask_id_number
+from engine.domain.verification import finding_lines
 from engine.domain.vocabulary import (
     APPROVAL_LEVELS,
     CATEGORY_LABELS,
@@ -47,7 +48,9 @@ INVESTIGATION_FORMS = frozenset(
         "temporary_spending_check",
     }
 )
-VERIFICATION_FORMS = frozenset({"dibao_data_verification", "temporary_verification"})
+VERIFICATION_FORMS = frozenset(
+    {"dibao_data_verification", "temporary_verification", "dibao_verification_notice", "dibao_verification_contest"}
+)
 # Start-form fields the applicant and hardship panels do not repeat (shown elsewhere, or PII in full).
 _START_SKIP = ("village", "household", "applicant_name", "applicant_id_number", "related_case", "hardship_description")
 _HARDSHIP_KEYS = ("kind", "cause", "occurred_on", "persons", "months", "household_type", "existing_recipient")
@@ -90,6 +93,8 @@ def task_context(
     if not names:
         return []
     source = _Source(session, task.case, data, process.forms, done)
+    if task.role == "village_assistant":  # 核对 results never reach a village assistant (domain.md §9)
+        names = tuple(name for name in names if name != "verification")
     return [_PANELS[name](source) for name in names if name in _PANELS]
 
 
@@ -212,9 +217,13 @@ def _records(src: _Source, name: str, form_keys: frozenset[str], empty: str) -> 
     return _panel(name, [], groups=[_record(src, done) for done in latest.values()])
 
 
-def _record(src: _Source, done: HumanTask) -> ContextGroup:
+def _record_title(done: HumanTask) -> str:
     who = done.completed_by.display_name if done.completed_by is not None else "—"
-    title = f"{done.title} · {who} · {china_time(done.completed_at) or '—'}"
+    return f"{done.title} · {who} · {china_time(done.completed_at) or '—'}"
+
+
+def _record(src: _Source, done: HumanTask) -> ContextGroup:
+    title = _record_title(done)
     if done.submission is not None:
         return ContextGroup(title, form_items(src.schema(done.form_key), done.submission))
     # Completed before steps kept their own record (revision a7c4e2b19d30): what the row has.
@@ -230,7 +239,15 @@ def _investigation(src: _Source) -> ContextPanel:
 
 
 def _verification(src: _Source) -> ContextPanel:
-    return _records(src, "verification", VERIFICATION_FORMS, "尚无信息核对结果")
+    """The 核对 records, each with its per-item results and findings (docs/verification-exchange.md)."""
+    panel = _records(src, "verification", VERIFICATION_FORMS, "尚无信息核对结果")
+    by_title = {_record_title(done): done for done in src.completed() if done.form_key in VERIFICATION_FORMS}
+    for group in panel.groups:
+        done = by_title.get(group.title)
+        entries = (done.submission or {}).get("verification_items") if done is not None else None
+        for label, text in finding_lines(entries if isinstance(entries, list) else []):
+            group.items.extend(item(label, text))
+    return panel
 
 
 def _objections(src: _Source) -> ContextPanel:

@@ -23,6 +23,7 @@ from engine.domain.gradual_exit import exit_period, exit_rules, review_interval_
 from engine.domain.parameters import Parameters
 from engine.domain.tekun import assess_tekun
 from engine.domain.temporary import assess_temporary, settle, temporary_basis
+from engine.domain.verification import apply_findings
 from engine.workflow.bundle import DEFAULT_REGION
 
 HELPER_NAMES = frozenset(
@@ -52,6 +53,8 @@ HELPER_NAMES = frozenset(
         "democratic_review_tally",
         # 特困人员认定评估 (docs/tekun-assessment.md)
         "assess_tekun",
+        # 信息核对 (docs/verification-exchange.md)
+        "verification_applied",
     }
 )
 # Names Spiff itself injects while evaluating DMN cells.
@@ -105,6 +108,7 @@ _CLOCK_AND_DOMAIN: dict[str, Callable[..., Any]] = {
     "countersign_outcome": countersign_outcome,
     "democratic_review_seats": seats,
     "democratic_review_tally": panel_tally,
+    "verification_applied": apply_findings,
 }
 
 

@@ -48,7 +48,7 @@ def test_a_designer_previews_and_migrates_running_cases(
     page.get_by_role("button", name="预览").click()
     expect(page.get_by_text("共 2 件，可迁移 2 件，不能迁移 0 件。")).to_be_visible()
     expect(page.get_by_text("对应：初审（first_review）→ 乡镇初审（township_review）")).to_be_visible()
-    expect(page.get_by_text("新版本新增：核对结果复核（verification_recheck）")).to_be_visible()
+    expect(page.get_by_text("新版本新增：核对结果复核（verification_review）")).to_be_visible()
     page.screenshot(path=str(screenshots / "migration-preview.png"), full_page=True)
 
     phone = sign_in(chromium, migrating.url, "designer1", phone=True)

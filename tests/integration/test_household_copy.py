@@ -28,6 +28,9 @@ VISIT = {
 }
 
 
+_CONSISTENT = {"result": "consistent", "checked_items": ["tax"], "report": "未发现异常"}
+
+
 def _declared() -> dict[str, Any]:
     # n = 3, wage 1,500 → p = 500 < 800 → B = 900.
     return household(
@@ -217,6 +220,7 @@ def test_a_recheck_starts_from_the_enrolled_household(ctx: Context) -> None:
                 "verified_household": {"members": [{"_ref": 0}, {"_ref": 1, **changed}, {"_ref": 2}]},
             },
         )
+        review.complete("data_verification", "verify1", _CONSISTENT)
     stored = _submission(ctx, review.number, "recheck_investigation")
     assert [d["field"] for d in stored["household_differences"]] == ["employment", "incomes"]
     assert stored["verified_household"]["members"][1]["id_number"] == declared["members"][1]["id_number"]
@@ -241,6 +245,7 @@ def test_a_recheck_with_nothing_changed_needs_no_household_typed(ctx: Context) -
                 "income_change_cause": "other",
             },
         )
+        review.complete("data_verification", "verify1", _CONSISTENT)
     stored = _submission(ctx, review.number, "recheck_investigation")
     assert stored["verified_household"] == declared
     assert stored["household_differences"] == []

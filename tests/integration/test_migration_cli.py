@@ -27,7 +27,7 @@ def test_migrate_by_command_line(tmp_path: Path, processes_dir: Path, monkeypatc
     preview = ok(cli.invoke(main, [*MIGRATE, "--to", "2", "--dry-run", "--map", "first_review=township_review"]))
     assert "迁移预览（未做任何更改）" in preview
     assert "对应步骤：初审（first_review）→ 乡镇初审（township_review）" in preview
-    assert "新版本新增的步骤：核对结果复核（verification_recheck）" in preview
+    assert "新版本新增的步骤：核对结果复核（verification_review）" in preview
     assert f"{number}\t第 1 版\t受理审查\t受理审查\t受理审查\t—\t—\t可迁移" in preview
     assert "共 1 件：可迁移 1 件，不能迁移 0 件" in preview
 

@@ -11,6 +11,14 @@ from engine.results import CaseView, TaskSummary
 from engine.services import cases, tasks, timers
 
 INVESTIGATORS = ["王调查", "李调查"]
+_VISIT = {
+    "investigators": INVESTIGATORS,
+    "visit_date": "2026-11-23",
+    "method": "in_person",
+    "members_present": "申请人本人及配偶",
+    "signed_record": "RH-2026-001",
+    "findings": "家庭实际居住情况与申报一致",
+}
 
 
 @dataclass
@@ -85,6 +93,16 @@ class Application:
         if relative_of_staff:
             data["relative_note"] = "申请人配偶是村委会委员的弟弟"
         self.complete("intake_review", self.users.clerk, data)
+        return self
+
+    def investigate_visit_only(self) -> Application:
+        """Start the investigation and record the home visit; the 信息核对 task stays open."""
+        self.complete(
+            "start_investigation",
+            self.users.clerk,
+            {"investigators": INVESTIGATORS, "planned_visit_date": "2026-11-25", "verification_requested": True},
+        )
+        self.complete("home_visit", self.users.clerk, dict(_VISIT))
         return self
 
     def investigate(self, verified_household: dict[str, Any] | None = None) -> Application:
@@ -168,6 +186,11 @@ class Recheck:
                 "income_change_cause": cause,
                 "verified_household": household,
             },
+        )
+        self.complete(
+            "data_verification",
+            self.users.verifier,
+            {"result": "consistent", "checked_items": ["tax", "real_estate", "vehicle"], "report": "未发现异常"},
         )
         return self
 

@@ -1,7 +1,7 @@
 """A v2 of the national 低保 procedure for the migration scenarios (docs/process-migration.md), and
 applications parked at each step of v1.
 
-v2 renames 初审 (first_review) to 乡镇初审 (township_review) and adds 核对结果复核 (verification_recheck)
+v2 renames 初审 (first_review) to 乡镇初审 (township_review) and adds 核对结果复核 (verification_review)
 after 信息核对, in the verification centre's lane, with 信息核对's form."""
 
 from __future__ import annotations
@@ -15,44 +15,44 @@ from tests.scenarios.flow import Application
 from tests.scenarios.households import household, member
 
 RENAMED = ("first_review", "township_review", "乡镇初审")
-ADDED = ("verification_recheck", "核对结果复核")
+ADDED = ("verification_review", "核对结果复核")
 
-_RECHECK = """    <bpmn:userTask id="verification_recheck" name="核对结果复核">
+_REVIEW = """    <bpmn:userTask id="verification_review" name="核对结果复核">
       <bpmn:extensionElements>
         <spiffworkflow:properties>
           <spiffworkflow:property name="formKey" value="dibao_data_verification" />
           <spiffworkflow:property name="dueWorkingDays" value="2" />
         </spiffworkflow:properties>
       </bpmn:extensionElements>
-      <bpmn:incoming>flow_data_verification_to_verification_recheck</bpmn:incoming>
-      <bpmn:outgoing>flow_data_verification_to_investigation_join</bpmn:outgoing>
+      <bpmn:incoming>flow_verification_merge_to_verification_review</bpmn:incoming>
+      <bpmn:outgoing>flow_verification_merge_to_investigation_join</bpmn:outgoing>
     </bpmn:userTask>
 """
 
 
 def v2_text(v1: str) -> str:
-    """v1's XML with 初审 renamed (id and name) and 核对结果复核 added after 信息核对."""
+    """v1's XML with 初审 renamed (id and name) and 核对结果复核 added after 信息核对 (and its 复查 path)."""
     old, new, title = RENAMED
     text = re.sub(rf'(["> ]){old}(["<])', rf"\g<1>{new}\g<2>", v1)
     text = text.replace(f'id="{new}" name="初审"', f'id="{new}" name="{title}"')
-    # 信息核对 now flows into the new step, which takes over its old flow into the join.
+    # The end of 信息核对 (verification_merge) now flows into the new step, which takes over its flow into the join.
     text = text.replace(
-        "<bpmn:outgoing>flow_data_verification_to_investigation_join</bpmn:outgoing>\n    </bpmn:userTask>",
-        "<bpmn:outgoing>flow_data_verification_to_verification_recheck</bpmn:outgoing>\n    </bpmn:userTask>\n"
-        + _RECHECK,
+        "<bpmn:outgoing>flow_verification_merge_to_investigation_join</bpmn:outgoing>\n    </bpmn:exclusiveGateway>",
+        "<bpmn:outgoing>flow_verification_merge_to_verification_review</bpmn:outgoing>\n    </bpmn:exclusiveGateway>\n"
+        + _REVIEW,
         1,
     )
     text = text.replace(
-        'id="flow_data_verification_to_investigation_join" sourceRef="data_verification"',
-        'id="flow_data_verification_to_investigation_join" sourceRef="verification_recheck"',
+        'id="flow_verification_merge_to_investigation_join" sourceRef="verification_merge"',
+        'id="flow_verification_merge_to_investigation_join" sourceRef="verification_review"',
     )
     flow = (
-        '    <bpmn:sequenceFlow id="flow_data_verification_to_verification_recheck" '
-        'sourceRef="data_verification" targetRef="verification_recheck" />\n'
+        '    <bpmn:sequenceFlow id="flow_verification_merge_to_verification_review" '
+        'sourceRef="verification_merge" targetRef="verification_review" />\n'
     )
     text = text.replace("    <bpmn:sequenceFlow ", flow + "    <bpmn:sequenceFlow ", 1)
-    lane_ref = "<bpmn:flowNodeRef>data_verification</bpmn:flowNodeRef>"
-    return text.replace(lane_ref, lane_ref + "\n        <bpmn:flowNodeRef>verification_recheck</bpmn:flowNodeRef>", 1)
+    lane_ref = "<bpmn:flowNodeRef>verification_merge</bpmn:flowNodeRef>"
+    return text.replace(lane_ref, lane_ref + "\n        <bpmn:flowNodeRef>verification_review</bpmn:flowNodeRef>", 1)
 
 
 def deploy_v2(ctx: Context, processes_dir: Path) -> int:

@@ -68,7 +68,7 @@ def test_fifty_cases_at_different_steps_migrate_from_v1_to_v2(ctx: Context, proc
         assert v2 == 2
 
         table = migration.dry_run(ctx, "designer1", "dibao_application", "default", v2, MAPPING)
-        assert [(r.bpmn_id, r.title) for r in table.changes.added] == [("verification_recheck", "核对结果复核")]
+        assert [(r.bpmn_id, r.title) for r in table.changes.added] == [("verification_review", "核对结果复核")]
         assert [(a.bpmn_id, b.bpmn_id) for a, b in table.changes.realigned] == [("first_review", "township_review")]
         assert len(table.rows) == 50
         assert table.movable == 50
@@ -110,8 +110,8 @@ def test_fifty_cases_at_different_steps_migrate_from_v1_to_v2(ctx: Context, proc
         # A case parked before 信息核对 now goes through v2's new step, then 乡镇初审, 公示 and the decision.
         check = next(app for stage, app in parked.values() if stage == "check")
         verify(check, "data_verification")
-        assert check.open_task_names() == ["verification_recheck"]
-        verify(check, "verification_recheck")
+        assert check.open_task_names() == ["verification_review"]
+        verify(check, "verification_review")
         assert check.open_task_names() == ["township_review"]
         check.complete("township_review", check.users.head, {"decision": "approve", "opinion": "拟予保障"})
         assert notice_board.open_notices(ctx, "demo-village-1-1")

@@ -219,7 +219,7 @@ def test_a_form_definition_names_each_bad_field_and_its_line(tmp_path: Path) -> 
             '{"title": "x", "type": "object", "properties": {}, "x-check": []}',
             None,
             "表单：未知的 x-check '[]'（可用：democratic_review_votes、households、gradual_exit_months、"
-            "democratic_review_panel、democratic_review_vote）",
+            "democratic_review_panel、democratic_review_vote、verification_findings）",
         ),
         (
             '{"title": "x", "type": "object", "properties": {"a": {"type": "string", "pattern": "'

@@ -29,7 +29,7 @@ def test_preview_then_migrate_the_ticked_cases(ctx: Context, processes_dir: Path
     assert page.status_code == 200, html
     assert "预览：迁移到第 2 版" in html
     assert "对应：初审（first_review）→ 乡镇初审（township_review）" in html
-    assert "新版本新增：核对结果复核（verification_recheck）" in html
+    assert "新版本新增：核对结果复核（verification_review）" in html
     assert "共 2 件，可迁移 2 件，不能迁移 0 件。" in html
     locks = dict(re.findall(r'name="lock_([^"]+)" value="(\d+)"', html))
     assert set(locks) == {intake.number, review.number}

@@ -104,3 +104,7 @@ main.add_command(referrals_group)
 from web.cli.alerts import alerts_group  # noqa: E402
 
 main.add_command(alerts_group)
+# 信息核对交换文件 (docs/verification-exchange.md)
+from web.cli.verification import verification_group  # noqa: E402
+
+main.add_command(verification_group)
