@@ -80,7 +80,13 @@ def print_choices(ctx: Context, username: str) -> PrintChoices:
         if own.level == Level.TOWNSHIP.value:
             townships = [own]
         else:
-            townships = list(session.scalars(select(OrgUnit).where(OrgUnit.parent_id == own.id).order_by(OrgUnit.code)))
+            townships = list(
+                session.scalars(
+                    select(OrgUnit)
+                    .where(OrgUnit.parent_id == own.id, OrgUnit.level == Level.TOWNSHIP.value)
+                    .order_by(OrgUnit.code)
+                )
+            )
         pairs = tuple((unit.code, unit.name) for unit in townships)
         units = pairs if own.level == Level.TOWNSHIP.value else ((own.code, own.name), *pairs)
         return PrintChoices(pairs, units, china_today().strftime("%Y-%m"))

@@ -15,6 +15,7 @@ from engine.clock import china_today
 from engine.context import Context
 from engine.domain import payroll as rules
 from engine.domain.id_numbers import mask_id_number
+from engine.domain.roles import Level
 from engine.errors import InvalidData, NotFound
 from engine.lookups import get_org_unit, get_user
 from engine.persistence import OrgUnit, PayrollLine, PayrollRoster, User
@@ -228,7 +229,11 @@ def roster_page(
         user = get_user(session, username)
         county = county_for(session, user, county_code, "read")
         roster = find_roster(session, county, month)
-        towns = session.scalars(select(OrgUnit).where(OrgUnit.parent_id == county.id).order_by(OrgUnit.code)).all()
+        towns = session.scalars(
+            select(OrgUnit)
+            .where(OrgUnit.parent_id == county.id, OrgUnit.level == Level.TOWNSHIP.value)
+            .order_by(OrgUnit.code)
+        ).all()
         conditions = [PayrollLine.roster_id == roster.id]
         if township:
             chosen = next((t for t in towns if t.code == township), None)

@@ -4,7 +4,7 @@ columns, a bad 身份证号 checksum, an unknown level, duplicate rows, too many
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -87,6 +87,27 @@ def test_more_than_the_limit_refuses_the_whole_file() -> None:
     document = {"batch_id": "B", "source": "医保局", "alerts": [{}] * (MAX_ROWS + 1)}
     with pytest.raises(AlertFileError, match="超过单次导入上限"):
         parse_batch(document)
+
+
+def test_a_file_of_exactly_the_limit_is_read_whole_with_its_bad_rows_reported() -> None:
+    """100,000 rows (issue 20's large file): every row read; the ten with a wrong check character, one per
+    10,000, are reported by row number and the other 99,990 are kept."""
+
+    def line(row: int) -> str:
+        born = date(1950, 1, 1) + timedelta(days=row // 1000)  # a distinct number per row: date and sequence
+        first17 = f"110105{born:%Y%m%d}{row % 1000:03d}"
+        number = first17 + check_character(first17)
+        if row % 10_000 == 0:
+            number = first17 + ("0" if number[-1] != "0" else "1")
+        return f"{number},张{row},失业,红色,人社局,2026-12-02"
+
+    lines = [line(row) for row in range(1, MAX_ROWS + 1)]
+    batch, _ = parse_file(csv(*lines), "big.csv")
+    assert batch.total == MAX_ROWS
+    assert [(p.row, p.field) for p in batch.problems] == [
+        (row, "id_number") for row in range(10_000, MAX_ROWS + 1, 10_000)
+    ]
+    assert len(batch.rows) == MAX_ROWS - 10
 
 
 def test_a_json_batch_with_members_and_a_batch_source() -> None:

@@ -52,7 +52,9 @@ def scope_of(session: Session, user: User, region: str | None) -> Scope:
     unit = user.org_unit
     narrower: list[ColumnElement[bool]] = []
     if unit.level == Level.COUNTY.value:
-        towns = list(session.scalars(select(OrgUnit).where(OrgUnit.parent_id == unit.id)))
+        towns = list(
+            session.scalars(select(OrgUnit).where(OrgUnit.parent_id == unit.id, OrgUnit.level == Level.TOWNSHIP.value))
+        )
         county_id: int | None = unit.id
     else:
         towns = [unit]
