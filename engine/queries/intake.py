@@ -24,6 +24,7 @@ from engine.domain.vocabulary_window import (
     INTAKE_OUTCOME_LABELS,
     INTAKE_STATUS_LABELS,
     REFERRAL_KIND_LABELS,
+    REFERRAL_STATUS_LABELS,
 )
 from engine.errors import NotFound
 from engine.lookups import get_user
@@ -75,6 +76,8 @@ class IntakeDetail:
     may_feedback: bool
     suggested_process: str | None
     departments: tuple[tuple[str, str], ...]
+    # A referred request: what the department has done with it, so the clerk knows before asking for feedback.
+    referral_state: str | None = None
 
 
 @dataclass(frozen=True)
@@ -204,7 +207,17 @@ def detail_of(session: Session, user: User, intake: IntakeRequest) -> IntakeDeta
         and policy.intake.may_record_intake_feedback(user, intake),
         suggested_process=INTAKE_NEED_PROCESSES.get(intake.need_kind),
         departments=departments_of(session, intake.county_id) if may_triage else (),
+        referral_state=_referral_state(intake),
     )
+
+
+def _referral_state(intake: IntakeRequest) -> str | None:
+    """县医疗保障局：已办结，<its answer> — or only the state while the department has not answered."""
+    referral = intake.referral
+    if referral is None:
+        return None
+    state = f"{referral.department.name}：{REFERRAL_STATUS_LABELS.get(referral.status, '办理中')}"
+    return f"{state}，{referral.answer_text}" if referral.answer_text else state
 
 
 def intake_page(ctx: Context, username: str, number: str) -> IntakeDetail:
@@ -258,7 +271,8 @@ def _outcome_note(intake: IntakeRequest) -> str:
         return f"案件 {intake.case.number}"
     if intake.referral is not None:
         kind = REFERRAL_KIND_LABELS.get(intake.referral.kind, "其他事项")
-        return f"转介 {intake.referral.department.name}（{kind}，{intake.referral.number}）"
+        answer = f"；{_referral_state(intake)}" if intake.referral.answered_at is not None else ""
+        return f"转介 {intake.referral.department.name}（{kind}，{intake.referral.number}）{answer}"
     return intake.close_reason or ""
 
 

@@ -96,6 +96,7 @@ def test_a_matter_is_referred_to_medical_insurance_and_answered_on_a_phone(
     expect(staff.locator("body")).to_contain_text("已按规定给予医疗救助 3,000 元")
 
     clerk.goto(f"{server.url}/intake/{number}")
+    expect(clerk.locator("dl.summary")).to_contain_text("县医疗保障局：已办结，已按规定给予医疗救助 3,000 元")
     clerk.get_by_label("满意度").select_option(label="满意")
     clerk.get_by_label("反馈内容").fill("求助人对医保部门的办理表示满意")
     clerk.get_by_role("button", name="保存反馈").click()

@@ -166,3 +166,21 @@ def test_start_a_case_from_the_request(ctx: Context) -> None:
     with pytest.raises(Conflict):
         intake.start_case(ctx, number, "clerk1", "temporary_assistance", data)
     assert _count(ctx, Case) == 1
+
+
+def test_a_referred_request_shows_the_departments_answer(ctx: Context) -> None:
+    """The clerk who asks the caller for feedback sees what 县医疗保障局 did, and so does the hotline export."""
+    number = intake.register(ctx, "clerk1", hotline_call(need_kind="special")).detail.row.number
+    referral = intake.refer(ctx, number, "clerk1", "demo-dept-yibao", "medical", "住院自付费用高").row.referral_number
+    assert referral is not None
+    page = intake_queries.intake_page(ctx, "clerk1", number)
+    assert page.referral_state == "县医疗保障局：待接收"
+    from engine.services import referrals
+
+    referrals.answer(ctx, "yibao1", referral, answer="handled", text="已给予医疗救助 3,000 元")
+    page = intake_queries.intake_page(ctx, "clerk1", number)
+    assert page.referral_state == "县医疗保障局：已办结，已给予医疗救助 3,000 元"
+    rows = intake_queries.hotline_export(ctx, "clerk1")
+    assert any(
+        f"转介 县医疗保障局（医疗救助，{referral}）；县医疗保障局：已办结，已给予医疗救助 3,000 元" in r for r in rows
+    )
