@@ -20,9 +20,10 @@ from __future__ import annotations
 from engine.domain.assessment.codes import CATEGORIES, EMPLOYMENT_STATUSES, RELATIONS
 from engine.domain.assessment.deductions import add_months
 from engine.domain.assessment.household import Disability, Expense, Household, Income, Member
-from engine.domain.assessment.rules import PARAMETER_NAMES, ParameterProblem, Rules, read_rules
+from engine.domain.assessment.rules import PARAMETER_NAMES, Rules, read_rules
 from engine.domain.assessment.run import assess, assess_parsed
 from engine.domain.assessment.shape import household_problems, parse_household
+from engine.domain.parameter_reader import ParameterProblem
 from engine.domain.vocabulary import DISABILITY_TYPES, EXPENSE_KINDS, INCOME_KINDS, REGISTERED_TYPES
 
 __all__ = [

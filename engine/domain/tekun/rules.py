@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
 
-from engine.domain.assessment import Disability, ParameterProblem
+from engine.domain.assessment import Disability
+from engine.domain.parameter_reader import ParameterReader
 from engine.domain.parameters import Parameters
 from engine.domain.vocabulary import DISABILITY_TYPES
 from engine.domain.vocabulary_tekun import (
@@ -80,7 +80,7 @@ class TekunRules:
 
 def read_tekun_rules(parameters: Parameters, on: date) -> TekunRules:
     """Every parameter the 特困 assessment uses, read for `on`; ParameterProblem names the first bad one."""
-    reader = _Reader(parameters, on)
+    reader = ParameterReader(parameters, on, "特困人员认定评估")
     # Year 1 has no year before it: date.min is before any parameter, so that is a ParameterProblem too.
     last_year_end = date(on.year - 1, 12, 31) if on.year > 1 else date.min
     partial = reader.whole("tekun_adl_partial_min_failed", 1, 6)
@@ -90,7 +90,7 @@ def read_tekun_rules(parameters: Parameters, on: date) -> TekunRules:
     return TekunRules(
         standard_urban=reader.amount("dibao_standard_urban"),
         standard_rural=reader.amount("dibao_standard_rural"),
-        last_year_minimum_wage=_Reader(parameters, last_year_end).amount("minimum_wage"),
+        last_year_minimum_wage=ParameterReader(parameters, last_year_end, "特困人员认定评估").amount("minimum_wage"),
         basic_multiplier=reader.amount("tekun_basic_multiplier"),
         income_threshold=reader.choice("tekun_income_threshold", INCOME_THRESHOLDS),
         excluded_kinds=reader.codes("tekun_excluded_income_kinds", TEKUN_INCOME_KINDS),
@@ -103,55 +103,3 @@ def read_tekun_rules(parameters: Parameters, on: date) -> TekunRules:
         full_min_failed=full,
         care_divisors={tier: reader.amount(f"tekun_care_wage_divisor_{tier}") for tier in TEKUN_CARE_TIERS},
     )
-
-
-@dataclass(frozen=True)
-class _Reader:
-    parameters: Parameters
-    on: date
-
-    def raw(self, name: str) -> Any:
-        try:
-            return self.parameters.value(name, self.on)
-        except KeyError as exc:
-            detail = exc.args[0] if exc.args else name
-            raise ParameterProblem(f"特困人员认定评估缺少参数 {name}：{detail}") from None
-
-    def bad(self, name: str, value: Any, wanted: str) -> ParameterProblem:
-        return ParameterProblem(f"参数 {name} 在 {self.on.isoformat()} 的取值 {value!r} 不可用：{wanted}")
-
-    def amount(self, name: str) -> Decimal:
-        """A positive number (standards, multipliers and divisors are never 0)."""
-        value = self.raw(name)
-        number: Decimal | None = None
-        if not isinstance(value, bool) and isinstance(value, int | float | str):
-            try:
-                number = Decimal(str(value).strip())
-            except InvalidOperation:
-                number = None
-        if number is None or not number.is_finite() or number <= 0:
-            raise self.bad(name, value, "必须是大于 0 的数")
-        return number
-
-    def whole(self, name: str, lowest: int, highest: int) -> int:
-        value = self.raw(name)
-        if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= highest:
-            raise self.bad(name, value, f"必须是 {lowest} 到 {highest} 的整数")
-        return value
-
-    def choice(self, name: str, known: Mapping[str, str]) -> str:
-        value = self.raw(name)
-        if value not in known:
-            raise self.bad(name, value, f"必须是 {'、'.join(known)} 之一")
-        return str(value)
-
-    def codes(self, name: str, known: Mapping[str, str]) -> frozenset[str]:
-        value = self.raw(name)
-        if not isinstance(value, str):
-            raise self.bad(name, value, "必须是以逗号分隔的代码")
-        codes = frozenset(c.strip() for c in value.split(",") if c.strip())
-        # A misspelt code would quietly count an income, or a supporter, the region meant to leave out.
-        unknown = sorted(codes - known.keys())
-        if unknown:
-            raise self.bad(name, value, f"未知的代码 {'、'.join(unknown)}（可用：{'、'.join(known)}）")
-        return codes
