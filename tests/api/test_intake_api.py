@@ -31,9 +31,12 @@ def test_register_a_hotline_call_and_read_it_back(ctx: Context, api_as: Any) -> 
     conflict = clerk1.post("/api/v1/intake", hotline_call(need="另一件事"))
     assert conflict.status_code == 409
     assert "GD-20260930-0017" in conflict.get_json()["message"]
-    bad = clerk1.post("/api/v1/intake", hotline_call(channel="fax", id_number="110105194912310021"))
-    assert bad.status_code == 422
-    assert set(bad.get_json()["fields"]) == {"channel", "id_number"}
+    bad = clerk1.post("/api/v1/intake", hotline_call(channel="fax", phone="12"))
+    assert bad.status_code == 422  # the document's own keywords: the channels and the phone's form
+    assert set(bad.get_json()["fields"]) == {"channel", "phone"}
+    bad = clerk1.post("/api/v1/intake", hotline_call(id_number="110105194912310021"))
+    assert bad.status_code == 422  # the check character, stated in words
+    assert "校验码" in bad.get_json()["fields"]["id_number"][0]
     assert clerk1.post("/api/v1/intake", {"channel": "window"}).status_code == 422  # name, need and kind missing
     assert clerk2.post("/api/v1/intake", hotline_call(external_ticket="T-9")).status_code == 403
     assert counts(ctx) == before

@@ -6,7 +6,8 @@ schema-valid requests follow the same sentences, as a client reading the documen
 - `format: date`: days from 2021-07-01 (the earliest national parameters) to today, so a date is neither in
   the future (事发日期 and the like) nor before any parameters were in force (as_of);
 - a household has exactly one applicant (relation self) and no id number twice;
-- a case is registered in a village of the demo user's township (the fuzz token is clerk1's).
+- a case is registered in a village of the demo user's township (the fuzz token is clerk1's);
+- a 特困 assessment is dated when last year's minimum wage is known (from 2022).
 Negative (schema-violating) requests are left as drawn.
 
 Some refusals are about data the request names, not about its shape, and stay 422 with the field named:
@@ -55,12 +56,19 @@ DATA_REFERENCES: dict[str, tuple[str, ...]] = {
     # 迁移: the mapping names steps of the two versions (its keys too: OpenAPI 3.0 has no propertyNames to
     # state their length), the cases and their expected versions name running cases.
     "POST /api/v1/processes/{process_id}/migrations": ("mapping", "cases", "expected"),
+    # 一门受理 names a township or village of the caller's scope; 转介 a department of the case's county.
+    "POST /api/v1/intake": ("township", "village"),
+    "POST /api/v1/cases/{number}/referrals": ("department",),
 }
 
 # The server's messages for the rules the document states in words: the map_case hook keeps the fuzzing
 # and stateful phases inside them, but the coverage phase builds its values from the schema keywords alone
 # (an id number of 18 zeros matches the documented pattern).
-WORDED_RULES = ("校验码不正确", "出生日期不正确", "不能晚于今天", "必须有且只有一名", "重复")
+# 一门受理: a hotline channel needs its ticket number (热线来件必填).
+WORDED_RULES = ("校验码不正确", "出生日期不正确", "不能晚于今天", "必须有且只有一名", "重复", "热线来件必填")
+# The 特困 assessment reads last year's minimum wage (the year before as_of), so its document asks for an
+# as_of whose previous year-end has parameters: from 2022 for the national ones (in force from 2021-07-01).
+TEKUN_FIRST_DAY = date(2022, 1, 1)
 
 _LOCK = threading.Lock()
 _CALLS: Counter[tuple[str, str, int]] = Counter()
@@ -123,6 +131,11 @@ def map_case(context: Any, case: Any) -> Any:
     _fix_households(case.body)
     if _label(case) == "POST /api/v1/cases" and isinstance(case.body.get("data"), dict):
         case.body["data"]["village"] = VILLAGE
+    if (
+        _label(case) == "POST /api/v1/assessments/tekun"
+        and str(case.body.get("as_of", "")) < TEKUN_FIRST_DAY.isoformat()
+    ):
+        case.body["as_of"] = TEKUN_FIRST_DAY.isoformat()
     return case
 
 

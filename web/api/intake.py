@@ -8,30 +8,55 @@ from typing import Any
 from flask import Response, jsonify
 from marshmallow import Schema, fields, validate
 
+from engine.domain.vocabulary_window import INTAKE_CHANNEL_LABELS, INTAKE_NEED_LABELS
 from engine.queries import intake as reads
 from engine.queries.intake import IntakeDetail
 from engine.services import intake
 from web.api.core import ctx, me, operation
 from web.api.fields import Str, Strict, UtcDateTime
+from web.api.form_schemas import ID_NUMBER_FORMAT, ID_NUMBER_PATTERN, ORG_UNIT_PATTERN, TEXT_PATTERN
 
 _WHO = "村/社区协理员（本村）、乡镇经办人和负责人（本乡镇）、县民政经办人和审批人（本县，须指定乡镇或村）"
+
+
+# What the service checks, stated as schema keywords so a client (and the fuzzer) can see it; the rest is in
+# words: a hotline channel needs its ticket, and the township and village name units of the caller's scope.
+_TEXT = validate.Regexp(TEXT_PATTERN, error="前后不能是空白")
+_CODE = validate.Regexp(f"^$|{ORG_UNIT_PATTERN}", error="须为机构代码")
 
 
 class IntakeRequestSchema(Strict):
     channel = Str(
         required=True,
-        metadata={"description": "受理渠道：window、hotline_12345、hotline_12349、grid、department、alert、letter"},
+        validate=validate.OneOf(list(INTAKE_CHANNEL_LABELS), error="没有这种受理渠道"),
+        metadata={"description": "受理渠道：" + "、".join(f"{k}（{v}）" for k, v in INTAKE_CHANNEL_LABELS.items())},
     )
     external_ticket = Str(
-        load_default="", validate=validate.Length(max=64), metadata={"description": "热线工单号（热线来件必填）"}
+        load_default="",
+        validate=[validate.Length(max=64), validate.Regexp(f"^$|{TEXT_PATTERN}", error="前后不能是空白")],
+        metadata={"description": "热线工单号：12345、12349 热线来件必填"},
     )
-    township = Str(load_default="", metadata={"description": "分办乡镇代码（县级人员未指定村/社区时必填）"})
-    village = Str(load_default="", metadata={"description": "村/社区代码（协理员可省略，即本村）"})
-    person_name = Str(required=True, metadata={"description": "求助人姓名"})
-    id_number = Str(load_default="", metadata={"description": "身份证号（可选，须通过校验）"})
-    phone = Str(load_default="", metadata={"description": "联系电话（可选）"})
-    need = Str(required=True, metadata={"description": "诉求内容"})
-    need_kind = Str(required=True, metadata={"description": "诉求类别：dibao、temporary、special、other"})
+    township = Str(
+        load_default="", validate=_CODE, metadata={"description": "分办乡镇代码（县级人员未指定村/社区时必填）"}
+    )
+    village = Str(load_default="", validate=_CODE, metadata={"description": "村/社区代码（协理员可省略，即本村）"})
+    person_name = Str(required=True, validate=[validate.Length(1, 100), _TEXT], metadata={"description": "求助人姓名"})
+    id_number = Str(
+        load_default="",
+        validate=validate.Regexp(f"^$|{ID_NUMBER_PATTERN}", error="须为 18 位身份证号"),
+        metadata={"description": "身份证号（可选，须通过校验）", "format": ID_NUMBER_FORMAT},
+    )
+    phone = Str(
+        load_default="",
+        validate=validate.Regexp(r"^$|^[0-9+\-()][0-9+\-() ]{3,18}[0-9+\-()]$", error="只能包含数字，5 至 20 位"),
+        metadata={"description": "联系电话（可选）"},
+    )
+    need = Str(required=True, validate=[validate.Length(1, 2000), _TEXT], metadata={"description": "诉求内容"})
+    need_kind = Str(
+        required=True,
+        validate=validate.OneOf(list(INTAKE_NEED_LABELS), error="没有这种诉求类别"),
+        metadata={"description": "诉求类别：" + "、".join(f"{k}（{v}）" for k, v in INTAKE_NEED_LABELS.items())},
+    )
 
 
 class IntakeSchema(Schema):
