@@ -1,5 +1,5 @@
 """POST /api/v1/intake and GET /api/v1/intake/{number} (docs/intake.md): 201 with the number, status and
-deadline; a hotline ticket sent again with the same content is the same request (200), with other content 409;
+deadline; a hotline ticket sent again with the same content is the same request (201, repeated), with other content 409;
 bad fields 422 in Chinese; nothing written when refused."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def test_register_a_hotline_call_and_read_it_back(ctx: Context, api_as: Any) -> 
     assert body["id_number_masked"] == "110105********002X"
     assert body["external_ticket"] == "GD-20260930-0017"
     again = clerk1.post("/api/v1/intake", hotline_call())
-    assert again.status_code == 200
+    assert (again.status_code, again.get_json()["repeated"]) == (201, True)
     assert again.get_json()["number"] == "SL-2026-000001"
     clerk2 = api_as("clerk2")  # its token issued (an audit event) before the count
     before = counts(ctx)

@@ -139,6 +139,16 @@ def map_case(context: Any, case: Any) -> Any:
     return case
 
 
+def _date_tekun(body: dict[str, Any]) -> None:
+    """An as_of whose previous year has parameters, and a person born by then (both stated in words)."""
+    first = TEKUN_FIRST_DAY.isoformat()
+    if str(body.get("as_of", "")) < first:
+        body["as_of"] = first
+    person = body.get("person")
+    if isinstance(person, dict) and str(person.get("birth_date", "")) > str(body["as_of"]):
+        person["birth_date"] = body["as_of"]
+
+
 def _forgiven(label: str, field: str, messages: list[str]) -> bool:
     if any(field.startswith(prefix) for prefix in DATA_REFERENCES.get(label, ())):
         return True

@@ -78,6 +78,7 @@ class IntakeSchema(Schema):
     referral_number = fields.String(allow_none=True)
     feedback = fields.String(allow_none=True)
     satisfaction_label = fields.String(allow_none=True)
+    repeated = fields.Boolean(metadata={"description": "仅登记时：该热线工单此前已登记，返回的是已登记的事项"})
 
 
 _ONE = IntakeSchema()
@@ -100,14 +101,14 @@ def _values(detail: IntakeDetail) -> dict[str, Any]:
     roles=_WHO,
     errors=(400, 401, 403, 404, 409, 422),
     description=(
-        "新登记时 201。同一热线渠道的同一工单号再次提交：内容相同则返回已登记的事项（200，不重复登记），"
+        "201。同一热线渠道的同一工单号再次提交：内容相同则返回已登记的事项（repeated 为 true，不重复登记），"
         "内容不同则 409。字段有误时 422，fields 逐项说明。"
     ),
 )
 def register(body: dict[str, Any]) -> Response:
     registered = intake.register(ctx(), me(), body)
-    reply = jsonify(_ONE.dump(_values(registered.detail)))
-    reply.status_code = 201 if registered.created else 200
+    reply = jsonify({**_ONE.dump(_values(registered.detail)), "repeated": not registered.created})
+    reply.status_code = 201
     return reply
 
 
