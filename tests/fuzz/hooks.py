@@ -131,11 +131,8 @@ def map_case(context: Any, case: Any) -> Any:
     _fix_households(case.body)
     if _label(case) == "POST /api/v1/cases" and isinstance(case.body.get("data"), dict):
         case.body["data"]["village"] = VILLAGE
-    if (
-        _label(case) == "POST /api/v1/assessments/tekun"
-        and str(case.body.get("as_of", "")) < TEKUN_FIRST_DAY.isoformat()
-    ):
-        case.body["as_of"] = TEKUN_FIRST_DAY.isoformat()
+    if _label(case) == "POST /api/v1/assessments/tekun":
+        _date_tekun(case.body)
     return case
 
 
