@@ -56,7 +56,7 @@ class TekunResultSchema(Schema):
 
 
 _DATE = {"type": "string", "format": "date"}
-_AMOUNT = {"type": "string", "pattern": "^[0-9]{1,12}(\\.[0-9]{1,2})?$", "description": "元/月"}
+_AMOUNT = {"type": "string", "pattern": "^[0-9]{1,10}(\\.[0-9]{1,2})?$", "description": "元/月（小于 100 亿）"}
 
 
 def _enum(codes: dict[str, str], description: str) -> dict[str, Any]:
