@@ -314,6 +314,9 @@ def test_an_unknown_case_is_404(browser: Browser) -> None:
 def test_the_navigation_links_to_case_search(browser: Browser) -> None:
     browser.login("clerk1")
     assert 'href="/cases">案件查询</a>' in _html(browser.get("/"))
+    browser.logout()
+    browser.login("yibao1")  # a department's staff see referrals, never cases: no search link
+    assert "案件查询" not in _html(browser.get("/referrals"))
 
 
 @freeze_time(START)

@@ -62,9 +62,13 @@ _checks_lock = threading.Lock()
 
 @bp.app_context_processor
 def _navigation() -> dict[str, Any]:
-    """Whether the 受理登记 link belongs in the header of the signed-in user's pages."""
+    """Whether the 受理登记 and 案件查询 links belong in the header of the signed-in user's pages (a designer or
+    a department's staff see no case, so the search would only ever be empty for them)."""
     user = getattr(current_user, "user", None)
-    return {"may_register": bool(user is not None and policy.may_start_any(user.roles))}
+    return {
+        "may_register": bool(user is not None and policy.may_start_any(user.roles)),
+        "may_search_cases": bool(user is not None and set(user.roles) & policy.VIEWING_ROLES),
+    }
 
 
 def _with_village_choice(schema: Mapping[str, Any], options: Sequence[OrgUnitRef]) -> dict[str, Any]:
