@@ -64,13 +64,10 @@ def _labels() -> dict[str, Any]:
 @login_required
 def index() -> ResponseReturnValue:
     ctx, me = context(), username()
-    filters = {
-        "status": request.args.get("status") or None,
-        "channel": request.args.get("channel") or None,
-        "overdue": request.args.get("overdue") == "1",
-        "text": (request.args.get("q") or "").strip()[:100] or None,
-    }
-    rows = views.register_list(ctx, me, **filters)  # type: ignore[arg-type]
+    status, channel = request.args.get("status") or None, request.args.get("channel") or None
+    overdue, text = request.args.get("overdue") == "1", (request.args.get("q") or "").strip()[:100] or None
+    rows = views.register_list(ctx, me, status=status, channel=channel, overdue=overdue, text=text)
+    filters = {"status": status, "channel": channel, "overdue": overdue, "text": text}
     counts = views.dashboard_counts(ctx, me)
     return render_template("intake/register.html", rows=rows, counts=counts, filters=filters, **_labels())
 

@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from engine.domain.vocabulary_window import REFERRAL_KIND_LABELS, REFERRAL_STATUS_LABELS
 from engine.errors import Conflict, InvalidData
+from engine.policy.referrals import DEPARTMENT_ROLE, WATCHING_ROLES
 from engine.queries import referrals as views
 from engine.services import referrals
 from web.kit.current import context, login_required, signed_in, username
@@ -23,8 +24,6 @@ from web.kit.current import context, login_required, signed_in, username
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
 
 MAX_NUMBER = 32
-DEPARTMENT_ROLE = "department_staff"
-STAFF_ROLES = frozenset({"township_clerk", "township_head", "county_clerk", "county_approver", "auditor", "admin"})
 FILTERS = {"open": "待办（待接收、办理中）", **REFERRAL_STATUS_LABELS, "all": "全部"}
 
 
@@ -33,7 +32,7 @@ def _navigation() -> dict[str, Any]:
     """Whether the 转介 link belongs in the header of the signed-in user's pages."""
     user = getattr(current_user, "user", None)
     roles = set(user.roles) if user is not None else set()
-    return {"may_see_referrals": bool(roles & (STAFF_ROLES | {DEPARTMENT_ROLE}))}
+    return {"may_see_referrals": bool(roles & (WATCHING_ROLES | {DEPARTMENT_ROLE}))}
 
 
 def _number(number: str) -> str:
