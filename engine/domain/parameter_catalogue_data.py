@@ -7,7 +7,7 @@ Choices are listed in the order the files write them, so a list saved unchanged 
 
 from __future__ import annotations
 
-from engine.domain.parameter_catalogue_tekun import TEKUN_GROUPS
+from engine.domain.parameter_catalogue_tekun import TEKUN_GROUPS, TEKUN_PROCEDURE_GROUPS
 from engine.domain.parameter_catalogue_window import WINDOW_GROUPS
 from engine.domain.vocabulary import ROLE_LABELS
 
@@ -375,6 +375,7 @@ _BY_GROUP: dict[str, dict[str, Raw]] = {
 
 _BY_GROUP.update(WINDOW_GROUPS)
 _BY_GROUP.update(TEKUN_GROUPS)
+_BY_GROUP.update(TEKUN_PROCEDURE_GROUPS)
 
 GROUPS: tuple[str, ...] = tuple(_BY_GROUP)
 ENTRIES: dict[str, Raw] = {

@@ -96,3 +96,41 @@ TEKUN_GROUPS: dict[str, dict[str, Raw]] = {
         **dict(_care_divisor(tier) for tier in TEKUN_CARE_TIERS),
     },
 }
+
+
+# The procedure's limits and the county's sample (docs/tekun.md), in a group of their own.
+TEKUN_PROCEDURE_GROUPS: dict[str, dict[str, Raw]] = {
+    "特困人员认定程序": {
+        "tekun_first_review_days": {
+            "label": "乡镇调查及初审时限",
+            "kind": "integer",
+            "unit": "工作日",
+            "help": "乡镇自受理之日起完成入户调查并提出初审意见的时限（特认第十五条：15 个工作日）；"
+            "公示有异议重新调查的，自决定重新调查起重新计算。",
+        },
+        "tekun_decision_days": {
+            "label": "县级审核确认时限",
+            "kind": "integer",
+            "unit": "工作日",
+            "help": "县级民政部门自收到乡镇上报材料之日起提出确认意见的时限（特认第十六条：15 个工作日），含随机抽查。",
+        },
+        "tekun_sample_ratio": {
+            "label": "县级随机抽查比例",
+            "kind": "decimal",
+            "help": "县级对待确认案件随机抽查核实的比例，样本数 = 待确认案件数 × 比例，向上取整；"
+            "特认第十六条规定不得低于 0.3（30%），最高 1（全部抽查）。",
+        },
+        "tekun_reassessment_days": {
+            "label": "护理档次重新评估时限",
+            "kind": "integer",
+            "unit": "工作日",
+            "help": "特困人员生活自理能力发生变化、报告后重新评估并调整护理档次的时限。",
+        },
+        "tekun_review_months": {
+            "label": "特困人员复核间隔",
+            "kind": "integer",
+            "unit": "个月",
+            "help": "特困人员定期复核的间隔（每年一次即 12）。",
+        },
+    },
+}

@@ -43,3 +43,19 @@ TEKUN_CONDITIONS = {
     "no_income": "无生活来源",
     "no_supporter": "无法定赡养、抚养、扶养义务人，或者其法定义务人无履行义务能力",
 }
+
+# —— The 特困 procedure (docs/tekun.md) ——
+
+# Which benefit an enrollment pays, and the process that re-checks it (动态复核 / 特困年度复核).
+PROGRAMMES = {"dibao": "最低生活保障", "tekun": "特困人员救助供养"}
+REVIEW_PROCESSES = {"dibao": "periodic_review", "tekun": "tekun_review"}
+
+# How an application came (特认 Art. 10–11): the person, someone on their behalf, or found by the village.
+TEKUN_CHANNELS = {
+    "self": "本人申请",
+    "on_behalf": "委托他人或村（居）委会代为申请",
+    "found_by_village": "村（居）委会主动发现",
+}
+
+# 集中供养 in an institution or 分散供养 at home with a carer and monthly visits (特认 Art. 19–20).
+SUPPORT_MODES = {"centralized": "集中供养", "dispersed": "分散供养"}

@@ -55,7 +55,8 @@ __all__ = [
     "WorkerHeartbeat",
 ]
 
-# 监测预警 (docs/alerts.md)
+# 监测预警 (docs/alerts.md) and 特困供养 (docs/tekun.md)
 from engine.persistence.alerts import Alert, AlertBatch, MonitoredHousehold
+from engine.persistence.tekun import CareVisit, TekunSample
 
-__all__ += ["Alert", "AlertBatch", "MonitoredHousehold"]
+__all__ += ["Alert", "AlertBatch", "CareVisit", "MonitoredHousehold", "TekunSample"]

@@ -29,6 +29,8 @@ class Notice(Base):
     starts_at: Mapped[datetime] = mapped_column(DateTime)
     ends_at: Mapped[datetime] = mapped_column(DateTime)
     status: Mapped[str] = mapped_column(String(16), default="open")
+    # What is proposed: "application" (拟纳入) or "termination" (特困终止公示, 特认 Art. 26).
+    kind: Mapped[str] = mapped_column(String(16), default="application", server_default="application")
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     case: Mapped[Case] = relationship()
@@ -77,6 +79,12 @@ class Enrollment(Base):
     next_review_on: Mapped[date | None] = mapped_column(Date)
     # The last process change applied ("review", "exit_start", "stop" …), so a step is applied once.
     last_change: Mapped[str | None] = mapped_column(String(64))
+    # Which benefit: "dibao" (最低生活保障) or "tekun" (特困供养, docs/tekun.md); a re-check starts the
+    # programme's own re-check process (engine.domain.vocabulary_tekun.REVIEW_PROCESSES).
+    programme: Mapped[str] = mapped_column(String(16), default="dibao", server_default="dibao")
+    # 特困 only: {"care_tier", "support_mode" (centralized | dispersed), "carer_name", "carer_phone",
+    # "institution", "basic", "care"}, as the last decision set it.
+    support: Mapped[dict[str, Any] | None] = mapped_column()
 
     case: Mapped[Case] = relationship()
     village: Mapped[OrgUnit] = relationship()
@@ -93,3 +101,5 @@ Index(
     Enrollment.next_review_on,
     Enrollment.ends_on,
 )
+# 特困 recipients of a county (monthly visits, re-checks), apart from the 低保 ones.
+Index("ix_enrollment_programme", Enrollment.programme, Enrollment.status)

@@ -99,6 +99,9 @@ def enroll_if_approved(
         created_at=utcnow(),
         household=data.get("household") if isinstance(data.get("household"), dict) else None,
         next_review_on=_day(data.get("next_review_on")),
+        # 特困 (docs/tekun.md) says so and brings its care tier, support mode and carer; 低保 says nothing.
+        programme=str(data.get("programme") or "dibao"),
+        support=data.get("support") if isinstance(data.get("support"), dict) else None,
     )
     session.add(enrollment)
     session.flush()
@@ -115,6 +118,7 @@ def enroll_if_approved(
             "persons": enrollment.persons,
             "starts_on": starts_on.isoformat(),
             "covered_members": members,
+            "programme": enrollment.programme,
         },
     )
 
@@ -148,6 +152,8 @@ def apply_enrollment_change(
     enrollment.ends_on = _day(change.get("ends_on")) if enrollment.status != "active" else None
     if isinstance(change.get("household"), dict):
         enrollment.household = change["household"]
+    if isinstance(change.get("support"), dict):
+        enrollment.support = change["support"]  # a 特困 care tier re-assessed, a carer changed
     # Re-checked: the next one is scheduled by the process; an exit or a stop has none.
     enrollment.next_review_on = _day(change.get("next_review_on")) if enrollment.status == "active" else None
     after = {
