@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
 from engine.context import Context
 from engine.persistence import Case, Enrollment, Notice
 from engine.queries import notices as notice_board
-from engine.services import notices, timers
+from engine.errors import DuplicateFound
+from engine.services import cases, notices, timers
+from tests.scenarios.approved import applicant_id_number, approved_application
 from tests.scenarios.flow import Users
-from tests.scenarios.tekun_flow import TekunApplication
+from tests.scenarios.tekun_flow import TekunApplication, scenario_10_start
 
 START = "2026-11-23 01:00:00"  # Monday 09:00 Beijing time
 NOTICE_OVER = "2026-11-30 02:00:00"  # 7 days and an hour later: the 公示 timer is due
@@ -142,3 +145,18 @@ def test_approving_an_ineligible_person_still_refuses_support(ctx: Context) -> N
         _sample(app, sampled=False)
         app.decide("approve")
         assert app.open_task_names() == ["rejection_notice"]
+
+
+def test_a_person_already_on_dibao_or_tekun_gets_a_warning_naming_the_case(ctx: Context) -> None:
+    dibao = approved_application(ctx)
+    data = scenario_10_start(Users()) | {"applicant_id_number": applicant_id_number(dibao)}
+    with pytest.raises(DuplicateFound) as found:
+        cases.start_case(ctx, "tekun_application", "clerk1", data, confirm_duplicate=False)
+    (match,) = found.value.matches
+    assert (match.source, match.case_number, match.state) == ("enrollment", dibao.number, "保障中")
+    assert "最低生活保障" in match.text
+    # Confirmed, the application is registered; a second 特困 application for the same person is then flagged too.
+    first = cases.start_case(ctx, "tekun_application", "clerk1", data, confirm_duplicate=True)
+    with pytest.raises(DuplicateFound) as again:
+        cases.start_case(ctx, "tekun_application", "clerk1", data, confirm_duplicate=False)
+    assert first.number in {m.case_number for m in again.value.matches}
