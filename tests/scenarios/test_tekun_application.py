@@ -14,9 +14,9 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from engine.context import Context
+from engine.errors import DuplicateFound
 from engine.persistence import Case, Enrollment, Notice
 from engine.queries import notices as notice_board
-from engine.errors import DuplicateFound
 from engine.services import cases, notices, timers
 from tests.scenarios.approved import applicant_id_number, approved_application
 from tests.scenarios.flow import Users
