@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from engine.clock import to_china, utcnow
 from engine.domain.id_numbers import mask_id_number
 from engine.domain.parameters import Parameters
-from engine.domain.vocabulary_tekun import SUPPORT_MODES, TEKUN_CARE_TIERS
 from engine.domain.vocabulary import (
     APPROVAL_LEVELS,
     CATEGORY_LABELS,
@@ -32,6 +31,7 @@ from engine.domain.vocabulary import (
     TEMPORARY_CAUSES,
     TEMPORARY_KINDS,
 )
+from engine.domain.vocabulary_tekun import SUPPORT_MODES, TEKUN_CARE_TIERS
 from engine.persistence import Case, Enrollment, HumanTask, Notice
 
 # 《中华人民共和国行政复议法》第二十条：自知道之日起六十日内；《中华人民共和国行政诉讼法》第四十六条：六个月内。

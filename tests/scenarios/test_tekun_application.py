@@ -79,7 +79,8 @@ def test_scenario_10_is_approved_and_supported_from_next_month(ctx: Context) -> 
     assert enrollment.household is not None
     assert enrollment.household["person"]["name"] == "王秀英"
     notice_text = one(issued(ctx, app.number), "tekun_confirmation_notice").text
-    for text in ("特困人员认定确认通知书", "王秀英：", "2027年1月", "1040.00", "600.00", "全护理", "1640.00", "分散供养"):
+    wanted = ("特困人员认定确认通知书", "王秀英：", "2027年1月", "1040.00", "600.00", "全护理", "1640.00", "分散供养")
+    for text in wanted:
         assert text in notice_text, text
 
 
