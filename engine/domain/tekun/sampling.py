@@ -3,8 +3,11 @@
 A draw is a pure function of the population (case numbers), a seed and the ratio, so anyone holding the three
 (they are stored with each TekunSample and in its audit event) draws the same selection again: the population is
 sorted first, so the order the cases were read in does not matter; `random.Random` seeded with a str uses
-version-2 seeding (the text's bytes followed by their SHA-512, as one integer), stable across Python versions, and `sample` over a sorted list of
-known length draws the same items for the same seed (docs/tekun-sampling.md).
+version-2 seeding (the text's bytes followed by their SHA-512, as one integer), stable across Python versions,
+and `sample` over a sorted list of known length draws the same items for the same seed (docs/tekun-sampling.md).
+
+The generator is not cryptographic on purpose: the seed is drawn by `secrets` and made public with the result;
+what the draw must be is repeatable, not unpredictable once the seed is known.
 """
 
 from __future__ import annotations
@@ -26,11 +29,11 @@ def read_ratio(value: object) -> Decimal:
     Text ("0.3") is the parameter's form; an int (1) is accepted; a float is refused, since 0.1 + 0.2 style
     binary fractions have no place in a ratio the regulation bounds exactly."""
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        raise _bad(f"必须是小数（如 \"0.3\"），而不是 {value!r}")
+        raise _bad(f'必须是小数（如 "0.3"），而不是 {value!r}')
     try:
         ratio = Decimal(str(value).strip())
     except InvalidOperation:
-        raise _bad(f"必须是小数（如 \"0.3\"），而不是 {value!r}") from None
+        raise _bad(f'必须是小数（如 "0.3"），而不是 {value!r}') from None
     if not ratio.is_finite() or ratio < MINIMUM_RATIO or ratio > 1:
         raise _bad(f"必须在 0.3 到 1 之间（特困人员认定办法第十六条：抽查比例不得低于 30%），而不是 {value}")
     return ratio
@@ -54,5 +57,5 @@ def draw(population: list[str], seed: str, ratio: Decimal) -> list[str]:
     ordered = sorted(population)
     if len(set(ordered)) != len(ordered):
         raise InvalidData("抽查范围有误", {"population": ["抽查范围：案件号不能重复"]})
-    chosen = random.Random(seed).sample(ordered, sample_size(len(ordered), ratio))
+    chosen = random.Random(seed).sample(ordered, sample_size(len(ordered), ratio))  # noqa: S311 (see above)
     return sorted(chosen)
