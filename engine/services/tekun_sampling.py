@@ -13,12 +13,9 @@ at once cannot both complete a step: the second meets a changed instance version
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from engine import policy
 from engine.clock import china_today, utcnow
@@ -26,29 +23,17 @@ from engine.context import Context
 from engine.domain.tekun.sampling import RATIO_PARAMETER, draw, read_ratio
 from engine.errors import Conflict, InvalidData, NotFound
 from engine.lookups import get_user
-from engine.persistence import Case, HumanTask, OrgUnit, ProcessInstance, User
+from engine.persistence import OrgUnit, User
 from engine.persistence.tekun import TekunSample
+from engine.queries.tekun_sampling import SampleResult, waiting_tasks
 from engine.records import audit
 from engine.records.advancing import Advance, advancing
 from engine.records.window import parameters_in_force
-from engine.records.writeback import OPEN_STATES
 from engine.services import tasks
 
 MAX_SEED = 64  # TekunSample.seed
 STALE_MESSAGE = "抽查期间有案件被其他操作更新，本次抽查未生效，请刷新后重新抽取"
 NOTHING_WAITING = "本县目前没有等待随机抽查的特困案件"
-
-
-@dataclass(frozen=True)
-class SampleResult:
-    id: int
-    county: str
-    drawn_by: str
-    drawn_at: datetime  # naive UTC
-    seed: str
-    ratio: str
-    population: list[str]
-    selected: list[str]
 
 
 def draw_sample(ctx: Context, username: str, seed: str | None = None) -> SampleResult:
@@ -85,32 +70,6 @@ def draw_sample(ctx: Context, username: str, seed: str | None = None) -> SampleR
             data = {"sampled": task.case.number in chosen, "sample_id": sample.id}
             tasks.complete_in(Advance(ctx, session), task, user, actor, data)
         return _result(sample, county, user)
-
-
-def waiting_tasks(session: Session, county_id: int) -> list[HumanTask]:
-    """The open sampling steps of the county's 特困 applications, oldest first. A case an administrator paused, or
-    whose instance is in error, waits outside the population until it may move again: the draw completes every
-    step it draws over, and such a step cannot be completed."""
-    return list(
-        session.scalars(
-            select(HumanTask)
-            .join(Case, Case.id == HumanTask.case_id)
-            .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-            .options(
-                joinedload(HumanTask.instance).joinedload(ProcessInstance.definition),
-                joinedload(HumanTask.case),
-            )
-            .where(
-                HumanTask.process_id == policy.tekun.SAMPLING_PROCESS,
-                HumanTask.task_name == policy.tekun.SAMPLING_TASK,
-                HumanTask.state.in_(OPEN_STATES),
-                Case.county_id == county_id,
-                Case.status != "suspended",
-                ProcessInstance.status.not_in(("error", "suspended", "completed", "cancelled")),
-            )
-            .order_by(HumanTask.created_at, HumanTask.id)
-        ).unique()
-    )
 
 
 def verify_sample(ctx: Context, username: str, sample_id: int) -> bool:
