@@ -8,7 +8,8 @@ from what clerks entered on forms, with the definition's parameters, as domain c
   the assessment and the proposal of engine.domain give the persons covered and the monthly amount;
   a 单人户 is published under the covered members' names;
 * a temporary-assistance request (the start form's kind, cause, persons, months …): the formula amount
-  of engine.domain.temporary and the persons of the request.
+  of engine.domain.temporary and the persons of the request;
+* a 特困 person (application or termination, docs/tekun.md): one person at the basic living standard only.
 
 Names are masked (张*, 王*明). The 公示 period ends when the process stops listening for objections.
 """
@@ -25,7 +26,9 @@ from engine.domain.assessment import assess
 from engine.domain.benefit import benefit_proposal
 from engine.domain.parameters import Parameters
 from engine.domain.privacy import mask_name
+from engine.domain.tekun import tekun_basic_standard
 from engine.domain.temporary import temporary_basis
+from engine.domain.vocabulary_tekun import TEKUN_NOTICE_PROCESSES
 from engine.errors import DibaoError, WorkflowFailed
 from engine.persistence import Case
 from forms import FormDefinition
@@ -54,6 +57,8 @@ def public_values(case: Case, parameters: Parameters, on: date) -> PublicValues:
     start: Mapping[str, Any] = case.data or {}
     household = case.household or start.get("household")
     try:
+        if case.kind in TEKUN_NOTICE_PROCESSES:
+            return _tekun_values(case, start, parameters, on)
         if isinstance(household, Mapping):
             return _household_values(case, household, parameters, on)
         if all(key in start for key in _TEMPORARY_KEYS):
@@ -73,3 +78,14 @@ def _household_values(case: Case, household: Mapping[str, Any], parameters: Para
     return PublicValues(
         "、".join(mask_name(name) for name in shown), int(proposal["persons"]), Decimal(proposal["amount"])
     )
+
+
+def _tekun_values(case: Case, start: Mapping[str, Any], parameters: Parameters, on: date) -> PublicValues:
+    """A 特困 person: one person, at the basic living standard (never the care standard, which tells the
+    public how far the person can look after themselves)."""
+    registered = start.get("registered_type")
+    if registered not in ("urban", "rural"):
+        person = (case.household or {}).get("person") if isinstance(case.household, Mapping) else None
+        registered = person.get("registered_type") if isinstance(person, Mapping) else "urban"
+    amount = tekun_basic_standard(parameters, on, str(registered or "urban"))
+    return PublicValues(mask_name(case.applicant_name or ""), 1, amount)

@@ -51,8 +51,9 @@ HELPER_NAMES = frozenset(
         "countersign_outcome",
         "democratic_review_seats",
         "democratic_review_tally",
-        # 特困人员认定评估 (docs/tekun-assessment.md)
+        # 特困人员认定评估 (docs/tekun-assessment.md) and its procedure (docs/tekun.md)
         "assess_tekun",
+        "months_later_iso",
         # 信息核对 (docs/verification-exchange.md)
         "verification_applied",
     }
@@ -93,6 +94,11 @@ def first_of_next_month_iso(day_iso: str) -> str:
     return first_of_next_month(date.fromisoformat(day_iso)).isoformat()
 
 
+def months_later_iso(day_iso: str, months: int) -> str:
+    """The same day `months` later, clamped to the month's end (a 特困 re-check a year after support starts)."""
+    return add_months(date.fromisoformat(day_iso), int(months)).isoformat()
+
+
 _CLOCK_AND_DOMAIN: dict[str, Callable[..., Any]] = {
     "now_iso": now_iso,
     "days_later_iso": days_later_iso,
@@ -100,6 +106,7 @@ _CLOCK_AND_DOMAIN: dict[str, Callable[..., Any]] = {
     "deadline_passed": deadline_passed,
     "gradual_exit_period": gradual_exit_period,
     "first_of_next_month_iso": first_of_next_month_iso,
+    "months_later_iso": months_later_iso,
     "benefit_proposal": benefit_proposal,
     "democratic_review_result": review_result,
     "review_finding": review_finding,
