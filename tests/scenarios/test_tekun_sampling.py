@@ -4,6 +4,7 @@ other 7 straight to the decision; the draw is stored, audited, reproducible, and
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 
 import pytest
@@ -117,3 +118,28 @@ def test_the_draw_is_all_or_nothing(ctx: Context, monkeypatch: pytest.MonkeyPatc
     with ctx.db.read() as session:
         assert session.scalars(select(TekunSample)).all() == []
         assert session.scalars(select(AuditEvent).where(AuditEvent.action == "tekun_sample_drawn")).all() == []
+
+
+def test_two_draws_at_once_one_wins(ctx: Context) -> None:
+    apps = waiting_for_sampling(ctx, [(Users(), 2)])
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def work(username: str) -> None:
+        barrier.wait(timeout=10)
+        try:
+            tekun_sampling.draw_sample(ctx, username)
+            outcomes.append("ok")
+        except Conflict:
+            outcomes.append("conflict")
+
+    with freeze_time(NOTICE_OVER):
+        threads = [threading.Thread(target=work, args=(who,)) for who in ("county1", "approver1")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert sorted(outcomes) == ["conflict", "ok"]
+    with ctx.db.read() as session:
+        assert len(session.scalars(select(TekunSample)).all()) == 1
+    assert sorted(name for app in apps for name in app.open_task_names()) == ["county_check", "county_decision"]
