@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
 from engine.context import Context
+from engine.errors import DuplicateFound
 from engine.persistence import Case, Enrollment, Notice
 from engine.queries import notices as notice_board
-from engine.services import notices, tekun_sampling, timers
+from engine.services import cases, notices, tekun_sampling, timers
+from tests.scenarios.approved import applicant_id_number, approved_application
 from tests.scenarios.flow import Users
-from tests.scenarios.tekun_flow import TekunApplication
+from tests.scenarios.issued import issued, one
+from tests.scenarios.tekun_flow import TekunApplication, scenario_10_start
 from tests.scenarios.tekun_sampling_flow import complete_sampling_step
 
 START = "2026-11-23 01:00:00"  # Monday 09:00 Beijing time
@@ -80,6 +84,10 @@ def test_scenario_10_is_approved_and_supported_from_next_month(ctx: Context) -> 
     assert enrollment.support["carer_name"] == "李照护"
     assert enrollment.household is not None
     assert enrollment.household["person"]["name"] == "王秀英"
+    notice_text = one(issued(ctx, app.number), "tekun_confirmation_notice").text
+    wanted = ("特困人员认定确认通知书", "王秀英：", "2027年1月", "1040.00", "600.00", "全护理", "1640.00", "分散供养")
+    for text in wanted:
+        assert text in notice_text, text
 
 
 @freeze_time(START)
@@ -132,6 +140,19 @@ def test_a_rejection_is_told_in_writing_within_three_working_days(ctx: Context) 
         app.decide("reject")
         task = app.task("rejection_notice")
         assert task.due_at == datetime(2026, 12, 8, 15, 59, 59)  # Tuesday: 3 working days
+        app.complete(
+            "rejection_notice",
+            "clerk1",
+            {
+                "notice_text": "儿子有赡养能力，不符合特困人员认定条件。",
+                "delivered_on": "2026-12-03",
+                "delivery_method": "in_person",
+                "remedies_told": True,
+            },
+        )
+    letter = one(issued(ctx, app.number), "tekun_rejection_notice").text
+    for text in ("不予确认特困人员告知书", "儿子有赡养能力", "不符合：无法定赡养", "《中华人民共和国行政复议法》"):
+        assert text in letter, text
     view = app.view()
     assert (view.outcome, view.decided_amount) == ("rejected", "0.00")
     with ctx.db.read() as session:
@@ -148,3 +169,18 @@ def test_approving_an_ineligible_person_still_refuses_support(ctx: Context) -> N
         _sample(app, sampled=False)
         app.decide("approve")
         assert app.open_task_names() == ["rejection_notice"]
+
+
+def test_a_person_already_on_dibao_or_tekun_gets_a_warning_naming_the_case(ctx: Context) -> None:
+    dibao = approved_application(ctx)
+    data = scenario_10_start(Users()) | {"applicant_id_number": applicant_id_number(dibao)}
+    with pytest.raises(DuplicateFound) as found:
+        cases.start_case(ctx, "tekun_application", "clerk1", data, confirm_duplicate=False)
+    (match,) = found.value.matches
+    assert (match.source, match.case_number, match.state) == ("enrollment", dibao.number, "保障中")
+    assert "最低生活保障" in match.text
+    # Confirmed, the application is registered; a second 特困 application for the same person is then flagged too.
+    first = cases.start_case(ctx, "tekun_application", "clerk1", data, confirm_duplicate=True)
+    with pytest.raises(DuplicateFound) as again:
+        cases.start_case(ctx, "tekun_application", "clerk1", data, confirm_duplicate=False)
+    assert first.number in {m.case_number for m in again.value.matches}
