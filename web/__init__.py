@@ -46,6 +46,7 @@ from web import (
     public,
     recalculation,
     referrals,  # 转介 (docs/referrals.md)
+    tekun,  # 特困抽查 (docs/tekun-sampling.md)
 )
 from web import intake as intake_workspace  # 一门受理 (docs/intake.md)
 from web.api import init_app as init_api
@@ -135,6 +136,7 @@ def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = 
         referrals,
         intake_workspace,
         alerts,
+        tekun,
     ):
         for blueprint in workspace.BLUEPRINTS:
             app.register_blueprint(blueprint)

@@ -17,11 +17,12 @@ from engine.context import Context
 from engine.errors import DuplicateFound
 from engine.persistence import Case, Enrollment, Notice
 from engine.queries import notices as notice_board
-from engine.services import cases, notices, timers
+from engine.services import cases, notices, tekun_sampling, timers
 from tests.scenarios.approved import applicant_id_number, approved_application
 from tests.scenarios.flow import Users
 from tests.scenarios.issued import issued, one
 from tests.scenarios.tekun_flow import TekunApplication, scenario_10_start
+from tests.scenarios.tekun_sampling_flow import complete_sampling_step
 
 START = "2026-11-23 01:00:00"  # Monday 09:00 Beijing time
 NOTICE_OVER = "2026-11-30 02:00:00"  # 7 days and an hour later: the 公示 timer is due
@@ -29,7 +30,12 @@ DECIDED = "2026-12-03 02:00:00"  # Thursday
 
 
 def _sample(app: TekunApplication, sampled: bool) -> None:
-    app.complete("county_sampling", app.users.county_clerk, {"sampled": sampled, "sample_id": 1})
+    # Nobody completes county_sampling by hand (docs/tekun-sampling.md): a single waiting case is always drawn
+    # (ceil(0.3 × 1) = 1); "not sampled" is the step completed as the draw would complete it.
+    if sampled:
+        assert tekun_sampling.draw_sample(app.ctx, app.users.county_clerk).selected == [app.number]
+    else:
+        complete_sampling_step(app, sampled=False)
 
 
 def _enrollment(ctx: Context, number: str) -> Enrollment:
