@@ -395,4 +395,4 @@ may_urge = _urging.may_urge
 # 年度调标, 政策模拟测算, 迁移, 一门受理, 转介 and 监测预警 (docs/annual-adjustment.md, docs/policy-simulation.md,
 # docs/process-migration.md, docs/intake.md, docs/referrals.md, docs/alerts.md) live in their own modules,
 # used as policy.recalculation, policy.intake and so on.
-from engine.policy import alerts, intake, migration, recalculation, referrals, simulation  # noqa: E402, F401
+from engine.policy import alerts, care_visits, intake, migration, recalculation, referrals, simulation  # noqa: E402, F401
