@@ -4,6 +4,7 @@ missed on the dashboard and the visit list."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -193,3 +194,30 @@ def test_a_visit_not_made_by_the_months_end_is_missed_and_may_still_be_recorded(
             assert (visit.record or {})["late"] is True
         board = dashboard.dashboard(ctx, "county1")
         assert [(r.name, r.missed) for r in board.care_visits] == [("城关镇", 0), ("河西乡", 0)]
+
+
+@pytest.mark.postgres
+def test_two_workers_open_each_visit_once_on_postgres(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each worker claims its enrollments FOR UPDATE SKIP LOCKED: together they open every visit, none twice."""
+    names = [f"分散{index}" for index in range(6)]
+    for name in names:
+        enrol_tekun(ctx, name)
+    monkeypatch.setattr(care_visits, "CHUNK", 3)
+    opened: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def work() -> None:
+        barrier.wait()
+        with freeze_time(DECEMBER):
+            opened.append(care_visits.open_due(ctx))
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert ctx.db.is_postgres
+    assert opened == [3, 3]  # the second skipped the rows the first held, or found them visited
+    with freeze_time(DECEMBER):
+        assert care_visits.open_due(ctx) == 0
+    assert sorted(name for name, _, _, _ in _visits(ctx)) == sorted(names)
