@@ -1,8 +1,9 @@
 """Who opens and who sees the monthly visits to 特困 recipients in 分散供养 (docs/tekun-visits.md). Used as
 engine.policy.care_visits.
 
-The worker opens a month's visits acting as a county clerk (县民政经办人) of the recipient's county, the role
-the process `tekun_care_visit` names as its starter. The list of open and missed visits is read by the
+The worker opens a month's visits acting as a county clerk (县民政经办人) of the recipient's county, or where a
+county has none (the seed regions) its approver (县民政审批人): the roles the process `tekun_care_visit` names
+as its starters. The list of open and missed visits is read by the
 casework staff, auditors and administrators of a village (its own recipients), a township or a county."""
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from engine.domain.roles import CASEWORK_ROLES, Level
 from engine.errors import PermissionDenied
 from engine.persistence import User
 
-OPENING_ROLES = frozenset({"county_clerk"})
+OPENING_ROLES = frozenset({"county_clerk", "county_approver"})
+PREFERRED_ROLE = "county_clerk"
 VIEWING_ROLES = CASEWORK_ROLES | {"auditor", "admin"}
 VIEWING_LEVELS = (Level.COUNTY.value, Level.TOWNSHIP.value, Level.VILLAGE.value)
 

@@ -7,8 +7,8 @@ worker passes over those the first is opening; everywhere the unique key (enroll
 visit, and a round that loses that race rolls back and finds nothing left the next time. A visit is for the
 current month only: a month the worker did not run in gets no visit afterwards.
 
-The cases are started acting as a county clerk of the recipient's county (the process's starter); a county
-without one is passed over until it has one (and its recipients do not hold up the other counties)."""
+The cases are started acting as a county clerk of the recipient's county, else its approver (the process's
+starters); a county with neither is passed over until it has one (its recipients do not hold up the others)."""
 
 from __future__ import annotations
 
@@ -92,7 +92,9 @@ def _acting_user(session: Session, county_id: int) -> User | None:
         )
         .order_by(User.id)
     ).unique()  # a user's roles are loaded with them
-    return next((u for u in candidates if policy.care_visits.may_open(u)), None)
+    eligible = [u for u in candidates if policy.care_visits.may_open(u)]
+    preferred = [u for u in eligible if policy.care_visits.PREFERRED_ROLE in u.roles]
+    return next(iter(preferred or eligible), None)
 
 
 def _open_county(

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from engine.context import Context
 from engine.errors import InvalidData, PermissionDenied
 from engine.lookups import get_org_unit
-from engine.persistence import Case, HumanTask
+from engine.persistence import Case, HumanTask, User
 from engine.persistence.tekun import CareVisit
 from engine.queries import care_visits as visit_list
 from engine.queries import dashboard
@@ -194,6 +194,20 @@ def test_a_visit_not_made_by_the_months_end_is_missed_and_may_still_be_recorded(
             assert (visit.record or {})["late"] is True
         board = dashboard.dashboard(ctx, "county1")
         assert [(r.name, r.missed) for r in board.care_visits] == [("城关镇", 0), ("河西乡", 0)]
+
+
+def test_a_county_without_a_clerk_has_its_visits_opened_by_its_approver(ctx: Context) -> None:
+    enrol_tekun(ctx, "周烟台", "yantai-village")  # the seed regions' counties have an approver and no clerk
+    with freeze_time(DECEMBER):
+        assert care_visits.open_due(ctx) == 1
+    task = _task(ctx, "周烟台")
+    with ctx.db.read() as session:
+        case = session.get(Case, task.case_id)
+        assert case is not None
+        starter = session.get(User, case.created_by_id)
+        assert starter is not None
+        assert starter.username == "approver_yantai"
+    assert (task.role, task.village) == ("village_assistant", "yantai-village")
 
 
 @pytest.mark.postgres
