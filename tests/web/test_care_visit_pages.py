@@ -5,8 +5,10 @@ masked names and links to the visit cases; staff outside casework get a 403."""
 from __future__ import annotations
 
 from freezegun import freeze_time
+from sqlalchemy import select
 
 from engine.context import Context
+from engine.persistence import HumanTask
 from engine.services import care_visits, timers
 from tests.scenarios.tekun_enrolled import enrol_tekun
 from tests.web.conftest import Browser
@@ -43,3 +45,15 @@ def test_the_dashboard_and_the_list_show_missed_visits(ctx: Context, make_browse
         assert "待探访" in village
         assert _browser(make_browser, "designer1").get("/tekun/visits").status_code == 403
         assert _browser(make_browser, None).get("/tekun/visits").status_code == 302
+
+
+def test_the_village_works_the_visit_task_on_its_page(ctx: Context, make_browser: object) -> None:
+    enrol_tekun(ctx, "张分散", "demo-village-1-1")
+    with freeze_time("2026-12-02 01:00:00"):
+        care_visits.open_due(ctx)
+        with ctx.db.read() as session:
+            task_id = session.scalars(select(HumanTask.id).where(HumanTask.task_name == "care_visit")).one()
+        village = _browser(make_browser, "village1")
+        page = village.get(f"/tasks/{task_id}").get_data(as_text=True)
+        for text in ("月度探访", "探访日期", "照料人是否在场", "生活状况", "较差", "健康变化情况", "张分散", "李照护"):
+            assert text in page, text
