@@ -21,6 +21,7 @@ from engine.context import Context
 from engine.persistence import ProcessDefinition
 from engine.workflow.catalog import BPMN_PREFIX, FORM_PREFIX, START_FORM_SUFFIX
 from engine.workflow.namespaces import BPMN_NS
+from engine.workflow.starters import SYSTEM_ONLY, bundle_starters
 from engine.workflow.xmlsafe import UnsafeXml, parse_xml
 from forms import FormDefinition
 
@@ -61,7 +62,8 @@ def called_processes(session: Session) -> frozenset[str]:
 
 def start_forms(ctx: Context) -> dict[str, list[dict[str, Any]]]:
     """Each process a case may start with → the distinct start forms of its newest version in each region
-    (an empty list: it has none, and its start data is only `village`)."""
+    (an empty list: it has none, and its start data is only `village`). Processes only the system's jobs
+    start (engine.workflow.starters.SYSTEM) are not among them: no person may start one."""
     with ctx.db.read() as session:
         called = called_processes(session)
         newest: dict[tuple[str, str], ProcessDefinition] = {}
@@ -69,7 +71,10 @@ def start_forms(ctx: Context) -> dict[str, list[dict[str, Any]]]:
             newest[(definition.process_id, definition.region)] = definition
         result: dict[str, list[dict[str, Any]]] = {}
         for (process_id, _region), definition in sorted(newest.items()):
-            if process_id in called:
+            if (
+                process_id in called
+                or bundle_starters(definition.files or {}, BPMN_PREFIX).get(process_id) == SYSTEM_ONLY
+            ):
                 continue
             forms = result.setdefault(process_id, [])
             text = (definition.files or {}).get(f"{FORM_PREFIX}{process_id}{START_FORM_SUFFIX}.json")

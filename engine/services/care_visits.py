@@ -113,7 +113,7 @@ def _open_county(
     session.flush()  # the visits' ids go into the start data; a second visit for the month fails here
     lookups: dict[Any, Any] = {("case", case.number): case for _, case, _ in due}
     datas = [_start_data(e, case, code, month, v) for (e, case, code), v in zip(due, visits, strict=True)]
-    started = start_batch(ctx, session, user, PROCESS_ID, datas, lookups)
+    started = start_batch(ctx, session, user, PROCESS_ID, datas, lookups, by_system=True)
     for visit, case in zip(visits, started, strict=True):
         visit.case_id = case.id
     audit.record(

@@ -26,6 +26,7 @@ from engine.results import CaseView
 from engine.services.start_enrichment import enrich_start_data
 from engine.workflow.catalog import START_FORM_SUFFIX
 from engine.workflow.isolated import IsolatedProcess
+from engine.workflow.starters import SYSTEM_ONLY
 from forms import validate_form
 
 
@@ -116,13 +117,15 @@ def start_batch(
     process_id: str,
     datas: list[dict[str, Any]],
     lookups: dict[Any, Any] | None = None,
+    *,
+    by_system: bool = False,
 ) -> list[Case]:
     """Start many cases in the caller's transaction with a flush per step of the batch, not per case:
     SQLAlchemy's unit of work costs milliseconds per flush, far more than the inserts themselves.
     `lookups` may hold what the caller already loaded (("case", number) → related Case)."""
     lookups = {} if lookups is None else lookups
     with session.no_autoflush:
-        pending = [prepare_start(ctx, session, user, process_id, data, lookups) for data in datas]
+        pending = [prepare_start(ctx, session, user, process_id, data, lookups, by_system=by_system) for data in datas]
     session.flush()
     created = [task for p in pending for task in begin_case(ctx, session, p, audit_new_tasks=False)]
     session.flush()
@@ -138,8 +141,12 @@ def prepare_start(
     process_id: str,
     data: dict[str, Any],
     lookups: dict[Any, Any] | None = None,
+    *,
+    by_system: bool = False,
 ) -> PendingStart:
-    """Check and build a new case; `lookups` lets a batch read each village and definition once."""
+    """Check and build a new case; `lookups` lets a batch read each village and definition once. `by_system`:
+    a background job starts it acting as `user`, which a process declared started by the system allows
+    (engine.workflow.starters.SYSTEM) and a person's start does not."""
     cache: dict[Any, Any] = {} if lookups is None else lookups
     village_code = data.get("village")
     if not isinstance(village_code, str) or not village_code:
@@ -158,7 +165,8 @@ def prepare_start(
     cache[key] = definition
     if ("starters", key) not in cache:  # a batch asks once: same definition, same user
         roles = starting_roles(session, definition)
-        policy.check_may_start_process(user, village, definition.title, roles)
+        if not (by_system and roles == SYSTEM_ONLY):
+            policy.check_may_start_process(user, village, definition.title, roles)
         cache[("starters", key)] = roles
     process = ctx.process(definition)
     start_data = _start_data(process.forms, process_id, data)

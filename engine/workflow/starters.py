@@ -12,6 +12,10 @@ Why both: a lane says who works the first step, and for most procedures that is 
 township takes it (审确 Art. 10), so three roles register it while the township clerk's lane holds the
 start. A property the designer edits says so without drawing the start event into the wrong lane.
 
+A process only the system's background jobs open (特困人员探访, opened by the worker each month) says
+`value="system"` (or 系统): no person's role is in it, so 受理登记 does not offer it and a person's start
+is refused, while the job starts it with `by_system` (engine.services.cases.prepare_start).
+
 Read with lxml from the stored files, like engine.queries.startable reads the call activities: what is
 deployed never changes, and no SpiffWorkflow parse is needed to answer a permission question.
 """
@@ -29,6 +33,9 @@ from engine.workflow.namespaces import BPMN_NS, SPIFF_NS
 from engine.workflow.xmlsafe import UnsafeXml, parse_xml
 
 PROPERTY = "startRoles"
+SYSTEM = "system"  # the pseudo-role of a process only the system's jobs start
+SYSTEM_ONLY = frozenset({SYSTEM})
+_SYSTEM_NAMES = frozenset({SYSTEM, "系统"})
 _SPIFF_PROPERTY = f"{{{SPIFF_NS}}}property"
 
 
@@ -60,7 +67,7 @@ def starters_of(root: etree._Element) -> dict[str, frozenset[str] | None]:
         for start in _start_events(process):
             declared = _declared(start)
             if declared is not None:
-                roles = frozenset(split_roles(declared)[0])
+                roles = SYSTEM_ONLY if _system_only(declared) else frozenset(split_roles(declared)[0])
                 break
             lane = _lane_role(process, start.get("id") or "")
             if lane is not None:
@@ -89,6 +96,8 @@ def check_start_roles(trees: Mapping[str, etree._ElementTree]) -> Iterator[Probl
             declared = _declared(start)
             if declared is None:
                 continue
+            if _system_only(declared):
+                continue
             known, unknown = split_roles(declared)
             where = f"开始事件“{start.get('name') or start.get('id')}”的 {PROPERTY}"
             if unknown:
@@ -96,3 +105,7 @@ def check_start_roles(trees: Mapping[str, etree._ElementTree]) -> Iterator[Probl
                 yield Problem(origin, f"{where}含有未知的办案角色：{names}", start.get("id"), start.sourceline)
             elif not known:
                 yield Problem(origin, f"{where}为空：请列出可以发起该流程的角色", start.get("id"), start.sourceline)
+
+
+def _system_only(declared: str) -> bool:
+    return declared.strip() in _SYSTEM_NAMES

@@ -17,11 +17,18 @@ def _listed(api_as: Any, who: str) -> dict[str, dict[str, Any]]:
 
 def test_the_api_lists_only_what_the_users_roles_may_start(api_as: Any) -> None:
     clerk = _listed(api_as, "clerk1")
-    assert set(clerk) == {"dibao_application", "temporary_assistance", "periodic_review", "reference_review"}
+    assert set(clerk) == {
+        "dibao_application",
+        "tekun_application",
+        "temporary_assistance",
+        "periodic_review",
+        "reference_review",
+    }
     assert clerk["temporary_assistance"]["start_form"]["properties"]["kind"]["enum"] == ["emergency", "expenditure"]
     assert "乡镇经办人" in clerk["periodic_review"]["roles"]
-    assert set(_listed(api_as, "village1")) == {"dibao_application", "temporary_assistance"}
-    assert set(_listed(api_as, "approver1")) == {"periodic_review", "alert_verification", "tekun_care_visit"}
+    assert set(_listed(api_as, "village1")) == {"dibao_application", "tekun_application", "temporary_assistance"}
+    # 特困人员探访 is opened by the worker only (startRoles "system"): offered to nobody.
+    assert set(_listed(api_as, "approver1")) == {"periodic_review", "alert_verification"}
     assert _listed(api_as, "auditor1") == {}
     # Processes only other processes call are never listed.
     assert not {"public_notice", "democratic_review", "gradual_exit"} & set(clerk)
@@ -39,3 +46,19 @@ def test_start_case_applies_the_process_roles(ctx: Context, api_as: Any) -> None
     temporary = {"process": "temporary_assistance", "data": {"village": "demo-village-1-1"}}
     assert_error(county.post("/api/v1/cases", temporary), 403, "forbidden")
     assert counts(ctx) == before
+
+
+def test_a_process_only_the_system_starts_is_refused_to_every_person(api_as: Any) -> None:
+    """特困人员探访 (startRoles "system") is opened by the worker's monthly job; no role may start it by hand."""
+    body = {
+        "process": "tekun_care_visit",
+        "data": {
+            "village": "demo-village-1-1",
+            "related_case": "2026-0000001",
+            "month": "2026-12-01",
+            "care_visit_id": 1,
+        },
+    }
+    for who in ("county1", "approver1", "clerk1"):
+        refused = assert_error(api_as(who).post("/api/v1/cases", body), 403, "forbidden")
+        assert "特困人员探访" in refused["message"], who
