@@ -16,7 +16,7 @@ from tests.scenarios.flow import INVESTIGATORS, Users
 from tests.scenarios.households import id_number
 
 # 自主吃饭, 穿衣, 上下床, 如厕, 室内行走, 洗澡: True = cannot do it alone.
-ADL_KEYS = ("adl_eating", "adl_dressing", "adl_transfer", "adl_toileting", "adl_walking", "adl_bathing")
+ADL_KEYS = ("eating", "dressing", "transfer", "toileting", "walking", "bathing")
 FOUR_FAILED = (True, True, True, True, False, False)
 
 
@@ -52,7 +52,7 @@ def scenario_10_investigation(
         "supporters": [{"name": "王建国", "relation": "child", "status": supporter_status}],
         "support_mode": support_mode,
         "findings": "申请人独居，行动不便，日常由邻居帮助；儿子 66 岁，本人为低保对象",
-        **dict(zip(ADL_KEYS, adl, strict=True)),
+        "adl": dict(zip(ADL_KEYS, adl, strict=True)),
     }
     if support_mode == "dispersed":
         data |= {"carer_name": "李照护", "carer_phone": "13900000001"}
