@@ -55,6 +55,9 @@ HELPER_NAMES = frozenset(
         "assess_tekun",
         # 信息核对 (docs/verification-exchange.md)
         "verification_applied",
+        # 特困人员复核与终止 (docs/tekun-exit.md): the next yearly re-check, the last month paid
+        "months_later_iso",
+        "month_end_iso",
     }
 )
 # Names Spiff itself injects while evaluating DMN cells.
@@ -93,7 +96,19 @@ def first_of_next_month_iso(day_iso: str) -> str:
     return first_of_next_month(date.fromisoformat(day_iso)).isoformat()
 
 
+def months_later_iso(day_iso: str, months: int) -> str:
+    """The day `months` calendar months after `day_iso` (clamped to the month's end): a 特困 re-check's next date."""
+    return add_months(date.fromisoformat(day_iso), int(months)).isoformat()
+
+
+def month_end_iso(day_iso: str) -> str:
+    """The last day of `day_iso`'s month: a 特困 support stopped by a decision is paid to its month's end."""
+    return (first_of_next_month(date.fromisoformat(day_iso)) - timedelta(days=1)).isoformat()
+
+
 _CLOCK_AND_DOMAIN: dict[str, Callable[..., Any]] = {
+    "months_later_iso": months_later_iso,
+    "month_end_iso": month_end_iso,
     "now_iso": now_iso,
     "days_later_iso": days_later_iso,
     "hours_later_iso": hours_later_iso,
