@@ -7,6 +7,8 @@ from what clerks entered on forms, with the definition's parameters, as domain c
 * a 低保 household (the start form's, or the corrected one a later form recorded, ``Case.household``):
   the assessment and the proposal of engine.domain give the persons covered and the monthly amount;
   a 单人户 is published under the covered members' names;
+* a 特困 person (the tekun record `{"person", "supporters"}`, docs/tekun-exit.md): one person, and the 特困
+  basic standard only, never the care amount, whose tier would publish the person's health;
 * a temporary-assistance request (the start form's kind, cause, persons, months …): the formula amount
   of engine.domain.temporary and the persons of the request.
 
@@ -25,6 +27,7 @@ from engine.domain.assessment import assess
 from engine.domain.benefit import benefit_proposal
 from engine.domain.parameters import Parameters
 from engine.domain.privacy import mask_name
+from engine.domain.tekun.public import tekun_basic_standard
 from engine.domain.temporary import temporary_basis
 from engine.errors import DibaoError, WorkflowFailed
 from engine.persistence import Case
@@ -54,6 +57,8 @@ def public_values(case: Case, parameters: Parameters, on: date) -> PublicValues:
     start: Mapping[str, Any] = case.data or {}
     household = case.household or start.get("household")
     try:
+        if isinstance(household, Mapping) and isinstance(household.get("person"), Mapping):
+            return _tekun_values(case, household["person"], parameters, on)
         if isinstance(household, Mapping):
             return _household_values(case, household, parameters, on)
         if all(key in start for key in _TEMPORARY_KEYS):
@@ -73,3 +78,9 @@ def _household_values(case: Case, household: Mapping[str, Any], parameters: Para
     return PublicValues(
         "、".join(mask_name(name) for name in shown), int(proposal["persons"]), Decimal(proposal["amount"])
     )
+
+
+def _tekun_values(case: Case, person: Mapping[str, Any], parameters: Parameters, on: date) -> PublicValues:
+    name = str(person.get("name") or case.applicant_name or "")
+    amount = tekun_basic_standard(parameters, on, str(person.get("registered_type") or "urban"))
+    return PublicValues(mask_name(name), 1, amount)
