@@ -173,6 +173,7 @@ CONTEXT_PANELS: dict[str, str] = {
     "objections": "公示异议",
     "hardship": "困难情况",
     "enrolment": "保障情况",
+    "tekun": "特困人员认定评估",
 }
 
 # --- processes and the designer's work -------------------------------------------------------------

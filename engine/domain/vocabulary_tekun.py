@@ -59,3 +59,7 @@ TEKUN_CHANNELS = {
 
 # 集中供养 in an institution or 分散供养 at home with a carer and monthly visits (特认 Art. 19–20).
 SUPPORT_MODES = {"centralized": "集中供养", "dispersed": "分散供养"}
+
+# The processes whose 公示 publishes a 特困 person (the basic standard only, engine.records.notice_values).
+# tekun_review too: a re-check that finds the person no longer eligible runs the termination's 终止公示.
+TEKUN_NOTICE_PROCESSES = frozenset({"tekun_application", "tekun_termination", "tekun_review"})

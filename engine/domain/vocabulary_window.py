@@ -20,8 +20,18 @@ HOTLINE_CHANNELS = frozenset({"hotline_12345", "hotline_12349"})
 INTAKE_STATUS_LABELS = {"registered": "待分办", "started": "已启动流程", "referred": "已转介", "closed": "已办结"}
 FEEDBACK_SATISFACTION_LABELS = {"satisfied": "满意", "basically": "基本满意", "unsatisfied": "不满意"}
 # IntakeRequest.need_kind (docs/intake.md): what the requester asks for, and the process triage starts for it.
-INTAKE_NEED_LABELS = {"dibao": "最低生活保障", "temporary": "临时救助", "special": "专项救助", "other": "其他诉求"}
-INTAKE_NEED_PROCESSES = {"dibao": "dibao_application", "temporary": "temporary_assistance"}
+INTAKE_NEED_LABELS = {
+    "dibao": "最低生活保障",
+    "tekun": "特困人员救助供养",
+    "temporary": "临时救助",
+    "special": "专项救助",
+    "other": "其他诉求",
+}
+INTAKE_NEED_PROCESSES = {
+    "dibao": "dibao_application",
+    "tekun": "tekun_application",
+    "temporary": "temporary_assistance",
+}
 INTAKE_OUTCOME_LABELS = {"started": "已启动审批流程", "referred": "已转介部门办理", "closed": "已办结（不启动流程）"}
 
 # --- 部门与转介 ---------------------------------------------------------------------------------------

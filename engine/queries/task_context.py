@@ -33,6 +33,7 @@ from engine.domain.vocabulary import (
 from engine.persistence import Case, Enrollment, HumanTask, Notice, Objection, ProcessDefinition
 from engine.queries.household import household_view
 from engine.queries.step_records import completed_steps
+from engine.queries.task_context_tekun import tekun_panel
 from engine.queries.task_context_values import china_time, day, form_items, item, yuan
 from engine.results import ContextGroup, ContextItem, ContextPanel
 from forms import FormDefinition
@@ -46,6 +47,8 @@ INVESTIGATION_FORMS = frozenset(
         "dibao_final_check",
         "temporary_investigation",
         "temporary_spending_check",
+        "tekun_investigation",
+        "tekun_county_check",
     }
 )
 VERIFICATION_FORMS = frozenset(
@@ -310,4 +313,5 @@ _PANELS: dict[str, Callable[[_Source], ContextPanel]] = {
     "objections": _objections,
     "hardship": _hardship,
     "enrolment": _enrolment,
+    "tekun": lambda src: tekun_panel(src.case, src.data),
 }

@@ -7,10 +7,9 @@ from what clerks entered on forms, with the definition's parameters, as domain c
 * a 低保 household (the start form's, or the corrected one a later form recorded, ``Case.household``):
   the assessment and the proposal of engine.domain give the persons covered and the monthly amount;
   a 单人户 is published under the covered members' names;
-* a 特困 person (the tekun record `{"person", "supporters"}`, docs/tekun-exit.md): one person, and the 特困
-  basic standard only, never the care amount, whose tier would publish the person's health;
 * a temporary-assistance request (the start form's kind, cause, persons, months …): the formula amount
-  of engine.domain.temporary and the persons of the request.
+  of engine.domain.temporary and the persons of the request;
+* a 特困 person (application or termination, docs/tekun.md): one person at the basic living standard only.
 
 Names are masked (张*, 王*明). The 公示 period ends when the process stops listening for objections.
 """
@@ -27,8 +26,9 @@ from engine.domain.assessment import assess
 from engine.domain.benefit import benefit_proposal
 from engine.domain.parameters import Parameters
 from engine.domain.privacy import mask_name
-from engine.domain.tekun.public import tekun_basic_standard
+from engine.domain.tekun import tekun_basic_standard
 from engine.domain.temporary import temporary_basis
+from engine.domain.vocabulary_tekun import TEKUN_NOTICE_PROCESSES
 from engine.errors import DibaoError, WorkflowFailed
 from engine.persistence import Case
 from forms import FormDefinition
@@ -57,8 +57,8 @@ def public_values(case: Case, parameters: Parameters, on: date) -> PublicValues:
     start: Mapping[str, Any] = case.data or {}
     household = case.household or start.get("household")
     try:
-        if isinstance(household, Mapping) and isinstance(household.get("person"), Mapping):
-            return _tekun_values(case, household["person"], parameters, on)
+        if case.kind in TEKUN_NOTICE_PROCESSES:
+            return _tekun_values(case, start, parameters, on)
         if isinstance(household, Mapping):
             return _household_values(case, household, parameters, on)
         if all(key in start for key in _TEMPORARY_KEYS):
@@ -80,7 +80,12 @@ def _household_values(case: Case, household: Mapping[str, Any], parameters: Para
     )
 
 
-def _tekun_values(case: Case, person: Mapping[str, Any], parameters: Parameters, on: date) -> PublicValues:
-    name = str(person.get("name") or case.applicant_name or "")
-    amount = tekun_basic_standard(parameters, on, str(person.get("registered_type") or "urban"))
-    return PublicValues(mask_name(name), 1, amount)
+def _tekun_values(case: Case, start: Mapping[str, Any], parameters: Parameters, on: date) -> PublicValues:
+    """A 特困 person: one person, at the basic living standard (never the care standard, which tells the
+    public how far the person can look after themselves)."""
+    registered = start.get("registered_type")
+    if registered not in ("urban", "rural"):
+        person = (case.household or {}).get("person") if isinstance(case.household, Mapping) else None
+        registered = person.get("registered_type") if isinstance(person, Mapping) else "urban"
+    amount = tekun_basic_standard(parameters, on, str(registered or "urban"))
+    return PublicValues(mask_name(case.applicant_name or ""), 1, amount)

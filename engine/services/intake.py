@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from engine import policy
 from engine.clock import utcnow
 from engine.context import Context
-from engine.domain.id_numbers import id_number_problem, normalize_id_number
+from engine.domain.id_numbers import birth_date, id_number_problem, normalize_id_number
 from engine.domain.roles import Level
 from engine.domain.vocabulary_window import (
     FEEDBACK_SATISFACTION_LABELS,
@@ -307,4 +307,20 @@ def start_values(intake: IntakeRequest, process_id: str) -> dict[str, Any]:
         if intake.id_number:
             member["id_number"] = intake.id_number
         values.update(channel=channel, household={"members": [member]})
+    elif process_id == "tekun_application":
+        values.update(_tekun_start_values(intake, need))
+    return values
+
+
+def _tekun_start_values(intake: IntakeRequest, need: str) -> dict[str, Any]:
+    """特困: a request found by the grid or an alert was found by the village (特认 Art. 11); the birth date is the
+    身份证号's."""
+    found = intake.channel in ("grid", "alert")
+    values: dict[str, Any] = {"applicant_name": intake.person_name, "situation": need}
+    values["channel"] = "found_by_village" if found else "self"
+    if found:
+        values["found_note"] = need
+    if intake.id_number:
+        values["applicant_id_number"] = intake.id_number
+        values["birth_date"] = birth_date(intake.id_number).isoformat()
     return values

@@ -146,12 +146,13 @@ def _check_processes(parsed: ParsedFiles, load: Callable[[str], object], problem
             problems.extend([problem] if problem else [])
             continue
         specs[process_id] = spec
+        origin = getattr(parsed.parser.process_parsers[process_id], "filename", None)
         # Embedded sub-processes are only reachable through their parent's specs: check them here.
         for each in (spec, *subprocess_specs.values()):
             if each is not None and each.name not in checked:
                 checked.add(each.name)
                 for task_spec in each.task_specs.values():
-                    problems.extend(check_task_spec(parsed, task_spec, load))
+                    problems.extend(parsed.placed_in(p, origin) for p in check_task_spec(parsed, task_spec, load))
     return specs
 
 

@@ -51,12 +51,12 @@ HELPER_NAMES = frozenset(
         "countersign_outcome",
         "democratic_review_seats",
         "democratic_review_tally",
-        # 特困人员认定评估 (docs/tekun-assessment.md)
+        # 特困人员认定评估 (docs/tekun-assessment.md) and its procedure (docs/tekun.md)
         "assess_tekun",
+        "months_later_iso",
         # 信息核对 (docs/verification-exchange.md)
         "verification_applied",
-        # 特困人员复核与终止 (docs/tekun-exit.md): the next yearly re-check, the last month paid
-        "months_later_iso",
+        # 特困人员救助供养终止 (docs/tekun-exit.md): the last month paid
         "month_end_iso",
     }
 )
@@ -97,7 +97,7 @@ def first_of_next_month_iso(day_iso: str) -> str:
 
 
 def months_later_iso(day_iso: str, months: int) -> str:
-    """The day `months` calendar months after `day_iso` (clamped to the month's end): a 特困 re-check's next date."""
+    """The same day `months` later, clamped to the month's end (a 特困 re-check a year after support starts)."""
     return add_months(date.fromisoformat(day_iso), int(months)).isoformat()
 
 
@@ -107,7 +107,6 @@ def month_end_iso(day_iso: str) -> str:
 
 
 _CLOCK_AND_DOMAIN: dict[str, Callable[..., Any]] = {
-    "months_later_iso": months_later_iso,
     "month_end_iso": month_end_iso,
     "now_iso": now_iso,
     "days_later_iso": days_later_iso,
@@ -115,6 +114,7 @@ _CLOCK_AND_DOMAIN: dict[str, Callable[..., Any]] = {
     "deadline_passed": deadline_passed,
     "gradual_exit_period": gradual_exit_period,
     "first_of_next_month_iso": first_of_next_month_iso,
+    "months_later_iso": months_later_iso,
     "benefit_proposal": benefit_proposal,
     "democratic_review_result": review_result,
     "review_finding": review_finding,

@@ -55,11 +55,20 @@ class ParsedFiles:
     refused: set[str] = field(default_factory=set)
     # (file, line) -> the element a line belongs to, for Spiff's schema errors, which give a line only.
     lines: dict[tuple[str, int], str | None] = field(default_factory=dict)
+    # (file, element id) -> line: element ids repeat across the files of a bundle (two processes may
+    # each have a "first_review"), so a problem found in one process is placed in that process's file.
+    lines_in_file: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def problem(self, message: str, element: str | None, file: str | None = None) -> Problem:
         where = self.positions.get(element or "")
         line = where[1] if where else None
         return Problem(file or (where[0] if where else "?"), message, element, line)
+
+    def placed_in(self, problem: Problem, origin: str | None) -> Problem:
+        """The problem located in `origin` (the file of the process it was found in) when that file has its
+        element; otherwise as it was."""
+        line = self.lines_in_file.get((origin or "", problem.element or ""))
+        return problem if line is None else Problem(origin or problem.file, problem.message, problem.element, line)
 
 
 def missing_called_process(exc: ValidationException) -> str | None:
@@ -103,6 +112,8 @@ def _index_positions(parsed: ParsedFiles, origin: str, tree: etree._ElementTree)
         element_id = node.get("id")
         if element_id and element_id not in parsed.positions:
             parsed.positions[element_id] = (origin, node.sourceline or 0)
+        if element_id:
+            parsed.lines_in_file.setdefault((origin, element_id), node.sourceline or 0)
         if node.sourceline and (origin, node.sourceline) not in parsed.lines:
             parsed.lines[(origin, node.sourceline)] = element_of(node)
 

@@ -212,3 +212,19 @@ def test_deploy_refuses_an_empty_panel_list(ctx: Context, processes_dir: Path) -
     with pytest.raises(BundleInvalid) as refused:
         designer.deploy(ctx)
     assert any(p.element == "stop_notice" and "contextPanels 为空" in p.message for p in refused.value.problems)
+
+
+def test_a_problem_is_placed_in_the_file_of_its_process_when_element_ids_repeat(
+    make_context: MakeContext, processes_dir: Path
+) -> None:
+    """Both the 低保 and the 特困 application have a user task `first_review`: a bad panel in the 特困 one is
+    reported at its own file and line, not at the first file that has an element of that id."""
+    bpmn = processes_dir / "default" / "tekun_application.bpmn"
+    text = bpmn.read_text(encoding="utf-8")
+    declared = 'name="contextPanels" value="applicant, tekun, investigation, objections" />'
+    line = text[: text.index('<bpmn:userTask id="first_review"')].count("\n") + 1
+    bpmn.write_text(text.replace(declared, declared.replace("tekun,", "gossip,"), 1), encoding="utf-8")
+    with pytest.raises(BundleInvalid) as refused:
+        make_context()
+    refusals = {(p.element, p.file, p.line) for p in refused.value.problems if "gossip" in p.message}
+    assert refusals == {("first_review", "default/tekun_application.bpmn", line)}

@@ -13,6 +13,7 @@ from flask import Blueprint, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from engine.domain.vocabulary import CATEGORY_SHORT_LABELS, ENROLLMENT_STATUS_LABELS, OUTCOME_LABELS
+from engine.domain.vocabulary_tekun import TEKUN_CARE_TIERS
 from engine.errors import InvalidData
 from engine.queries import attachments as attachment_lists
 from engine.queries import case_page, case_search, urges, villages
@@ -40,6 +41,11 @@ ASSESSMENT_FIELDS = (
     ("amount", "救助金额（元）"),
     ("approval_level", "审批层级"),
     ("advance_payment", "可先行发放（元）"),
+    # 特困人员认定评估 (docs/tekun.md)
+    ("basic", "基本生活标准（元/月）"),
+    ("care_tier", "护理档次"),
+    ("care", "照料护理标准（元/月）"),
+    ("total", "特困供养金额（元/月）"),
 )
 
 
@@ -55,6 +61,8 @@ def _assessment_lines(assessment: dict[str, Any] | None) -> list[tuple[str, str]
             value = CATEGORY_SHORT_LABELS.get(str(value), value)
         elif key == "approval_level":
             value = APPROVAL_LEVELS.get(str(value), value)
+        elif key == "care_tier":
+            value = TEKUN_CARE_TIERS.get(str(value), value)
         lines.append((label, str(value)))
     return lines
 

@@ -10,6 +10,7 @@ import click
 from engine.clock import to_china
 from engine.domain import vocabulary
 from engine.domain.vocabulary import APPROVAL_LEVELS
+from engine.domain.vocabulary_tekun import TEKUN_CARE_TIERS
 from engine.queries import case_view
 from engine.results import CaseView
 from engine.services import cases, reviews
@@ -84,6 +85,12 @@ def _echo_decision(view: CaseView) -> None:
         )
     if view.assessment and "approval_level" in view.assessment:
         _echo_temporary(view.assessment)
+    elif view.assessment and "care_tier" in view.assessment:
+        a = view.assessment
+        tier = TEKUN_CARE_TIERS.get(str(a.get("care_tier")), "")
+        verdict = "符合" if a.get("eligible") else "不符合"
+        figures = f"基本生活 {a.get('basic')} 元 + 照料护理（{tier}）{a.get('care')} 元 = {a.get('total')} 元"
+        click.echo(f"特困评估：{verdict}；{figures}")
     elif view.assessment:
         a = view.assessment
         click.echo(

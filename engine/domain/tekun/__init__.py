@@ -7,7 +7,7 @@ tier and the standards, with Chinese explanation lines).
 
 from __future__ import annotations
 
-from engine.domain.tekun.rules import PARAMETER_NAMES, TekunRules, read_tekun_rules
+from engine.domain.tekun.rules import PARAMETER_NAMES, TekunRules, read_tekun_rules, tekun_basic_standard
 from engine.domain.tekun.run import age_on, assess_tekun
 from engine.domain.tekun.shape import Supporter, TekunIncome, TekunRequest, parse_tekun_request
 
@@ -21,4 +21,5 @@ __all__ = [
     "assess_tekun",
     "parse_tekun_request",
     "read_tekun_rules",
+    "tekun_basic_standard",
 ]

@@ -103,3 +103,10 @@ def read_tekun_rules(parameters: Parameters, on: date) -> TekunRules:
         full_min_failed=full,
         care_divisors={tier: reader.amount(f"tekun_care_wage_divisor_{tier}") for tier in TEKUN_CARE_TIERS},
     )
+
+
+def tekun_basic_standard(parameters: Parameters, on: date, registered_type: str) -> Decimal:
+    """The 特困 basic living standard on `on`: what a 公示 publishes, without the care standard (a care tier
+    says how well a person can look after themselves, which is health information the public board must not show)."""
+    rules = read_tekun_rules(parameters, on)
+    return (rules.basic_multiplier * rules.dibao_standard(registered_type)).quantize(Decimal("0.01"))
