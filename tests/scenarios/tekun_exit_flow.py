@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from engine.context import Context
 from engine.persistence import Case, Enrollment, OrgUnit, User
-from engine.queries import case_view
+from engine.queries import case_view, task_page
 from engine.results import CaseView
 from engine.services import cases, tasks
 from tests.scenarios.flow import Users
@@ -141,7 +141,10 @@ class TekunCase:
         return task
 
     def complete(self, name: str, user: str, data: dict[str, Any]) -> None:
-        tasks.complete(self.ctx, self.task(name).id, user, data)
+        """Open the task's page first (its form and context panels must render for the 特困 record), then complete."""
+        task_id = self.task(name).id
+        task_page.task_page(self.ctx, task_id, user)
+        tasks.complete(self.ctx, task_id, user, data)
 
     def investigate(self, household: dict[str, Any]) -> TekunCase:
         support = {"support_mode": "dispersed", "carer_name": "陈小梅", "carer_phone": "13800000000"}

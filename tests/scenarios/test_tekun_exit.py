@@ -17,6 +17,7 @@ from engine.context import Context
 from engine.persistence import AuditEvent, Case, Enrollment, Notice
 from engine.persistence.intake import IntakeRequest
 from engine.queries import notices as notice_board
+from engine.queries import task_page
 from engine.services import notices, reviews, timers
 from tests.scenarios.enrolments import seed_enrolments
 from tests.scenarios.tekun_exit_flow import BASIC, ID_NUMBER, NAME, TekunCase, insert_tekun, record
@@ -59,8 +60,16 @@ def test_a_reported_change_is_reassessed_within_10_working_days_and_six_failed_s
 @freeze_time(MONDAY)
 def test_two_failed_indicators_mean_partial_care_and_a_reduced_amount(ctx: Context) -> None:
     related = insert_tekun(ctx)
-    review = TekunCase(ctx, related).review().investigate(record(failed=2))
+    review = TekunCase(ctx, related).review()
+    # The form opens with the record and the support as the enrollment holds them (tekun_enrollment).
+    prefill = task_page.show_task(ctx, review.task("recheck_investigation").id).data
+    assert prefill["household"] == record() and prefill["support"]["carer_name"] == "陈小梅"
+    review.investigate(record(failed=2))
     assert review.open_task_names() == ["township_opinion"]
+    page = task_page.task_page(ctx, review.task("township_opinion").id, "head1")
+    (panel,) = [p for p in page.context if p.name == "tekun"]
+    shown = {i.label: i.value for i in panel.items}
+    assert (shown["生活自理能力（护理档次）"], shown["照料护理标准"]) == ("半护理", "300.00 元/月")
     _approve_review(review)
     # 半护理: 1,040 + 1,800 ÷ 6 = 1,340.
     assert (review.view().outcome, review.view().decided_amount) == ("reduce", "1340.00")
