@@ -16,8 +16,8 @@ from sqlalchemy import select
 from engine.context import Context
 from engine.persistence import AuditEvent, Case, Enrollment, Notice
 from engine.persistence.intake import IntakeRequest
+from engine.queries import case_page, task_page
 from engine.queries import notices as notice_board
-from engine.queries import task_page
 from engine.services import notices, reviews, timers
 from tests.scenarios.enrolments import seed_enrolments
 from tests.scenarios.tekun_exit_flow import BASIC, ID_NUMBER, NAME, TekunCase, insert_tekun, record
@@ -63,7 +63,8 @@ def test_two_failed_indicators_mean_partial_care_and_a_reduced_amount(ctx: Conte
     review = TekunCase(ctx, related).review()
     # The form opens with the record and the support as the enrollment holds them (tekun_enrollment).
     prefill = task_page.show_task(ctx, review.task("recheck_investigation").id).data
-    assert prefill["household"] == record() and prefill["support"]["carer_name"] == "陈小梅"
+    assert prefill["household"] == record()
+    assert prefill["support"]["carer_name"] == "陈小梅"
     review.investigate(record(failed=2))
     assert review.open_task_names() == ["township_opinion"]
     page = task_page.task_page(ctx, review.task("township_opinion").id, "head1")
@@ -151,6 +152,11 @@ def test_termination_notice_objection_renotice_stop_and_transfer_to_dibao(ctx: C
             )
         ).one()
         assert event.details["intake"] == request.number
+    # The termination's case page names the request on its timeline.
+    page = case_page.case_page(ctx, case.number, "clerk1")
+    assert f"终止特困救助供养后转入最低生活保障：已为乡镇登记一门受理事项 {request.number}" in [
+        e.text for e in page.timeline
+    ]
 
 
 @freeze_time(MONDAY)
