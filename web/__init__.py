@@ -12,6 +12,7 @@
 - notifications/: the notification centre (the bell, the list, the preferences);
 - recalculation/: 年度调标, a county's recalculation runs (docs/annual-adjustment.md);
 - payroll/: 发放名册, a county's monthly payroll rosters;
+- care_visits/: 特困人员探访, the open and missed monthly visits (docs/tekun-visits.md);
 - kit/: what they share, with no routes (templates/kit/ likewise).
 
 Templates sit in the matching folders of templates/. The `dibao` command line (cli/) is a delivery layer
@@ -37,6 +38,7 @@ from web import (
     alerts,  # 监测预警 (docs/alerts.md)
     audit,
     auth,
+    care_visits,  # 特困人员探访 (docs/tekun-visits.md)
     clerk,
     dashboard,
     designer,
@@ -46,6 +48,7 @@ from web import (
     public,
     recalculation,
     referrals,  # 转介 (docs/referrals.md)
+    tekun,  # 特困抽查 (docs/tekun-sampling.md)
 )
 from web import intake as intake_workspace  # 一门受理 (docs/intake.md)
 from web.api import init_app as init_api
@@ -135,6 +138,8 @@ def create_app(ctx: Context | None = None, test_config: dict[str, Any] | None = 
         referrals,
         intake_workspace,
         alerts,
+        tekun,
+        care_visits,
     ):
         for blueprint in workspace.BLUEPRINTS:
             app.register_blueprint(blueprint)

@@ -95,6 +95,7 @@ CONTEXT: Mapping[str, Shape] = {
         "persons": "保障人数",
         "termination_reason": "终止原因",
         "terminated_on": "终止日期",
+        "support_mode_label": "特困人员供养方式（集中供养/分散供养）",
     },
     "household": {
         "members": ListOf(MEMBER, "家庭成员"),
@@ -108,6 +109,9 @@ CONTEXT: Mapping[str, Shape] = {
         "amount": "测算的月保障金额（元）",
         "eligible_label": "是否符合条件",
         "reasons": ListOf("理由", "不符合条件的理由"),
+        "basic": "特困人员基本生活标准（元/月）",
+        "care": "特困人员照料护理标准（元/月）",
+        "care_tier_label": "特困人员护理档次（全自理/半护理/全护理）",
     },
     "step": STEP,
     "steps": ListOf(STEP, "已办理的各步骤（按办理顺序）"),

@@ -392,7 +392,8 @@ from engine.policy import urging as _urging  # noqa: E402
 check_may_urge = _urging.check_may_urge
 may_urge = _urging.may_urge
 
-# 年度调标, 政策模拟测算, 迁移, 一门受理, 转介 and 监测预警 (docs/annual-adjustment.md, docs/policy-simulation.md,
-# docs/process-migration.md, docs/intake.md, docs/referrals.md, docs/alerts.md) live in their own modules,
-# used as policy.recalculation, policy.intake and so on.
-from engine.policy import alerts, intake, migration, recalculation, referrals, simulation  # noqa: E402, F401
+# Newer areas live in their own modules (policy.intake, policy.tekun …; each names its docs/*.md).
+# isort: off
+from engine.policy import alerts, care_visits, intake, migration, recalculation  # noqa: E402, F401
+from engine.policy import referrals, simulation, tekun  # noqa: E402, F401
+# isort: on

@@ -397,3 +397,7 @@ SENTENCES.update(migration.SENTENCES)  # 迁移到新版本 (docs/process-migrat
 from engine.queries import alert_sentences  # noqa: E402
 
 SENTENCES.update(alert_sentences.SENTENCES)
+# 特困人员探访 (docs/tekun-visits.md)
+from engine.queries import care_visit_sentences  # noqa: E402
+
+SENTENCES.update(care_visit_sentences.SENTENCES)

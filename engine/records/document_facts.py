@@ -31,6 +31,7 @@ from engine.domain.vocabulary import (
     TEMPORARY_CAUSES,
     TEMPORARY_KINDS,
 )
+from engine.domain.vocabulary_tekun import SUPPORT_MODES, TEKUN_CARE_TIERS
 from engine.persistence import Case, Enrollment, HumanTask, Notice
 
 # 《中华人民共和国行政复议法》第二十条：自知道之日起六十日内；《中华人民共和国行政诉讼法》第四十六条：六个月内。
@@ -164,6 +165,8 @@ def case_facts(session: Session, case: Case) -> dict[str, Any]:
     if enrollment is not None:
         found["start_month"] = f"{enrollment.starts_on.year}年{enrollment.starts_on.month}月"
         found["persons"] = enrollment.persons
+        mode = (enrollment.support or {}).get("support_mode")
+        found["support_mode_label"] = SUPPORT_MODES.get(str(mode)) if mode else None
     elif case.decided_at is not None and case.outcome == "approved" and case.kind == "dibao_application":
         decided = to_china(case.decided_at).date()  # paid from the month after the decision (审确 第二十一条)
         following = (decided.replace(day=1) + timedelta(days=32)).replace(day=1)
@@ -195,6 +198,8 @@ def assessment_facts(case: Case) -> tuple[dict[str, Any], dict[str, Any]]:
     stored = case.assessment or {}
     if "approval_level" in stored:  # 临时救助: its standard only (engine.domain.temporary)
         return {"standard": stored.get("standard")}, {}
+    if "care_tier" in stored:  # 特困 (engine.domain.tekun): the standards and the conditions not met
+        return tekun_assessment_facts(stored), {}
     if not stored or "per_capita_income" not in stored:
         return {}, {}
     category = str(stored.get("category") or "")
@@ -373,3 +378,15 @@ def _exit(session: Session, case: Case) -> dict[str, Any]:
         found["exit_ends_on"] = day_text(enrollment.ends_on - timedelta(days=1))
     found["stop_reason"] = _text(stop.get("opinion")) if stop.get("decision") == "approve" else None
     return found
+
+
+def tekun_assessment_facts(stored: dict[str, Any]) -> dict[str, Any]:
+    reasons = [str(r) for r in stored.get("reasons") or [] if not stored.get("eligible")]
+    return {
+        "basic": stored.get("basic"),
+        "care": stored.get("care"),
+        "care_tier_label": TEKUN_CARE_TIERS.get(str(stored.get("care_tier")), ""),
+        "amount": stored.get("total"),
+        "eligible_label": "符合" if stored.get("eligible") else "不符合",
+        "reasons": reasons,
+    }

@@ -16,6 +16,7 @@ from engine.errors import Conflict, WorkflowFailed
 from engine.persistence import Case, HumanTask, ProcessInstance
 from engine.records import audit
 from engine.records.alert_sync import apply_alert_outcome
+from engine.records.care_visit_sync import apply_care_visit
 from engine.records.case_sync import apply_enrollment_change, enroll_if_approved, sync_case
 from engine.records.countersign_tasks import apply_member, stage_of
 from engine.records.documents import issue_passed
@@ -68,6 +69,7 @@ def persist(
     sync_case(session, case, instance, data, actor)
     apply_enrollment_change(session, case, instance, data, actor)
     apply_alert_outcome(session, case, instance, data, actor, completed=run.completed)
+    apply_care_visit(session, case, instance, data, actor, completed=run.completed)  # 特困探访 (docs/tekun-visits.md)
     sync_notices(session, case, instance, run, actor)
     if run.completed:
         enroll_if_approved(session, case, instance, data, actor)

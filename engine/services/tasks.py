@@ -19,7 +19,7 @@ from engine.lookups import get_user
 from engine.persistence import HumanTask, OrgUnit, ProcessInstance, User
 from engine.queries.task_summaries import summaries, summary_of
 from engine.records import audit
-from engine.records.advancing import advancing
+from engine.records.advancing import Advance, advancing
 from engine.records.notice_values import record_entered_household
 from engine.records.writeback import OPEN_STATES
 from engine.results import CompletionResult, TaskSummary
@@ -187,23 +187,37 @@ def complete(ctx: Context, task_id: int, username: str, data: dict[str, Any]) ->
     """Validate the form, run the workflow on, and store everything, or change nothing at all."""
     with advancing(ctx, stale=STALE_MESSAGE) as step:
         user, task = get_user(step.session, username), _task(step.session, task_id)
+        policy.tekun.check_not_system_completed(task)  # 特困抽查: only the sample completes it (docs/tekun-sampling.md)
         policy.check_delegation_allows_completion(user, task)  # 委派: the delegate hands back, never completes
         check_may_act(user, task)
-        actor = audit.Actor.of(user, task.role)
-        run = step.begin(task.instance, actor, lock_after_step=True)  # nothing is written before the step
-        form = ctx.process(task.instance.definition).forms.get(task.form_key or "")
-        if form is None:
-            raise WorkflowFailed(f"任务“{task.title}”的表单 {task.form_key} 不在流程包中", task.task_name)
-        # Validated against the form with the task's data as context, in the engine host's child,
-        # which restores the state once for both.
-        completion = run.complete_form(task.spiff_task_id, task.form_key or "", data)
-        copies = ctx.process(task.instance.definition).copies(task.task_name)  # 抄送 (docs/urge-and-copy.md)
-        _record_completion(step.session, task, user, actor, form, completion, copies)
-        case = task.case
-        created = step.finish(case, run)
-        return CompletionResult(
-            summary_of(task), case.number, case.status, case.stage, [summary_of(t) for t in created]
-        )
+        # Nothing is written before the step, so the audit head is locked only after it.
+        return complete_in(step, task, user, audit.Actor.of(user, task.role), data, lock_after_step=True)
+
+
+def complete_in(
+    step: Advance,
+    task: HumanTask,
+    user: User,
+    actor: audit.Actor,
+    data: dict[str, Any],
+    *,
+    lock_after_step: bool = False,
+) -> CompletionResult:
+    """The completion inside the caller's transaction; the caller has checked who may complete. Used by
+    `complete` and by a service completing system steps, several in one transaction (engine.services.tekun_sampling)."""
+    ctx = step.ctx
+    run = step.begin(task.instance, actor, lock_after_step=lock_after_step)
+    form = ctx.process(task.instance.definition).forms.get(task.form_key or "")
+    if form is None:
+        raise WorkflowFailed(f"任务“{task.title}”的表单 {task.form_key} 不在流程包中", task.task_name)
+    # Validated against the form with the task's data as context, in the engine host's child,
+    # which restores the state once for both.
+    completion = run.complete_form(task.spiff_task_id, task.form_key or "", data)
+    copies = ctx.process(task.instance.definition).copies(task.task_name)  # 抄送 (docs/urge-and-copy.md)
+    _record_completion(step.session, task, user, actor, form, completion, copies)
+    case = task.case
+    created = step.finish(case, run)
+    return CompletionResult(summary_of(task), case.number, case.status, case.stage, [summary_of(t) for t in created])
 
 
 def _record_completion(

@@ -11,7 +11,16 @@ from collections.abc import Callable
 from engine.context import Context
 from engine.records import heartbeat
 from engine.records.document_rendering import render_pending
-from engine.services import alert_monitoring, alert_queue, digest, notification_delivery, reminders, simulation, timers
+from engine.services import (
+    alert_monitoring,
+    alert_queue,
+    care_visits,
+    digest,
+    notification_delivery,
+    reminders,
+    simulation,
+    timers,
+)
 
 log = logging.getLogger("dibao.worker")
 
@@ -31,6 +40,7 @@ JOBS: tuple[tuple[str, Job], ...] = (
     ("文书 PDF 生成", render_pending),  # documents issued by steps, printed off the request path (docs/documents.md)
     ("监测复查", alert_monitoring.recheck_due),  # monitored households due for re-check (docs/alerts.md)
     ("预警开启核查", alert_queue.open_queued),  # processes of large alert batches, queued by the import
+    ("特困月度探访", care_visits.open_due),  # this month's visits to dispersed 特困 recipients (docs/tekun-visits.md)
 )
 
 

@@ -21,7 +21,7 @@ def test_the_api_lists_only_what_the_users_roles_may_start(api_as: Any) -> None:
     assert clerk["temporary_assistance"]["start_form"]["properties"]["kind"]["enum"] == ["emergency", "expenditure"]
     assert "乡镇经办人" in clerk["periodic_review"]["roles"]
     assert set(_listed(api_as, "village1")) == {"dibao_application", "temporary_assistance"}
-    assert set(_listed(api_as, "approver1")) == {"periodic_review", "alert_verification"}
+    assert set(_listed(api_as, "approver1")) == {"periodic_review", "alert_verification", "tekun_care_visit"}
     assert _listed(api_as, "auditor1") == {}
     # Processes only other processes call are never listed.
     assert not {"public_notice", "democratic_review", "gradual_exit"} & set(clerk)

@@ -51,7 +51,7 @@ def test_the_registration_warns_while_typing_and_asks_for_confirmation(
     page.screenshot(path=str(screenshots / "20-duplicate-warning-live.png"), full_page=True)
     fill_household(page, household, start["household"])
     page.get_by_role("button", name="提交登记").click()
-    expect(page.get_by_role("alert")).to_contain_text("家庭成员身份证号与在办案件或在保记录重复")
+    expect(page.get_by_role("alert")).to_contain_text("身份证号与在办案件或在保记录重复")
     page.get_by_label("仍然登记（已核实不是重复申请）").check()
     page.get_by_role("button", name="提交登记").click()
     expect(page.get_by_role("heading", name=re.compile(r"^案件 \d{4}-\d{7} · 钱甲$"))).to_be_visible()

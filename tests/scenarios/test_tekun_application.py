@@ -17,10 +17,12 @@ from engine.context import Context
 from engine.errors import DuplicateFound
 from engine.persistence import Case, Enrollment, Notice
 from engine.queries import notices as notice_board
-from engine.services import cases, notices, timers
+from engine.services import cases, notices, tekun_sampling, timers
 from tests.scenarios.approved import applicant_id_number, approved_application
 from tests.scenarios.flow import Users
+from tests.scenarios.issued import issued, one
 from tests.scenarios.tekun_flow import TekunApplication, scenario_10_start
+from tests.scenarios.tekun_sampling_flow import complete_sampling_step
 
 START = "2026-11-23 01:00:00"  # Monday 09:00 Beijing time
 NOTICE_OVER = "2026-11-30 02:00:00"  # 7 days and an hour later: the 公示 timer is due
@@ -28,7 +30,12 @@ DECIDED = "2026-12-03 02:00:00"  # Thursday
 
 
 def _sample(app: TekunApplication, sampled: bool) -> None:
-    app.complete("county_sampling", app.users.county_clerk, {"sampled": sampled, "sample_id": 1})
+    # Nobody completes county_sampling by hand (docs/tekun-sampling.md): a single waiting case is always drawn
+    # (ceil(0.3 × 1) = 1); "not sampled" is the step completed as the draw would complete it.
+    if sampled:
+        assert tekun_sampling.draw_sample(app.ctx, app.users.county_clerk).selected == [app.number]
+    else:
+        complete_sampling_step(app, sampled=False)
 
 
 def _enrollment(ctx: Context, number: str) -> Enrollment:
@@ -77,6 +84,10 @@ def test_scenario_10_is_approved_and_supported_from_next_month(ctx: Context) -> 
     assert enrollment.support["carer_name"] == "李照护"
     assert enrollment.household is not None
     assert enrollment.household["person"]["name"] == "王秀英"
+    notice_text = one(issued(ctx, app.number), "tekun_confirmation_notice").text
+    wanted = ("特困人员认定确认通知书", "王秀英：", "2027年1月", "1040.00", "600.00", "全护理", "1640.00", "分散供养")
+    for text in wanted:
+        assert text in notice_text, text
 
 
 @freeze_time(START)
@@ -129,6 +140,19 @@ def test_a_rejection_is_told_in_writing_within_three_working_days(ctx: Context) 
         app.decide("reject")
         task = app.task("rejection_notice")
         assert task.due_at == datetime(2026, 12, 8, 15, 59, 59)  # Tuesday: 3 working days
+        app.complete(
+            "rejection_notice",
+            "clerk1",
+            {
+                "notice_text": "儿子有赡养能力，不符合特困人员认定条件。",
+                "delivered_on": "2026-12-03",
+                "delivery_method": "in_person",
+                "remedies_told": True,
+            },
+        )
+    letter = one(issued(ctx, app.number), "tekun_rejection_notice").text
+    for text in ("不予确认特困人员告知书", "儿子有赡养能力", "不符合：无法定赡养", "《中华人民共和国行政复议法》"):
+        assert text in letter, text
     view = app.view()
     assert (view.outcome, view.decided_amount) == ("rejected", "0.00")
     with ctx.db.read() as session:

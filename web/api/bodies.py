@@ -59,7 +59,7 @@ def start_case_body(ctx: Context) -> tuple[Components, dict[str, Any]]:
                 "data": data,
                 "confirm_duplicate": {
                     "type": "boolean",
-                    "description": "家庭成员身份证号与在办案件或在保记录重复时确认仍然登记；省略或 false 时得到 409",
+                    "description": "身份证号与在办案件或在保记录重复时确认仍然登记；省略或 false 时得到 409",
                 },
             },
         }

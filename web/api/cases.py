@@ -27,8 +27,9 @@ _SCOPE = "案件所在村/社区、乡镇或县的工作人员"
     errors=(400, 401, 403, 404, 409, 422, 500),
     description=(
         "地区由 data.village 所属地区决定；启动数据有误得到 422，fields 以 data.字段 命名每个问题。"
-        "低保申请的家庭成员身份证号与在办案件或在保记录重复时得到 409（error 为 duplicate，duplicates 列出重复项；"
-        "辖区外的只说明存在，不给案件编号），确认后以 confirm_duplicate: true 再提交即登记。"
+        "低保、特困申请的身份证号（家庭成员或申请人）与在办案件或在保记录重复时得到 409"
+        "（error 为 duplicate，duplicates 列出重复项；辖区外的只说明存在，不给案件编号），"
+        "确认后以 confirm_duplicate: true 再提交即登记。"
     ),
     body_document=start_case_body,
     links={**CASE_LINKS, **open_task_links("/open_tasks/0/id")},

@@ -87,7 +87,7 @@ class StartCaseRequestSchema(Strict):
     data = Obj(required=True, metadata={"description": '启动数据：{"village": 村/社区代码, …启动表单字段}'})
     confirm_duplicate = Bool(
         load_default=False,
-        metadata={"description": "家庭成员身份证号与在办案件或在保记录重复时，确认仍然登记（否则得到 409）"},
+        metadata={"description": "身份证号与在办案件或在保记录重复时，确认仍然登记（否则得到 409）"},
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from engine import policy
 from engine.errors import InvalidData
 from engine.queries import copies as copy_lists
 from engine.queries import documents as document_lists
@@ -84,6 +85,7 @@ def _page(
             documents=document_lists.list_for_task(context(), me, summary.id),  # 文书 it issued (clerk/_documents.html)
             urging=urges.task_urges(context(), summary.id, me),  # 催办记录 and form (clerk/_urge.html)
             copied=copy_lists.receipts_for_task(context(), summary.id, me),  # 抄送 receipts (clerk/_copy_receipts.html)
+            system_step=policy.tekun.is_system_completed(detail.form_key),  # 特困抽查: a link, not a form
         ),
         status,
     )

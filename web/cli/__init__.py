@@ -88,10 +88,11 @@ from web.cli.backup import backup_command, restore_command  # noqa: E402
 
 main.add_command(backup_command)
 main.add_command(restore_command)
-# 特困人员认定评估 (docs/tekun-assessment.md)
-from web.cli.tekun import assess_tekun_command  # noqa: E402
+# 特困人员认定评估 (docs/tekun-assessment.md) and the county's random sample (docs/tekun-sampling.md)
+from web.cli.tekun import assess_tekun_command, tekun_group  # noqa: E402
 
 main.add_command(assess_tekun_command)
+main.add_command(tekun_group)
 # 一门受理 (docs/intake.md)
 from web.cli.intake import intake_group  # noqa: E402
 

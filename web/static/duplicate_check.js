@@ -12,10 +12,16 @@
   var pattern = /^[0-9]{17}[0-9Xx]$/;
   var lastAsked = "";
   var timer = null;
+  // A household's members (低保), or the one applicant of a 特困 or 临时救助 application.
+  var NUMBER_FIELDS = "input[name$='.id_number'], input[name$='.applicant_id_number']";
+
+  function isNumberField(name) {
+    return /(^|\.)(applicant_)?id_number$/.test(name || "");
+  }
 
   function numbers() {
     var found = [];
-    form.querySelectorAll("input[name$='.id_number']").forEach(function (input) {
+    form.querySelectorAll(NUMBER_FIELDS).forEach(function (input) {
       var value = input.value.trim().toUpperCase();
       if (pattern.test(value) && found.indexOf(value) < 0) { found.push(value); }
     });
@@ -27,7 +33,7 @@
     if (!matches.length) { box.hidden = true; return; }
     var title = document.createElement("p");
     var strong = document.createElement("strong");
-    strong.textContent = "家庭成员身份证号与在办案件或在保记录重复，请先核实：";
+    strong.textContent = "身份证号与在办案件或在保记录重复，请先核实：";
     title.appendChild(strong);
     box.appendChild(title);
     var list = document.createElement("ul");
@@ -66,8 +72,7 @@
   }
 
   form.addEventListener("input", function (event) {
-    var name = event.target && event.target.name;
-    if (!name || name.slice(-10) !== ".id_number") { return; }
+    if (!isNumberField(event.target && event.target.name)) { return; }
     clearTimeout(timer);
     timer = setTimeout(ask, 400);
   });

@@ -14,6 +14,7 @@ from engine.context import Context
 from engine.lookups import get_user
 from engine.queries.dashboard import cases, enrollments, timeliness
 from engine.queries.dashboard.alerts import alert_levels
+from engine.queries.dashboard.care_visits import care_visits
 from engine.queries.dashboard.model import Dashboard
 from engine.queries.dashboard.scope import scope_of
 from engine.queries.dashboard.tasks import tasks
@@ -66,6 +67,7 @@ def dashboard(
             next_rechecks=enrollments.next_rechecks(session, scope, today, list_limit),
             calendar_warnings=calendar_warnings(ctx, [today.year, today.year + 1]),
             alerts=alert_levels(session, scope, now),
+            care_visits=care_visits(session, scope, today),
         )
     return board
 

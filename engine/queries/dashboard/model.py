@@ -87,6 +87,17 @@ class AlertLevelCount:
 
 
 @dataclass(frozen=True)
+class CareVisitCounts:
+    """特困分散供养探访 of one township (docs/tekun-visits.md)."""
+
+    code: str
+    name: str
+    missed: int  # still open after their due day (the month's last day), any month
+    open: int  # this month's, not yet visited
+    done: int  # this month's, visited
+
+
+@dataclass(frozen=True)
 class Dashboard:
     scope_name: str
     scope_level: str
@@ -107,6 +118,8 @@ class Dashboard:
     calendar_warnings: list[str]
     # 监测预警 (docs/alerts.md): open and overdue alerts by level (engine.queries.dashboard.alerts).
     alerts: list[AlertLevelCount] = field(default_factory=list)
+    # 特困分散供养探访 (docs/tekun-visits.md): missed and this month's visits by township.
+    care_visits: list[CareVisitCounts] = field(default_factory=list)
 
     @property
     def timeliness_total(self) -> Timeliness:
