@@ -12,6 +12,7 @@ from engine.context import Context
 from engine.services import timers
 from tests.scenarios.tekun_exit_flow import TekunCase
 from tests.scenarios.tekun_flow import TekunApplication
+from tests.scenarios.tekun_sampling_flow import complete_sampling_step
 from tests.web.conftest import Browser
 
 MONDAY = "2027-01-11 02:00:00"
@@ -26,7 +27,7 @@ def _enrolled(ctx: Context) -> str:
         app = TekunApplication(ctx).start().accept().investigate().first_review()
     with freeze_time("2026-11-30 02:00:00"):
         timers.tick(ctx)
-        app.complete("county_sampling", app.users.county_clerk, {"sampled": False, "sample_id": 1})
+        complete_sampling_step(app, sampled=False)
     with freeze_time("2026-12-03 02:00:00"):
         app.decide()
     return app.number
