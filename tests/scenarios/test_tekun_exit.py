@@ -86,6 +86,10 @@ def test_a_review_that_finds_an_able_supporter_goes_through_the_termination_step
     related = insert_tekun(ctx)
     review = TekunCase(ctx, related).review().investigate(record(supporter="able"))
     assert review.open_task_names() == ["township_check"]
+    _check_and_propose(review)
+    # The re-check case itself publishes the 终止公示, with the basic standard only.
+    (notice,) = review.view().notices
+    assert (notice.kind, notice.persons, notice.proposed_amount) == ("termination", 1, BASIC)
 
 
 def _check_and_propose(case: TekunCase) -> None:
