@@ -124,6 +124,7 @@ class NoticeView:
     starts_at: datetime
     ends_at: datetime
     status: str
+    kind: str = "application"  # "termination": a 特困 终止公示, whose amount is the basic standard only
 
 
 @dataclass(frozen=True)

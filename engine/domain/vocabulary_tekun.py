@@ -61,4 +61,5 @@ TEKUN_CHANNELS = {
 SUPPORT_MODES = {"centralized": "集中供养", "dispersed": "分散供养"}
 
 # The processes whose 公示 publishes a 特困 person (the basic standard only, engine.records.notice_values).
-TEKUN_NOTICE_PROCESSES = frozenset({"tekun_application", "tekun_termination"})
+# tekun_review too: a re-check that finds the person no longer eligible runs the termination's 终止公示.
+TEKUN_NOTICE_PROCESSES = frozenset({"tekun_application", "tekun_termination", "tekun_review"})

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from engine.domain.vocabulary_window import FEEDBACK_SATISFACTION_LABELS
+from engine.domain.vocabulary_window import FEEDBACK_SATISFACTION_LABELS, INTAKE_NEED_LABELS
 from engine.persistence import AuditEvent
 from forms import FormDefinition
 
@@ -22,4 +22,13 @@ def _feedback(event: AuditEvent, d: Mapping[str, Any], title: str, forms: Mappin
     return f"记录一门受理事项 {d.get('intake', '?')} 的求助人反馈：{satisfaction}"
 
 
-SENTENCES: dict[str, Describe] = {"intake_case_started": _started, "intake_feedback": _feedback}
+def _transfer(event: AuditEvent, d: Mapping[str, Any], title: str, forms: Mapping[str, FormDefinition]) -> str:
+    label = INTAKE_NEED_LABELS.get(str(d.get("need_kind")), "其他救助")
+    return f"终止特困救助供养后转入{label}：已为乡镇登记一门受理事项 {d.get('intake', '?')}"
+
+
+SENTENCES: dict[str, Describe] = {
+    "intake_case_started": _started,
+    "intake_feedback": _feedback,
+    "tekun_transfer_registered": _transfer,  # engine.records.tekun_transfer (docs/tekun-exit.md)
+}

@@ -22,6 +22,7 @@ def notice_view(notice: Notice) -> NoticeView:
         notice.starts_at,
         notice.ends_at,
         notice.status,
+        notice.kind,
     )
 
 

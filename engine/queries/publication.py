@@ -9,6 +9,7 @@ and nothing else of the household (no ID, address, income, other members) ever l
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
@@ -49,7 +50,16 @@ def published_enrollments(ctx: Context, village_code: str) -> list[PublishedEnro
             .where(OrgUnit.code == village_code, Enrollment.status.in_(PUBLISHED_STATUSES))
             .order_by(Enrollment.starts_on, Enrollment.id)
         )
-        return [PublishedEnrollment(_public_name(e), e.persons, f"{e.monthly_amount:.2f}") for e in rows]
+        return [PublishedEnrollment(_public_name(e), e.persons, _public_amount(e)) for e in rows]
+
+
+def _public_amount(enrollment: Enrollment) -> str:
+    """The monthly amount the 公布 list shows: for 特困 the basic standard only, as its 公示 (the care part follows
+    the care tier, which is the person's health; docs/tekun-exit.md)."""
+    support = enrollment.support or {}
+    if enrollment.programme == "tekun" and support.get("basic") is not None:
+        return f"{Decimal(str(support['basic'])):.2f}"
+    return f"{enrollment.monthly_amount:.2f}"
 
 
 def villages_with_open_notices(ctx: Context) -> list[VillageNotices]:

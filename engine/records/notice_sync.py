@@ -22,6 +22,10 @@ from engine.workflow.isolated import IsolatedRun
 from engine.workflow.runtime import WaitingMessage
 
 OBJECTION_MESSAGE = "notice_objection"
+# The data key a process sets before calling public_notice to say what the 公示 is for (docs/tekun-exit.md):
+# "termination" for a 终止公示; anything else, or nothing, is the 审核公示 of an application.
+KIND_KEY = "notice_kind"
+NOTICE_KINDS = ("application", "termination")
 DEFAULT_NOTICE_DAYS = 7  # docs/rules.md#public-notice
 
 
@@ -58,6 +62,7 @@ def sync_notices(
             "persons": notice.persons,
             "proposed_amount": f"{notice.proposed_amount:.2f}",
             "ends_at": notice.ends_at.isoformat(),
+            "kind": notice.kind,
         },
     )
 
@@ -76,7 +81,13 @@ def _new_notice(
         starts_at=now,
         ends_at=waiting.deadline or now + timedelta(days=_notice_days(run, now)),
         status="open",
+        kind=_kind(waiting),
     )
+
+
+def _kind(waiting: WaitingMessage) -> str:
+    kind = waiting.data.get(KIND_KEY)
+    return kind if isinstance(kind, str) and kind in NOTICE_KINDS else "application"
 
 
 def _notice_days(run: IsolatedRun, now: datetime) -> int:

@@ -22,6 +22,7 @@ from engine.records.countersign_tasks import apply_member, stage_of
 from engine.records.documents import issue_passed
 from engine.records.kept_rows import keep_task
 from engine.records.notice_sync import sync_notices
+from engine.records.tekun_transfer import register_transfer
 from engine.workflow.isolated import IsolatedRun
 from engine.workflow.runtime import UserTaskView
 
@@ -72,6 +73,7 @@ def persist(
     sync_notices(session, case, instance, run, actor)
     if run.completed:
         enroll_if_approved(session, case, instance, data, actor)
+        register_transfer(ctx, session, case, instance, data, actor)  # 特困 → 低保 / 临时救助 (特认 Art. 27)
         instance.status = "completed"
         case.status, case.closed_at, case.stage = "closed", now, "已办结"
         audit.record(

@@ -1,8 +1,9 @@
 """动态复核 in bulk (issue 4; docs/contracts.md#performance-targets: 10,000 re-check cases in one batch at ≥ 300
 cases/s).
 
-Every active enrollment whose `next_review_on` has come is started as a `periodic_review` case with
-the household as last verified and the amount paid now. One transaction per chunk: a failure stops
+Every active enrollment whose `next_review_on` has come is started as a case of its programme's re-check
+process (vocabulary_tekun.REVIEW_PROCESSES: `periodic_review` for 低保, `tekun_review` for 特困) with the
+household as last verified and the amount paid now. One transaction per chunk: a failure stops
 the batch at a chunk boundary with every earlier chunk kept, and a re-run starts only what is left
 (an enrollment being re-checked has no review date until its re-check decides).
 """
@@ -11,17 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
 from engine import policy
 from engine.clock import to_china, utcnow
 from engine.context import Context
+from engine.domain.vocabulary_tekun import REVIEW_PROCESSES
 from engine.lookups import get_user
 from engine.persistence import Case, Enrollment, OrgUnit
 from engine.services.cases import start_batch
 
-PROCESS_ID = "periodic_review"
+PROCESS_ID = "periodic_review"  # the 低保 re-check, and any programme without its own
 CHUNK = 500
 
 
@@ -65,20 +68,23 @@ def start_due_reviews(ctx: Context, username: str, on: date | None = None, limit
                 .join(OrgUnit, OrgUnit.id == Enrollment.village_id)
                 .where(Enrollment.id.in_(chunk), Enrollment.status == "active", Enrollment.next_review_on <= day)
             ).all()
-            datas = []
+            by_process: dict[str, list[dict[str, Any]]] = {}
             lookups: dict[object, object] = {}
             for enrollment, related, village_code in rows:
                 lookups[("case", related.number)] = related
-                datas.append(
-                    {
-                        "village": village_code,
-                        "related_case": related.number,
-                        "trigger": "scheduled",
-                        "current_amount": f"{enrollment.monthly_amount:.2f}",
-                        "household": enrollment.household or {},
-                    }
-                )
+                process_id = REVIEW_PROCESSES.get(enrollment.programme, PROCESS_ID)
+                by_process.setdefault(process_id, []).append(_start_data(enrollment, related, village_code))
                 # In progress: no second re-check until this one decides and schedules the next.
                 enrollment.next_review_on = None
-            started += [case.number for case in start_batch(ctx, session, user, PROCESS_ID, datas, lookups)]
+            for process_id, datas in by_process.items():
+                started += [case.number for case in start_batch(ctx, session, user, process_id, datas, lookups)]
     return BatchResult(started, len(due_ids))
+
+
+def _start_data(enrollment: Enrollment, related: Case, village_code: str) -> dict[str, Any]:
+    """A scheduled re-check's start data. 特困's start form takes only the case and the ground: the record,
+    the support and the amount come from the enrollment (engine.services.tekun_enrollment)."""
+    data: dict[str, Any] = {"village": village_code, "related_case": related.number, "trigger": "scheduled"}
+    if enrollment.programme == "tekun":
+        return data
+    return {**data, "current_amount": f"{enrollment.monthly_amount:.2f}", "household": enrollment.household or {}}

@@ -18,13 +18,18 @@ from sqlalchemy.orm import Session
 from engine.errors import WorkflowFailed
 from engine.services import temporary
 from engine.services.countersign_members import committee_members
+from engine.services.tekun_enrollment import tekun_enrollment
 from forms import FormDefinition
 
 ENRICH_KEY = "x-enrich"
 
 # name → function(session, process_id, validated start data) → keys to add
 Enricher = Callable[[Session, str, Mapping[str, Any]], dict[str, Any]]
-ENRICHERS: dict[str, Enricher] = {"prior_grants": temporary.prior_grants, "committee_members": committee_members}
+ENRICHERS: dict[str, Enricher] = {
+    "prior_grants": temporary.prior_grants,
+    "committee_members": committee_members,
+    "tekun_enrollment": tekun_enrollment,  # 特困 re-check and termination (docs/tekun-exit.md)
+}
 
 
 def enrich_start_data(

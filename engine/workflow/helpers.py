@@ -56,6 +56,8 @@ HELPER_NAMES = frozenset(
         "months_later_iso",
         # 信息核对 (docs/verification-exchange.md)
         "verification_applied",
+        # 特困人员救助供养终止 (docs/tekun-exit.md): the last month paid
+        "month_end_iso",
     }
 )
 # Names Spiff itself injects while evaluating DMN cells.
@@ -99,7 +101,13 @@ def months_later_iso(day_iso: str, months: int) -> str:
     return add_months(date.fromisoformat(day_iso), int(months)).isoformat()
 
 
+def month_end_iso(day_iso: str) -> str:
+    """The last day of `day_iso`'s month: a 特困 support stopped by a decision is paid to its month's end."""
+    return (first_of_next_month(date.fromisoformat(day_iso)) - timedelta(days=1)).isoformat()
+
+
 _CLOCK_AND_DOMAIN: dict[str, Callable[..., Any]] = {
+    "month_end_iso": month_end_iso,
     "now_iso": now_iso,
     "days_later_iso": days_later_iso,
     "hours_later_iso": hours_later_iso,

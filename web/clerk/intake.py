@@ -157,10 +157,21 @@ def new() -> ResponseReturnValue:
     # A village assistant has exactly one village: it is chosen already.
     values: dict[str, Any] = {"village": options[0].code} if len(options) == 1 else {}
     values.update(intake_review.prefill(process, request.args.get("enrolment")))
+    values.update(_case_prefill(schema))  # 特困复核 / 终止 opened from the enrolled case's page
     number = _from_intake()
     if number:  # 一门受理 (docs/intake.md): the request's name, 身份证号, phone and need carried over
         values.update(intake_requests.prefill(ctx, username(), number, process))
     return _page(process, options, schema, values)
+
+
+def _case_prefill(schema: Mapping[str, Any] | None) -> dict[str, str]:
+    """?related_case=…&village=… (links on a case page) for a start form acting on that case; the start checks
+    both again."""
+    properties = (schema or {}).get("properties") or {}
+    if "related_case" not in properties:
+        return {}
+    picked = {key: (request.args.get(key) or "").strip()[:32] for key in ("related_case", "village")}
+    return {key: value for key, value in picked.items() if value}
 
 
 def _from_intake() -> str | None:

@@ -26,7 +26,7 @@ def cases_group() -> None:
 @click.argument("process")
 @as_option
 @click.option("--data", "data_file", default=None, help="启动数据 JSON 文件（- 表示标准输入）")
-@click.option("--due", is_flag=True, help="批量启动：为到期的保障家庭各启动一件动态复核（仅 periodic_review）")
+@click.option("--due", is_flag=True, help="批量启动到期复核（用 periodic_review；特困人员启动 tekun_review）")
 @click.option("--on", "on_day", default=None, help="与 --due 同用：按该日期（YYYY-MM-DD）判断是否到期，默认今天")
 def cases_start(process: str, username: str, data_file: str | None, due: bool, on_day: str | None) -> None:
     """以 USER 身份启动流程，输出新案件编号（--due 时每行一个）。"""
