@@ -121,6 +121,10 @@ CONTEXT: Mapping[str, Shape] = {
         "days": "公示天数",
         "address": "异议受理地址",
         "telephone": "异议受理电话",
+        "persons": "公示的人数",
+        "amount": "公示的金额（元/月；特困为基本生活标准）",
+        "tekun": "是否特困人员公示（是/否）",
+        "termination": "是否终止公示（是/否）",
     },
     "legal": {
         "reconsideration_days": "申请行政复议的期限（日）",

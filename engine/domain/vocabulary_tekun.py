@@ -63,3 +63,5 @@ SUPPORT_MODES = {"centralized": "集中供养", "dispersed": "分散供养"}
 # The processes whose 公示 publishes a 特困 person (the basic standard only, engine.records.notice_values).
 # tekun_review too: a re-check that finds the person no longer eligible runs the termination's 终止公示.
 TEKUN_NOTICE_PROCESSES = frozenset({"tekun_application", "tekun_termination", "tekun_review"})
+# Every 特困 process: a person, not a household (the case page shows the 特困 assessment, no household card).
+TEKUN_PROCESSES = TEKUN_NOTICE_PROCESSES | {"tekun_care_visit"}

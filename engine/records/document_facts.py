@@ -31,7 +31,7 @@ from engine.domain.vocabulary import (
     TEMPORARY_CAUSES,
     TEMPORARY_KINDS,
 )
-from engine.domain.vocabulary_tekun import SUPPORT_MODES, TEKUN_CARE_TIERS
+from engine.domain.vocabulary_tekun import SUPPORT_MODES, TEKUN_CARE_TIERS, TEKUN_NOTICE_PROCESSES
 from engine.persistence import Case, Enrollment, HumanTask, Notice
 
 # 《中华人民共和国行政复议法》第二十条：自知道之日起六十日内；《中华人民共和国行政诉讼法》第四十六条：六个月内。
@@ -233,6 +233,11 @@ def notice_facts(session: Session, case: Case, parameters: Parameters | None) ->
         "days": (notice.ends_at - notice.starts_at).days,
         "address": parameter(parameters, "document_office_address"),
         "telephone": parameter(parameters, "document_office_telephone"),
+        # What the board shows (engine.records.notice_values): a 特困 notice's amount is the basic standard only.
+        "persons": notice.persons,
+        "amount": f"{notice.proposed_amount:.2f}",
+        "tekun": case.kind in TEKUN_NOTICE_PROCESSES,
+        "termination": notice.kind == "termination",
     }
 
 

@@ -20,15 +20,22 @@ def test_the_api_lists_only_what_the_users_roles_may_start(api_as: Any) -> None:
     assert set(clerk) == {
         "dibao_application",
         "tekun_application",
+        "tekun_review",
+        "tekun_termination",
         "temporary_assistance",
         "periodic_review",
         "reference_review",
     }
     assert clerk["temporary_assistance"]["start_form"]["properties"]["kind"]["enum"] == ["emergency", "expenditure"]
     assert "乡镇经办人" in clerk["periodic_review"]["roles"]
-    assert set(_listed(api_as, "village1")) == {"dibao_application", "tekun_application", "temporary_assistance"}
+    assert set(_listed(api_as, "village1")) == {
+        "dibao_application",
+        "tekun_application",
+        "tekun_termination",
+        "temporary_assistance",
+    }
     # 特困人员探访 is opened by the worker only (startRoles "system"): offered to nobody.
-    assert set(_listed(api_as, "approver1")) == {"periodic_review", "alert_verification"}
+    assert set(_listed(api_as, "approver1")) == {"periodic_review", "alert_verification", "tekun_review"}
     assert _listed(api_as, "auditor1") == {}
     # Processes only other processes call are never listed.
     assert not {"public_notice", "democratic_review", "gradual_exit"} & set(clerk)

@@ -88,6 +88,12 @@ def test_scenario_10_is_approved_and_supported_from_next_month(ctx: Context) -> 
     wanted = ("特困人员认定确认通知书", "王秀英：", "2027年1月", "1040.00", "600.00", "全护理", "1640.00", "分散供养")
     for text in wanted:
         assert text in notice_text, text
+    # The posted 公示 sheet, like the board, shows the basic standard only.
+    sheet = one(issued(ctx, app.number), "public_notice_sheet").text
+    assert "特困人员认定公示" in sheet
+    assert "1040.00" in sheet
+    assert "1640.00" not in sheet
+    assert "600.00" not in sheet
 
 
 @freeze_time(START)

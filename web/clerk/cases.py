@@ -13,7 +13,7 @@ from flask import Blueprint, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from engine.domain.vocabulary import CATEGORY_SHORT_LABELS, ENROLLMENT_STATUS_LABELS, OUTCOME_LABELS
-from engine.domain.vocabulary_tekun import TEKUN_CARE_TIERS
+from engine.domain.vocabulary_tekun import TEKUN_CARE_TIERS, TEKUN_PROCESSES
 from engine.errors import InvalidData
 from engine.queries import attachments as attachment_lists
 from engine.queries import case_page, case_search, urges, villages
@@ -83,6 +83,7 @@ def _case_page(
             page=page,
             case=page.case,
             assessment_lines=_assessment_lines(page.case.assessment),
+            tekun_case=page.case.kind in TEKUN_PROCESSES,
             diagram=diagram_context(number),
             process_titles=process_titles(),
             outcome_labels=OUTCOME_LABELS,

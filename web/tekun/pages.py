@@ -47,9 +47,10 @@ def draw() -> ResponseReturnValue:
         details = [m for messages in getattr(exc, "fields", {}).values() for m in messages]
         flash("；".join(dict.fromkeys([exc.message, *details])), "error")
         return redirect(url_for(".sampling"))
+    rest = len(sample.population) - len(sample.selected)
     flash(
         f"已完成第 {sample.id} 次抽查：{len(sample.population)} 件待抽查案件中抽中 {len(sample.selected)} 件"
-        f"（{', '.join(sample.selected)}），转县级抽查核实；其余案件转县级审批",
+        f"（{'、'.join(sample.selected)}），转县级抽查核实" + (f"；其余 {rest} 件转县级审批" if rest else ""),
         "success",
     )
     return redirect(url_for(".sampling", _anchor=f"sample-{sample.id}"))
