@@ -104,6 +104,9 @@ def openapi_schema(node: Mapping[str, Any]) -> dict[str, Any]:
         required = [name for name in node.get("required", []) if name in properties]
         if required:
             out["required"] = required
+        conditional = _required_when(node.get("x-required-when") or {})
+        if conditional:
+            out["allOf"] = conditional
     if "enum" in node:
         out["enum"] = list(node["enum"])
         if node.get("x-enum-labels"):
@@ -114,3 +117,17 @@ def openapi_schema(node: Mapping[str, Any]) -> dict[str, Any]:
     if description:
         out["description"] = description
     return out
+
+
+def _required_when(rules: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """x-required-when as schema keywords OpenAPI 3.0 has (no if/then): the field is given, or one of its
+    conditions does not hold — so a generated or hand-written body that leaves it out is known to be refused."""
+    return [
+        {
+            "anyOf": [
+                {"required": [field]},
+                *({"properties": {other: {"not": {"enum": list(values)}}}} for other, values in conditions.items()),
+            ]
+        }
+        for field, conditions in rules.items()
+    ]
