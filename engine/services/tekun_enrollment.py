@@ -11,8 +11,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import InvalidData
+from engine.errors import Conflict, InvalidData
 from engine.persistence import Case, Enrollment
+from engine.persistence.cases import IN_PROGRESS_STATUSES
+
+# The processes that act on a 特困 enrollment: one at a time, or two decisions would race for the same support.
+ACTING_PROCESSES = ("tekun_review", "tekun_termination")
 
 
 def tekun_enrollment(session: Session, process_id: str, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -25,6 +29,8 @@ def tekun_enrollment(session: Session, process_id: str, data: Mapping[str, Any])
     if enrollment is None or enrollment.programme != "tekun" or enrollment.status != "active":
         problem = f"特困供养案件编号：{number} 不是正在供养的特困人员"
         raise InvalidData("启动数据有误", {"related_case": [problem]})
+    if data.get("trigger") != "scheduled":  # the yearly batch skips nobody: a clash there is only reported
+        _check_none_running(session, enrollment.case_id, number)
     household: dict[str, Any] = dict(enrollment.household or {})
     raw = household.get("person")
     person: dict[str, Any] = raw if isinstance(raw, dict) else {}
@@ -34,3 +40,13 @@ def tekun_enrollment(session: Session, process_id: str, data: Mapping[str, Any])
         "current_amount": f"{enrollment.monthly_amount:.2f}",
         "applicant_name": str(person.get("name") or enrollment.applicant_name),
     }
+
+
+def _check_none_running(session: Session, case_id: int, number: str) -> None:
+    running = session.scalars(
+        select(Case.number).where(
+            Case.related_case_id == case_id, Case.kind.in_(ACTING_PROCESSES), Case.status.in_(IN_PROGRESS_STATUSES)
+        )
+    ).first()
+    if running is not None:
+        raise Conflict(f"特困人员 {number} 已有正在办理的复核或终止案件 {running}，请在该案件中办理")

@@ -10,10 +10,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
 from engine.context import Context
+from engine.errors import Conflict
 from engine.persistence import AuditEvent, Case, Enrollment, Notice
 from engine.persistence.intake import IntakeRequest
 from engine.queries import case_page, task_page
@@ -207,3 +209,14 @@ def test_the_yearly_batch_starts_each_programme_s_own_re_check(ctx: Context) -> 
         assert (tekun.data["trigger"], tekun.data["current_amount"]) == ("scheduled", "1640.00")
         assert tekun.data["household"]["person"]["name"] == NAME
         assert tekun.applicant_name == NAME
+
+
+@freeze_time(MONDAY)
+def test_one_review_or_termination_at_a_time_per_person(ctx: Context) -> None:
+    related = insert_tekun(ctx)
+    review = TekunCase(ctx, related).review()
+    with pytest.raises(Conflict) as clash:
+        TekunCase(ctx, related).terminate("moved_out", note="迁往外县")
+    assert review.number in clash.value.message
+    with pytest.raises(Conflict):
+        TekunCase(ctx, related).review()
