@@ -7,8 +7,9 @@ from typing import Any
 
 from engine.context import Context
 from engine.queries import case_view
-from engine.results import CaseView, TaskSummary
-from engine.services import cases, tasks, timers
+from engine.results import TaskSummary
+from engine.services import cases, timers
+from tests.scenarios.case_steps import CaseSteps
 
 INVESTIGATORS = ["王调查", "李调查"]
 _VISIT = {
@@ -49,7 +50,7 @@ class Users:
 
 
 @dataclass
-class Application:
+class Application(CaseSteps):
     ctx: Context
     household: dict[str, Any]
     users: Users = field(default_factory=Users)
@@ -60,28 +61,12 @@ class Application:
         self.number = cases.start_case(self.ctx, "dibao_application", by or self.users.clerk, data).number
         return self
 
-    # --- reading ---------------------------------------------------------------------------------
-    def view(self) -> CaseView:
-        return case_view.show_case(self.ctx, self.number)
-
-    def open_tasks(self) -> list[TaskSummary]:
-        return [t for t in self.view().tasks if t.state in ("open", "claimed")]
-
-    def open_task_names(self) -> list[str]:
-        return sorted(t.task_name for t in self.open_tasks())
-
-    def task(self, name: str) -> TaskSummary:
-        matches = [t for t in self.open_tasks() if t.task_name == name]
-        assert matches, f"no open task {name}; open: {self.open_task_names()}"
-        return matches[0]
+    # --- reading (CaseSteps: view, open_tasks, open_task_names, task) ----------------------------
 
     def history(self, name: str) -> list[TaskSummary]:
         return [t for t in self.view().tasks if t.task_name == name]
 
-    # --- steps -----------------------------------------------------------------------------------
-    def complete(self, name: str, user: str, data: dict[str, Any]) -> None:
-        tasks.complete(self.ctx, self.task(name).id, user, data)
-
+    # --- steps (CaseSteps.complete completes a task by name) ----------------------------------
     def accept(self, relative_of_staff: bool = False) -> Application:
         data: dict[str, Any] = {
             "decision": "approve",
@@ -146,7 +131,7 @@ class Application:
 
 
 @dataclass
-class Recheck:
+class Recheck(CaseSteps):
     """A 动态复核 of an enrolled household through periodic_review.bpmn (and gradual_exit.bpmn)."""
 
     ctx: Context
@@ -164,16 +149,6 @@ class Recheck:
         }
         self.number = cases.start_case(self.ctx, "periodic_review", self.users.clerk, data).number
         return self
-
-    def view(self) -> CaseView:
-        return case_view.show_case(self.ctx, self.number)
-
-    def open_task_names(self) -> list[str]:
-        return sorted(t.task_name for t in self.view().tasks if t.state in ("open", "claimed"))
-
-    def complete(self, name: str, user: str, data: dict[str, Any]) -> None:
-        (task,) = [t for t in self.view().tasks if t.task_name == name and t.state in ("open", "claimed")]
-        tasks.complete(self.ctx, task.id, user, data)
 
     def investigate(self, household: dict[str, Any], cause: str, visit_date: str) -> Recheck:
         self.complete(

@@ -20,8 +20,8 @@ from sqlalchemy import select
 from engine.context import Context
 from engine.persistence import Case, Enrollment, OrgUnit, User
 from engine.queries import case_view, task_page
-from engine.results import CaseView
 from engine.services import cases, tasks
+from tests.scenarios.case_steps import CaseSteps
 from tests.scenarios.flow import Users
 from tests.scenarios.households import id_number
 
@@ -107,7 +107,7 @@ def insert_tekun(ctx: Context, number: str = "TK-000001", *, next_review_on: dat
 
 
 @dataclass
-class TekunCase:
+class TekunCase(CaseSteps):
     """One re-check or termination case of the inserted 特困 enrollment."""
 
     ctx: Context
@@ -129,16 +129,6 @@ class TekunCase:
         data = {"village": self.users.village, "related_case": self.related, "reason": reason, **extra}
         self.number = cases.start_case(self.ctx, "tekun_termination", by or self.users.clerk, data).number
         return self
-
-    def view(self) -> CaseView:
-        return case_view.show_case(self.ctx, self.number)
-
-    def open_task_names(self) -> list[str]:
-        return sorted(t.task_name for t in self.view().tasks if t.state in ("open", "claimed"))
-
-    def task(self, name: str) -> Any:
-        (task,) = [t for t in self.view().tasks if t.task_name == name and t.state in ("open", "claimed")]
-        return task
 
     def complete(self, name: str, user: str, data: dict[str, Any]) -> None:
         """Open the task's page first (its form and context panels must render for the 特困 record), then complete."""

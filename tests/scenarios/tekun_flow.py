@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.context import Context
-from engine.queries import case_view
-from engine.results import CaseView, TaskSummary
-from engine.services import cases, tasks
+from engine.services import cases
+from tests.scenarios.case_steps import CaseSteps
 from tests.scenarios.flow import INVESTIGATORS, Users
 from tests.scenarios.households import id_number
 
@@ -62,7 +61,7 @@ def scenario_10_investigation(
 
 
 @dataclass
-class TekunApplication:
+class TekunApplication(CaseSteps):
     ctx: Context
     users: Users = field(default_factory=Users)
     number: str = ""
@@ -71,23 +70,6 @@ class TekunApplication:
         data = scenario_10_start(self.users, channel)
         self.number = cases.start_case(self.ctx, "tekun_application", by or self.users.clerk, data).number
         return self
-
-    def view(self) -> CaseView:
-        return case_view.show_case(self.ctx, self.number)
-
-    def open_tasks(self) -> list[TaskSummary]:
-        return [t for t in self.view().tasks if t.state in ("open", "claimed")]
-
-    def open_task_names(self) -> list[str]:
-        return sorted(t.task_name for t in self.open_tasks())
-
-    def task(self, name: str) -> TaskSummary:
-        matches = [t for t in self.open_tasks() if t.task_name == name]
-        assert matches, f"no open task {name}; open: {self.open_task_names()}"
-        return matches[0]
-
-    def complete(self, name: str, user: str, data: dict[str, Any]) -> None:
-        tasks.complete(self.ctx, self.task(name).id, user, data)
 
     def accept(self) -> TekunApplication:
         data = {

@@ -19,11 +19,12 @@ from engine import lookups
 from engine.context import Context
 from engine.errors import InvalidData
 from engine.persistence import AuditEvent, HumanTask
-from engine.queries import case_view, task_page
 from engine.queries import notices as notice_board
+from engine.queries import task_page
 from engine.records import audit
-from engine.results import CaseView, TaskSummary
+from engine.results import TaskSummary
 from engine.services import cases, notices, rewinding, tasks, timers
+from tests.scenarios.case_steps import CaseSteps
 from tests.scenarios.flow import Users
 
 START = "2026-11-23 01:00:00"  # Monday 09:00 Beijing time
@@ -35,7 +36,7 @@ Staff = Users  # who works each step (docs/contracts.md#demo-data): the demo cou
 
 
 @dataclass
-class Request:
+class Request(CaseSteps):
     ctx: Context
     staff: Staff
     number: str = ""
@@ -58,20 +59,6 @@ class Request:
         self.number = cases.start_case(self.ctx, "temporary_assistance", self.staff.clerk, data).number
         return self
 
-    def view(self) -> CaseView:
-        return case_view.show_case(self.ctx, self.number)
-
-    def open_tasks(self) -> list[TaskSummary]:
-        return [t for t in self.view().tasks if t.state in ("open", "claimed")]
-
-    def open_task_names(self) -> list[str]:
-        return sorted(t.task_name for t in self.open_tasks())
-
-    def task(self, name: str) -> TaskSummary:
-        matches = [t for t in self.open_tasks() if t.task_name == name]
-        assert matches, f"no open task {name}; open: {self.open_task_names()}"
-        return matches[0]
-
     def data(self, name: str) -> dict[str, Any]:
         """The process data as the open task `name` sees it (not what its form opens with: that is
         only the task's declared prefill)."""
@@ -81,9 +68,6 @@ class Request:
             instance = task.instance
             run = self.ctx.process(instance.definition).read(instance.state)
             return run.task_data(task.spiff_task_id)
-
-    def complete(self, name: str, user: str, data: dict[str, Any]) -> None:
-        tasks.complete(self.ctx, self.task(name).id, user, data)
 
     def pay_advance(self) -> Request:
         self.complete(
