@@ -2,7 +2,7 @@
 by the township clerk (a bad 身份证号 refused at its field first), accepted, investigated with the six ADL
 indicators and the son on 低保, proposed by the township head, published (the basic standard only), the
 clock travelled past the 公示, sampled by the county's draw, checked, and approved by the county: 1,040 + 600 =
-1,640 a month from next month in 分散供养 with a carer. Screenshots 80-* at 1280 px and at 375 px."""
+1,640 a month from next month in 分散供养 with a carer. Screenshots 80-87 at 1280 px and at 375 px."""
 
 from __future__ import annotations
 
@@ -168,6 +168,11 @@ def test_a_tekun_application_from_registration_to_support(
     draw_sample(county, number, screenshots)
     county_check(county, number)
     decide(sign_in(chromium, server.url, "approver1"), number, screenshots)
+
+    county_phone = sign_in(chromium, server.url, "county1", phone=True)
+    county_phone.goto("/tekun/sampling")
+    expect(county_phone.get_by_role("heading", name="历次抽查")).to_be_visible()
+    _shot(county_phone, screenshots, "87-tekun-sampling-375.png")
 
     phone = sign_in(chromium, server.url, "clerk1", phone=True)
     phone.goto(f"/cases/{number}")

@@ -31,6 +31,8 @@ def test_every_fixed_name_has_a_template() -> None:
         "stop_benefit_notice",
         "temporary_approval_form",
         "termination_notice",
+        "tekun_confirmation_notice",
+        "tekun_rejection_notice",
     }
     assert {name.removesuffix(".html") for name in ISSUED} == expected
 
