@@ -42,11 +42,10 @@ def _start_data(process_forms: dict[str, Any], process_id: str, data: dict[str, 
     return {"village": data["village"]}
 
 
-# Registrations whose household is checked for members already in a running case or an enrolment
-# (engine.queries.duplicates). Not the re-check or the exit, which act on an enrolment on purpose.
-# Registrations that ask whether a person is already in a running case or covered (低保 or 特困).
+# Registrations checked for a member (低保) or the applicant (特困) already in a running case or an enrolment
+# (engine.queries.duplicates). Not the re-checks or the exits, which act on an enrolment on purpose.
 DUPLICATE_CHECKED = ("dibao_application", "tekun_application")
-DUPLICATE_MESSAGE = "家庭成员身份证号与在办案件或在保记录重复：请核实；确需登记的，请确认“仍然登记”后再提交"
+DUPLICATE_MESSAGE = "身份证号与在办案件或在保记录重复：请核实；确需登记的，请确认“仍然登记”后再提交"
 
 
 def start_case(
