@@ -393,11 +393,7 @@ from engine.queries import recalculation_sentences  # noqa: E402
 SENTENCES.update(recalculation_sentences.SENTENCES)
 SENTENCES.update(referrals.SENTENCES)  # 转介 (docs/referrals.md)
 SENTENCES.update(migration.SENTENCES)  # 迁移到新版本 (docs/process-migration.md)
-# 监测预警 (docs/alerts.md)
-from engine.queries import alert_sentences  # noqa: E402
+# 监测预警 (docs/alerts.md) and 特困人员探访 (docs/tekun-visits.md)
+from engine.queries import alert_sentences, care_visit_sentences  # noqa: E402
 
-SENTENCES.update(alert_sentences.SENTENCES)
-# 特困人员探访 (docs/tekun-visits.md)
-from engine.queries import care_visit_sentences  # noqa: E402
-
-SENTENCES.update(care_visit_sentences.SENTENCES)
+SENTENCES.update(alert_sentences.SENTENCES | care_visit_sentences.SENTENCES)

@@ -17,12 +17,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.clock import utcnow
 from engine.context import Context
 from engine.persistence import Case, ProcessInstance
 from engine.persistence.intake import IntakeRequest
 from engine.records import audit
-from engine.records.window import next_number, working_days_due
+from engine.records.window import register_request
 
 # transfer_to → IntakeRequest.need_kind and the words of the need.
 TRANSFERS = {"dibao_application": ("dibao", "最低生活保障"), "temporary_assistance": ("temporary", "临时救助")}
@@ -42,25 +41,20 @@ def register_transfer(
         return None
     need_kind, label = transfer
     person = _person(data.get("household"))
-    now = utcnow()
-    request = IntakeRequest(
-        number=next_number(session, IntakeRequest.number, "SL", now),
+    request = register_request(
+        ctx,
+        session,
         region=case.region,
+        channel=CHANNEL,
+        registered_by_id=registered_by,
         county_id=case.county_id,
         township_id=case.township_id,
         village_id=case.village_id,
-        channel=CHANNEL,
         person_name=str(person.get("name") or case.applicant_name or ""),
         id_number=str(person.get("id_number") or "") or None,
         need=f"特困人员救助供养终止（案件 {case.number}），经县级决定转入{label}，请乡镇受理（特认第二十七条）",
         need_kind=need_kind,
-        registered_by_id=registered_by,
-        registered_at=now,
-        due_at=working_days_due(ctx, session, case.region, f"intake_deadline_days_{CHANNEL}", now),
-        status="registered",
     )
-    session.add(request)
-    session.flush()
     audit.record(
         session,
         "tekun_transfer_registered",

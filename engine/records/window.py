@@ -1,10 +1,12 @@
 """What the one-window pieces (一门受理, 转介, 监测预警; docs/one-window.md) share when they write: the
-region's parameters in force, working-day deadlines from them, and opening a referral, which both an
-intake's triage and a case's 专项救助 hand-over do."""
+region's parameters in force, working-day deadlines from them, registering a request (at the window, or by
+a 特困 termination's transfer), and opening a referral, which both an intake's triage and a case's 专项救助
+hand-over do."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -15,6 +17,7 @@ from engine.domain.parameters import Parameters
 from engine.errors import InvalidData
 from engine.lookups import latest_definition
 from engine.persistence import Case, OrgUnit, User
+from engine.persistence.intake import IntakeRequest
 from engine.persistence.referrals import Referral
 from engine.records import audit
 
@@ -93,3 +96,24 @@ def open_referral(
         },
     )
     return referral
+
+
+def register_request(
+    ctx: Context, session: Session, *, region: str, channel: str, registered_by_id: int, **fields: Any
+) -> IntakeRequest:
+    """A new 一门受理 request (docs/intake.md), numbered, due in its channel's working days, added and flushed;
+    `fields` are the request's own (county, township, person, need …)."""
+    now = utcnow()
+    request = IntakeRequest(
+        number=next_number(session, IntakeRequest.number, "SL", now),
+        region=region,
+        channel=channel,
+        registered_by_id=registered_by_id,
+        registered_at=now,
+        due_at=working_days_due(ctx, session, region, f"intake_deadline_days_{channel}", now),
+        status="registered",
+        **fields,
+    )
+    session.add(request)
+    session.flush()
+    return request

@@ -5,6 +5,7 @@ Callers hold the transaction; nothing here commits."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -66,11 +67,7 @@ def persist(
         for task in created:
             record_new_task(session, task, actor)
     data = run.data()
-    sync_case(session, case, instance, data, actor)
-    apply_enrollment_change(session, case, instance, data, actor)
-    apply_alert_outcome(session, case, instance, data, actor, completed=run.completed)
-    apply_care_visit(session, case, instance, data, actor, completed=run.completed)  # 特困探访 (docs/tekun-visits.md)
-    sync_notices(session, case, instance, run, actor)
+    _reflect(session, case, instance, run, data, actor)
     if run.completed:
         enroll_if_approved(session, case, instance, data, actor)
         register_transfer(ctx, session, case, instance, data, actor)  # 特困 → 低保 / 临时救助 (特认 Art. 27)
@@ -90,6 +87,18 @@ def persist(
     # Last: a document reads the case as this step left it (the decision, the amount, the 公示).
     issue_passed(ctx, session, case, instance, run, actor)
     return created
+
+
+def _reflect(
+    session: Session, case: Case, instance: ProcessInstance, run: IsolatedRun, data: dict[str, Any], actor: audit.Actor
+) -> None:
+    """What the process data says onto the rows that reflect it: the case, the related enrollment, an alert, a
+    特困 visit (docs/tekun-visits.md), the 公示."""
+    sync_case(session, case, instance, data, actor)
+    apply_enrollment_change(session, case, instance, data, actor)
+    apply_alert_outcome(session, case, instance, data, actor, completed=run.completed)
+    apply_care_visit(session, case, instance, data, actor, completed=run.completed)
+    sync_notices(session, case, instance, run, actor)
 
 
 _OPEN_TASKS = select(HumanTask).where(

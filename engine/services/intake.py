@@ -34,7 +34,7 @@ from engine.queries import duplicates
 from engine.queries.case_view import case_view
 from engine.queries.intake import IntakeDetail, detail_of, get_intake
 from engine.records import audit
-from engine.records.window import next_number, open_referral, working_days_due
+from engine.records.window import open_referral, register_request
 from engine.results import CaseView
 from engine.services import cases
 
@@ -135,19 +135,9 @@ def _register(ctx: Context, username: str, data: dict[str, Any], clean: dict[str
         county = township.parent
         if county is None:
             raise InvalidData("受理登记信息有误", {"township": [f"分办乡镇：{township.name} 不属于任何县"]})
-        now = utcnow()
-        intake = IntakeRequest(
-            number=next_number(session, IntakeRequest.number, "SL", now),
-            region=township.region,
-            county_id=county.id,
-            registered_by_id=user.id,
-            registered_at=now,
-            due_at=working_days_due(ctx, session, township.region, f"intake_deadline_days_{clean['channel']}", now),
-            status="registered",
-            **clean,
+        intake = register_request(
+            ctx, session, region=township.region, registered_by_id=user.id, county_id=county.id, **clean
         )
-        session.add(intake)
-        session.flush()
         details = {"intake": intake.number, "channel": intake.channel, "ticket": intake.external_ticket}
         audit.record(session, "intake_registered", audit.Actor.of(user), details={**details, "township": township.code})
         return Registered(detail_of(session, user, intake), True)
